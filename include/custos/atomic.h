@@ -1,0 +1,40 @@
+/*
+ * atomic.h: outputs that appear whole or not at all.
+ *
+ * cs_atomic_open creates a temporary file next to the target
+ * (O_CREAT|O_EXCL|O_CLOEXEC|O_NOFOLLOW, mode 0600 until committed) and puts
+ * it on a cleanup list; cs_atomic_commit fsyncs it, sets its final mode,
+ * renames it over the target (or links it, refusing to replace an
+ * existing file unless FORCE was given) and fsyncs the directory.  Any exit
+ * before commit, by return, exit() or a fatal signal, removes the
+ * temporary file.  The path "-" means standard output, written directly.
+ */
+#ifndef CUSTOS_ATOMIC_H
+#define CUSTOS_ATOMIC_H
+
+#include <sys/types.h>
+
+struct cs_err;
+
+struct cs_atomic {
+	char	*path;		/* final name */
+	char	*tmp;		/* temporary name, NULL for stdout */
+	int	 fd;		/* write here */
+	int	 force;		/* may replace an existing file */
+	int	 is_stdout;
+};
+
+/* Install the atexit and signal handlers (once, from main). */
+void	cs_atomic_setup(void);
+int	cs_atomic_open(struct cs_atomic *, const char *, int, struct cs_err *);
+/* Make the output final with MODE; on failure the temp file is removed. */
+int	cs_atomic_commit(struct cs_atomic *, mode_t, struct cs_err *);
+/* Discard the output (safe after commit or failed open). */
+void	cs_atomic_abort(struct cs_atomic *);
+/* write(2) all of a buffer, retrying on EINTR and short writes. */
+int	cs_write_all(int, const void *, size_t);
+/* Register / unregister a path to unlink at exit or on a fatal signal. */
+void	cs_cleanup_add(const char *);
+void	cs_cleanup_remove(const char *);
+
+#endif /* CUSTOS_ATOMIC_H */

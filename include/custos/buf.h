@@ -1,0 +1,34 @@
+/*
+ * buf.h: a growable byte buffer, always NUL-terminated.
+ *
+ * The data may hold NUL bytes; len counts them.  cs_buf_init leaves an
+ * empty buffer that owns no memory; cs_buf_release frees it.
+ */
+#ifndef CUSTOS_BUF_H
+#define CUSTOS_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct cs_buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+};
+
+void	 cs_buf_init(struct cs_buf *);
+void	 cs_buf_release(struct cs_buf *);
+void	 cs_buf_reset(struct cs_buf *);
+void	 cs_buf_grow(struct cs_buf *, size_t);
+void	 cs_buf_add(struct cs_buf *, const void *, size_t);
+void	 cs_buf_addc(struct cs_buf *, char);
+void	 cs_buf_adds(struct cs_buf *, const char *);
+void	 cs_buf_printf(struct cs_buf *, const char *, ...) CS_PRINTF(2, 3);
+void	 cs_buf_vprintf(struct cs_buf *, const char *, va_list)
+	    CS_PRINTF(2, 0);
+/* Hand the data to the caller (who frees it) and reset the buffer. */
+char	*cs_buf_detach(struct cs_buf *, size_t *);
+/* Borrow the data as a C string (never NULL). */
+const char *cs_buf_str(const struct cs_buf *);
+
+#endif /* CUSTOS_BUF_H */

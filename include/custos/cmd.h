@@ -1,0 +1,42 @@
+/*
+ * cmd.h: the subcommand interface.
+ *
+ * Adding a command takes three steps:
+ *   1. write src/cmd_NAME.c exporting only "const struct cs_cmd cs_cmd_NAME"
+ *      (everything else in it static, named cmd_NAME_*);
+ *   2. declare it below and add it to cs_cmd_table[] in src/main.c, keeping
+ *      the table in alphabetical order;
+ *   3. add the file to Makefile.am, write doc/custos-NAME.1 and a
+ *      tests/cli/tNNNN-NAME-*.sh script.
+ */
+#ifndef CUSTOS_CMD_H
+#define CUSTOS_CMD_H
+
+struct cs_err;
+
+#define CS_CMD_WRITES		0x1	/* creates output files */
+#define CS_CMD_NEEDS_KEY	0x2	/* reads a private key */
+
+struct cs_cmd {
+	const char	*name;
+	const char	*alias;		/* another accepted name, or NULL */
+	const char	*usage;		/* arguments after the name */
+	const char	*summary;	/* one line, lowercase, no full stop */
+	const char	*help;		/* option list shown by "help NAME" */
+	int		 flags;		/* CS_CMD_* */
+	/*
+	 * Run with ARGV[0] the command name.  Returns the exit status
+	 * (>= 0), or -1 with the error filled in.
+	 */
+	int		(*run)(int, char **, struct cs_err *);
+};
+
+extern const struct cs_cmd cs_cmd_baseline;
+extern const struct cs_cmd cs_cmd_keygen;
+extern const struct cs_cmd cs_cmd_sign;
+extern const struct cs_cmd cs_cmd_verify;
+
+/* Print the usage line of CMD on stderr (for usage errors). */
+void	cs_cmd_usage(const struct cs_cmd *);
+
+#endif /* CUSTOS_CMD_H */

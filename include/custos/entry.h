@@ -1,0 +1,102 @@
+/*
+ * entry.h: struct cs_entry, the one record type.
+ *
+ * Every source (live walk, baseline file, tar) yields cs_entry records in
+ * canonical path order; every sink (baseline writer, tar writer, diff)
+ * consumes them.  Strings that came from an examined filesystem are raw
+ * bytes (never assumed UTF-8) and are encoded only on output.
+ */
+#ifndef CUSTOS_ENTRY_H
+#define CUSTOS_ENTRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "custos/digest.h"
+
+enum cs_type {
+	CS_T_NONE = 0,
+	CS_T_FILE,
+	CS_T_DIR,
+	CS_T_LINK,
+	CS_T_FIFO,
+	CS_T_SOCK,
+	CS_T_CHAR,
+	CS_T_BLOCK
+};
+
+/* Fields a source may or may not know (in cs_entry.have). */
+#define CS_F_INO	0x0001	/* ino */
+#define CS_F_NLINK	0x0002	/* nlink */
+#define CS_F_CTIME	0x0004	/* ctime */
+#define CS_F_IFLAGS	0x0008	/* iflags (FS_IOC_GETFLAGS) */
+#define CS_F_META	0x0010	/* ACLs and xattrs were examined */
+
+struct cs_time {
+	int64_t		 sec;
+	uint32_t	 nsec;
+};
+
+struct cs_xattr {
+	char		*name;		/* NUL-terminated; names hold no NUL */
+	unsigned char	*value;		/* NUL-terminated copy for convenience */
+	size_t		 len;
+};
+
+struct cs_entry {
+	char		*path;		/* canonical: "/" or "/a/b" */
+	size_t		 pathlen;
+	enum cs_type	 type;
+	unsigned	 have;		/* CS_F_* */
+	uint32_t	 mode;		/* permission bits incl. 07000 */
+	uint32_t	 uid;
+	uint32_t	 gid;
+	char		*user;		/* owner name, NULL if unknown */
+	char		*group;
+	uint64_t	 size;
+	struct cs_time	 mtime;
+	struct cs_time	 ctime;
+	uint64_t	 ino;
+	uint64_t	 nlink;
+	uint32_t	 rmajor;	/* device nodes */
+	uint32_t	 rminor;
+	char		*target;	/* symlink target (raw bytes) */
+	size_t		 targetlen;
+	char		*acl;		/* extended access ACL, text, or NULL */
+	char		*dacl;		/* default ACL, text, or NULL */
+	struct cs_xattr	*xattrs;	/* sorted by name, bytewise */
+	size_t		 nxattrs;
+	char		*caps;		/* cap_to_text of security.capability */
+	uint32_t	 iflags;	/* FS_IOC_GETFLAGS bits */
+	unsigned	 digests;	/* 1 << enum cs_digest present */
+	unsigned char	 digest[CS_D_COUNT][CS_DIGEST_MAXLEN];
+	char		*error;		/* why the record is incomplete */
+
+	/* Runtime only, never written: */
+	uint64_t	 dev;		/* st_dev */
+	int		 fd;		/* open content, or -1 */
+};
+
+struct cs_entry	*cs_entry_new(void);
+void		 cs_entry_free(struct cs_entry *);
+/* Free everything the entry owns and make it empty again. */
+void		 cs_entry_clear(struct cs_entry *);
+void		 cs_entry_set_path(struct cs_entry *, const char *, size_t);
+void		 cs_entry_set_target(struct cs_entry *, const char *, size_t);
+void		 cs_entry_add_xattr(struct cs_entry *, const char *,
+		    const void *, size_t);
+/* Sort xattrs by name (bytewise); sources call it once filled. */
+void		 cs_entry_sort_xattrs(struct cs_entry *);
+/* Record (or append to) the reason the entry is incomplete. */
+void		 cs_entry_add_error(struct cs_entry *, const char *, ...)
+		    CS_PRINTF(2, 3);
+/* Canonical order of two entries by path. */
+int		 cs_entry_cmp(const struct cs_entry *, const struct cs_entry *);
+
+/* "file", "dir", "link", "fifo", "socket", "char", "block". */
+const char	*cs_type_name(enum cs_type);
+enum cs_type	 cs_type_lookup(const char *, size_t);
+/* st_mode S_IFMT bits to a type (CS_T_NONE if unknown). */
+enum cs_type	 cs_type_from_mode(uint32_t);
+
+#endif /* CUSTOS_ENTRY_H */

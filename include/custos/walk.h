@@ -1,0 +1,57 @@
+/*
+ * walk.h: the safe, parallel walk of a live directory tree.
+ *
+ * The walker descends with directory descriptors (openat, fstatat,
+ * O_NOFOLLOW|O_DIRECTORY), never by re-resolving paths; sorts each
+ * directory bytewise, so records come out in canonical order; opens only
+ * regular files and directories; checks that what it opened is what it
+ * stat'ed; stays on one filesystem unless asked; never enters pseudo
+ * filesystems (proc, sysfs, cgroup, debugfs, ...).
+ *
+ * A pool of worker threads opens, examines and hashes objects ahead of
+ * the consumer; records are handed out strictly in walk order, so the
+ * output does not depend on the number of threads.  Memory is bounded by
+ * the depth, the widest directory and the in-flight window.
+ */
+#ifndef CUSTOS_WALK_H
+#define CUSTOS_WALK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct cs_entry;
+struct cs_err;
+struct cs_walk;
+
+struct cs_walk_opts {
+	const char	 *root;		/* directory to walk */
+	unsigned	  digests;	/* digests to compute; 0: none */
+	int		  jobs;		/* worker threads; <= 0: online CPUs */
+	int		  cross_fs;	/* descend into other filesystems */
+	int		  keep_fd;	/* leave regular files open in e->fd */
+	const char *const *excludes;	/* globs on canonical paths */
+	size_t		  nexcludes;
+};
+
+struct cs_walk_stats {
+	uint64_t	 objects;	/* records handed out */
+	uint64_t	 bytes;		/* content bytes hashed */
+	uint64_t	 errors;	/* records with an error */
+	uint64_t	 excluded;	/* objects skipped by --exclude */
+	uint64_t	 not_entered;	/* directories on other filesystems */
+};
+
+struct cs_walk	*cs_walk_open(const struct cs_walk_opts *, struct cs_err *);
+/*
+ * Get the next record.  Returns 1 with *EP set (the caller frees it with
+ * cs_entry_free), 0 at the end, -1 on a fatal error.  A record that
+ * could not be fully examined has e->error set; the walk goes on.
+ */
+int		 cs_walk_next(struct cs_walk *, struct cs_entry **,
+		    struct cs_err *);
+const struct cs_walk_stats *cs_walk_stats(const struct cs_walk *);
+void		 cs_walk_close(struct cs_walk *);
+/* The number of online CPUs (at least 1). */
+int		 cs_walk_default_jobs(void);
+
+#endif /* CUSTOS_WALK_H */

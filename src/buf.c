@@ -1,0 +1,127 @@
+/*
+ * buf.c: growable byte buffer.  Invariant: when data is not NULL,
+ * data[len] == '\0' and len < cap.
+ */
+#include "custos/custos.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "custos/buf.h"
+#include "custos/xmalloc.h"
+
+static char cs_buf_empty[1];
+
+void
+cs_buf_init(struct cs_buf *b)
+{
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+}
+
+void
+cs_buf_release(struct cs_buf *b)
+{
+	free(b->data);
+	cs_buf_init(b);
+}
+
+void
+cs_buf_reset(struct cs_buf *b)
+{
+	b->len = 0;
+	if (b->data != NULL)
+		b->data[0] = '\0';
+}
+
+/* Make room for N more bytes plus the terminating NUL. */
+void
+cs_buf_grow(struct cs_buf *b, size_t n)
+{
+	size_t	 want;
+
+	if (n >= SIZE_MAX - b->len - 1)
+		want = SIZE_MAX;	/* cs_xrealloc fails and exits */
+	else
+		want = b->len + n + 1;
+	if (want <= b->cap)
+		return;
+	if (b->cap < 64)
+		b->cap = 64;
+	while (b->cap < want)
+		b->cap = b->cap > SIZE_MAX / 2 ? want : b->cap * 2;
+	b->data = cs_xrealloc(b->data, b->cap);
+}
+
+void
+cs_buf_add(struct cs_buf *b, const void *p, size_t n)
+{
+	cs_buf_grow(b, n);
+	if (n != 0)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void
+cs_buf_addc(struct cs_buf *b, char c)
+{
+	cs_buf_grow(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = '\0';
+}
+
+void
+cs_buf_adds(struct cs_buf *b, const char *s)
+{
+	cs_buf_add(b, s, strlen(s));
+}
+
+void
+cs_buf_vprintf(struct cs_buf *b, const char *fmt, va_list ap)
+{
+	va_list	 ap2;
+	int	 n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n <= 0)
+		return;
+	cs_buf_grow(b, (size_t)n);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+}
+
+void
+cs_buf_printf(struct cs_buf *b, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	cs_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+char *
+cs_buf_detach(struct cs_buf *b, size_t *lenp)
+{
+	char	*p;
+
+	if (b->data == NULL)
+		cs_buf_grow(b, 0);
+	p = b->data;
+	if (lenp != NULL)
+		*lenp = b->len;
+	cs_buf_init(b);
+	return p;
+}
+
+const char *
+cs_buf_str(const struct cs_buf *b)
+{
+	return b->data != NULL ? b->data : cs_buf_empty;
+}

@@ -1,0 +1,202 @@
+/*
+ * cmd_verify.c: "custos verify": check a baseline's signature and its
+ * whole well-formedness, and say plainly what was verified.
+ *
+ * The signature over the trailer is checked first, before any record is
+ * parsed; then every record is parsed and the running SHA-256 compared
+ * with the trailer's.  A signed file that fails to parse after its
+ * signature checked out was altered after signing: that is reported as an
+ * integrity failure (exit 8), like a bad signature.
+ */
+#include "custos/custos.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "custos/baseline.h"
+#include "custos/cmd.h"
+#include "custos/entry.h"
+#include "custos/err.h"
+#include "custos/path.h"
+#include "custos/sign.h"
+#include "custos/xmalloc.h"
+
+struct cmd_verify_opts {
+	const char	*pubkey;
+	const char	*signer;
+	char		 fp[CS_FP_HEXLEN + 1];
+	int		 allow_unsigned;
+	int		 quiet;
+	const char	*file;
+};
+
+static const struct option cmd_verify_longopts[] = {
+	{ "pubkey", required_argument, NULL, 'p' },
+	{ "signer", required_argument, NULL, 's' },
+	{ "allow-unsigned", no_argument, NULL, 'u' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int
+cmd_verify_parse(int argc, char **argv, struct cmd_verify_opts *o,
+    struct cs_err *err)
+{
+	int	 c;
+
+	memset(o, 0, sizeof *o);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "p:s:q", cmd_verify_longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'p': o->pubkey = optarg; break;
+		case 's': o->signer = optarg; break;
+		case 'u': o->allow_unsigned = 1; break;
+		case 'q': o->quiet = 1; break;
+		default:
+			return cs_err_set(err, CS_EXIT_USAGE, 0, "bad option");
+		}
+	}
+	if (argc - optind != 1)
+		return cs_err_set(err, CS_EXIT_USAGE, 0,
+		    "expected exactly one file");
+	o->file = argv[optind];
+	if (o->signer != NULL && cs_fingerprint_parse(o->signer, o->fp) != 0)
+		return cs_err_set(err, CS_EXIT_USAGE, 0,
+		    "'%s' is not a fingerprint (64 hex digits)", o->signer);
+	return 0;
+}
+
+/* "key: value" with the value encoded (it came from the file). */
+static void
+cmd_verify_field(const char *key, const char *value)
+{
+	char	*shown;
+
+	shown = cs_encode_dup(value != NULL ? value : "(none)");
+	printf("%-12s %s\n", key, shown);
+	free(shown);
+}
+
+static void
+cmd_verify_report(const struct cmd_verify_opts *o, const struct cs_blr *r,
+    int sigok)
+{
+	const struct cs_bl_header	*h = cs_blr_header(r);
+	const struct cs_bl_trailer	*tr = cs_blr_trailer(r);
+	struct cs_key			*k;
+	struct cs_err			 kerr;
+	char				*pretty;
+
+	if (o->quiet)
+		return;
+	cmd_verify_field("file:", o->file);
+	printf("%-12s %s\n", "format:", "custos baseline 1");
+	cmd_verify_field("created:", cs_bl_header_get(h, "created"));
+	cmd_verify_field("host:", cs_bl_header_get(h, "host"));
+	cmd_verify_field("root:", cs_bl_header_get(h, "root"));
+	cmd_verify_field("digests:", cs_bl_header_get(h, "digests"));
+	cmd_verify_field("tool:", cs_bl_header_get(h, "tool"));
+	printf("%-12s %" PRIu64 " (%" PRIu64 " with errors)\n", "records:",
+	    tr->records, tr->errors);
+	if (!tr->is_signed) {
+		printf("%-12s NONE: this file is not signed; it proves nothing "
+		    "about who made it\n", "signature:");
+		return;
+	}
+	printf("%-12s %s\n", "signed by:", tr->keyid);
+	cs_err_init(&kerr);
+	k = cs_key_from_spki(tr->pub, tr->publen, &kerr);
+	if (k != NULL) {
+		pretty = cs_fingerprint_pretty(cs_key_fingerprint(k));
+		printf("%-12s %s\n", "fingerprint:", pretty);
+		free(pretty);
+	}
+	cs_key_free(k);
+	cs_err_release(&kerr);
+	printf("%-12s %s\n", "signature:", sigok ? "good, by the trusted key" :
+	    "not checked");
+}
+
+static int
+cmd_verify_baseline(const struct cmd_verify_opts *o, struct cs_err *err)
+{
+	const struct cs_bl_trailer	*tr;
+	struct cs_key			*pub = NULL;
+	struct cs_blr			*r = NULL;
+	struct cs_entry			*e;
+	int				 n, sigok = 0, rc = -1;
+
+	if (o->pubkey != NULL &&
+	    (pub = cs_key_load_public(o->pubkey, err)) == NULL)
+		goto out;
+	if ((r = cs_blr_open(o->file, err)) == NULL)
+		goto out;
+	tr = cs_blr_trailer(r);
+	if (tr->is_signed && (pub != NULL || o->signer != NULL)) {
+		if (cs_bl_verify_signature(tr, pub, o->signer != NULL ?
+		    o->fp : NULL, o->file, err) != 0)
+			goto out;
+		sigok = 1;
+	} else if (tr->is_signed && !o->allow_unsigned) {
+		cs_err_set(err, CS_EXIT_USAGE, 0,
+		    "no trusted key: give --pubkey or --signer");
+		goto out;
+	}
+	while ((n = cs_blr_next(r, &e, err)) == 1)
+		cs_entry_free(e);
+	if (n < 0) {
+		if (sigok)
+			err->code = CS_EXIT_INTEGRITY;
+		goto out;
+	}
+	cmd_verify_report(o, r, sigok);
+	if (!tr->is_signed && !o->allow_unsigned) {
+		cs_err_set(err, CS_EXIT_INTEGRITY, 0, "'%s' is NOT SIGNED "
+		    "(use --allow-unsigned to check its form only)", o->file);
+		goto out;
+	}
+	if (!o->quiet)
+		printf("%-12s %s\n", "result:", sigok ? "VALID" :
+		    "well-formed, signature not verified");
+	rc = CS_EXIT_OK;
+out:
+	cs_blr_close(r);
+	cs_key_free(pub);
+	return rc;
+}
+
+static int
+cmd_verify_run(int argc, char **argv, struct cs_err *err)
+{
+	struct cmd_verify_opts	 o;
+
+	if (cmd_verify_parse(argc, argv, &o, err) != 0)
+		return -1;
+	if (o.pubkey == NULL && o.signer == NULL && !o.allow_unsigned)
+		return cs_err_set(err, CS_EXIT_USAGE, 0,
+		    "no trusted key: give --pubkey or --signer");
+	return cmd_verify_baseline(&o, err);
+}
+
+const struct cs_cmd cs_cmd_verify = {
+	.name = "verify",
+	.alias = NULL,
+	.usage = "--pubkey PUB | --signer FINGERPRINT [--allow-unsigned] "
+	    "[-q] FILE",
+	.summary = "check the signature and integrity of a baseline",
+	.help =
+	    "  -p, --pubkey PUB         trust the public key in PUB\n"
+	    "  -s, --signer FP          trust the key with fingerprint FP\n"
+	    "                           (64 hex digits, spaces allowed)\n"
+	    "      --allow-unsigned     accept an unsigned file (form only)\n"
+	    "  -q, --quiet              print nothing; use the exit status\n",
+	.flags = 0,
+	.run = cmd_verify_run,
+};

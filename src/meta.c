@@ -1,0 +1,360 @@
+/*
+ * meta.c: ACLs, xattrs, capabilities, inode flags and names of one
+ * object, always read from the descriptor the walker verified.
+ *
+ * "Not supported here" (ENOTSUP, ENOTTY, ...) is not an error: the
+ * filesystem simply cannot hold that attribute.  Anything else is added to
+ * the record's error, so an attribute that could not be read is never
+ * mistaken for an attribute that is absent.
+ */
+#include "custos/custos.h"
+
+#include <sys/ioctl.h>
+#include <sys/types.h>
+#include <sys/xattr.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <acl/libacl.h>
+#include <linux/fs.h>
+#include <sys/acl.h>
+#include <sys/capability.h>
+
+#include "custos/entry.h"
+#include "custos/meta.h"
+#include "custos/xmalloc.h"
+
+#define META_XATTR_ACCESS	"system.posix_acl_access"
+#define META_XATTR_DEFAULT	"system.posix_acl_default"
+
+/* errno values meaning "this filesystem has no such attribute". */
+static int
+meta_unsupported(int e)
+{
+	return e == ENOTSUP || e == ENOTTY ||
+	    e == EINVAL || e == ENODATA || e == ENOSYS;
+}
+
+static void
+meta_procpath(char *buf, size_t size, int fd)
+{
+	snprintf(buf, size, "/proc/self/fd/%d", fd);
+}
+
+/* Text form of an ACL with numeric ids; NULL if it is only the mode. */
+static char *
+meta_acl_text(acl_t acl, int is_access)
+{
+	char	*t, *copy;
+
+	if (is_access && acl_equiv_mode(acl, NULL) == 0)
+		return NULL;
+	if (!is_access && acl_entries(acl) <= 0)
+		return NULL;
+	t = acl_to_any_text(acl, NULL, ',', TEXT_NUMERIC_IDS);
+	if (t == NULL)
+		return NULL;
+	copy = cs_xstrdup(t);
+	acl_free(t);
+	return copy;
+}
+
+static void
+meta_acls(struct cs_entry *e, int fd, int is_path, const char *proc)
+{
+	acl_t	 acl;
+
+	if (e->type == CS_T_LINK)
+		return;		/* symlinks carry no ACLs */
+	acl = is_path ? acl_get_file(proc, ACL_TYPE_ACCESS) : acl_get_fd(fd);
+	if (acl == NULL) {
+		if (!meta_unsupported(errno))
+			cs_entry_add_error(e, "cannot read ACL: %s",
+			    strerror(errno));
+	} else {
+		e->acl = meta_acl_text(acl, 1);
+		acl_free(acl);
+	}
+	if (e->type != CS_T_DIR)
+		return;
+	acl = acl_get_file(proc, ACL_TYPE_DEFAULT);
+	if (acl == NULL) {
+		if (!meta_unsupported(errno))
+			cs_entry_add_error(e, "cannot read default ACL: %s",
+			    strerror(errno));
+		return;
+	}
+	e->dacl = meta_acl_text(acl, 0);
+	acl_free(acl);
+}
+
+/* List xattr names into a heap buffer; returns its length or -1. */
+static ssize_t
+meta_xattr_list(int fd, int is_path, const char *proc, char **out)
+{
+	char	*buf = NULL;
+	ssize_t	 n;
+	int	 tries;
+
+	for (tries = 0; tries < 8; tries++) {
+		n = is_path ? listxattr(proc, NULL, 0) : flistxattr(fd, NULL, 0);
+		if (n <= 0)
+			break;
+		buf = cs_xrealloc(buf, (size_t)n);
+		n = is_path ? listxattr(proc, buf, (size_t)n) :
+		    flistxattr(fd, buf, (size_t)n);
+		if (n >= 0 || errno != ERANGE)
+			break;
+	}
+	if (n <= 0) {
+		free(buf);
+		buf = NULL;
+	}
+	*out = buf;
+	return n;
+}
+
+/* Read one xattr value into a heap buffer; returns 0, or -1. */
+static int
+meta_xattr_get(int fd, int is_path, const char *proc, const char *name,
+    char **valp, size_t *lenp)
+{
+	char	*buf = NULL;
+	ssize_t	 n;
+	int	 tries;
+
+	for (tries = 0; tries < 8; tries++) {
+		n = is_path ? getxattr(proc, name, NULL, 0) :
+		    fgetxattr(fd, name, NULL, 0);
+		if (n < 0)
+			break;
+		buf = cs_xrealloc(buf, (size_t)n + 1);
+		n = is_path ? getxattr(proc, name, buf, (size_t)n) :
+		    fgetxattr(fd, name, buf, (size_t)n);
+		if (n >= 0 || errno != ERANGE)
+			break;
+	}
+	if (n < 0) {
+		free(buf);
+		return -1;
+	}
+	*valp = buf;
+	*lenp = (size_t)n;
+	return 0;
+}
+
+static void
+meta_xattrs(struct cs_entry *e, int fd, int is_path, const char *proc)
+{
+	char	*names = NULL, *name, *value;
+	size_t	 len;
+	ssize_t	 n;
+
+	n = meta_xattr_list(fd, is_path, proc, &names);
+	if (n < 0) {
+		if (!meta_unsupported(errno))
+			cs_entry_add_error(e, "cannot list xattrs: %s",
+			    strerror(errno));
+		return;
+	}
+	for (name = names; name != NULL && name < names + n;
+	    name += strlen(name) + 1) {
+		if (strcmp(name, META_XATTR_ACCESS) == 0 ||
+		    strcmp(name, META_XATTR_DEFAULT) == 0 || *name == '\0')
+			continue;	/* kept as acl= and dacl= */
+		if (meta_xattr_get(fd, is_path, proc, name, &value, &len) != 0) {
+			if (errno != ENODATA)
+				cs_entry_add_error(e, "cannot read xattr: %s",
+				    strerror(errno));
+			continue;
+		}
+		cs_entry_add_xattr(e, name, value, len);
+		free(value);
+	}
+	free(names);
+	cs_entry_sort_xattrs(e);
+}
+
+static void
+meta_caps(struct cs_entry *e, int fd)
+{
+	cap_t	 cap;
+	char	*t;
+
+	cap = cap_get_fd(fd);
+	if (cap == NULL)
+		return;		/* none, or not supported */
+	t = cap_to_text(cap, NULL);
+	if (t != NULL) {
+		e->caps = cs_xstrdup(t);
+		cap_free(t);
+	}
+	cap_free(cap);
+}
+
+static void
+meta_iflags(struct cs_entry *e, int fd)
+{
+	int	 flags = 0;
+
+	if (ioctl(fd, FS_IOC_GETFLAGS, &flags) != 0) {
+		if (!meta_unsupported(errno) && errno != EPERM &&
+		    errno != EACCES)
+			cs_entry_add_error(e, "cannot read inode flags: %s",
+			    strerror(errno));
+		return;
+	}
+	e->iflags = (uint32_t)flags;
+	e->have |= CS_F_IFLAGS;
+}
+
+void
+cs_meta_collect(struct cs_entry *e, int fd, int is_path)
+{
+	char	 proc[32];
+
+	meta_procpath(proc, sizeof proc, fd);
+	meta_acls(e, fd, is_path, proc);
+	meta_xattrs(e, fd, is_path, proc);
+	if (!is_path && e->type == CS_T_FILE && e->nxattrs > 0)
+		meta_caps(e, fd);
+	if (!is_path && (e->type == CS_T_FILE || e->type == CS_T_DIR))
+		meta_iflags(e, fd);
+	e->have |= CS_F_META;
+}
+
+/* Names: a small open-addressing cache per id space. */
+struct names_slot {
+	uint32_t	 id;
+	int		 used;
+	char		*name;		/* NULL: the id has no name */
+};
+
+struct names_table {
+	struct names_slot	*slots;
+	size_t			 size;	/* power of two */
+	size_t			 used;
+};
+
+struct cs_names {
+	struct names_table	 users;
+	struct names_table	 groups;
+};
+
+struct cs_names *
+cs_names_new(void)
+{
+	return cs_xcalloc(1, sizeof(struct cs_names));
+}
+
+static void
+names_table_free(struct names_table *t)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->size; i++)
+		free(t->slots[i].name);
+	free(t->slots);
+}
+
+void
+cs_names_free(struct cs_names *n)
+{
+	if (n == NULL)
+		return;
+	names_table_free(&n->users);
+	names_table_free(&n->groups);
+	free(n);
+}
+
+static struct names_slot *
+names_find(struct names_table *t, uint32_t id)
+{
+	size_t	 i;
+
+	i = (id * 2654435761U) & (t->size - 1);
+	while (t->slots[i].used && t->slots[i].id != id)
+		i = (i + 1) & (t->size - 1);
+	return &t->slots[i];
+}
+
+static void
+names_grow(struct names_table *t)
+{
+	struct names_table	 old = *t;
+	struct names_slot	*s;
+	size_t			 i;
+
+	t->size = old.size == 0 ? 64 : old.size * 2;
+	t->slots = cs_xcalloc(t->size, sizeof *t->slots);
+	for (i = 0; i < old.size; i++) {
+		if (!old.slots[i].used)
+			continue;
+		s = names_find(t, old.slots[i].id);
+		*s = old.slots[i];
+	}
+	free(old.slots);
+}
+
+/* Look ID up with getpwuid_r or getgrgid_r, growing the buffer. */
+static char *
+names_lookup(uint32_t id, int is_user)
+{
+	struct passwd	 pw, *pwp = NULL;
+	struct group	 gr, *grp = NULL;
+	char		*buf = NULL, *name = NULL;
+	size_t		 size = 1024;
+	int		 rc;
+
+	for (;;) {
+		buf = cs_xrealloc(buf, size);
+		if (is_user)
+			rc = getpwuid_r((uid_t)id, &pw, buf, size, &pwp);
+		else
+			rc = getgrgid_r((gid_t)id, &gr, buf, size, &grp);
+		if (rc != ERANGE || size > (1U << 20))
+			break;
+		size *= 2;
+	}
+	if (rc == 0 && is_user && pwp != NULL)
+		name = cs_xstrdup(pwp->pw_name);
+	else if (rc == 0 && !is_user && grp != NULL)
+		name = cs_xstrdup(grp->gr_name);
+	free(buf);
+	return name;
+}
+
+static const char *
+names_get(struct names_table *t, uint32_t id, int is_user)
+{
+	struct names_slot	*s;
+
+	if (t->used * 2 >= t->size)
+		names_grow(t);
+	s = names_find(t, id);
+	if (!s->used) {
+		s->used = 1;
+		s->id = id;
+		s->name = names_lookup(id, is_user);
+		t->used++;
+	}
+	return s->name;
+}
+
+const char *
+cs_names_user(struct cs_names *n, uint32_t uid)
+{
+	return names_get(&n->users, uid, 1);
+}
+
+const char *
+cs_names_group(struct cs_names *n, uint32_t gid)
+{
+	return names_get(&n->groups, gid, 0);
+}

@@ -1,0 +1,191 @@
+/*
+ * path.c: the single encoder for bytes from examined filesystems, the
+ * canonical path order, and path joining and matching.
+ *
+ * Every name, link target, xattr or message fragment that came from an
+ * examined filesystem, archive or baseline goes through cs_encode before
+ * it reaches a file, a terminal or a report.
+ */
+#include "custos/custos.h"
+
+#include <fnmatch.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "custos/buf.h"
+#include "custos/path.h"
+#include "custos/xmalloc.h"
+
+static const char hexdigits[] = "0123456789abcdef";
+
+/* Bytes written as themselves: printable ASCII except '\\' and '='. */
+static int
+path_literal(unsigned char c)
+{
+	return c > 0x20 && c < 0x7f && c != '\\' && c != '=';
+}
+
+void
+cs_encode(struct cs_buf *out, const void *p, size_t n)
+{
+	const unsigned char	*s = p;
+	size_t			 i, run;
+
+	cs_buf_grow(out, n);
+	for (i = 0; i < n; i += run) {
+		for (run = 0; i + run < n && path_literal(s[i + run]); run++)
+			continue;
+		if (run > 0) {
+			cs_buf_add(out, s + i, run);
+			continue;
+		}
+		cs_buf_addc(out, '\\');
+		cs_buf_addc(out, 'x');
+		cs_buf_addc(out, hexdigits[s[i] >> 4]);
+		cs_buf_addc(out, hexdigits[s[i] & 0xf]);
+		run = 1;
+	}
+}
+
+void
+cs_encode_str(struct cs_buf *out, const char *s)
+{
+	cs_encode(out, s, strlen(s));
+}
+
+char *
+cs_encode_dup(const char *s)
+{
+	struct cs_buf	 b;
+
+	cs_buf_init(&b);
+	cs_encode_str(&b, s);
+	return cs_buf_detach(&b, NULL);
+}
+
+int
+cs_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int
+cs_decode(struct cs_buf *out, const char *s, size_t n, size_t *bad)
+{
+	size_t		 i;
+	int		 hi, lo;
+	unsigned char	 c;
+
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (path_literal(c)) {
+			cs_buf_addc(out, (char)c);
+			continue;
+		}
+		if (c != '\\' || i + 3 >= n || s[i + 1] != 'x')
+			goto fail;
+		hi = cs_hexval(s[i + 2]);
+		lo = cs_hexval(s[i + 3]);
+		if (hi < 0 || lo < 0)
+			goto fail;
+		c = (unsigned char)(hi << 4 | lo);
+		if (path_literal(c))
+			goto fail;	/* not canonical */
+		cs_buf_addc(out, (char)c);
+		i += 3;
+	}
+	return 0;
+fail:
+	if (bad != NULL)
+		*bad = i;
+	return -1;
+}
+
+int
+cs_path_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t		 i, n = alen < blen ? alen : blen;
+	unsigned char	 ca, cb;
+
+	for (i = 0; i < n; i++) {
+		ca = (unsigned char)a[i];
+		cb = (unsigned char)b[i];
+		if (ca == cb)
+			continue;
+		if (ca == '/')
+			return -1;
+		if (cb == '/')
+			return 1;
+		return ca < cb ? -1 : 1;
+	}
+	if (alen == blen)
+		return 0;
+	return alen < blen ? -1 : 1;
+}
+
+char *
+cs_path_join(const char *dir, size_t dlen, const char *name, size_t nlen,
+    size_t *lenp)
+{
+	char	*p;
+	size_t	 len;
+
+	if (dlen == 1 && dir[0] == '/')
+		dlen = 0;
+	if (dlen > SIZE_MAX - nlen - 2)
+		return cs_xmalloc(SIZE_MAX);	/* exits */
+	len = dlen + 1 + nlen;
+	p = cs_xmalloc(len + 1);
+	memcpy(p, dir, dlen);
+	p[dlen] = '/';
+	memcpy(p + dlen + 1, name, nlen);
+	p[len] = '\0';
+	if (lenp != NULL)
+		*lenp = len;
+	return p;
+}
+
+/* "/" or "/c1/c2..." with no empty, "." or ".." components and no NUL. */
+int
+cs_path_valid(const char *p, size_t n)
+{
+	size_t	 i, start;
+
+	if (n == 0 || p[0] != '/')
+		return 0;
+	if (n == 1)
+		return 1;
+	if (memchr(p, '\0', n) != NULL)
+		return 0;
+	start = 1;
+	for (i = 1; i <= n; i++) {
+		if (i < n && p[i] != '/')
+			continue;
+		if (i == start)
+			return 0;
+		if (i - start == 1 && p[start] == '.')
+			return 0;
+		if (i - start == 2 && p[start] == '.' && p[start + 1] == '.')
+			return 0;
+		start = i + 1;
+	}
+	return 1;
+}
+
+int
+cs_path_match(const char *pattern, const char *path)
+{
+	const char	*base;
+
+	if (strchr(pattern, '/') == NULL) {
+		base = strrchr(path, '/');
+		base = base != NULL ? base + 1 : path;
+		return fnmatch(pattern, base, 0) == 0;
+	}
+	return fnmatch(pattern, path, 0) == 0;
+}

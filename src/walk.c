@@ -1,0 +1,731 @@
+/*
+ * walk.c: sorted, descriptor-based, parallel walk of a live tree.
+ *
+ * Threads: one walker thread descends the tree and appends one job per
+ * object to a ring, in canonical order; worker threads take jobs from the
+ * ring and examine them (open, verify identity, read ACLs, xattrs, flags,
+ * hash); the consumer (cs_walk_next) takes jobs from the head of the ring
+ * only when they are done.  Hence the output order is the walk order
+ * whatever the number of workers.
+ *
+ * Invariants, all under walk->lock:
+ *   head <= work <= tail, tail - head <= cap;
+ *   jobs in [head, work) are running or done, in [work, tail) ready or done
+ *   (directories are examined by the walker itself and enqueued done);
+ *   a job holds a reference on its parent directory descriptor, so the
+ *   descriptor stays open until every job that needs it has finished.
+ */
+#include "custos/custos.h"
+
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/magic.h>
+
+#include "custos/buf.h"
+#include "custos/digest.h"
+#include "custos/entry.h"
+#include "custos/err.h"
+#include "custos/meta.h"
+#include "custos/path.h"
+#include "custos/walk.h"
+#include "custos/xmalloc.h"
+
+#define WALK_RING		4096	/* records in flight */
+#define WALK_RING_KEEPFD	64	/* ... when each may hold an open file */
+#define WALK_BUFSIZE		(256 * 1024)
+
+enum job_state { JOB_FREE = 0, JOB_READY, JOB_RUNNING, JOB_DONE };
+
+struct dirref {
+	int		 fd;
+	unsigned	 refs;
+};
+
+struct job {
+	struct cs_entry	*e;
+	struct dirref	*parent;
+	char		*name;		/* name within parent */
+	enum job_state	 state;
+};
+
+/* One directory being listed: its sorted names, and where we are. */
+struct level {
+	struct dirref	*dir;
+	char		*path;
+	size_t		 pathlen;
+	uint64_t	 dev;
+	char		*names;		/* NUL-separated */
+	size_t		*offs;		/* sorted offsets into names */
+	size_t		 nnames;
+	size_t		 next;
+};
+
+struct cs_walk {
+	struct cs_walk_opts	 opts;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond_work;
+	pthread_cond_t		 cond_done;
+	pthread_cond_t		 cond_space;
+	struct job		*ring;
+	uint64_t		 cap;
+	uint64_t		 head;
+	uint64_t		 work;
+	uint64_t		 tail;
+	int			 walker_done;
+	int			 stop;
+	pthread_t		 walker;
+	int			 walker_started;
+	pthread_t		*workers;
+	int			 nworkers;
+	struct level		*stack;
+	size_t			 depth;
+	size_t			 stackcap;
+	struct cs_names		*names;
+	struct cs_walk_stats	 stats;
+	int			 rootfd;
+	struct cs_entry		*rootentry;
+};
+
+/* Filesystems whose contents are not files: never entered. */
+static const unsigned long walk_pseudo_fs[] = {
+	PROC_SUPER_MAGIC, SYSFS_MAGIC, DEBUGFS_MAGIC, TRACEFS_MAGIC,
+	SECURITYFS_MAGIC, CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC,
+	DEVPTS_SUPER_MAGIC, PSTOREFS_MAGIC, BPF_FS_MAGIC, SELINUX_MAGIC,
+	SMACK_MAGIC, EFIVARFS_MAGIC, BINFMTFS_MAGIC, NSFS_MAGIC,
+	0x19800202UL,	/* mqueue */
+	0x62656570UL,	/* configfs */
+	0x65735543UL,	/* fusectl */
+	0x0187UL,	/* autofs */
+};
+
+int
+cs_walk_default_jobs(void)
+{
+	long	 n;
+
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		return 1;
+	if (n > 256)
+		return 256;
+	return (int)n;
+}
+
+static int
+walk_is_pseudo(int fd)
+{
+	struct statfs	 sf;
+	size_t		 i;
+
+	if (fstatfs(fd, &sf) != 0)
+		return 0;
+	for (i = 0; i < CS_NELEM(walk_pseudo_fs); i++) {
+		if ((unsigned long)sf.f_type == walk_pseudo_fs[i])
+			return 1;
+	}
+	return 0;
+}
+
+static int
+walk_excluded(const struct cs_walk *w, const char *path)
+{
+	size_t	 i;
+
+	for (i = 0; i < w->opts.nexcludes; i++) {
+		if (cs_path_match(w->opts.excludes[i], path))
+			return 1;
+	}
+	return 0;
+}
+
+/* Copy what stat(2) says into the record (type excepted). */
+static void
+walk_fill_stat(struct cs_entry *e, const struct stat *st)
+{
+	e->mode = (uint32_t)(st->st_mode & 07777);
+	e->uid = (uint32_t)st->st_uid;
+	e->gid = (uint32_t)st->st_gid;
+	e->size = (uint64_t)st->st_size;
+	e->mtime.sec = (int64_t)st->st_mtim.tv_sec;
+	e->mtime.nsec = (uint32_t)st->st_mtim.tv_nsec;
+	e->ctime.sec = (int64_t)st->st_ctim.tv_sec;
+	e->ctime.nsec = (uint32_t)st->st_ctim.tv_nsec;
+	e->ino = (uint64_t)st->st_ino;
+	e->nlink = (uint64_t)st->st_nlink;
+	e->dev = (uint64_t)st->st_dev;
+	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode)) {
+		e->rmajor = (uint32_t)major(st->st_rdev);
+		e->rminor = (uint32_t)minor(st->st_rdev);
+	}
+	if (!S_ISREG(st->st_mode) && !S_ISLNK(st->st_mode))
+		e->size = 0;	/* meaningless for dirs and specials */
+	e->have |= CS_F_INO | CS_F_NLINK | CS_F_CTIME;
+}
+
+static int
+walk_same_object(const struct cs_entry *e, const struct stat *st)
+{
+	return (uint64_t)st->st_dev == e->dev &&
+	    (uint64_t)st->st_ino == e->ino &&
+	    cs_type_from_mode(st->st_mode) == e->type;
+}
+
+static void
+dirref_release(struct dirref *d)
+{
+	if (d == NULL || --d->refs > 0)
+		return;
+	close(d->fd);
+	free(d);
+}
+
+static int
+walk_name_cmp(const void *a, const void *b, void *arg)
+{
+	const char	*names = arg;
+
+	return strcmp(names + *(const size_t *)a, names + *(const size_t *)b);
+}
+
+/* Read and sort the names in directory FD into L. */
+static int
+walk_read_names(int fd, struct level *l)
+{
+	struct cs_buf	 b;
+	struct dirent	*de;
+	DIR		*dir;
+	size_t		 cap = 0;
+	int		 dfd, rc = 0;
+
+	dfd = dup(fd);
+	if (dfd < 0)
+		return -1;
+	dir = fdopendir(dfd);
+	if (dir == NULL) {
+		close(dfd);
+		return -1;
+	}
+	cs_buf_init(&b);
+	l->nnames = 0;
+	l->offs = NULL;
+	for (;;) {
+		errno = 0;
+		de = readdir(dir);
+		if (de == NULL) {
+			if (errno != 0)
+				rc = -1;
+			break;
+		}
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (l->nnames == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			l->offs = cs_xreallocarray(l->offs, cap,
+			    sizeof *l->offs);
+		}
+		l->offs[l->nnames++] = b.len;
+		cs_buf_add(&b, de->d_name, strlen(de->d_name) + 1);
+	}
+	closedir(dir);
+	l->names = cs_buf_detach(&b, NULL);
+	qsort_r(l->offs, l->nnames, sizeof *l->offs, walk_name_cmp, l->names);
+	return rc;
+}
+
+/* Append a job (blocking while the ring is full); false if stopping. */
+static int
+walk_enqueue(struct cs_walk *w, struct cs_entry *e, struct dirref *parent,
+    const char *name, int ready)
+{
+	struct job	*j;
+
+	pthread_mutex_lock(&w->lock);
+	while (w->tail - w->head >= w->cap && !w->stop)
+		pthread_cond_wait(&w->cond_space, &w->lock);
+	if (w->stop) {
+		pthread_mutex_unlock(&w->lock);
+		cs_entry_free(e);
+		return 0;
+	}
+	j = &w->ring[w->tail % w->cap];
+	j->e = e;
+	j->parent = parent;
+	if (parent != NULL)
+		parent->refs++;
+	j->name = name != NULL ? cs_xstrdup(name) : NULL;
+	j->state = ready ? JOB_READY : JOB_DONE;
+	w->tail++;
+	if (ready)
+		pthread_cond_signal(&w->cond_work);
+	else
+		pthread_cond_broadcast(&w->cond_done);
+	pthread_mutex_unlock(&w->lock);
+	return 1;
+}
+
+/*
+ * Examine directory E open as FD: attributes, and whether to enter it.
+ * On entering, pushes a level that owns FD; otherwise closes FD.
+ */
+static void
+walk_dir(struct cs_walk *w, struct cs_entry *e, int fd, uint64_t parentdev)
+{
+	struct level	*l;
+	int		 enter = 1;
+
+	cs_meta_collect(e, fd, 0);
+	if (walk_is_pseudo(fd)) {
+		enter = 0;
+	} else if (parentdev != UINT64_MAX && e->dev != parentdev &&
+	    !w->opts.cross_fs) {
+		enter = 0;
+	}
+	if (!enter) {
+		w->stats.not_entered++;
+		close(fd);
+		return;
+	}
+	if (w->depth == w->stackcap) {
+		w->stackcap = w->stackcap == 0 ? 16 : w->stackcap * 2;
+		w->stack = cs_xreallocarray(w->stack, w->stackcap,
+		    sizeof *w->stack);
+	}
+	l = &w->stack[w->depth];
+	memset(l, 0, sizeof *l);
+	if (walk_read_names(fd, l) != 0)
+		cs_entry_add_error(e, "cannot list directory: %s",
+		    strerror(errno));
+	l->dir = cs_xmalloc(sizeof *l->dir);
+	l->dir->fd = fd;
+	l->dir->refs = 1;
+	l->path = cs_xmemdup(e->path, e->pathlen);
+	l->pathlen = e->pathlen;
+	l->dev = e->dev;
+	w->depth++;
+}
+
+static void
+walk_pop(struct cs_walk *w)
+{
+	struct level	*l = &w->stack[--w->depth];
+
+	pthread_mutex_lock(&w->lock);
+	dirref_release(l->dir);
+	pthread_mutex_unlock(&w->lock);
+	free(l->path);
+	free(l->names);
+	free(l->offs);
+}
+
+/* Stat NAME in the top directory and turn it into a job. */
+static int
+walk_child(struct cs_walk *w, struct level *top, const char *name)
+{
+	struct cs_entry	*e;
+	struct stat	 st;
+	char		*path;
+	size_t		 pathlen;
+	int		 fd;
+
+	path = cs_path_join(top->path, top->pathlen, name, strlen(name),
+	    &pathlen);
+	if (walk_excluded(w, path)) {
+		w->stats.excluded++;
+		free(path);
+		return 1;
+	}
+	e = cs_entry_new();
+	e->path = path;
+	e->pathlen = pathlen;
+	if (fstatat(top->dir->fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		cs_entry_add_error(e, errno == ENOENT ? "vanished during "
+		    "the walk" : "cannot stat: %s", strerror(errno));
+		return walk_enqueue(w, e, NULL, NULL, 0);
+	}
+	e->type = cs_type_from_mode(st.st_mode);
+	walk_fill_stat(e, &st);
+	if (e->type != CS_T_DIR)
+		return walk_enqueue(w, e, top->dir, name, 1);
+	fd = openat(top->dir->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		cs_entry_add_error(e, "cannot open directory: %s",
+		    strerror(errno));
+	} else if (fstat(fd, &st) != 0 || !walk_same_object(e, &st)) {
+		cs_entry_add_error(e, "replaced during the walk");
+		close(fd);
+	} else {
+		walk_fill_stat(e, &st);
+		walk_dir(w, e, fd, top->dev);
+	}
+	return walk_enqueue(w, e, NULL, NULL, 0);
+}
+
+static void *
+walk_walker(void *arg)
+{
+	struct cs_walk	*w = arg;
+	struct cs_entry	*root = w->rootentry;
+	struct level	*top;
+	const char	*name;
+
+	w->rootentry = NULL;
+	walk_dir(w, root, w->rootfd, UINT64_MAX);
+	w->rootfd = -1;
+	if (!walk_enqueue(w, root, NULL, NULL, 0))
+		goto out;
+	while (w->depth > 0) {
+		top = &w->stack[w->depth - 1];
+		if (top->next == top->nnames) {
+			walk_pop(w);
+			continue;
+		}
+		name = top->names + top->offs[top->next++];
+		if (!walk_child(w, top, name))
+			break;
+	}
+out:
+	while (w->depth > 0)
+		walk_pop(w);
+	pthread_mutex_lock(&w->lock);
+	w->walker_done = 1;
+	pthread_cond_broadcast(&w->cond_work);
+	pthread_cond_broadcast(&w->cond_done);
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+/* Open a regular file for reading, by name in its parent, never following. */
+static int
+walk_open_file(int dfd, const char *name)
+{
+	int	 fd, flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
+	    O_CLOEXEC;
+
+	fd = openat(dfd, name, flags | O_NOATIME);
+	if (fd < 0 && errno == EPERM)
+		fd = openat(dfd, name, flags);	/* not the owner */
+	return fd;
+}
+
+/* Hash the open file; the record is marked if the file changed meanwhile. */
+static void
+walk_hash(struct cs_walk *w, struct cs_hasher *h, struct cs_entry *e, int fd,
+    const struct stat *before)
+{
+	struct stat	 after;
+	uint64_t	 n = 0;
+
+	(void)w;
+#ifdef HAVE_POSIX_FADVISE
+	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+	if (cs_hasher_fd(h, fd, UINT64_MAX, e->digest, &n) != 0) {
+		cs_entry_add_error(e, "read error: %s", strerror(errno));
+		return;
+	}
+	if (fstat(fd, &after) != 0) {
+		cs_entry_add_error(e, "cannot stat: %s", strerror(errno));
+		return;
+	}
+	if (n != (uint64_t)before->st_size ||
+	    after.st_size != before->st_size ||
+	    after.st_mtim.tv_sec != before->st_mtim.tv_sec ||
+	    after.st_mtim.tv_nsec != before->st_mtim.tv_nsec ||
+	    after.st_ctim.tv_sec != before->st_ctim.tv_sec ||
+	    after.st_ctim.tv_nsec != before->st_ctim.tv_nsec) {
+		cs_entry_add_error(e, "changed while being read");
+		return;
+	}
+	e->digests = w->opts.digests;
+}
+
+/* Read a symlink's target through its O_PATH descriptor. */
+static void
+walk_readlink(struct cs_entry *e, int fd)
+{
+	char	*buf = NULL;
+	size_t	 size = e->size > 0 && e->size < 65536 ? e->size + 1 : 256;
+	ssize_t	 n;
+
+	for (;;) {
+		buf = cs_xrealloc(buf, size);
+		n = readlinkat(fd, "", buf, size);
+		if (n < 0) {
+			cs_entry_add_error(e, "cannot read link: %s",
+			    strerror(errno));
+			break;
+		}
+		if ((size_t)n < size) {
+			cs_entry_set_target(e, buf, (size_t)n);
+			break;
+		}
+		if (size > (1U << 24)) {
+			cs_entry_add_error(e, "link target too long");
+			break;
+		}
+		size *= 2;
+	}
+	free(buf);
+}
+
+/* Examine one non-directory object (runs on a worker thread). */
+static void
+walk_examine(struct cs_walk *w, struct cs_hasher *h, struct job *j)
+{
+	struct cs_entry	*e = j->e;
+	struct stat	 st;
+	int		 fd, is_path = e->type != CS_T_FILE;
+
+	if (is_path)
+		fd = openat(j->parent->fd, j->name, O_PATH | O_NOFOLLOW |
+		    O_CLOEXEC);
+	else
+		fd = walk_open_file(j->parent->fd, j->name);
+	if (fd < 0) {
+		cs_entry_add_error(e, errno == ENOENT ? "vanished during "
+		    "the walk" : "cannot open: %s", strerror(errno));
+		return;
+	}
+	if (fstat(fd, &st) != 0 || !walk_same_object(e, &st)) {
+		cs_entry_add_error(e, "replaced during the walk");
+		close(fd);
+		return;
+	}
+	walk_fill_stat(e, &st);
+	cs_meta_collect(e, fd, is_path);
+	if (e->type == CS_T_LINK)
+		walk_readlink(e, fd);
+	if (e->type == CS_T_FILE && w->opts.keep_fd) {
+		e->fd = fd;
+		return;
+	}
+	if (e->type == CS_T_FILE && w->opts.digests != 0)
+		walk_hash(w, h, e, fd, &st);
+	close(fd);
+}
+
+static void *
+walk_worker(void *arg)
+{
+	struct cs_walk		*w = arg;
+	struct cs_hasher	*h;
+	struct job		*j;
+	uint64_t		 idx;
+
+	h = cs_hasher_new(w->opts.digests, WALK_BUFSIZE);
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		while (w->work < w->tail &&
+		    w->ring[w->work % w->cap].state != JOB_READY)
+			w->work++;
+		if (w->stop || (w->work == w->tail && w->walker_done))
+			break;
+		if (w->work == w->tail) {
+			pthread_cond_wait(&w->cond_work, &w->lock);
+			continue;
+		}
+		idx = w->work++;
+		j = &w->ring[idx % w->cap];
+		j->state = JOB_RUNNING;
+		pthread_mutex_unlock(&w->lock);
+		if (h == NULL && w->opts.digests != 0)
+			cs_entry_add_error(j->e, "digest unavailable");
+		else
+			walk_examine(w, h, j);
+		pthread_mutex_lock(&w->lock);
+		j->state = JOB_DONE;
+		dirref_release(j->parent);
+		j->parent = NULL;
+		if (idx == w->head)
+			pthread_cond_broadcast(&w->cond_done);
+	}
+	pthread_mutex_unlock(&w->lock);
+	cs_hasher_free(h);
+	return NULL;
+}
+
+/* Raise the descriptor limit: depth costs one descriptor per level. */
+static void
+walk_raise_nofile(void)
+{
+	struct rlimit	 rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static int
+walk_open_root(struct cs_walk *w, struct cs_err *err)
+{
+	struct stat	 st;
+	char		*shown;
+	int		 fd;
+
+	shown = cs_encode_dup(w->opts.root);
+	fd = open(w->opts.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    O_NONBLOCK | O_NOCTTY);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		cs_err_set(err, CS_EXIT_NOINPUT, errno, "cannot open '%s'",
+		    shown);
+		if (fd >= 0)
+			close(fd);
+		free(shown);
+		return -1;
+	}
+	if (walk_is_pseudo(fd)) {
+		cs_err_set(err, CS_EXIT_NOINPUT, 0, "'%s' is on a pseudo "
+		    "filesystem (proc, sysfs, ...)", shown);
+		close(fd);
+		free(shown);
+		return -1;
+	}
+	free(shown);
+	w->rootfd = fd;
+	w->rootentry = cs_entry_new();
+	cs_entry_set_path(w->rootentry, "/", 1);
+	w->rootentry->type = CS_T_DIR;
+	walk_fill_stat(w->rootentry, &st);
+	return 0;
+}
+
+struct cs_walk *
+cs_walk_open(const struct cs_walk_opts *opts, struct cs_err *err)
+{
+	struct cs_walk	*w;
+	int		 i;
+
+	w = cs_xcalloc(1, sizeof *w);
+	w->opts = *opts;
+	w->rootfd = -1;
+	if (w->opts.jobs <= 0)
+		w->opts.jobs = cs_walk_default_jobs();
+	if (walk_open_root(w, err) != 0) {
+		free(w);
+		return NULL;
+	}
+	walk_raise_nofile();
+	w->cap = opts->keep_fd ? WALK_RING_KEEPFD : WALK_RING;
+	w->ring = cs_xcalloc((size_t)w->cap, sizeof *w->ring);
+	w->names = cs_names_new();
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond_work, NULL);
+	pthread_cond_init(&w->cond_done, NULL);
+	pthread_cond_init(&w->cond_space, NULL);
+	w->workers = cs_xcalloc((size_t)w->opts.jobs, sizeof *w->workers);
+	for (i = 0; i < w->opts.jobs; i++) {
+		if (pthread_create(&w->workers[i], NULL, walk_worker, w) != 0)
+			break;
+		w->nworkers++;
+	}
+	if (w->nworkers == 0 ||
+	    pthread_create(&w->walker, NULL, walk_walker, w) != 0) {
+		cs_err_set(err, CS_EXIT_SOFTWARE, errno,
+		    "cannot start threads");
+		cs_walk_close(w);
+		return NULL;
+	}
+	w->walker_started = 1;
+	return w;
+}
+
+int
+cs_walk_next(struct cs_walk *w, struct cs_entry **ep, struct cs_err *err)
+{
+	struct job	*j;
+	struct cs_entry	*e;
+	const char	*name;
+
+	(void)err;
+	*ep = NULL;
+	pthread_mutex_lock(&w->lock);
+	for (;;) {
+		if (w->head < w->tail &&
+		    w->ring[w->head % w->cap].state == JOB_DONE)
+			break;
+		if (w->head == w->tail && w->walker_done) {
+			pthread_mutex_unlock(&w->lock);
+			return 0;
+		}
+		pthread_cond_wait(&w->cond_done, &w->lock);
+	}
+	j = &w->ring[w->head % w->cap];
+	e = j->e;
+	free(j->name);
+	memset(j, 0, sizeof *j);
+	w->head++;
+	pthread_cond_signal(&w->cond_space);
+	pthread_mutex_unlock(&w->lock);
+
+	if ((name = cs_names_user(w->names, e->uid)) != NULL)
+		e->user = cs_xstrdup(name);
+	if ((name = cs_names_group(w->names, e->gid)) != NULL)
+		e->group = cs_xstrdup(name);
+	w->stats.objects++;
+	if (e->error != NULL)
+		w->stats.errors++;
+	if (e->digests != 0)
+		w->stats.bytes += e->size;
+	*ep = e;
+	return 1;
+}
+
+const struct cs_walk_stats *
+cs_walk_stats(const struct cs_walk *w)
+{
+	return &w->stats;
+}
+
+void
+cs_walk_close(struct cs_walk *w)
+{
+	struct job	*j;
+	uint64_t	 i;
+	int		 k;
+
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stop = 1;
+	pthread_cond_broadcast(&w->cond_work);
+	pthread_cond_broadcast(&w->cond_space);
+	pthread_mutex_unlock(&w->lock);
+	if (w->walker_started)
+		pthread_join(w->walker, NULL);
+	for (k = 0; k < w->nworkers; k++)
+		pthread_join(w->workers[k], NULL);
+	for (i = w->head; i < w->tail; i++) {
+		j = &w->ring[i % w->cap];
+		cs_entry_free(j->e);
+		free(j->name);
+		dirref_release(j->parent);
+	}
+	if (w->rootfd >= 0)
+		close(w->rootfd);
+	cs_entry_free(w->rootentry);
+	free(w->stack);
+	free(w->ring);
+	free(w->workers);
+	cs_names_free(w->names);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->cond_work);
+	pthread_cond_destroy(&w->cond_done);
+	pthread_cond_destroy(&w->cond_space);
+	free(w);
+}

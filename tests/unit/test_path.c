@@ -1,0 +1,173 @@
+/*
+ * test_path.c: the encoder, the decoder's canonical checks, and the
+ * canonical path order.
+ */
+#include "custos/custos.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+
+#include <cmocka.h>
+
+#include "custos/buf.h"
+#include "custos/path.h"
+
+static void
+test_encode_every_byte_round_trips(void **state)
+{
+	struct cs_buf	 enc, dec;
+	unsigned char	 all[256];
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < 256; i++)
+		all[i] = (unsigned char)i;
+	cs_buf_init(&enc);
+	cs_buf_init(&dec);
+	cs_encode(&enc, all, sizeof all);
+	for (i = 0; i < enc.len; i++) {
+		assert_true(enc.data[i] > 0x20 && enc.data[i] < 0x7f);
+		assert_true(enc.data[i] != '=');
+	}
+	assert_int_equal(cs_decode(&dec, enc.data, enc.len, NULL), 0);
+	assert_int_equal(dec.len, sizeof all);
+	assert_memory_equal(dec.data, all, sizeof all);
+	cs_buf_release(&enc);
+	cs_buf_release(&dec);
+}
+
+static void
+test_encode_hostile_names(void **state)
+{
+	static const struct {
+		const char	*raw;
+		const char	*enc;
+	} cases[] = {
+		{ "plain", "plain" },
+		{ "a b", "a\\x20b" },
+		{ "new\nline", "new\\x0aline" },
+		{ "back\\slash", "back\\x5cslash" },
+		{ "esc\033[31m", "esc\\x1b[31m" },
+		{ "bad\xff", "bad\\xff" },
+		{ "k=v", "k\\x3dv" },
+		{ "tab\t", "tab\\x09" },
+		{ "del\x7f", "del\\x7f" },
+	};
+	struct cs_buf	 b;
+	size_t		 i;
+
+	(void)state;
+	cs_buf_init(&b);
+	for (i = 0; i < CS_NELEM(cases); i++) {
+		cs_buf_reset(&b);
+		cs_encode_str(&b, cases[i].raw);
+		assert_string_equal(cs_buf_str(&b), cases[i].enc);
+	}
+	cs_buf_release(&b);
+}
+
+static void
+test_decode_rejects_non_canonical(void **state)
+{
+	static const char *const bad[] = {
+		"\\x41",	/* 'A' must be literal */
+		"\\xFF",	/* uppercase hex */
+		"\\x2",		/* short */
+		"\\",		/* lone backslash */
+		"\\y20",	/* not \x */
+		"a b",		/* raw space */
+		"a=b",		/* raw '=' */
+		"\\xzz",
+	};
+	struct cs_buf	 b;
+	size_t		 i, off;
+
+	(void)state;
+	cs_buf_init(&b);
+	for (i = 0; i < CS_NELEM(bad); i++) {
+		cs_buf_reset(&b);
+		assert_int_equal(cs_decode(&b, bad[i], strlen(bad[i]), &off),
+		    -1);
+	}
+	cs_buf_release(&b);
+}
+
+static void
+test_canonical_order(void **state)
+{
+	/* Each is strictly before the next. */
+	static const char *const sorted[] = {
+		"/", "/a", "/a/b", "/a/b/c", "/a/z", "/a-b", "/a.b", "/aa",
+		"/b", "/b\x01", "/\xff",
+	};
+	size_t	 i, j;
+	int	 c;
+
+	(void)state;
+	for (i = 0; i < CS_NELEM(sorted); i++) {
+		for (j = 0; j < CS_NELEM(sorted); j++) {
+			c = cs_path_cmp(sorted[i], strlen(sorted[i]),
+			    sorted[j], strlen(sorted[j]));
+			if (i < j)
+				assert_true(c < 0);
+			else if (i > j)
+				assert_true(c > 0);
+			else
+				assert_int_equal(c, 0);
+		}
+	}
+}
+
+static void
+test_path_valid(void **state)
+{
+	(void)state;
+	assert_true(cs_path_valid("/", 1));
+	assert_true(cs_path_valid("/a/b", 4));
+	assert_true(cs_path_valid("/...", 4));
+	assert_false(cs_path_valid("", 0));
+	assert_false(cs_path_valid("a", 1));
+	assert_false(cs_path_valid("/a/", 3));
+	assert_false(cs_path_valid("//a", 3));
+	assert_false(cs_path_valid("/a/./b", 6));
+	assert_false(cs_path_valid("/a/../b", 7));
+	assert_false(cs_path_valid("/a\0b", 4));
+}
+
+static void
+test_path_join_and_match(void **state)
+{
+	char	*p;
+	size_t	 n;
+
+	(void)state;
+	p = cs_path_join("/", 1, "a", 1, &n);
+	assert_string_equal(p, "/a");
+	assert_int_equal(n, 2);
+	free(p);
+	p = cs_path_join("/a", 2, "b", 1, &n);
+	assert_string_equal(p, "/a/b");
+	free(p);
+	assert_true(cs_path_match("*.log", "/var/log/syslog.log"));
+	assert_true(cs_path_match("/proc", "/proc"));
+	assert_false(cs_path_match("/proc", "/proc/1"));
+	assert_true(cs_path_match("/tmp/*", "/tmp/a/b"));
+	assert_false(cs_path_match("*.log", "/var/log.d/x"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_encode_every_byte_round_trips),
+		cmocka_unit_test(test_encode_hostile_names),
+		cmocka_unit_test(test_decode_rejects_non_canonical),
+		cmocka_unit_test(test_canonical_order),
+		cmocka_unit_test(test_path_valid),
+		cmocka_unit_test(test_path_join_and_match),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
