@@ -777,12 +777,28 @@ blr_header_line(struct cs_blr *r, const char *l, size_t n,
 	return 0;
 }
 
+/* The digests header: a known, non-empty list in canonical order. */
+static int
+blr_digests(struct cs_blr *r, struct cs_err *err)
+{
+	const char	*v = cs_bl_header_get(&r->hdr, "digests");
+	char		*canon;
+	int		 rc;
+
+	if (cs_digest_parse_list(v, &r->digests, err) != 0)
+		return -1;
+	canon = cs_digest_list(r->digests);
+	rc = strcmp(canon, v) == 0 ? 0 : -1;
+	free(canon);
+	return rc;
+}
+
 /* Read the magic and header, stopping at (and saving) the first record. */
 static int
 blr_read_header(struct cs_blr *r, struct cs_err *err)
 {
 	const char	*l;
-	size_t		 n, i;
+	size_t		 n, i, j;
 	int		 rc;
 
 	rc = blr_getline(r, &l, &n, err);
@@ -820,8 +836,17 @@ blr_read_header(struct cs_blr *r, struct cs_err *err)
 			    "'%s': header has no '%s'", r->shown,
 			    bl_required_keys[i]);
 	}
-	if (cs_digest_parse_list(cs_bl_header_get(&r->hdr, "digests"),
-	    &r->digests, err) != 0)
+	for (i = 0; i < r->hdr.n; i++) {
+		for (j = i + 1; j < r->hdr.n; j++) {
+			if (strcmp(r->hdr.lines[i].key, "exclude") != 0 &&
+			    strcmp(r->hdr.lines[i].key,
+			    r->hdr.lines[j].key) == 0)
+				return cs_err_set(err, CS_EXIT_DATAERR, 0,
+				    "'%s': header key '%s' repeated",
+				    r->shown, r->hdr.lines[i].key);
+		}
+	}
+	if (blr_digests(r, err) != 0)
 		return cs_err_set(err, CS_EXIT_DATAERR, 0,
 		    "'%s': bad digests header", r->shown);
 	return 0;
@@ -949,12 +974,18 @@ bad:
 struct cs_blr *
 cs_blr_open(const char *path, struct cs_err *err)
 {
+	return cs_blr_open_as(path, path, err);
+}
+
+struct cs_blr *
+cs_blr_open_as(const char *path, const char *name, struct cs_err *err)
+{
 	struct cs_blr	*r;
 	struct stat	 st;
 
 	r = cs_xcalloc(1, sizeof *r);
 	r->fd = -1;
-	r->shown = cs_encode_dup(path);
+	r->shown = cs_encode_dup(name);
 	cs_bl_header_init(&r->hdr);
 	r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (r->fd < 0 || fstat(r->fd, &st) != 0) {

@@ -54,6 +54,7 @@ cs_buf_grow(struct cs_buf *b, size_t n)
 	while (b->cap < want)
 		b->cap = b->cap > SIZE_MAX / 2 ? want : b->cap * 2;
 	b->data = cs_xrealloc(b->data, b->cap);
+	b->data[b->len] = '\0';
 }
 
 void

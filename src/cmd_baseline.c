@@ -198,7 +198,7 @@ cmd_baseline_run(int argc, char **argv, struct cs_err *err)
 	struct cs_walk		*walk = NULL;
 	struct cs_blw		*w = NULL;
 	struct cs_entry		*e;
-	struct stat		 self;
+	struct stat		 self, old;
 	int			 rc = -1, opened = 0, n;
 
 	cs_bl_header_init(&hdr);
@@ -212,14 +212,18 @@ cmd_baseline_run(int argc, char **argv, struct cs_err *err)
 	opened = 1;
 	if (fstat(out.fd, &self) != 0)
 		memset(&self, 0, sizeof self);
+	if (out.is_stdout || stat(o.output, &old) != 0)
+		memset(&old, 0, sizeof old);	/* what --force replaces */
 	if ((walk = cs_walk_open(&o.walk, err)) == NULL)
 		goto out;
 	cmd_baseline_header(&hdr, &o);
 	if ((w = cs_blw_new(out.fd, o.output, &hdr, err)) == NULL)
 		goto out;
 	while ((n = cs_walk_next(walk, &e, err)) == 1) {
-		if (e->dev == (uint64_t)self.st_dev &&
-		    e->ino == (uint64_t)self.st_ino && e->type == CS_T_FILE) {
+		if (e->type == CS_T_FILE && ((e->dev == (uint64_t)self.st_dev &&
+		    e->ino == (uint64_t)self.st_ino) ||
+		    (e->dev == (uint64_t)old.st_dev &&
+		    e->ino == (uint64_t)old.st_ino))) {
 			cs_entry_free(e);	/* our own output */
 			continue;
 		}
@@ -250,8 +254,9 @@ out:
 const struct cs_cmd cs_cmd_baseline = {
 	.name = "baseline",
 	.alias = NULL,
-	.usage = "[-o FILE] [--key KEY] [--digest LIST] [--exclude GLOB]... "
-	    "[--one-file-system|--cross-filesystems] [-j N] DIR",
+	.usage = "[-o FILE [-f]] [--key KEY [--passphrase-file F]] "
+	    "[--digest LIST] [--exclude GLOB]... "
+	    "[--one-file-system|--cross-filesystems] [-j N] [-q] DIR",
 	.summary = "walk a directory tree and write a (signed) baseline",
 	.help =
 	    "  -o, --output FILE        write to FILE ('-': standard output)\n"

@@ -10,6 +10,8 @@
  */
 #include "custos/custos.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -77,17 +79,17 @@ out:
 	return rc;
 }
 
-/* Parse the copy at PATH in full; returns its "#end" line. */
+/* Parse the copy at PATH of INPUT in full; returns its "#end" line. */
 static int
-cmd_sign_check(const char *path, const char *shown, struct cs_buf *endline,
-    struct cs_err *err)
+cmd_sign_check(const char *path, const char *input, const char *shown,
+    struct cs_buf *endline, struct cs_err *err)
 {
 	const struct cs_bl_trailer	*tr;
 	struct cs_blr			*r;
 	struct cs_entry			*e;
 	int				 n, rc = -1;
 
-	if ((r = cs_blr_open(path, err)) == NULL)
+	if ((r = cs_blr_open_as(path, input, err)) == NULL)
 		return -1;
 	tr = cs_blr_trailer(r);
 	if (tr->is_signed) {
@@ -112,6 +114,7 @@ cmd_sign_run(int argc, char **argv, struct cs_err *err)
 	struct cs_atomic	 out;
 	struct cs_buf		 endline, sigline;
 	struct cs_key		*key = NULL;
+	struct stat		 st;
 	const char		*keyfile = NULL, *passfile = NULL;
 	const char		*output = NULL, *input;
 	char			*shown = NULL;
@@ -149,7 +152,7 @@ cmd_sign_run(int argc, char **argv, struct cs_err *err)
 		goto out;
 	}
 	if (cmd_sign_copy(input, out.fd, err) != 0 ||
-	    cmd_sign_check(out.tmp, shown, &endline, err) != 0 ||
+	    cmd_sign_check(out.tmp, input, shown, &endline, err) != 0 ||
 	    cs_bl_signature_line(&sigline, key, endline.data, endline.len,
 	    err) != 0)
 		goto out;
@@ -158,7 +161,8 @@ cmd_sign_run(int argc, char **argv, struct cs_err *err)
 		    shown);
 		goto out;
 	}
-	if (cs_atomic_commit(&out, 0644, err) != 0)
+	if (cs_atomic_commit(&out, output == NULL && stat(input, &st) == 0 ?
+	    st.st_mode & 0777 : 0644, err) != 0)
 		goto out;
 	opened = 0;
 	if (output != NULL) {

@@ -131,6 +131,7 @@ cmd_verify_baseline(const struct cmd_verify_opts *o, struct cs_err *err)
 	struct cs_key			*pub = NULL;
 	struct cs_blr			*r = NULL;
 	struct cs_entry			*e;
+	char				*shown;
 	int				 n, sigok = 0, rc = -1;
 
 	if (o->pubkey != NULL &&
@@ -144,22 +145,21 @@ cmd_verify_baseline(const struct cmd_verify_opts *o, struct cs_err *err)
 		    o->fp : NULL, o->file, err) != 0)
 			goto out;
 		sigok = 1;
-	} else if (tr->is_signed && !o->allow_unsigned) {
-		cs_err_set(err, CS_EXIT_USAGE, 0,
-		    "no trusted key: give --pubkey or --signer");
-		goto out;
 	}
 	while ((n = cs_blr_next(r, &e, err)) == 1)
 		cs_entry_free(e);
 	if (n < 0) {
-		if (sigok)
+		/* The signer only signs well-formed files: altered since. */
+		if (sigok && err->code == CS_EXIT_DATAERR)
 			err->code = CS_EXIT_INTEGRITY;
 		goto out;
 	}
 	cmd_verify_report(o, r, sigok);
 	if (!tr->is_signed && !o->allow_unsigned) {
+		shown = cs_encode_dup(o->file);
 		cs_err_set(err, CS_EXIT_INTEGRITY, 0, "'%s' is NOT SIGNED "
-		    "(use --allow-unsigned to check its form only)", o->file);
+		    "(use --allow-unsigned to check its form only)", shown);
+		free(shown);
 		goto out;
 	}
 	if (!o->quiet)

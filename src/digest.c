@@ -173,6 +173,24 @@ cs_hasher_update(struct cs_hasher *h, const void *p, size_t n)
 }
 
 void
+cs_hasher_peek(struct cs_hasher *h, unsigned char out[][CS_DIGEST_MAXLEN])
+{
+	EVP_MD_CTX	*copy;
+	unsigned int	 len;
+	int		 d;
+
+	copy = EVP_MD_CTX_new();
+	for (d = 0; d < CS_D_COUNT; d++) {
+		if (h->ctx[d] == NULL)
+			continue;
+		if (copy == NULL || EVP_MD_CTX_copy_ex(copy, h->ctx[d]) != 1 ||
+		    EVP_DigestFinal_ex(copy, out[d], &len) != 1)
+			memset(out[d], 0, CS_DIGEST_MAXLEN);
+	}
+	EVP_MD_CTX_free(copy);
+}
+
+void
 cs_hasher_end(struct cs_hasher *h, unsigned char out[][CS_DIGEST_MAXLEN])
 {
 	unsigned int	 len;
@@ -188,11 +206,20 @@ int
 cs_hasher_fd(struct cs_hasher *h, int fd, uint64_t limit,
     unsigned char out[][CS_DIGEST_MAXLEN], uint64_t *nread)
 {
+	cs_hasher_begin(h);
+	if (cs_hasher_read(h, fd, limit, nread) != 0)
+		return -1;
+	cs_hasher_end(h, out);
+	return 0;
+}
+
+int
+cs_hasher_read(struct cs_hasher *h, int fd, uint64_t limit, uint64_t *nread)
+{
 	uint64_t	 total = 0;
 	size_t		 want;
 	ssize_t		 n;
 
-	cs_hasher_begin(h);
 	while (total < limit) {
 		want = h->bufsize;
 		if (limit - total < want)
@@ -208,7 +235,6 @@ cs_hasher_fd(struct cs_hasher *h, int fd, uint64_t limit,
 		cs_hasher_update(h, h->buf, (size_t)n);
 		total += (uint64_t)n;
 	}
-	cs_hasher_end(h, out);
 	*nread = total;
 	return 0;
 }

@@ -14,6 +14,7 @@
  */
 #include "custos/custos.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -30,6 +31,7 @@
 #include <openssl/x509.h>
 
 #include "custos/buf.h"
+#include "custos/digest.h"
 #include "custos/err.h"
 #include "custos/path.h"
 #include "custos/sign.h"
@@ -55,35 +57,8 @@ struct sign_pw {
 	struct cs_err	*err;
 };
 
-static const char sign_hexdigits[] = "0123456789abcdef";
 static const char sign_b64[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/* Write N bytes as 2N lowercase hex digits and a NUL. */
-static void
-sign_tohex(const unsigned char *p, size_t n, char *out)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = sign_hexdigits[p[i] >> 4];
-		out[2 * i + 1] = sign_hexdigits[p[i] & 0xf];
-	}
-	out[2 * n] = '\0';
-}
-
-/* Value of a hex digit of either case, or -1. */
-static int
-sign_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* The name of a key's type for messages: "RSA", "EC", "ED448"... */
 static const char *
@@ -291,7 +266,7 @@ cs_key_new(EVP_PKEY *pkey, struct cs_err *err)
 	key->pkey = pkey;
 	pkey = NULL;
 	key->priv = sign_has_private(key->pkey);
-	sign_tohex(md, CS_FP_LEN, key->fp);
+	cs_hex(md, CS_FP_LEN, key->fp);
 	memcpy(key->id, key->fp, CS_KEYID_HEXLEN);
 	key->id[CS_KEYID_HEXLEN] = '\0';
 out:
@@ -559,16 +534,18 @@ int
 cs_fingerprint_parse(const char *s, char *out)
 {
 	size_t	 n = 0;
-	int	 v, rc = -1;
+	char	 c;
+	int	 rc = -1;
 
 	if (strncasecmp(s, "SHA256:", 7) == 0)
 		s += 7;
 	for (; *s != '\0'; s++) {
 		if (*s == ':' || *s == ' ' || *s == '-')
 			continue;
-		if ((v = sign_hexval(*s)) < 0 || n == CS_FP_HEXLEN)
+		c = (char)tolower((unsigned char)*s);
+		if (cs_hexval(c) < 0 || n == CS_FP_HEXLEN)
 			goto out;
-		out[n++] = sign_hexdigits[v];
+		out[n++] = c;
 	}
 	if (n == CS_FP_HEXLEN)
 		rc = 0;

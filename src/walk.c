@@ -242,7 +242,9 @@ walk_read_names(int fd, struct level *l)
 	}
 	closedir(dir);
 	l->names = cs_buf_detach(&b, NULL);
-	qsort_r(l->offs, l->nnames, sizeof *l->offs, walk_name_cmp, l->names);
+	if (l->nnames > 1)
+		qsort_r(l->offs, l->nnames, sizeof *l->offs, walk_name_cmp,
+		    l->names);
 	return rc;
 }
 
@@ -428,16 +430,25 @@ walk_hash(struct cs_walk *w, struct cs_hasher *h, struct cs_entry *e, int fd,
     const struct stat *before)
 {
 	struct stat	 after;
-	uint64_t	 n = 0;
+	uint64_t	 n = 0, more = 0, limit = UINT64_MAX;
 
-	(void)w;
 #ifdef HAVE_POSIX_FADVISE
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
-	if (cs_hasher_fd(h, fd, UINT64_MAX, e->digest, &n) != 0) {
-		cs_entry_add_error(e, "read error: %s", strerror(errno));
-		return;
+	if (w->opts.prefix != NULL)
+		limit = w->opts.prefix(w->opts.prefix_arg, e);
+	cs_hasher_begin(h);
+	if (cs_hasher_read(h, fd, limit, &n) != 0)
+		goto readerr;
+	if (limit != UINT64_MAX && n == limit) {
+		cs_hasher_peek(h, e->prefix_digest);
+		e->prefix_len = limit;
+		e->have |= CS_F_PREFIX;
+		if (cs_hasher_read(h, fd, UINT64_MAX, &more) != 0)
+			goto readerr;
+		n += more;
 	}
+	cs_hasher_end(h, e->digest);
 	if (fstat(fd, &after) != 0) {
 		cs_entry_add_error(e, "cannot stat: %s", strerror(errno));
 		return;
@@ -452,6 +463,9 @@ walk_hash(struct cs_walk *w, struct cs_hasher *h, struct cs_entry *e, int fd,
 		return;
 	}
 	e->digests = w->opts.digests;
+	return;
+readerr:
+	cs_entry_add_error(e, "read error: %s", strerror(errno));
 }
 
 /* Read a symlink's target through its O_PATH descriptor. */
@@ -673,9 +687,11 @@ cs_walk_next(struct cs_walk *w, struct cs_entry **ep, struct cs_err *err)
 	pthread_cond_signal(&w->cond_space);
 	pthread_mutex_unlock(&w->lock);
 
-	if ((name = cs_names_user(w->names, e->uid)) != NULL)
+	if (e->type != CS_T_NONE &&
+	    (name = cs_names_user(w->names, e->uid)) != NULL)
 		e->user = cs_xstrdup(name);
-	if ((name = cs_names_group(w->names, e->gid)) != NULL)
+	if (e->type != CS_T_NONE &&
+	    (name = cs_names_group(w->names, e->gid)) != NULL)
 		e->group = cs_xstrdup(name);
 	w->stats.objects++;
 	if (e->error != NULL)

@@ -85,6 +85,8 @@ void		 cs_blw_free(struct cs_blw *);
 /* Reader. */
 struct cs_blr;
 struct cs_blr	*cs_blr_open(const char *, struct cs_err *);
+/* As cs_blr_open, naming the file NAME in messages. */
+struct cs_blr	*cs_blr_open_as(const char *, const char *, struct cs_err *);
 const struct cs_bl_header *cs_blr_header(const struct cs_blr *);
 /* The trailer as found at the end of the file (NULL if there is none). */
 const struct cs_bl_trailer *cs_blr_trailer(const struct cs_blr *);

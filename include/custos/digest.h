@@ -41,6 +41,9 @@ void		 cs_hasher_free(struct cs_hasher *);
 /* Start a new message for every selected algorithm. */
 void		 cs_hasher_begin(struct cs_hasher *);
 void		 cs_hasher_update(struct cs_hasher *, const void *, size_t);
+/* The digests of what was hashed so far, without ending the message. */
+void		 cs_hasher_peek(struct cs_hasher *,
+		    unsigned char [][CS_DIGEST_MAXLEN]);
 /* Finish: OUT[alg] receives each selected digest. */
 void		 cs_hasher_end(struct cs_hasher *,
 		    unsigned char [][CS_DIGEST_MAXLEN]);
@@ -51,6 +54,9 @@ void		 cs_hasher_end(struct cs_hasher *,
  */
 int		 cs_hasher_fd(struct cs_hasher *, int, uint64_t,
 		    unsigned char [][CS_DIGEST_MAXLEN], uint64_t *);
+/* Add up to LIMIT bytes read from FD to the current message. */
+int		 cs_hasher_read(struct cs_hasher *, int, uint64_t,
+		    uint64_t *);
 /* The hasher's read buffer, for callers that read and hash themselves. */
 void		*cs_hasher_buf(struct cs_hasher *, size_t *);
 

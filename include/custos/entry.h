@@ -31,6 +31,7 @@ enum cs_type {
 #define CS_F_CTIME	0x0004	/* ctime */
 #define CS_F_IFLAGS	0x0008	/* iflags (FS_IOC_GETFLAGS) */
 #define CS_F_META	0x0010	/* ACLs and xattrs were examined */
+#define CS_F_PREFIX	0x0020	/* prefix_digest holds a prefix's digests */
 
 struct cs_time {
 	int64_t		 sec;
@@ -75,6 +76,9 @@ struct cs_entry {
 	/* Runtime only, never written: */
 	uint64_t	 dev;		/* st_dev */
 	int		 fd;		/* open content, or -1 */
+	uint64_t	 prefix_len;	/* with CS_F_PREFIX: digests of the */
+	unsigned char	 prefix_digest[CS_D_COUNT][CS_DIGEST_MAXLEN];
+					/* first prefix_len bytes */
 };
 
 struct cs_entry	*cs_entry_new(void);

@@ -31,6 +31,14 @@ struct cs_walk_opts {
 	int		  keep_fd;	/* leave regular files open in e->fd */
 	const char *const *excludes;	/* globs on canonical paths */
 	size_t		  nexcludes;
+	/*
+	 * Optional: for a regular file E, the length of a prefix whose
+	 * digests are wanted too, in the same read (UINT64_MAX for none);
+	 * e.g. the old size of an append-only log.  Called from worker
+	 * threads: it must only read shared data.
+	 */
+	uint64_t	(*prefix)(void *, const struct cs_entry *);
+	void		 *prefix_arg;
 };
 
 struct cs_walk_stats {

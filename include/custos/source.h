@@ -1,0 +1,51 @@
+/*
+ * source.h: record streams in canonical order, whatever their origin.
+ *
+ * A source yields cs_entry records, one per object, in canonical path
+ * order: a live tree (walk.h), a baseline file (baseline.h), and, through
+ * the same interface, archives.  cs_source_next enforces the order for
+ * every kind, so consumers such as the merge-join diff can rely on it.
+ */
+#ifndef CUSTOS_SOURCE_H
+#define CUSTOS_SOURCE_H
+
+struct cs_blr;
+struct cs_entry;
+struct cs_err;
+struct cs_walk_opts;
+struct cs_source;
+struct cs_walk;
+
+struct cs_source_ops {
+	const char	*kind;		/* "tree", "baseline", "tar" */
+	/* 1 with a record, 0 at the end, -1 on error. */
+	int		(*next)(void *, struct cs_entry **, struct cs_err *);
+	void		(*close)(void *);
+};
+
+/* Wrap an implementation (takes ownership of IMPL). */
+struct cs_source *cs_source_new(const struct cs_source_ops *, void *,
+		    const char *);
+/* A live walk of OPTS->root. */
+struct cs_source *cs_source_tree(const struct cs_walk_opts *,
+		    struct cs_err *);
+/* A baseline file (its signature is the caller's to check). */
+struct cs_source *cs_source_baseline(const char *, struct cs_err *);
+/*
+ * PATH as the source it is: a directory is walked with OPTS (root set to
+ * PATH), a file starting with the baseline magic is read as a baseline.
+ */
+struct cs_source *cs_source_open(const char *, const struct cs_walk_opts *,
+		    struct cs_err *);
+int		 cs_source_next(struct cs_source *, struct cs_entry **,
+		    struct cs_err *);
+void		 cs_source_free(struct cs_source *);
+const char	*cs_source_kind(const struct cs_source *);
+/* What to call it in reports: kind and escaped path. */
+const char	*cs_source_label(const struct cs_source *);
+/* The baseline reader behind a baseline source, else NULL. */
+struct cs_blr	*cs_source_blr(const struct cs_source *);
+/* The walk behind a tree source, else NULL. */
+struct cs_walk	*cs_source_walk(const struct cs_source *);
+
+#endif /* CUSTOS_SOURCE_H */

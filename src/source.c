@@ -1,0 +1,203 @@
+/*
+ * source.c: the record-stream interface, and its tree and baseline kinds.
+ *
+ * Invariant: records leave cs_source_next in strictly increasing
+ * canonical order, or the stream ends with an error.
+ */
+#include "custos/custos.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "custos/baseline.h"
+#include "custos/entry.h"
+#include "custos/err.h"
+#include "custos/path.h"
+#include "custos/source.h"
+#include "custos/walk.h"
+#include "custos/xmalloc.h"
+
+struct cs_source {
+	const struct cs_source_ops	*ops;
+	void				*impl;
+	char				*label;
+	char				*prev;
+	size_t				 prevlen;
+};
+
+struct cs_source *
+cs_source_new(const struct cs_source_ops *ops, void *impl, const char *path)
+{
+	struct cs_source	*s;
+	char			*shown;
+
+	s = cs_xcalloc(1, sizeof *s);
+	s->ops = ops;
+	s->impl = impl;
+	shown = cs_encode_dup(path);
+	s->label = cs_xasprintf("%s %s", ops->kind, shown);
+	free(shown);
+	return s;
+}
+
+static int
+source_tree_next(void *impl, struct cs_entry **ep, struct cs_err *err)
+{
+	return cs_walk_next(impl, ep, err);
+}
+
+static void
+source_tree_close(void *impl)
+{
+	cs_walk_close(impl);
+}
+
+static const struct cs_source_ops source_tree_ops = {
+	"tree", source_tree_next, source_tree_close
+};
+
+static int
+source_baseline_next(void *impl, struct cs_entry **ep, struct cs_err *err)
+{
+	return cs_blr_next(impl, ep, err);
+}
+
+static void
+source_baseline_close(void *impl)
+{
+	cs_blr_close(impl);
+}
+
+static const struct cs_source_ops source_baseline_ops = {
+	"baseline", source_baseline_next, source_baseline_close
+};
+
+struct cs_source *
+cs_source_tree(const struct cs_walk_opts *opts, struct cs_err *err)
+{
+	struct cs_walk	*w;
+
+	if ((w = cs_walk_open(opts, err)) == NULL)
+		return NULL;
+	return cs_source_new(&source_tree_ops, w, opts->root);
+}
+
+struct cs_source *
+cs_source_baseline(const char *path, struct cs_err *err)
+{
+	struct cs_blr	*r;
+
+	if ((r = cs_blr_open(path, err)) == NULL)
+		return NULL;
+	return cs_source_new(&source_baseline_ops, r, path);
+}
+
+/* Does the file at PATH start with the baseline magic? */
+static int
+source_is_baseline(const char *path)
+{
+	char	 buf[sizeof CS_BL_MAGIC];
+	ssize_t	 n;
+	int	 fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	return n == (ssize_t)sizeof buf - 1 &&
+	    memcmp(buf, CS_BL_MAGIC, sizeof buf - 1) == 0;
+}
+
+struct cs_source *
+cs_source_open(const char *path, const struct cs_walk_opts *opts,
+    struct cs_err *err)
+{
+	struct cs_walk_opts	 o = *opts;
+	struct stat		 st;
+	char			*shown;
+
+	if (stat(path, &st) != 0) {
+		shown = cs_encode_dup(path);
+		cs_err_set(err, CS_EXIT_NOINPUT, errno, "cannot open '%s'",
+		    shown);
+		free(shown);
+		return NULL;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		o.root = path;
+		return cs_source_tree(&o, err);
+	}
+	if (S_ISREG(st.st_mode) && source_is_baseline(path))
+		return cs_source_baseline(path, err);
+	shown = cs_encode_dup(path);
+	cs_err_set(err, CS_EXIT_DATAERR, 0,
+	    "'%s' is neither a directory nor a baseline", shown);
+	free(shown);
+	return NULL;
+}
+
+int
+cs_source_next(struct cs_source *s, struct cs_entry **ep, struct cs_err *err)
+{
+	struct cs_entry	*e;
+	char		*shown;
+	int		 rc;
+
+	*ep = NULL;
+	rc = s->ops->next(s->impl, &e, err);
+	if (rc != 1)
+		return rc;
+	if (s->prev != NULL &&
+	    cs_path_cmp(s->prev, s->prevlen, e->path, e->pathlen) >= 0) {
+		shown = cs_encode_dup(e->path);
+		cs_err_set(err, CS_EXIT_DATAERR, 0, "%s: '%s' is out of "
+		    "canonical order", s->label, shown);
+		free(shown);
+		cs_entry_free(e);
+		return -1;
+	}
+	free(s->prev);
+	s->prev = cs_xmemdup(e->path, e->pathlen);
+	s->prevlen = e->pathlen;
+	*ep = e;
+	return 1;
+}
+
+void
+cs_source_free(struct cs_source *s)
+{
+	if (s == NULL)
+		return;
+	s->ops->close(s->impl);
+	free(s->label);
+	free(s->prev);
+	free(s);
+}
+
+const char *
+cs_source_kind(const struct cs_source *s)
+{
+	return s->ops->kind;
+}
+
+const char *
+cs_source_label(const struct cs_source *s)
+{
+	return s->label;
+}
+
+struct cs_blr *
+cs_source_blr(const struct cs_source *s)
+{
+	return s->ops == &source_baseline_ops ? s->impl : NULL;
+}
+
+struct cs_walk *
+cs_source_walk(const struct cs_source *s)
+{
+	return s->ops == &source_tree_ops ? s->impl : NULL;
+}
