@@ -65,33 +65,28 @@ meta_acl_text(acl_t acl, int is_access)
 	return copy;
 }
 
-static void
-meta_acls(struct cs_entry *e, int fd, int is_path, const char *proc)
+/* Read the ACL of TYPE (only called when its xattr is listed). */
+static char *
+meta_acl(struct cs_entry *e, int fd, int is_path, const char *proc,
+    acl_type_t type)
 {
 	acl_t	 acl;
+	char	*text;
 
-	if (e->type == CS_T_LINK)
-		return;		/* symlinks carry no ACLs */
-	acl = is_path ? acl_get_file(proc, ACL_TYPE_ACCESS) : acl_get_fd(fd);
+	if (type == ACL_TYPE_ACCESS && !is_path)
+		acl = acl_get_fd(fd);
+	else
+		acl = acl_get_file(proc, type);
 	if (acl == NULL) {
 		if (!meta_unsupported(errno))
-			cs_entry_add_error(e, "cannot read ACL: %s",
+			cs_entry_add_error(e, "cannot read %sACL: %s",
+			    type == ACL_TYPE_DEFAULT ? "default " : "",
 			    strerror(errno));
-	} else {
-		e->acl = meta_acl_text(acl, 1);
-		acl_free(acl);
+		return NULL;
 	}
-	if (e->type != CS_T_DIR)
-		return;
-	acl = acl_get_file(proc, ACL_TYPE_DEFAULT);
-	if (acl == NULL) {
-		if (!meta_unsupported(errno))
-			cs_entry_add_error(e, "cannot read default ACL: %s",
-			    strerror(errno));
-		return;
-	}
-	e->dacl = meta_acl_text(acl, 0);
+	text = meta_acl_text(acl, type == ACL_TYPE_ACCESS);
 	acl_free(acl);
+	return text;
 }
 
 /* List xattr names into a heap buffer; returns its length or -1. */
@@ -149,13 +144,24 @@ meta_xattr_get(int fd, int is_path, const char *proc, const char *name,
 	return 0;
 }
 
+/*
+ * Every xattr but the POSIX ACL ones (kept as acl= and dacl=); notes in
+ * *SEEN which of those special names exist, so that ACLs and
+ * capabilities are only asked for when present.
+ */
+#define META_HAS_ACL	0x1
+#define META_HAS_DACL	0x2
+#define META_HAS_CAP	0x4
+
 static void
-meta_xattrs(struct cs_entry *e, int fd, int is_path, const char *proc)
+meta_xattrs(struct cs_entry *e, int fd, int is_path, const char *proc,
+    unsigned *seen)
 {
 	char	*names = NULL, *name, *value;
 	size_t	 len;
 	ssize_t	 n;
 
+	*seen = 0;
 	n = meta_xattr_list(fd, is_path, proc, &names);
 	if (n < 0) {
 		if (!meta_unsupported(errno))
@@ -165,9 +171,18 @@ meta_xattrs(struct cs_entry *e, int fd, int is_path, const char *proc)
 	}
 	for (name = names; name != NULL && name < names + n;
 	    name += strlen(name) + 1) {
-		if (strcmp(name, META_XATTR_ACCESS) == 0 ||
-		    strcmp(name, META_XATTR_DEFAULT) == 0 || *name == '\0')
-			continue;	/* kept as acl= and dacl= */
+		if (strcmp(name, META_XATTR_ACCESS) == 0) {
+			*seen |= META_HAS_ACL;
+			continue;
+		}
+		if (strcmp(name, META_XATTR_DEFAULT) == 0) {
+			*seen |= META_HAS_DACL;
+			continue;
+		}
+		if (*name == '\0')
+			continue;
+		if (strcmp(name, "security.capability") == 0)
+			*seen |= META_HAS_CAP;
 		if (meta_xattr_get(fd, is_path, proc, name, &value, &len) != 0) {
 			if (errno != ENODATA)
 				cs_entry_add_error(e, "cannot read xattr: %s",
@@ -217,12 +232,16 @@ meta_iflags(struct cs_entry *e, int fd)
 void
 cs_meta_collect(struct cs_entry *e, int fd, int is_path)
 {
-	char	 proc[32];
+	char		 proc[32];
+	unsigned	 seen;
 
 	meta_procpath(proc, sizeof proc, fd);
-	meta_acls(e, fd, is_path, proc);
-	meta_xattrs(e, fd, is_path, proc);
-	if (!is_path && e->type == CS_T_FILE && e->nxattrs > 0)
+	meta_xattrs(e, fd, is_path, proc, &seen);
+	if ((seen & META_HAS_ACL) && e->type != CS_T_LINK)
+		e->acl = meta_acl(e, fd, is_path, proc, ACL_TYPE_ACCESS);
+	if ((seen & META_HAS_DACL) && e->type == CS_T_DIR)
+		e->dacl = meta_acl(e, fd, is_path, proc, ACL_TYPE_DEFAULT);
+	if ((seen & META_HAS_CAP) && !is_path && e->type == CS_T_FILE)
 		meta_caps(e, fd);
 	if (!is_path && (e->type == CS_T_FILE || e->type == CS_T_DIR))
 		meta_iflags(e, fd);

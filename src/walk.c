@@ -24,6 +24,7 @@
 #include <sys/types.h>
 
 #include <dirent.h>
+#include <stdio.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -86,6 +87,9 @@ struct cs_walk {
 	uint64_t		 tail;
 	int			 walker_done;
 	int			 stop;
+	int			 idle_workers;	/* waiting on cond_work */
+	int			 consumer_waiting; /* on cond_done */
+	int			 walker_waiting;	/* on cond_space */
 	pthread_t		 walker;
 	int			 walker_started;
 	pthread_t		*workers;
@@ -192,55 +196,54 @@ dirref_release(struct dirref *d)
 	free(d);
 }
 
+/* Names are stored as a d_type byte followed by the NUL-terminated name. */
 static int
 walk_name_cmp(const void *a, const void *b, void *arg)
 {
 	const char	*names = arg;
 
-	return strcmp(names + *(const size_t *)a, names + *(const size_t *)b);
+	return strcmp(names + *(const size_t *)a + 1,
+	    names + *(const size_t *)b + 1);
 }
 
-/* Read and sort the names in directory FD into L. */
+/* Read and sort the names in directory FD into L (getdents64 batches). */
 static int
 walk_read_names(int fd, struct level *l)
 {
 	struct cs_buf	 b;
-	struct dirent	*de;
-	DIR		*dir;
-	size_t		 cap = 0;
-	int		 dfd, rc = 0;
+	char		 buf[65536];
+	struct dirent64	*de;
+	size_t		 cap = 0, namelen;
+	ssize_t		 n, off;
+	int		 rc = 0;
 
-	dfd = dup(fd);
-	if (dfd < 0)
-		return -1;
-	dir = fdopendir(dfd);
-	if (dir == NULL) {
-		close(dfd);
-		return -1;
-	}
 	cs_buf_init(&b);
 	l->nnames = 0;
 	l->offs = NULL;
 	for (;;) {
-		errno = 0;
-		de = readdir(dir);
-		if (de == NULL) {
-			if (errno != 0)
-				rc = -1;
+		n = getdents64(fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			rc = n < 0 ? -1 : 0;
 			break;
 		}
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		if (l->nnames == cap) {
-			cap = cap == 0 ? 16 : cap * 2;
-			l->offs = cs_xreallocarray(l->offs, cap,
-			    sizeof *l->offs);
+		for (off = 0; off < n; off += de->d_reclen) {
+			de = (struct dirent64 *)(void *)(buf + off);
+			if (strcmp(de->d_name, ".") == 0 ||
+			    strcmp(de->d_name, "..") == 0)
+				continue;
+			if (l->nnames == cap) {
+				cap = cap == 0 ? 16 : cap * 2;
+				l->offs = cs_xreallocarray(l->offs, cap,
+				    sizeof *l->offs);
+			}
+			l->offs[l->nnames++] = b.len;
+			namelen = strlen(de->d_name);
+			cs_buf_addc(&b, (char)de->d_type);
+			cs_buf_add(&b, de->d_name, namelen + 1);
 		}
-		l->offs[l->nnames++] = b.len;
-		cs_buf_add(&b, de->d_name, strlen(de->d_name) + 1);
 	}
-	closedir(dir);
 	l->names = cs_buf_detach(&b, NULL);
 	if (l->nnames > 1)
 		qsort_r(l->offs, l->nnames, sizeof *l->offs, walk_name_cmp,
@@ -256,8 +259,11 @@ walk_enqueue(struct cs_walk *w, struct cs_entry *e, struct dirref *parent,
 	struct job	*j;
 
 	pthread_mutex_lock(&w->lock);
-	while (w->tail - w->head >= w->cap && !w->stop)
+	while (w->tail - w->head >= w->cap && !w->stop) {
+		w->walker_waiting = 1;
 		pthread_cond_wait(&w->cond_space, &w->lock);
+		w->walker_waiting = 0;
+	}
 	if (w->stop) {
 		pthread_mutex_unlock(&w->lock);
 		cs_entry_free(e);
@@ -271,10 +277,11 @@ walk_enqueue(struct cs_walk *w, struct cs_entry *e, struct dirref *parent,
 	j->name = name != NULL ? cs_xstrdup(name) : NULL;
 	j->state = ready ? JOB_READY : JOB_DONE;
 	w->tail++;
-	if (ready)
+	/* Wake only those who wait: futex calls cost more than the work. */
+	if (ready && w->idle_workers > 0)
 		pthread_cond_signal(&w->cond_work);
-	else
-		pthread_cond_broadcast(&w->cond_done);
+	else if (!ready && w->consumer_waiting && w->tail - 1 == w->head)
+		pthread_cond_signal(&w->cond_done);
 	pthread_mutex_unlock(&w->lock);
 	return 1;
 }
@@ -333,9 +340,14 @@ walk_pop(struct cs_walk *w)
 	free(l->offs);
 }
 
-/* Stat NAME in the top directory and turn it into a job. */
+/*
+ * Turn NAME in the top directory into a job.  Directories (and names of
+ * unknown type) are examined here, since the walk must know whether to
+ * enter them; everything else is examined by a worker.
+ */
 static int
-walk_child(struct cs_walk *w, struct level *top, const char *name)
+walk_child(struct cs_walk *w, struct level *top, const char *name,
+    unsigned char dtype)
 {
 	struct cs_entry	*e;
 	struct stat	 st;
@@ -353,6 +365,8 @@ walk_child(struct cs_walk *w, struct level *top, const char *name)
 	e = cs_entry_new();
 	e->path = path;
 	e->pathlen = pathlen;
+	if (dtype != DT_DIR && dtype != DT_UNKNOWN)
+		return walk_enqueue(w, e, top->dir, name, 1);
 	if (fstatat(top->dir->fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
 		cs_entry_add_error(e, errno == ENOENT ? "vanished during "
 		    "the walk" : "cannot stat: %s", strerror(errno));
@@ -397,7 +411,7 @@ walk_walker(void *arg)
 			continue;
 		}
 		name = top->names + top->offs[top->next++];
-		if (!walk_child(w, top, name))
+		if (!walk_child(w, top, name + 1, (unsigned char)name[0]))
 			break;
 	}
 out:
@@ -411,16 +425,28 @@ out:
 	return NULL;
 }
 
-/* Open a regular file for reading, by name in its parent, never following. */
+/*
+ * Open for reading the regular file that O_PATH descriptor PFD refers to.
+ * Reopening through /proc/self/fd reaches that very inode, so no rename
+ * race can substitute a FIFO or a device between examining and opening.
+ * Without /proc, fall back to opening the name again (the caller then
+ * checks identity).
+ */
 static int
-walk_open_file(int dfd, const char *name)
+walk_reopen(int pfd, int dfd, const char *name)
 {
-	int	 fd, flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
-	    O_CLOEXEC;
+	char	 proc[32];
+	int	 fd, flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
 
-	fd = openat(dfd, name, flags | O_NOATIME);
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", pfd);
+	fd = open(proc, flags | O_NOATIME);
 	if (fd < 0 && errno == EPERM)
-		fd = openat(dfd, name, flags);	/* not the owner */
+		fd = open(proc, flags);		/* not the owner */
+	if (fd >= 0 || errno != ENOENT)
+		return fd;
+	fd = openat(dfd, name, flags | O_NOFOLLOW | O_NOATIME);
+	if (fd < 0 && errno == EPERM)
+		fd = openat(dfd, name, flags | O_NOFOLLOW);
 	return fd;
 }
 
@@ -433,7 +459,8 @@ walk_hash(struct cs_walk *w, struct cs_hasher *h, struct cs_entry *e, int fd,
 	uint64_t	 n = 0, more = 0, limit = UINT64_MAX;
 
 #ifdef HAVE_POSIX_FADVISE
-	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	if (before->st_size >= WALK_BUFSIZE)
+		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
 	if (w->opts.prefix != NULL)
 		limit = w->opts.prefix(w->opts.prefix_arg, e);
@@ -497,39 +524,61 @@ walk_readlink(struct cs_entry *e, int fd)
 	free(buf);
 }
 
-/* Examine one non-directory object (runs on a worker thread). */
+/*
+ * Examine one object listed as a non-directory (runs on a worker thread):
+ * open it O_PATH without following, fstat it, and only if it is a regular
+ * file reopen it for reading (walk_reopen).  FIFOs, sockets and devices
+ * are never opened for I/O.
+ */
 static void
 walk_examine(struct cs_walk *w, struct cs_hasher *h, struct job *j)
 {
 	struct cs_entry	*e = j->e;
-	struct stat	 st;
-	int		 fd, is_path = e->type != CS_T_FILE;
+	struct stat	 st, rst;
+	int		 pfd, fd;
 
-	if (is_path)
-		fd = openat(j->parent->fd, j->name, O_PATH | O_NOFOLLOW |
-		    O_CLOEXEC);
-	else
-		fd = walk_open_file(j->parent->fd, j->name);
-	if (fd < 0) {
+	pfd = openat(j->parent->fd, j->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (pfd < 0 || fstat(pfd, &st) != 0) {
 		cs_entry_add_error(e, errno == ENOENT ? "vanished during "
 		    "the walk" : "cannot open: %s", strerror(errno));
+		if (pfd >= 0)
+			close(pfd);
 		return;
 	}
-	if (fstat(fd, &st) != 0 || !walk_same_object(e, &st)) {
+	e->type = cs_type_from_mode(st.st_mode);
+	walk_fill_stat(e, &st);
+	if (e->type == CS_T_DIR) {
+		cs_entry_add_error(e, "became a directory during the walk; "
+		    "not entered");
+		close(pfd);
+		return;
+	}
+	if (e->type != CS_T_FILE) {
+		cs_meta_collect(e, pfd, 1);
+		if (e->type == CS_T_LINK)
+			walk_readlink(e, pfd);
+		close(pfd);
+		return;
+	}
+	fd = walk_reopen(pfd, j->parent->fd, j->name);
+	close(pfd);
+	if (fd < 0) {
+		cs_entry_add_error(e, "cannot open: %s", strerror(errno));
+		return;
+	}
+	if (fstat(fd, &rst) != 0 || !walk_same_object(e, &rst)) {
 		cs_entry_add_error(e, "replaced during the walk");
 		close(fd);
 		return;
 	}
-	walk_fill_stat(e, &st);
-	cs_meta_collect(e, fd, is_path);
-	if (e->type == CS_T_LINK)
-		walk_readlink(e, fd);
-	if (e->type == CS_T_FILE && w->opts.keep_fd) {
+	walk_fill_stat(e, &rst);
+	cs_meta_collect(e, fd, 0);
+	if (w->opts.keep_fd) {
 		e->fd = fd;
 		return;
 	}
-	if (e->type == CS_T_FILE && w->opts.digests != 0)
-		walk_hash(w, h, e, fd, &st);
+	if (w->opts.digests != 0)
+		walk_hash(w, h, e, fd, &rst);
 	close(fd);
 }
 
@@ -550,7 +599,9 @@ walk_worker(void *arg)
 		if (w->stop || (w->work == w->tail && w->walker_done))
 			break;
 		if (w->work == w->tail) {
+			w->idle_workers++;
 			pthread_cond_wait(&w->cond_work, &w->lock);
+			w->idle_workers--;
 			continue;
 		}
 		idx = w->work++;
@@ -565,8 +616,8 @@ walk_worker(void *arg)
 		j->state = JOB_DONE;
 		dirref_release(j->parent);
 		j->parent = NULL;
-		if (idx == w->head)
-			pthread_cond_broadcast(&w->cond_done);
+		if (idx == w->head && w->consumer_waiting)
+			pthread_cond_signal(&w->cond_done);
 	}
 	pthread_mutex_unlock(&w->lock);
 	cs_hasher_free(h);
@@ -677,14 +728,18 @@ cs_walk_next(struct cs_walk *w, struct cs_entry **ep, struct cs_err *err)
 			pthread_mutex_unlock(&w->lock);
 			return 0;
 		}
+		w->consumer_waiting = 1;
 		pthread_cond_wait(&w->cond_done, &w->lock);
+		w->consumer_waiting = 0;
 	}
 	j = &w->ring[w->head % w->cap];
 	e = j->e;
 	free(j->name);
 	memset(j, 0, sizeof *j);
 	w->head++;
-	pthread_cond_signal(&w->cond_space);
+	/* Let the walker refill half the ring at once. */
+	if (w->walker_waiting && w->tail - w->head <= w->cap / 2)
+		pthread_cond_signal(&w->cond_space);
 	pthread_mutex_unlock(&w->lock);
 
 	if (e->type != CS_T_NONE &&
