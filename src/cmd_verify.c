@@ -23,6 +23,7 @@
 #include "custos/cmd.h"
 #include "custos/entry.h"
 #include "custos/err.h"
+#include "custos/evidence.h"
 #include "custos/path.h"
 #include "custos/sign.h"
 #include "custos/xmalloc.h"
@@ -30,6 +31,7 @@
 struct cmd_verify_opts {
 	const char	*pubkey;
 	const char	*signer;
+	const char	*custody;
 	char		 fp[CS_FP_HEXLEN + 1];
 	int		 allow_unsigned;
 	int		 quiet;
@@ -39,6 +41,7 @@ struct cmd_verify_opts {
 static const struct option cmd_verify_longopts[] = {
 	{ "pubkey", required_argument, NULL, 'p' },
 	{ "signer", required_argument, NULL, 's' },
+	{ "custody", required_argument, NULL, 'c' },
 	{ "allow-unsigned", no_argument, NULL, 'u' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ NULL, 0, NULL, 0 }
@@ -52,11 +55,12 @@ cmd_verify_parse(int argc, char **argv, struct cmd_verify_opts *o,
 
 	memset(o, 0, sizeof *o);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:s:q", cmd_verify_longopts,
+	while ((c = getopt_long(argc, argv, "p:s:c:q", cmd_verify_longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'p': o->pubkey = optarg; break;
 		case 's': o->signer = optarg; break;
+		case 'c': o->custody = optarg; break;
 		case 'u': o->allow_unsigned = 1; break;
 		case 'q': o->quiet = 1; break;
 		default:
@@ -172,6 +176,29 @@ out:
 	return rc;
 }
 
+/* An evidence tar: see evidence.h for everything that is checked. */
+static int
+cmd_verify_evidence(const struct cmd_verify_opts *o, struct cs_err *err)
+{
+	struct cs_evidence_opts	 eo;
+	struct cs_key		*pub = NULL;
+	int			 rc;
+
+	if (o->pubkey != NULL &&
+	    (pub = cs_key_load_public(o->pubkey, err)) == NULL)
+		return -1;
+	memset(&eo, 0, sizeof eo);
+	eo.file = o->file;
+	eo.custody = o->custody;
+	eo.pub = pub;
+	eo.fingerprint = o->signer != NULL ? o->fp : NULL;
+	eo.allow_unsigned = o->allow_unsigned;
+	eo.quiet = o->quiet;
+	rc = cs_evidence_verify(&eo, err);
+	cs_key_free(pub);
+	return rc;
+}
+
 static int
 cmd_verify_run(int argc, char **argv, struct cs_err *err)
 {
@@ -182,6 +209,11 @@ cmd_verify_run(int argc, char **argv, struct cs_err *err)
 	if (o.pubkey == NULL && o.signer == NULL && !o.allow_unsigned)
 		return cs_err_set(err, CS_EXIT_USAGE, 0,
 		    "no trusted key: give --pubkey or --signer");
+	if (cs_evidence_is_tar(o.file))
+		return cmd_verify_evidence(&o, err);
+	if (o.custody != NULL)
+		return cs_err_set(err, CS_EXIT_USAGE, 0,
+		    "--custody is for evidence tars only");
 	return cmd_verify_baseline(&o, err);
 }
 
@@ -189,13 +221,15 @@ const struct cs_cmd cs_cmd_verify = {
 	.name = "verify",
 	.alias = NULL,
 	.usage = "--pubkey PUB | --signer FINGERPRINT [--allow-unsigned] "
-	    "[-q] FILE",
-	.summary = "check the signature and integrity of a baseline",
+	    "[--custody FILE] [-q] FILE",
+	.summary = "check a baseline or an evidence tar: signatures, digests",
 	.help =
 	    "  -p, --pubkey PUB         trust the public key in PUB\n"
 	    "  -s, --signer FP          trust the key with fingerprint FP\n"
 	    "                           (64 hex digits, spaces allowed)\n"
 	    "      --allow-unsigned     accept an unsigned file (form only)\n"
+	    "  -c, --custody FILE       an evidence tar's custody record\n"
+	    "                           (default: EVIDENCE.tar.custody)\n"
 	    "  -q, --quiet              print nothing; use the exit status\n",
 	.flags = 0,
 	.run = cmd_verify_run,

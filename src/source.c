@@ -17,6 +17,7 @@
 #include "custos/err.h"
 #include "custos/path.h"
 #include "custos/source.h"
+#include "custos/tar.h"
 #include "custos/walk.h"
 #include "custos/xmalloc.h"
 
@@ -133,6 +134,8 @@ cs_source_open(const char *path, const struct cs_walk_opts *opts,
 	}
 	if (S_ISREG(st.st_mode) && source_is_baseline(path))
 		return cs_source_baseline(path, err);
+	if (S_ISREG(st.st_mode) && cs_tar_is_tar(path))
+		return cs_source_tar(path, err);
 	shown = cs_encode_dup(path);
 	cs_err_set(err, CS_EXIT_DATAERR, 0,
 	    "'%s' is neither a directory nor a baseline", shown);

@@ -32,8 +32,12 @@ struct cs_cmd {
 };
 
 extern const struct cs_cmd cs_cmd_baseline;
+extern const struct cs_cmd cs_cmd_check;
+extern const struct cs_cmd cs_cmd_custody_sheet;
 extern const struct cs_cmd cs_cmd_keygen;
 extern const struct cs_cmd cs_cmd_sign;
+extern const struct cs_cmd cs_cmd_snapshot;
+extern const struct cs_cmd cs_cmd_update;
 extern const struct cs_cmd cs_cmd_verify;
 
 /* Print the usage line of CMD on stderr (for usage errors). */

@@ -1,0 +1,203 @@
+/*
+ * diff.h: the merge-join of two record streams, and findings.
+ *
+ * Both streams are in canonical order (source.h), so one pass that always
+ * advances the side with the smaller path pairs every path with its
+ * counterpart: linear time, and memory bounded by what the sources hold
+ * (the walker's depth and widest directory), not by the tree's size.
+ * Each pair that differs under the policy becomes a cs_finding; the
+ * findings are kept by the caller for triage and the report.
+ */
+#ifndef CUSTOS_DIFF_H
+#define CUSTOS_DIFF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct cs_entry;
+struct cs_err;
+struct cs_key;
+struct cs_policy;
+struct cs_source;
+
+enum cs_kind {
+	CS_K_ADDED = 0,		/* in the source only */
+	CS_K_REMOVED,		/* in the baseline only */
+	CS_K_CHANGED,		/* in both, attributes differ */
+	CS_K_TYPE,		/* in both, type differs */
+	CS_K_ERROR,		/* could not be examined in the source */
+	CS_K_COUNT
+};
+
+/* Attributes a finding can name; ordered as they are reported. */
+enum cs_attr {
+	CS_A_TYPE = 0,
+	CS_A_SIZE,
+	CS_A_DIGEST,		/* name: the algorithm */
+	CS_A_PREFIX,		/* append-only: old content not a prefix */
+	CS_A_MODE,
+	CS_A_UID,
+	CS_A_GID,
+	CS_A_MTIME,
+	CS_A_CTIME,
+	CS_A_INO,
+	CS_A_NLINK,
+	CS_A_TARGET,
+	CS_A_RDEV,
+	CS_A_ACL,
+	CS_A_DACL,
+	CS_A_CAPS,
+	CS_A_XATTR,		/* name: the attribute's name, encoded */
+	CS_A_IFLAGS,
+	CS_A_COUNT
+};
+
+#define CS_ABIT(a)	(1U << (a))
+
+/* Finding flags. */
+#define CS_FF_TIMESTOMP	0x01	/* content changed, mtime kept or older */
+#define CS_FF_APPENDED	0x02	/* append-only file grew, prefix intact */
+#define CS_FF_LINKSENS	0x04	/* new hard link to a sensitive file */
+#define CS_FF_NOPREFIX	0x08	/* append-only: no prefix digest, whole
+				   file compared */
+
+#define CS_MAX_REASONS	6
+#define CS_DIFF_KEYID	16
+#define CS_DIFF_FP	64
+
+/* One changed attribute; OLD and NEW are printable ASCII (encoded). */
+struct cs_change {
+	enum cs_attr	 attr;
+	char		*name;		/* digest or xattr name, or NULL */
+	char		*old;		/* NULL: absent */
+	char		*new;
+};
+
+struct cs_finding {
+	enum cs_kind	 kind;
+	char		*path;		/* raw bytes, canonical */
+	size_t		 pathlen;
+	char		*shown;		/* encoded path */
+	struct cs_entry	*old;		/* NULL when added */
+	struct cs_entry	*new;		/* NULL when removed */
+	unsigned	 attrs;		/* CS_ABIT(CS_A_*) that changed */
+	struct cs_change *changes;
+	size_t		 nchanges;
+	unsigned	 flags;		/* CS_FF_* */
+	int		 base;		/* policy severity, or -1 */
+	int		 severity;	/* set by triage */
+	const char	*reasons[CS_MAX_REASONS];	/* static strings */
+	size_t		 nreasons;
+	char		*related;	/* encoded path of a related object */
+	size_t		 seq;		/* order of discovery */
+};
+
+struct cs_diff_opts {
+	const struct cs_policy *policy;
+	int64_t		 created;	/* baseline creation (s), or INT64_MIN */
+	/* Called for each finding; takes it over. */
+	void		(*found)(void *, struct cs_finding *);
+	void		*arg;
+	/* Optional: called after each pair, with pairs seen and bytes. */
+	void		(*progress)(void *, uint64_t, uint64_t);
+};
+
+struct cs_diff_stats {
+	uint64_t	 old_records;
+	uint64_t	 new_records;
+	uint64_t	 bytes;		/* content bytes of source files */
+	uint64_t	 ignored;	/* pairs the policy ignores */
+	uint64_t	 count[CS_K_COUNT];
+	uint64_t	 appended;	/* append-only files that only grew */
+};
+
+/* Pairing of two streams: 1 with *A and/or *B set, 0 at the end, -1. */
+struct cs_join;
+struct cs_join	*cs_join_new(struct cs_source *, struct cs_source *);
+int		 cs_join_next(struct cs_join *, struct cs_entry **,
+		    struct cs_entry **, struct cs_err *);
+void		 cs_join_free(struct cs_join *);
+
+/*
+ * Compare OLD and NEW (either may be NULL, not both) for one path under
+ * the policy; takes over both entries.  Returns a finding, or NULL if
+ * there is no difference.  DIGESTS is the set both sides have.
+ */
+struct cs_finding *cs_diff_pair(struct cs_entry *, struct cs_entry *,
+		    const struct cs_diff_opts *, unsigned);
+/* Run the join of A (baseline) and B (source) to the end. */
+int		 cs_diff_run(struct cs_source *, struct cs_source *,
+		    const struct cs_diff_opts *, unsigned,
+		    struct cs_diff_stats *, struct cs_err *);
+void		 cs_finding_free(struct cs_finding *);
+/* Add a reason (deduplicated, at most CS_MAX_REASONS). */
+void		 cs_finding_reason(struct cs_finding *, const char *);
+/* Return the change for ATTR, or NULL. */
+const struct cs_change *cs_finding_change(const struct cs_finding *,
+		    enum cs_attr);
+
+/* An append-only file of the baseline and its size there. */
+struct cs_diff_append {
+	char		*path;
+	size_t		 len;
+	uint64_t	 size;
+};
+
+/*
+ * A baseline, verified in a first full pass (signature, every record,
+ * trailer digest), with what the comparison needs from it.  The append
+ * table holds only the regular files an append-only rule covers (logs:
+ * usually few), in canonical order: that, and not the baseline's size,
+ * bounds its memory.
+ */
+struct cs_diff_base {
+	char		*file;
+	char		*created;	/* header values, NULL if absent */
+	char		*host;
+	char		*root;
+	char		*digest_list;
+	int		 cross_fs;
+	char		**excludes;
+	size_t		 nexcludes;
+	unsigned	 digests;
+	int		 is_signed;
+	int		 verified;	/* signature checked with a trusted key */
+	char		 keyid[CS_DIFF_KEYID + 1];
+	char		 fingerprint[CS_DIFF_FP + 1];	/* "" if unknown */
+	unsigned char	 sha256[32];	/* the trailer's digest */
+	uint64_t	 records;
+	uint64_t	 bytes;		/* sum of regular file sizes */
+	struct cs_diff_append *append;
+	size_t		 nappend;
+};
+
+/*
+ * Verify the baseline FILE: signed by KEY or by the key with fingerprint
+ * FP (64 hex), or unsigned when ALLOW_UNSIGNED.  With POLICY, collect its
+ * append-only files.  Failures: CS_EXIT_INTEGRITY for a bad signature or
+ * altered content, CS_EXIT_DATAERR for a malformed unsigned file.
+ */
+int		 cs_diff_base_load(struct cs_diff_base *, const char *,
+		    const struct cs_key *, const char *, int,
+		    const struct cs_policy *, struct cs_err *);
+void		 cs_diff_base_release(struct cs_diff_base *);
+/*
+ * The baseline as a record source for the comparison pass, refused if
+ * its trailer is not the one verified; its reader checks the content
+ * digest again at the end.
+ */
+struct cs_source *cs_diff_base_source(const struct cs_diff_base *,
+		    struct cs_err *);
+/* Walker prefix callback (walk.h): ARG is a struct cs_diff_base. */
+uint64_t	 cs_diff_prefix(void *, const struct cs_entry *);
+
+/* "added", "removed", "changed", "type-changed", "error". */
+const char	*cs_kind_name(enum cs_kind);
+/* "type", "size", "sha256"..., "mode", ... for a change. */
+const char	*cs_attr_name(enum cs_attr);
+/* Inode flags as names ("immutable,append-only,0x80000"). */
+char		*cs_iflags_text(uint32_t);
+/* Seconds since the epoch of an RFC 3339 UTC time; -1 if malformed. */
+int		 cs_rfc3339_parse(const char *, int64_t *);
+
+#endif /* CUSTOS_DIFF_H */

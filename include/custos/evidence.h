@@ -1,0 +1,85 @@
+/*
+ * evidence.h: read and verify an evidence tar written by "custos
+ * snapshot" (doc/custos-evidence.5).
+ *
+ * The reader hands out the members in archive order with the digests of
+ * their content, computed as it is read, and the digests their own pax
+ * header claims; every byte of the file goes through the stream digest,
+ * which is compared with the custody record.  Nothing is extracted.
+ */
+#ifndef CUSTOS_EVIDENCE_H
+#define CUSTOS_EVIDENCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "custos/digest.h"
+
+struct archive_entry;
+struct cs_buf;
+struct cs_entry;
+struct cs_err;
+struct cs_key;
+
+struct cs_evidence_opts {
+	const char	 *file;
+	const char	 *custody;	/* NULL: FILE.custody */
+	const struct cs_key *pub;	/* trusted key, or NULL */
+	const char	 *fingerprint;	/* 64 hex digits, or NULL */
+	int		  allow_unsigned;
+	int		  quiet;
+};
+
+/* Nonzero if PATH is a regular file with the ustar magic at 257. */
+int		 cs_evidence_is_tar(const char *);
+/*
+ * Verify everything (see custos-verify(1)).  Each problem is reported
+ * on stderr, by member name, as it is found; returns 0 only if all holds,
+ * CS_EXIT_INCOMPLETE for a valid but incomplete snapshot, else -1 with
+ * ERR set to the summary.
+ */
+int		 cs_evidence_verify(const struct cs_evidence_opts *,
+		    struct cs_err *);
+
+/* A member as the reader hands it out. */
+struct cs_evm {
+	struct archive_entry *ae;	/* borrowed until the next call */
+	const char	*name;
+	uint64_t	 index;		/* 0 for the first member */
+	unsigned	 digests;	/* computed over the content */
+	unsigned char	 digest[CS_D_COUNT][CS_DIGEST_MAXLEN];
+	unsigned	 hdigests;	/* claimed by the pax header */
+	unsigned char	 hdigest[CS_D_COUNT][CS_DIGEST_MAXLEN];
+	int		 is_hardlink;
+};
+
+struct cs_evr;
+/* Open PATH; member content is hashed with DIGESTS. */
+struct cs_evr	*cs_evr_open(const char *, unsigned, struct cs_err *);
+/* Change the digests computed for the following members. */
+void		 cs_evr_set_digests(struct cs_evr *, unsigned);
+/*
+ * Next member's header: 1 with *M filled, 0 at the end of the archive,
+ * -1 if the archive is damaged or truncated (ERR names the last good
+ * member).
+ */
+int		 cs_evr_next(struct cs_evr *, struct cs_evm *, struct cs_err *);
+/*
+ * Read and hash the content of M (nothing for a hard link).  When KEEP
+ * is not NULL, the content is also appended to it (more than KEEPMAX
+ * bytes is an error); when KEEPFD >= 0, written to it.
+ */
+int		 cs_evr_read(struct cs_evr *, struct cs_evm *, struct cs_buf *,
+		    size_t, int, struct cs_err *);
+/*
+ * Read the rest of the file and give the stream's SHA-256 (in
+ * D[CS_D_SHA256]) and size.
+ */
+int		 cs_evr_finish(struct cs_evr *,
+		    unsigned char [][CS_DIGEST_MAXLEN], uint64_t *,
+		    struct cs_err *);
+void		 cs_evr_close(struct cs_evr *);
+/* Fill E (cleared first) from member M: path, type and metadata. */
+int		 cs_evidence_entry(const struct cs_evm *, struct cs_entry *);
+
+#endif /* CUSTOS_EVIDENCE_H */

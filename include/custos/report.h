@@ -1,0 +1,57 @@
+/*
+ * report.h: the check report, as plain text or JSON Lines
+ * (doc/custos-report.5).
+ *
+ * A report is a summary (counts, baseline identity and signer, source,
+ * time taken), the findings most severe first, a timeline of changed and
+ * added objects grouped into bursts, and a rebuild plan.  Both formats
+ * are sinks with the same five steps (begin, finding, timeline, plan,
+ * end), driven by cs_report_write.  Every string from an examined system
+ * reaches the output encoded (path.h); the JSON writer escapes the rest.
+ */
+#ifndef CUSTOS_REPORT_H
+#define CUSTOS_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct cs_buf;
+struct cs_diff_stats;
+struct cs_finding;
+
+enum cs_format {
+	CS_FMT_TEXT = 0,
+	CS_FMT_JSON
+};
+
+struct cs_report_info {
+	const char	*command;	/* "check" or "diff" */
+	const char	*baseline;	/* file name (raw) */
+	const char	*created;	/* header values (raw), may be NULL */
+	const char	*host;
+	const char	*root;
+	const char	*digests;	/* digests compared */
+	int		 is_signed;
+	int		 verified;	/* signature checked with a trusted key */
+	const char	*signer;	/* key id, or NULL */
+	const char	*fingerprint;	/* 64 hex digits, or NULL */
+	const char	*source;	/* label (already encoded) */
+	const char	*policy;	/* name (raw) */
+	double		 seconds;
+	const struct cs_diff_stats *stats;
+	const char *const *warnings;	/* printable ASCII */
+	size_t		 nwarnings;
+	int		 exit;		/* exit status the command returns */
+	int64_t		 burst_gap;	/* seconds */
+	int		 colour;
+};
+
+/* Sort findings: most severe first, then in canonical (discovery) order. */
+void	 cs_report_sort(struct cs_finding **, size_t);
+/* Append the whole report to OUT. */
+void	 cs_report_write(struct cs_buf *, enum cs_format,
+	    const struct cs_report_info *, struct cs_finding **, size_t);
+/* Append S as a JSON string (quoted, escaped) to OUT. */
+void	 cs_json_str(struct cs_buf *, const char *);
+
+#endif /* CUSTOS_REPORT_H */

@@ -1,0 +1,118 @@
+/*
+ * snapshot.h: the evidence tar writer (doc/custos-evidence.5).
+ *
+ * A snapshot is a POSIX pax tar written through libarchive: the custody
+ * record first, then every object of one tree in canonical order with
+ * its metadata, then a manifest (a baseline of exactly what the archive
+ * holds).  Each regular file is read once, from the descriptor the safe
+ * walker opened, and hashed while it is archived.  Every byte of the
+ * output goes through the stream digest, whose value goes into the
+ * signed custody sidecar.  The output is created, never replaced.
+ *
+ * Member names: the tree's root is "tree/", the object "/a/b" is
+ * "tree/a/b"; the custody record is "custos/custody" and the manifest
+ * "custos/manifest.cbl", so no object of the tree can collide with them.
+ */
+#ifndef CUSTOS_SNAPSHOT_H
+#define CUSTOS_SNAPSHOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "custos/digest.h"
+
+struct cs_buf;
+struct cs_err;
+struct cs_key;
+
+#define CS_SNAP_CUSTODY		"custos/custody"
+#define CS_SNAP_MANIFEST	"custos/manifest.cbl"
+#define CS_SNAP_TREE		"tree"
+/* The pax keyword prefix of a member's digests: "CUSTOS.sha256". */
+#define CS_SNAP_PAXKEY		"CUSTOS."
+#define CS_SNAP_BLOCK		10240
+/*
+ * Files whose data is at most this large are read into memory before
+ * their header is written, so the header can carry their digests.
+ */
+#define CS_SNAP_INLINE_MAX	(64U * 1024 * 1024)
+
+struct cs_snap_opts {
+	const char	 *root;		/* the one tree to snapshot */
+	const char	 *output;	/* new file, "-", or a char device */
+	const char	 *custody;	/* sidecar; NULL: OUTPUT.custody */
+	const char	 *case_id;
+	const char	 *label;
+	const char	 *operator_name;
+	const char	 *note;		/* or NULL */
+	unsigned	  digests;	/* 1 << enum cs_digest */
+	const char *const *excludes;
+	size_t		  nexcludes;
+	size_t		  block_size;	/* bytes per write; multiple of 512 */
+	size_t		  inline_max;	/* 0: CS_SNAP_INLINE_MAX */
+	int		  verify_after;
+	int		  jobs;
+	int		  cross_fs;
+	const struct cs_key *key;	/* signs manifest and custody */
+	int		  argc;		/* the exact command line */
+	char *const	 *argv;
+};
+
+enum cs_snap_status {
+	CS_SNAP_FAILED = 0,
+	CS_SNAP_INCOMPLETE,
+	CS_SNAP_COMPLETE
+};
+
+struct cs_snap_result {
+	enum cs_snap_status status;
+	uint64_t	 objects;	/* records in the manifest */
+	uint64_t	 members;	/* tar members, custody and manifest too */
+	uint64_t	 bytes;		/* content bytes read */
+	uint64_t	 errors;	/* objects that could not be read */
+	uint64_t	 stream_size;
+	unsigned	 stream_digests;
+	unsigned char	 stream[CS_D_COUNT][CS_DIGEST_MAXLEN];
+	char		*custody;	/* sidecar written, or NULL */
+	char		*protection;	/* what write-once protection holds */
+	int		 verified;	/* --verify-after: 1 ok, 0 not done */
+};
+
+/*
+ * Write the snapshot.  Returns 0 when the archive and its custody record
+ * were written (status complete or incomplete), -1 otherwise; on a write
+ * error the sidecar, if it could be written at all, says "failed".
+ */
+int		 cs_snapshot(const struct cs_snap_opts *, struct cs_snap_result *,
+		    struct cs_err *);
+void		 cs_snap_result_release(struct cs_snap_result *);
+
+/* Member name for canonical PATH (heap; directories end in '/'). */
+char		*cs_snap_member_name(const char *, size_t, int);
+/*
+ * Canonical path for member NAME: 0 with a heap *PATH, or -1 if NAME is
+ * not under "tree/".
+ */
+int		 cs_snap_member_path(const char *, char **, size_t *);
+
+/* Append the pax record "LEN KEY=VALUE\n" to OUT. */
+void		 cs_snap_pax_record(struct cs_buf *, const char *,
+		    const char *, size_t);
+/*
+ * Rewrite the headers HDR (N bytes, as libarchive wrote them for one
+ * member) into OUT with the pax records RECS (RN bytes) added to its
+ * extended header, creating one if there is none.  -1 if HDR is not a
+ * tar header.
+ */
+int		 cs_snap_pax_splice(struct cs_buf *, const unsigned char *,
+		    size_t, const char *, size_t);
+/*
+ * Find KEY among the pax records REC (N bytes): 1 with *V and *VN set,
+ * 0 if absent, -1 if the records are malformed.
+ */
+int		 cs_snap_pax_find(const char *, size_t, const char *,
+		    const char **, size_t *);
+/* Tar header checksum of a 512-byte block. */
+unsigned	 cs_snap_tar_cksum(const unsigned char *);
+
+#endif /* CUSTOS_SNAPSHOT_H */

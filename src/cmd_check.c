@@ -1,0 +1,515 @@
+/*
+ * cmd_check.c: "custos check" (and "custos diff"): compare a source with
+ * a trusted baseline and report the differences, most dangerous first.
+ *
+ * The baseline is verified in a full first pass (signature, every record,
+ * trailer digest) before anything is compared; the comparison pass reads
+ * it again and its reader re-checks the digest at the end, so a file
+ * swapped between the passes fails with exit 8 and no report.  The report
+ * is built in memory and written only once the comparison completed.
+ * "custos diff A B" is the same comparison of two baselines.
+ */
+#include "custos/custos.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include "custos/atomic.h"
+#include "custos/buf.h"
+#include "custos/cmd.h"
+#include "custos/diff.h"
+#include "custos/digest.h"
+#include "custos/entry.h"
+#include "custos/err.h"
+#include "custos/host.h"
+#include "custos/path.h"
+#include "custos/policy.h"
+#include "custos/report.h"
+#include "custos/sign.h"
+#include "custos/source.h"
+#include "custos/triage.h"
+#include "custos/walk.h"
+#include "custos/xmalloc.h"
+
+#define CHECK_MAXWARN	8
+
+struct cmd_check_opts {
+	const char	*baseline;
+	const char	*pubkey;
+	const char	*signer;
+	char		 fp[CS_FP_HEXLEN + 1];
+	int		 allow_unsigned;
+	const char	*policy;
+	const char	*root;
+	const char	*source;
+	const char	*output;
+	int		 force;
+	int		 quiet;
+	int		 jobs;
+	enum cs_format	 format;
+	int64_t		 burst_gap;
+	int		 is_diff;
+};
+
+/* Progress on a terminal: objects, bytes, rate, ETA from the baseline. */
+struct cmd_check_progress {
+	int		 on;
+	unsigned	 tick;
+	struct timespec	 t0;
+	double		 last;
+	uint64_t	 total_obj;
+	uint64_t	 total_bytes;
+};
+
+/* What the comparison callbacks update. */
+struct cmd_check_state {
+	struct cmd_check_progress	 prog;
+	struct cs_finding		**fs;
+	size_t				 n;
+	size_t				 cap;
+	struct cs_key			*key;
+	char				*warn[CHECK_MAXWARN];
+	size_t				 nwarn;
+};
+
+static const struct option cmd_check_longopts[] = {
+	{ "baseline", required_argument, NULL, 'b' },
+	{ "pubkey", required_argument, NULL, 'p' },
+	{ "signer", required_argument, NULL, 's' },
+	{ "allow-unsigned", no_argument, NULL, 'u' },
+	{ "policy", required_argument, NULL, 'P' },
+	{ "root", required_argument, NULL, 'r' },
+	{ "format", required_argument, NULL, 'F' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "burst-gap", required_argument, NULL, 'g' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* A duration: seconds, or a number with s, m or h. */
+static int
+cmd_check_duration(const char *s, int64_t *out, struct cs_err *err)
+{
+	char		*end;
+	long long	 n;
+	int64_t		 mul = 1;
+
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (*end == 'm')
+		mul = 60;
+	else if (*end == 'h')
+		mul = 3600;
+	if (*end != '\0' && (end[1] != '\0' || strchr("smh", *end) == NULL))
+		n = -1;
+	if (errno != 0 || end == s || n < 0 || n > 100000000)
+		return cs_err_set(err, CS_EXIT_USAGE, 0,
+		    "bad duration '%s' (seconds, or with s, m or h)", s);
+	*out = (int64_t)n * mul;
+	return 0;
+}
+
+static int
+cmd_check_option(int c, struct cmd_check_opts *o, struct cs_err *err)
+{
+	char	*end;
+	long	 n;
+
+	switch (c) {
+	case 'b': o->baseline = optarg; break;
+	case 'p': o->pubkey = optarg; break;
+	case 's': o->signer = optarg; break;
+	case 'u': o->allow_unsigned = 1; break;
+	case 'P': o->policy = optarg; break;
+	case 'r': o->root = optarg; break;
+	case 'o': o->output = optarg; break;
+	case 'f': o->force = 1; break;
+	case 'q': o->quiet = 1; break;
+	case 'g': return cmd_check_duration(optarg, &o->burst_gap, err);
+	case 'F':
+		if (strcmp(optarg, "text") == 0)
+			o->format = CS_FMT_TEXT;
+		else if (strcmp(optarg, "json") == 0)
+			o->format = CS_FMT_JSON;
+		else
+			return cs_err_set(err, CS_EXIT_USAGE, 0,
+			    "bad format '%s' (text or json)", optarg);
+		break;
+	case 'j':
+		errno = 0;
+		n = strtol(optarg, &end, 10);
+		if (errno != 0 || *end != '\0' || n < 1 || n > 1024)
+			return cs_err_set(err, CS_EXIT_USAGE, 0,
+			    "bad number of jobs '%s' (1 to 1024)", optarg);
+		o->jobs = (int)n;
+		break;
+	default:
+		return cs_err_set(err, CS_EXIT_USAGE, 0, "bad option");
+	}
+	return 0;
+}
+
+static int
+cmd_check_parse(int argc, char **argv, struct cmd_check_opts *o,
+    struct cs_err *err)
+{
+	int	 c, nargs;
+
+	memset(o, 0, sizeof *o);
+	o->burst_gap = 600;
+	o->is_diff = strcmp(argv[0], "diff") == 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "b:p:s:o:fqj:F:", cmd_check_longopts,
+	    NULL)) != -1) {
+		if (cmd_check_option(c, o, err) != 0)
+			return -1;
+	}
+	nargs = argc - optind;
+	if (o->is_diff) {
+		if (nargs != 2 || o->baseline != NULL || o->root != NULL)
+			return cs_err_set(err, CS_EXIT_USAGE, 0,
+			    "diff takes exactly two baselines");
+		o->baseline = argv[optind];
+		o->source = argv[optind + 1];
+	} else {
+		if (o->baseline == NULL)
+			return cs_err_set(err, CS_EXIT_USAGE, 0,
+			    "no baseline: give -b BASE.cbl");
+		if (nargs > 1 || (nargs == 1 && o->root != NULL))
+			return cs_err_set(err, CS_EXIT_USAGE, 0,
+			    "expected at most one source (or --root DIR)");
+		o->source = nargs == 1 ? argv[optind] : o->root;
+	}
+	if (o->signer != NULL && cs_fingerprint_parse(o->signer, o->fp) != 0)
+		return cs_err_set(err, CS_EXIT_USAGE, 0,
+		    "'%s' is not a fingerprint (64 hex digits)", o->signer);
+	if (o->pubkey == NULL && o->signer == NULL && !o->allow_unsigned)
+		return cs_err_set(err, CS_EXIT_USAGE, 0,
+		    "no trusted key: give --pubkey or --signer "
+		    "(or --allow-unsigned)");
+	return 0;
+}
+
+static void
+cmd_check_progress(void *arg, uint64_t objects, uint64_t bytes)
+{
+	struct cmd_check_progress	*p = &((struct cmd_check_state *)arg)->prog;
+	double				 secs, rate, eta;
+
+	if (!p->on || (++p->tick & 255) != 0)
+		return;
+	secs = cs_time_since(&p->t0);
+	if (secs - p->last < 0.25)
+		return;
+	p->last = secs;
+	rate = secs > 0 ? (double)bytes / secs : 0;
+	eta = rate > 0 && p->total_bytes > bytes ?
+	    (double)(p->total_bytes - bytes) / rate : 0;
+	fprintf(stderr, "\r\033[Kcustos: check: %" PRIu64 "/%" PRIu64
+	    " objects, %.0f/%.0f MiB, %.1f MiB/s, ETA %.0f s", objects,
+	    p->total_obj, (double)bytes / 1048576.0,
+	    (double)p->total_bytes / 1048576.0, rate / 1048576.0, eta);
+}
+
+static void
+cmd_check_found(void *arg, struct cs_finding *f)
+{
+	struct cmd_check_state	*st = arg;
+
+	if (st->n == st->cap) {
+		st->cap = st->cap ? 2 * st->cap : 64;
+		st->fs = cs_xreallocarray(st->fs, st->cap, sizeof *st->fs);
+	}
+	st->fs[st->n++] = f;
+}
+
+static void
+cmd_check_warn(struct cmd_check_state *st, char *msg)
+{
+	if (st->nwarn < CHECK_MAXWARN)
+		st->warn[st->nwarn++] = msg;
+	else
+		free(msg);
+}
+
+/* Open what the baseline is compared with: a tree, or a baseline. */
+static struct cs_source *
+cmd_check_source(const struct cmd_check_opts *o, struct cmd_check_state *st,
+    struct cs_diff_base *a, struct cs_diff_base *b, struct cs_err *err)
+{
+	struct cs_walk_opts	 w;
+	const char		*path = o->source != NULL ? o->source : a->root;
+	struct stat		 sb;
+
+	if (path == NULL) {
+		cs_err_set(err, CS_EXIT_USAGE, 0,
+		    "no source, and the baseline names no root");
+		return NULL;
+	}
+	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		if (cs_diff_base_load(b, path, st->key, o->signer != NULL ?
+		    o->fp : NULL, o->allow_unsigned, NULL, err) != 0)
+			return NULL;
+		return cs_diff_base_source(b, err);
+	}
+	memset(&w, 0, sizeof w);
+	w.root = path;
+	w.digests = a->digests;
+	w.jobs = o->jobs;
+	w.cross_fs = a->cross_fs;
+	w.excludes = (const char *const *)a->excludes;
+	w.nexcludes = a->nexcludes;
+	w.prefix = a->nappend > 0 ? cs_diff_prefix : NULL;
+	w.prefix_arg = a;
+	return cs_source_open(path, &w, err);
+}
+
+/* State plainly what differs between the two sides' provenance. */
+static void
+cmd_check_provenance(const struct cmd_check_opts *o,
+    struct cmd_check_state *st, const struct cs_diff_base *a,
+    const struct cs_diff_base *b, unsigned *digests)
+{
+	char	*here, *x, *y, *list;
+
+	*digests = a->digests;
+	if (b->file != NULL) {
+		*digests &= b->digests;
+		if (a->digests != b->digests) {
+			x = cs_digest_list(a->digests);
+			y = cs_digest_list(b->digests);
+			list = *digests ? cs_digest_list(*digests) :
+			    cs_xstrdup("none: size only");
+			cmd_check_warn(st, cs_xasprintf("digests differ (%s vs "
+			    "%s): contents compared on %s", x, y, list));
+			free(x);
+			free(y);
+			free(list);
+		}
+		if (a->host != NULL && b->host != NULL &&
+		    strcmp(a->host, b->host) != 0) {
+			x = cs_encode_dup(a->host);
+			y = cs_encode_dup(b->host);
+			cmd_check_warn(st, cs_xasprintf("the baselines are of "
+			    "different hosts ('%s' and '%s')", x, y));
+			free(x);
+			free(y);
+		}
+		return;
+	}
+	here = cs_host_name();
+	if (o->source == NULL && a->host != NULL && strcmp(here, a->host) != 0) {
+		x = cs_encode_dup(a->host);
+		y = cs_encode_dup(here);
+		cmd_check_warn(st, cs_xasprintf("the baseline was taken on host "
+		    "'%s'; this is host '%s'", x, y));
+		free(x);
+		free(y);
+	}
+	free(here);
+	if (o->source != NULL && a->root != NULL) {
+		x = cs_encode_dup(a->root);
+		y = cs_encode_dup(o->source);
+		cmd_check_warn(st, cs_xasprintf("re-rooted: the baseline's root "
+		    "'%s' is compared with '%s'", x, y));
+		free(x);
+		free(y);
+	}
+}
+
+/* Exit bits from the counts. */
+static int
+cmd_check_status(const struct cs_diff_stats *ds)
+{
+	int	 rc = 0;
+
+	if (ds->count[CS_K_ADDED])
+		rc |= CS_EXIT_ADDED;
+	if (ds->count[CS_K_REMOVED])
+		rc |= CS_EXIT_REMOVED;
+	if (ds->count[CS_K_CHANGED] || ds->count[CS_K_TYPE])
+		rc |= CS_EXIT_CHANGED;
+	if (ds->count[CS_K_ERROR])
+		rc |= CS_EXIT_INCOMPLETE;
+	return rc;
+}
+
+/* Write the report to -o (atomically) or standard output. */
+static int
+cmd_check_emit(const struct cmd_check_opts *o, const struct cs_buf *rep,
+    struct cs_err *err)
+{
+	struct cs_atomic	 out;
+
+	if (o->output == NULL || strcmp(o->output, "-") == 0) {
+		if (rep->len > 0)
+			fwrite(rep->data, 1, rep->len, stdout);
+		return 0;
+	}
+	if (cs_atomic_open(&out, o->output, o->force, err) != 0)
+		return -1;
+	if (cs_write_all(out.fd, rep->data, rep->len) != 0) {
+		cs_atomic_abort(&out);
+		return cs_err_set(err, CS_EXIT_IOERR, errno,
+		    "cannot write the report");
+	}
+	return cs_atomic_commit(&out, 0644, err);
+}
+
+static void
+cmd_check_info(const struct cmd_check_opts *o, struct cs_report_info *ri,
+    const struct cs_diff_base *a, const char *source, unsigned digests)
+{
+	memset(ri, 0, sizeof *ri);
+	ri->command = o->is_diff ? "diff" : "check";
+	ri->baseline = a->file;
+	ri->created = a->created;
+	ri->host = a->host;
+	ri->root = a->root;
+	ri->is_signed = a->is_signed;
+	ri->verified = a->verified;
+	ri->signer = a->is_signed ? a->keyid : NULL;
+	ri->fingerprint = a->fingerprint[0] != '\0' ? a->fingerprint : NULL;
+	ri->source = source;
+	ri->burst_gap = o->burst_gap;
+	(void)digests;
+}
+
+/* Compare, triage and report; returns the exit status or -1. */
+static int
+cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
+    struct cs_diff_base *a, struct cs_diff_base *b,
+    const struct cs_policy *pol, struct cs_err *err)
+{
+	struct cs_source	*sa = NULL, *sb = NULL;
+	struct cs_diff_opts	 dopts;
+	struct cs_diff_stats	 ds;
+	struct cs_report_info	 ri;
+	struct cs_buf		 rep;
+	struct timespec		 t0 = cs_time_mono();
+	unsigned		 digests;
+	char			*dl = NULL;
+	int			 rc = -1;
+
+	cs_buf_init(&rep);
+	if ((sb = cmd_check_source(o, st, a, b, err)) == NULL ||
+	    (sa = cs_diff_base_source(a, err)) == NULL)
+		goto out;
+	cmd_check_provenance(o, st, a, b, &digests);
+	memset(&dopts, 0, sizeof dopts);
+	dopts.policy = pol;
+	if (cs_rfc3339_parse(a->created, &dopts.created) != 0)
+		dopts.created = INT64_MIN;
+	dopts.found = cmd_check_found;
+	dopts.progress = cmd_check_progress;
+	dopts.arg = st;
+	st->prog.on = !o->quiet && isatty(STDERR_FILENO);
+	st->prog.t0 = cs_time_mono();
+	st->prog.total_obj = a->records;
+	st->prog.total_bytes = a->bytes;
+	if (cs_diff_run(sa, sb, &dopts, digests, &ds, err) != 0) {
+		/* The verified file no longer reads as it did. */
+		if (a->verified && err->code == CS_EXIT_DATAERR)
+			err->code = CS_EXIT_INTEGRITY;
+		goto out;
+	}
+	if (st->prog.on)
+		fputs("\r\033[K", stderr);
+	cs_triage_all(st->fs, st->n);
+	cs_report_sort(st->fs, st->n);
+	cmd_check_info(o, &ri, a, cs_source_label(sb), digests);
+	dl = cs_digest_list(digests);
+	ri.digests = digests ? dl : "none";
+	ri.policy = cs_policy_name(pol);
+	ri.seconds = cs_time_since(&t0);
+	ri.stats = &ds;
+	ri.warnings = (const char *const *)st->warn;
+	ri.nwarnings = st->nwarn;
+	ri.exit = cmd_check_status(&ds);
+	ri.colour = o->format == CS_FMT_TEXT && o->output == NULL &&
+	    isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+	cs_report_write(&rep, o->format, &ri, st->fs, st->n);
+	if (cmd_check_emit(o, &rep, err) != 0)
+		goto out;
+	rc = ri.exit;
+out:
+	cs_source_free(sa);
+	cs_source_free(sb);
+	cs_buf_release(&rep);
+	free(dl);
+	return rc;
+}
+
+static int
+cmd_check_run(int argc, char **argv, struct cs_err *err)
+{
+	struct cmd_check_opts	 o;
+	struct cmd_check_state	 st;
+	struct cs_diff_base	 a, b;
+	struct cs_policy	*pol = NULL;
+	size_t			 i;
+	int			 rc = -1;
+
+	memset(&st, 0, sizeof st);
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	if (cmd_check_parse(argc, argv, &o, err) != 0)
+		goto out;
+	if (o.pubkey != NULL &&
+	    (st.key = cs_key_load_public(o.pubkey, err)) == NULL)
+		goto out;
+	pol = o.policy != NULL ? cs_policy_load(o.policy, err) :
+	    cs_policy_default(err);
+	if (pol == NULL)
+		goto out;
+	if (cs_diff_base_load(&a, o.baseline, st.key, o.signer != NULL ?
+	    o.fp : NULL, o.allow_unsigned, pol, err) != 0)
+		goto out;
+	rc = cmd_check_compare(&o, &st, &a, &b, pol, err);
+out:
+	for (i = 0; i < st.n; i++)
+		cs_finding_free(st.fs[i]);
+	free(st.fs);
+	for (i = 0; i < st.nwarn; i++)
+		free(st.warn[i]);
+	cs_key_free(st.key);
+	cs_policy_free(pol);
+	cs_diff_base_release(&a);
+	cs_diff_base_release(&b);
+	return rc;
+}
+
+const struct cs_cmd cs_cmd_check = {
+	.name = "check",
+	.alias = "diff",
+	.usage = "-b BASE.cbl (--pubkey PUB | --signer FP | --allow-unsigned) "
+	    "[--policy FILE] [--root DIR] [--format text|json] [-o REPORT [-f]] "
+	    "[--burst-gap T] [-j N] [-q] [SOURCE]\n"
+	    "       custos diff [options] A.cbl B.cbl",
+	.summary = "compare a tree or baseline with a trusted baseline",
+	.help =
+	    "  -b, --baseline FILE      the trusted baseline\n"
+	    "  -p, --pubkey PUB         trust the public key in PUB\n"
+	    "  -s, --signer FP          trust the key with fingerprint FP\n"
+	    "      --allow-unsigned     accept an unsigned baseline (the\n"
+	    "                           report says so at the top)\n"
+	    "      --policy FILE        what to compare where (custos-policy(5))\n"
+	    "      --root DIR           compare with the tree at DIR (e.g. a\n"
+	    "                           disk mounted read-only)\n"
+	    "  -F, --format FMT         text (default) or json (JSON Lines)\n"
+	    "  -o, --output REPORT      write the report to REPORT\n"
+	    "  -f, --force              replace REPORT if it exists\n"
+	    "      --burst-gap T        a gap over T (default 10m) starts a\n"
+	    "                           new burst in the timeline\n"
+	    "  -j, --jobs N             hashing threads (default: CPUs)\n"
+	    "  -q, --quiet              no progress line\n",
+	.flags = CS_CMD_WRITES,
+	.run = cmd_check_run,
+};

@@ -1,0 +1,337 @@
+/*
+ * cmd_update.c: "custos update": a new signed baseline equal to the old
+ * one plus only the changes the operator accepts.
+ *
+ * The old baseline is verified first (as by check); the source (a tree or
+ * a baseline) is merge-joined with it.  For each path, the source's record
+ * is taken if the path is accepted (--accept GLOB, or --accept-all), the
+ * old record otherwise; an accepted path that is gone is dropped.  A
+ * source record that could not be fully examined is never accepted: the
+ * old record is kept and the exit status says so.  The new file appears
+ * atomically, signed with --key.
+ */
+#include "custos/custos.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdint.h>
+
+#include "custos/atomic.h"
+#include "custos/baseline.h"
+#include "custos/cmd.h"
+#include "custos/diff.h"
+#include "custos/digest.h"
+#include "custos/entry.h"
+#include "custos/err.h"
+#include "custos/host.h"
+#include "custos/path.h"
+#include "custos/sign.h"
+#include "custos/source.h"
+#include "custos/walk.h"
+#include "custos/xmalloc.h"
+
+struct cmd_update_opts {
+	const char	 *baseline;
+	const char	 *keyfile;
+	const char	 *passfile;
+	const char	 *pubkey;
+	const char	 *signer;
+	char		  fp[CS_FP_HEXLEN + 1];
+	int		  allow_unsigned;
+	const char	 *output;
+	const char	 *root;
+	const char	 *source;
+	const char	**accept;
+	size_t		  naccept;
+	int		  accept_all;
+	int		  force;
+	int		  quiet;
+};
+
+struct cmd_update_counts {
+	uint64_t	 kept;
+	uint64_t	 taken;
+	uint64_t	 dropped;
+	uint64_t	 refused;
+};
+
+static const struct option cmd_update_longopts[] = {
+	{ "baseline", required_argument, NULL, 'b' },
+	{ "key", required_argument, NULL, 'k' },
+	{ "passphrase-file", required_argument, NULL, 'P' },
+	{ "pubkey", required_argument, NULL, 'p' },
+	{ "signer", required_argument, NULL, 's' },
+	{ "allow-unsigned", no_argument, NULL, 'u' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "root", required_argument, NULL, 'r' },
+	{ "accept", required_argument, NULL, 'a' },
+	{ "accept-all", no_argument, NULL, 'A' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int
+cmd_update_parse(int argc, char **argv, struct cmd_update_opts *o,
+    struct cs_err *err)
+{
+	int	 c;
+
+	memset(o, 0, sizeof *o);
+	o->accept = cs_xcalloc((size_t)argc + 1, sizeof *o->accept);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "b:k:p:s:o:a:fq",
+	    cmd_update_longopts, NULL)) != -1) {
+		switch (c) {
+		case 'b': o->baseline = optarg; break;
+		case 'k': o->keyfile = optarg; break;
+		case 'P': o->passfile = optarg; break;
+		case 'p': o->pubkey = optarg; break;
+		case 's': o->signer = optarg; break;
+		case 'u': o->allow_unsigned = 1; break;
+		case 'o': o->output = optarg; break;
+		case 'r': o->root = optarg; break;
+		case 'a': o->accept[o->naccept++] = optarg; break;
+		case 'A': o->accept_all = 1; break;
+		case 'f': o->force = 1; break;
+		case 'q': o->quiet = 1; break;
+		default:
+			return cs_err_set(err, CS_EXIT_USAGE, 0, "bad option");
+		}
+	}
+	if (o->baseline == NULL || o->output == NULL || o->keyfile == NULL)
+		return cs_err_set(err, CS_EXIT_USAGE, 0,
+		    "need -b OLD.cbl, --key KEY and -o NEW.cbl");
+	if (argc - optind > 1 || (argc - optind == 1 && o->root != NULL))
+		return cs_err_set(err, CS_EXIT_USAGE, 0,
+		    "expected at most one source (or --root DIR)");
+	o->source = argc - optind == 1 ? argv[optind] : o->root;
+	if (o->naccept == 0 && !o->accept_all)
+		return cs_err_set(err, CS_EXIT_USAGE, 0,
+		    "nothing to accept: give --accept GLOB or --accept-all");
+	if (o->signer != NULL && cs_fingerprint_parse(o->signer, o->fp) != 0)
+		return cs_err_set(err, CS_EXIT_USAGE, 0,
+		    "'%s' is not a fingerprint (64 hex digits)", o->signer);
+	if (o->pubkey == NULL && o->signer == NULL && !o->allow_unsigned)
+		return cs_err_set(err, CS_EXIT_USAGE, 0, "no trusted key for "
+		    "the old baseline: give --pubkey or --signer");
+	return 0;
+}
+
+/*
+ * Is PATH accepted?  A glob matches as in policies; a glob without
+ * wildcards also accepts everything below it (a directory and its tree).
+ */
+static int
+cmd_update_accepted(const struct cmd_update_opts *o, const char *path)
+{
+	size_t	 i, n;
+
+	if (o->accept_all)
+		return 1;
+	for (i = 0; i < o->naccept; i++) {
+		if (cs_path_match(o->accept[i], path))
+			return 1;
+		n = strlen(o->accept[i]);
+		if (strpbrk(o->accept[i], "*?[\\") == NULL && n > 0 &&
+		    strncmp(path, o->accept[i], n) == 0 &&
+		    (path[n] == '/' || o->accept[i][n - 1] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
+/* The old header, with a new creation time and where it came from. */
+static void
+cmd_update_header(struct cs_bl_header *h, const struct cs_bl_header *old,
+    const struct cs_diff_base *a)
+{
+	struct timespec	 now = cs_time_now();
+	char		 hex[65];
+	char		*s;
+	size_t		 i;
+
+	for (i = 0; i < old->n; i++) {
+		if (strcmp(old->lines[i].key, "created") == 0) {
+			s = cs_time_rfc3339(&now, 0);
+			cs_bl_header_add(h, "created", s, strlen(s));
+			free(s);
+		} else if (strcmp(old->lines[i].key, "updated-from") != 0)
+			cs_bl_header_add(h, old->lines[i].key,
+			    old->lines[i].value, old->lines[i].len);
+	}
+	cs_hex(a->sha256, sizeof a->sha256, hex);
+	cs_bl_header_add(h, "updated-from", hex, strlen(hex));
+}
+
+/* Choose the record for one path; returns the one to write or NULL. */
+static struct cs_entry *
+cmd_update_pick(const struct cmd_update_opts *o, struct cs_entry *old,
+    struct cs_entry *new, struct cmd_update_counts *n)
+{
+	const struct cs_entry	*e = new != NULL ? new : old;
+	char			*shown;
+
+	if (!cmd_update_accepted(o, e->path)) {
+		cs_entry_free(new);
+		n->kept += old != NULL;
+		return old;
+	}
+	if (new != NULL && new->error != NULL) {
+		shown = cs_encode_dup(new->path);
+		cs_warn("update", "'%s': not accepted: %s", shown, new->error);
+		free(shown);
+		cs_entry_free(new);
+		n->refused++;
+		return old;
+	}
+	cs_entry_free(old);
+	if (new == NULL)
+		n->dropped++;
+	else
+		n->taken++;
+	return new;
+}
+
+/* Merge OLD and the source into W. */
+static int
+cmd_update_merge(const struct cmd_update_opts *o, struct cs_source *sa,
+    struct cs_source *sb, struct cs_blw *w, struct cmd_update_counts *cnt,
+    struct cs_err *err)
+{
+	struct cs_join	*j;
+	struct cs_entry	*ea, *eb, *e;
+	int		 n;
+
+	j = cs_join_new(sa, sb);
+	while ((n = cs_join_next(j, &ea, &eb, err)) == 1) {
+		if ((e = cmd_update_pick(o, ea, eb, cnt)) == NULL)
+			continue;
+		n = cs_blw_add(w, e, err);
+		cs_entry_free(e);
+		if (n != 0)
+			break;
+	}
+	cs_join_free(j);
+	return n == 0 ? 0 : -1;
+}
+
+static struct cs_source *
+cmd_update_source(const struct cmd_update_opts *o, struct cs_diff_base *a,
+    struct cs_err *err)
+{
+	struct cs_walk_opts	 w;
+	const char		*path = o->source != NULL ? o->source : a->root;
+
+	if (path == NULL) {
+		cs_err_set(err, CS_EXIT_USAGE, 0,
+		    "no source, and the baseline names no root");
+		return NULL;
+	}
+	memset(&w, 0, sizeof w);
+	w.root = path;
+	w.digests = a->digests;
+	w.cross_fs = a->cross_fs;
+	w.excludes = (const char *const *)a->excludes;
+	w.nexcludes = a->nexcludes;
+	return cs_source_open(path, &w, err);
+}
+
+static int
+cmd_update_write(const struct cmd_update_opts *o, struct cs_diff_base *a,
+    const struct cs_key *key, struct cmd_update_counts *cnt,
+    struct cs_err *err)
+{
+	struct cs_source	*sa = NULL, *sb = NULL;
+	struct cs_bl_header	 hdr;
+	struct cs_atomic	 out;
+	struct cs_blw		*w = NULL;
+	int			 opened = 0, rc = -1;
+
+	cs_bl_header_init(&hdr);
+	if ((sa = cs_diff_base_source(a, err)) == NULL ||
+	    (sb = cmd_update_source(o, a, err)) == NULL)
+		goto out;
+	if (cs_atomic_open(&out, o->output, o->force, err) != 0)
+		goto out;
+	opened = 1;
+	cmd_update_header(&hdr, cs_blr_header(cs_source_blr(sa)), a);
+	if ((w = cs_blw_new(out.fd, o->output, &hdr, err)) == NULL ||
+	    cmd_update_merge(o, sa, sb, w, cnt, err) != 0 ||
+	    cs_blw_finish(w, key, err) != 0 ||
+	    cs_atomic_commit(&out, 0644, err) != 0)
+		goto out;
+	opened = 0;
+	rc = 0;
+out:
+	if (opened)
+		cs_atomic_abort(&out);
+	cs_blw_free(w);
+	cs_source_free(sa);
+	cs_source_free(sb);
+	cs_bl_header_release(&hdr);
+	return rc;
+}
+
+static int
+cmd_update_run(int argc, char **argv, struct cs_err *err)
+{
+	struct cmd_update_opts	 o;
+	struct cmd_update_counts cnt;
+	struct cs_diff_base	 a;
+	struct cs_key		*key = NULL, *pub = NULL;
+	int			 rc = -1;
+
+	memset(&a, 0, sizeof a);
+	memset(&cnt, 0, sizeof cnt);
+	if (cmd_update_parse(argc, argv, &o, err) != 0)
+		goto out;
+	if ((key = cs_key_load_private(o.keyfile, o.passfile, err)) == NULL)
+		goto out;
+	if (o.pubkey != NULL &&
+	    (pub = cs_key_load_public(o.pubkey, err)) == NULL)
+		goto out;
+	if (cs_diff_base_load(&a, o.baseline, pub, o.signer != NULL ? o.fp :
+	    NULL, o.allow_unsigned, NULL, err) != 0 ||
+	    cmd_update_write(&o, &a, key, &cnt, err) != 0)
+		goto out;
+	if (!o.quiet)
+		fprintf(stderr, "%s: update: %" PRIu64 " records taken from "
+		    "the source, %" PRIu64 " dropped, %" PRIu64 " kept, %"
+		    PRIu64 " refused (incomplete); signed by key %s\n",
+		    CS_PROGNAME, cnt.taken, cnt.dropped, cnt.kept, cnt.refused,
+		    cs_key_id(key));
+	rc = cnt.refused > 0 ? CS_EXIT_INCOMPLETE : CS_EXIT_OK;
+out:
+	cs_diff_base_release(&a);
+	cs_key_free(key);
+	cs_key_free(pub);
+	free(o.accept);
+	return rc;
+}
+
+const struct cs_cmd cs_cmd_update = {
+	.name = "update",
+	.alias = NULL,
+	.usage = "-b OLD.cbl --key KEY -o NEW.cbl (--pubkey PUB | --signer FP "
+	    "| --allow-unsigned) (--accept PATH|GLOB... | --accept-all) "
+	    "[--root DIR] [-f] [-q] [SOURCE]",
+	.summary = "write a new baseline with only the accepted changes",
+	.help =
+	    "  -b, --baseline OLD       the trusted baseline to start from\n"
+	    "  -k, --key KEY            sign the new baseline with KEY\n"
+	    "      --passphrase-file F  read the key's passphrase from F\n"
+	    "  -p, --pubkey PUB         trust OLD if signed by the key in PUB\n"
+	    "  -s, --signer FP          trust OLD if signed by key FP\n"
+	    "      --allow-unsigned     accept an unsigned OLD\n"
+	    "  -o, --output NEW         the new baseline\n"
+	    "  -a, --accept GLOB        take paths matching GLOB (or a path\n"
+	    "                           and everything below it) from the\n"
+	    "                           source (repeatable)\n"
+	    "      --accept-all         take every change\n"
+	    "      --root DIR           the source tree (default: OLD's root)\n"
+	    "  -f, --force              replace NEW if it exists\n"
+	    "  -q, --quiet              no summary on standard error\n",
+	.flags = CS_CMD_WRITES | CS_CMD_NEEDS_KEY,
+	.run = cmd_update_run,
+};

@@ -1,0 +1,841 @@
+/*
+ * diff.c: the merge-join of two canonical record streams, and the
+ * comparison of two records for one path under a policy.
+ *
+ * The join holds one record per side; memory does not grow with the
+ * number of records.  A finding keeps both records (the triage and the
+ * report need their metadata); records without differences are freed at
+ * once.  Every value put in a finding is encoded (path.h), so findings
+ * hold printable ASCII only.
+ */
+#include "custos/custos.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "custos/baseline.h"
+#include "custos/buf.h"
+#include "custos/diff.h"
+#include "custos/digest.h"
+#include "custos/entry.h"
+#include "custos/err.h"
+#include "custos/host.h"
+#include "custos/path.h"
+#include "custos/policy.h"
+#include "custos/sign.h"
+#include "custos/source.h"
+#include "custos/xmalloc.h"
+
+/* Ordered as enum cs_kind. */
+static const char *const diff_kind_names[CS_K_COUNT] = {
+	"added", "removed", "changed", "type-changed", "error"
+};
+
+/* Ordered as enum cs_attr. */
+static const char *const diff_attr_names[CS_A_COUNT] = {
+	"type", "size", "digest", "append-only", "mode", "uid", "gid",
+	"mtime", "ctime", "ino", "nlink", "target", "rdev", "acl", "dacl",
+	"caps", "xattr", "iflags"
+};
+
+/* Inode flag names (FS_IOC_GETFLAGS bits), lowest bit first. */
+static const struct {
+	uint32_t	 bit;
+	const char	*name;
+} diff_iflag_names[] = {
+	{ 0x00000001, "secrm" },
+	{ 0x00000002, "unrm" },
+	{ 0x00000004, "compr" },
+	{ 0x00000008, "sync" },
+	{ 0x00000010, "immutable" },
+	{ 0x00000020, "append-only" },
+	{ 0x00000040, "nodump" },
+	{ 0x00000080, "noatime" },
+	{ 0x00001000, "indexed" },
+	{ 0x00080000, "extents" },
+	{ 0x10000000, "inline-data" },
+};
+
+struct cs_join {
+	struct cs_source	*a;
+	struct cs_source	*b;
+	struct cs_entry		*ha;
+	struct cs_entry		*hb;
+	int			 enda;
+	int			 endb;
+};
+
+const char *
+cs_kind_name(enum cs_kind k)
+{
+	return (unsigned)k < CS_K_COUNT ? diff_kind_names[k] : "unknown";
+}
+
+const char *
+cs_attr_name(enum cs_attr a)
+{
+	return (unsigned)a < CS_A_COUNT ? diff_attr_names[a] : "unknown";
+}
+
+char *
+cs_iflags_text(uint32_t f)
+{
+	struct cs_buf	 b;
+	size_t		 i;
+
+	if (f == 0)
+		return cs_xstrdup("none");
+	cs_buf_init(&b);
+	for (i = 0; i < CS_NELEM(diff_iflag_names); i++) {
+		if ((f & diff_iflag_names[i].bit) == 0)
+			continue;
+		f &= ~diff_iflag_names[i].bit;
+		if (b.len > 0)
+			cs_buf_addc(&b, ',');
+		cs_buf_adds(&b, diff_iflag_names[i].name);
+	}
+	if (f != 0)
+		cs_buf_printf(&b, "%s0x%" PRIx32, b.len > 0 ? "," : "", f);
+	return cs_buf_detach(&b, NULL);
+}
+
+int
+cs_rfc3339_parse(const char *s, int64_t *out)
+{
+	struct tm	 tm;
+	int		 y, mo, d, h, mi, sec, n = 0;
+	time_t		 t;
+
+	if (s == NULL || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d,
+	    &h, &mi, &sec, &n) != 6 || n != 19)
+		return -1;
+	s += n;
+	if (*s == '.') {
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			continue;
+	}
+	if (strcmp(s, "Z") != 0 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+	    h > 23 || mi > 59 || sec > 60)
+		return -1;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	if ((t = timegm(&tm)) == (time_t)-1)
+		return -1;
+	*out = (int64_t)t;
+	return 0;
+}
+
+/* Join. */
+
+struct cs_join *
+cs_join_new(struct cs_source *a, struct cs_source *b)
+{
+	struct cs_join	*j;
+
+	j = cs_xcalloc(1, sizeof *j);
+	j->a = a;
+	j->b = b;
+	return j;
+}
+
+void
+cs_join_free(struct cs_join *j)
+{
+	if (j == NULL)
+		return;
+	cs_entry_free(j->ha);
+	cs_entry_free(j->hb);
+	free(j);
+}
+
+/* Fill one side's head record unless it is at its end. */
+static int
+join_fill(struct cs_source *s, struct cs_entry **h, int *end,
+    struct cs_err *err)
+{
+	int	 n;
+
+	if (*h != NULL || *end)
+		return 0;
+	if ((n = cs_source_next(s, h, err)) < 0)
+		return -1;
+	if (n == 0)
+		*end = 1;
+	return 0;
+}
+
+int
+cs_join_next(struct cs_join *j, struct cs_entry **a, struct cs_entry **b,
+    struct cs_err *err)
+{
+	int	 c;
+
+	*a = *b = NULL;
+	if (join_fill(j->a, &j->ha, &j->enda, err) != 0 ||
+	    join_fill(j->b, &j->hb, &j->endb, err) != 0)
+		return -1;
+	if (j->ha == NULL && j->hb == NULL)
+		return 0;
+	if (j->ha == NULL)
+		c = 1;
+	else if (j->hb == NULL)
+		c = -1;
+	else
+		c = cs_entry_cmp(j->ha, j->hb);
+	if (c <= 0) {
+		*a = j->ha;
+		j->ha = NULL;
+	}
+	if (c >= 0) {
+		*b = j->hb;
+		j->hb = NULL;
+	}
+	return 1;
+}
+
+/* Findings. */
+
+void
+cs_finding_free(struct cs_finding *f)
+{
+	size_t	 i;
+
+	if (f == NULL)
+		return;
+	for (i = 0; i < f->nchanges; i++) {
+		free(f->changes[i].name);
+		free(f->changes[i].old);
+		free(f->changes[i].new);
+	}
+	free(f->changes);
+	cs_entry_free(f->old);
+	cs_entry_free(f->new);
+	free(f->path);
+	free(f->shown);
+	free(f->related);
+	free(f);
+}
+
+void
+cs_finding_reason(struct cs_finding *f, const char *why)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->nreasons; i++) {
+		if (strcmp(f->reasons[i], why) == 0)
+			return;
+	}
+	if (f->nreasons < CS_MAX_REASONS)
+		f->reasons[f->nreasons++] = why;
+}
+
+const struct cs_change *
+cs_finding_change(const struct cs_finding *f, enum cs_attr a)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->nchanges; i++) {
+		if (f->changes[i].attr == a)
+			return &f->changes[i];
+	}
+	return NULL;
+}
+
+/* Record a change; takes over OLD and NEW (heap strings or NULL). */
+static void
+diff_add(struct cs_finding *f, enum cs_attr a, const char *name, char *old,
+    char *new)
+{
+	struct cs_change	*c;
+
+	f->changes = cs_xreallocarray(f->changes, f->nchanges + 1,
+	    sizeof *f->changes);
+	c = &f->changes[f->nchanges++];
+	c->attr = a;
+	c->name = name != NULL ? cs_encode_dup(name) : NULL;
+	c->old = old;
+	c->new = new;
+	f->attrs |= CS_ABIT(a);
+}
+
+static char *
+diff_time(const struct cs_time *t)
+{
+	struct timespec	 ts;
+
+	ts.tv_sec = (time_t)t->sec;
+	ts.tv_nsec = (long)t->nsec;
+	return cs_time_rfc3339(&ts, 1);
+}
+
+static char *
+diff_id(uint32_t id, const char *name)
+{
+	char	*enc, *s;
+
+	if (name == NULL)
+		return cs_xasprintf("%" PRIu32, id);
+	enc = cs_encode_dup(name);
+	s = cs_xasprintf("%" PRIu32 "(%s)", id, enc);
+	free(enc);
+	return s;
+}
+
+static char *
+diff_bytes(const void *p, size_t n)
+{
+	struct cs_buf	 b;
+
+	if (p == NULL)
+		return NULL;
+	cs_buf_init(&b);
+	cs_encode(&b, p, n);
+	return cs_buf_detach(&b, NULL);
+}
+
+static char *
+diff_str(const char *s)
+{
+	return s != NULL ? cs_encode_dup(s) : NULL;
+}
+
+static int
+diff_streq(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static int
+diff_time_eq(const struct cs_time *a, const struct cs_time *b)
+{
+	return a->sec == b->sec && a->nsec == b->nsec;
+}
+
+static struct cs_finding *
+diff_finding(enum cs_kind k, struct cs_entry *old, struct cs_entry *new,
+    int base)
+{
+	struct cs_finding	*f;
+	const struct cs_entry	*e = new != NULL ? new : old;
+
+	f = cs_xcalloc(1, sizeof *f);
+	f->kind = k;
+	f->path = cs_xmemdup(e->path, e->pathlen + 1);
+	f->pathlen = e->pathlen;
+	f->shown = diff_bytes(e->path, e->pathlen);
+	f->old = old;
+	f->new = new;
+	f->base = base;
+	f->severity = base >= 0 ? base : CS_SEV_LOW;
+	return f;
+}
+
+/* Digests of N bytes equal on every algorithm in DIGESTS? */
+static int
+diff_digests_eq(const unsigned char a[][CS_DIGEST_MAXLEN],
+    const unsigned char b[][CS_DIGEST_MAXLEN], unsigned digests)
+{
+	int	 d;
+
+	for (d = 0; d < CS_D_COUNT; d++) {
+		if ((digests & (1U << d)) != 0 &&
+		    memcmp(a[d], b[d], cs_digest_len((enum cs_digest)d)) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* Whole-content comparison: size and every digest both sides have. */
+static void
+diff_content(struct cs_finding *f, unsigned digests)
+{
+	const struct cs_entry	*o = f->old, *n = f->new;
+	char			 ho[2 * CS_DIGEST_MAXLEN + 1];
+	char			 hn[2 * CS_DIGEST_MAXLEN + 1];
+	size_t			 len;
+	int			 d;
+
+	if (o->size != n->size)
+		diff_add(f, CS_A_SIZE, NULL,
+		    cs_xasprintf("%" PRIu64, o->size),
+		    cs_xasprintf("%" PRIu64, n->size));
+	digests &= o->digests & n->digests;
+	for (d = 0; d < CS_D_COUNT; d++) {
+		if ((digests & (1U << d)) == 0)
+			continue;
+		len = cs_digest_len((enum cs_digest)d);
+		if (memcmp(o->digest[d], n->digest[d], len) == 0)
+			continue;
+		cs_hex(o->digest[d], len, ho);
+		cs_hex(n->digest[d], len, hn);
+		diff_add(f, CS_A_DIGEST, cs_digest_name((enum cs_digest)d),
+		    cs_xstrdup(ho), cs_xstrdup(hn));
+	}
+}
+
+/*
+ * An append-only file: growth with the old content as an unchanged
+ * prefix is expected; anything else is a change of the append-only
+ * attribute, plus the size and digest changes.
+ */
+static void
+diff_append(struct cs_finding *f, unsigned digests)
+{
+	const struct cs_entry	*o = f->old, *n = f->new;
+	unsigned		 both = digests & o->digests & n->digests;
+
+	if (n->size < o->size) {
+		diff_add(f, CS_A_PREFIX, NULL, cs_xstrdup("intact"),
+		    cs_xstrdup("truncated"));
+		diff_content(f, digests);
+		return;
+	}
+	if (n->size == o->size || both == 0) {
+		diff_content(f, digests);
+		if (n->size > o->size)
+			f->flags |= CS_FF_NOPREFIX;
+		else if (f->attrs & CS_ABIT(CS_A_DIGEST))
+			diff_add(f, CS_A_PREFIX, NULL, cs_xstrdup("intact"),
+			    cs_xstrdup("rewritten"));
+		return;
+	}
+	if ((n->have & CS_F_PREFIX) == 0 || n->prefix_len != o->size) {
+		/* Nothing to compare the old content with. */
+		f->flags |= CS_FF_NOPREFIX;
+		diff_content(f, digests);
+		return;
+	}
+	if (!diff_digests_eq(o->digest, n->prefix_digest, both)) {
+		diff_add(f, CS_A_PREFIX, NULL, cs_xstrdup("intact"),
+		    cs_xstrdup("rewritten"));
+		diff_content(f, digests);
+		return;
+	}
+	f->flags |= CS_FF_APPENDED;
+	diff_add(f, CS_A_SIZE, NULL, cs_xasprintf("%" PRIu64, o->size),
+	    cs_xasprintf("%" PRIu64, n->size));
+}
+
+/* Extended attributes: a merge of the two sorted lists, and caps. */
+static void
+diff_xattrs(struct cs_finding *f)
+{
+	const struct cs_entry	*o = f->old, *n = f->new;
+	const struct cs_xattr	*xo, *xn;
+	size_t			 i = 0, j = 0;
+	int			 c;
+
+	if (!diff_streq(o->caps, n->caps))
+		diff_add(f, CS_A_CAPS, NULL, diff_str(o->caps),
+		    diff_str(n->caps));
+	while (i < o->nxattrs || j < n->nxattrs) {
+		if (i >= o->nxattrs)
+			c = 1;
+		else if (j >= n->nxattrs)
+			c = -1;
+		else
+			c = strcmp(o->xattrs[i].name, n->xattrs[j].name);
+		if (c < 0) {
+			xo = &o->xattrs[i++];
+			diff_add(f, CS_A_XATTR, xo->name,
+			    diff_bytes(xo->value, xo->len), NULL);
+		} else if (c > 0) {
+			xn = &n->xattrs[j++];
+			diff_add(f, CS_A_XATTR, xn->name, NULL,
+			    diff_bytes(xn->value, xn->len));
+		} else {
+			xo = &o->xattrs[i++];
+			xn = &n->xattrs[j++];
+			if (xo->len != xn->len ||
+			    memcmp(xo->value, xn->value, xo->len) != 0)
+				diff_add(f, CS_A_XATTR, xo->name,
+				    diff_bytes(xo->value, xo->len),
+				    diff_bytes(xn->value, xn->len));
+		}
+	}
+}
+
+/* Inode-level attributes: owner, mode, times, inode, link, ACLs, flags. */
+static void
+diff_meta(struct cs_finding *f, unsigned g)
+{
+	const struct cs_entry	*o = f->old, *n = f->new;
+	unsigned		 both = o->have & n->have;
+
+	if ((g & CS_G_PERMS) && (o->mode & 07777) != (n->mode & 07777))
+		diff_add(f, CS_A_MODE, NULL,
+		    cs_xasprintf("%04" PRIo32, o->mode & 07777),
+		    cs_xasprintf("%04" PRIo32, n->mode & 07777));
+	if ((g & CS_G_OWNER) && o->uid != n->uid)
+		diff_add(f, CS_A_UID, NULL, diff_id(o->uid, o->user),
+		    diff_id(n->uid, n->user));
+	if ((g & CS_G_OWNER) && o->gid != n->gid)
+		diff_add(f, CS_A_GID, NULL, diff_id(o->gid, o->group),
+		    diff_id(n->gid, n->group));
+	if ((g & CS_G_TIMES) && !diff_time_eq(&o->mtime, &n->mtime) &&
+	    (f->flags & CS_FF_APPENDED) == 0)
+		diff_add(f, CS_A_MTIME, NULL, diff_time(&o->mtime),
+		    diff_time(&n->mtime));
+	if ((g & CS_G_CTIME) && (both & CS_F_CTIME) &&
+	    !diff_time_eq(&o->ctime, &n->ctime))
+		diff_add(f, CS_A_CTIME, NULL, diff_time(&o->ctime),
+		    diff_time(&n->ctime));
+	if ((g & CS_G_INODE) && (both & CS_F_INO) && o->ino != n->ino)
+		diff_add(f, CS_A_INO, NULL, cs_xasprintf("%" PRIu64, o->ino),
+		    cs_xasprintf("%" PRIu64, n->ino));
+	if ((g & CS_G_INODE) && (both & CS_F_NLINK) && o->type != CS_T_DIR &&
+	    o->nlink != n->nlink)
+		diff_add(f, CS_A_NLINK, NULL,
+		    cs_xasprintf("%" PRIu64, o->nlink),
+		    cs_xasprintf("%" PRIu64, n->nlink));
+	if ((g & CS_G_LINK) && (o->targetlen != n->targetlen ||
+	    (o->targetlen > 0 && memcmp(o->target, n->target,
+	    o->targetlen) != 0)))
+		diff_add(f, CS_A_TARGET, NULL,
+		    diff_bytes(o->target, o->targetlen),
+		    diff_bytes(n->target, n->targetlen));
+	if ((g & CS_G_LINK) && (o->rmajor != n->rmajor ||
+	    o->rminor != n->rminor))
+		diff_add(f, CS_A_RDEV, NULL,
+		    cs_xasprintf("%" PRIu32 ",%" PRIu32, o->rmajor, o->rminor),
+		    cs_xasprintf("%" PRIu32 ",%" PRIu32, n->rmajor, n->rminor));
+	if ((g & CS_G_ACL) && (both & CS_F_META) && !diff_streq(o->acl, n->acl))
+		diff_add(f, CS_A_ACL, NULL, diff_str(o->acl), diff_str(n->acl));
+	if ((g & CS_G_ACL) && (both & CS_F_META) &&
+	    !diff_streq(o->dacl, n->dacl))
+		diff_add(f, CS_A_DACL, NULL, diff_str(o->dacl),
+		    diff_str(n->dacl));
+	if ((g & CS_G_XATTR) && (both & CS_F_META))
+		diff_xattrs(f);
+	if ((g & CS_G_FLAGS) && (both & CS_F_IFLAGS) && o->iflags != n->iflags)
+		diff_add(f, CS_A_IFLAGS, NULL, cs_iflags_text(o->iflags),
+		    cs_iflags_text(n->iflags));
+}
+
+/* Compare two records of one type under RULE. */
+static void
+diff_same_type(struct cs_finding *f, const struct cs_rule *rule,
+    const struct cs_diff_opts *opts, unsigned digests)
+{
+	const struct cs_entry	*o = f->old, *n = f->new;
+
+	if (o->type == CS_T_FILE && (rule->groups & CS_G_CONTENT)) {
+		if (rule->append_only)
+			diff_append(f, digests);
+		else
+			diff_content(f, digests);
+	}
+	diff_meta(f, rule->groups);
+	if ((f->attrs & (CS_ABIT(CS_A_SIZE) | CS_ABIT(CS_A_DIGEST))) != 0 &&
+	    (f->flags & CS_FF_APPENDED) == 0 &&
+	    (diff_time_eq(&o->mtime, &n->mtime) ||
+	    (opts->created != INT64_MIN && n->mtime.sec < opts->created)))
+		f->flags |= CS_FF_TIMESTOMP;
+}
+
+/* The comparison, with the path's rule already evaluated. */
+static struct cs_finding *
+diff_pair_rule(struct cs_entry *old, struct cs_entry *new,
+    const struct cs_rule *rule, const struct cs_diff_opts *opts,
+    unsigned digests)
+{
+	struct cs_finding	*f;
+
+	if (new != NULL && new->error != NULL)
+		return diff_finding(CS_K_ERROR, old, new, rule->severity);
+	if (new == NULL)
+		return diff_finding(CS_K_REMOVED, old, new, rule->severity);
+	if (old == NULL)
+		return diff_finding(CS_K_ADDED, old, new, rule->severity);
+	if (old->type != new->type) {
+		f = diff_finding(CS_K_TYPE, old, new, rule->severity);
+		diff_add(f, CS_A_TYPE, NULL, cs_xstrdup(cs_type_name(old->type)),
+		    cs_xstrdup(cs_type_name(new->type)));
+		return f;
+	}
+	f = diff_finding(CS_K_CHANGED, old, new, rule->severity);
+	diff_same_type(f, rule, opts, digests);
+	if (f->nchanges == 0) {
+		f->old = f->new = NULL;
+		cs_finding_free(f);
+		cs_entry_free(old);
+		cs_entry_free(new);
+		return NULL;
+	}
+	if ((f->flags & CS_FF_APPENDED) && f->attrs == CS_ABIT(CS_A_SIZE))
+		f->severity = CS_SEV_INFO;
+	return f;
+}
+
+struct cs_finding *
+cs_diff_pair(struct cs_entry *old, struct cs_entry *new,
+    const struct cs_diff_opts *opts, unsigned digests)
+{
+	struct cs_rule	 rule;
+
+	cs_policy_eval(opts->policy, new != NULL ? new->path : old->path,
+	    &rule);
+	if (rule.ignore) {
+		cs_entry_free(old);
+		cs_entry_free(new);
+		return NULL;
+	}
+	return diff_pair_rule(old, new, &rule, opts, digests);
+}
+
+/* Is F only the verified growth of an append-only file? */
+static int
+diff_only_appended(const struct cs_finding *f)
+{
+	return (f->flags & CS_FF_APPENDED) && f->attrs == CS_ABIT(CS_A_SIZE);
+}
+
+int
+cs_diff_run(struct cs_source *a, struct cs_source *b,
+    const struct cs_diff_opts *opts, unsigned digests,
+    struct cs_diff_stats *st, struct cs_err *err)
+{
+	struct cs_join		*j;
+	struct cs_entry		*ea, *eb;
+	struct cs_finding	*f;
+	struct cs_rule		 rule;
+	size_t			 seq = 0;
+	int			 n;
+
+	memset(st, 0, sizeof *st);
+	j = cs_join_new(a, b);
+	while ((n = cs_join_next(j, &ea, &eb, err)) == 1) {
+		st->old_records += ea != NULL;
+		st->new_records += eb != NULL;
+		if (eb != NULL && eb->type == CS_T_FILE)
+			st->bytes += eb->size;
+		if (opts->progress != NULL)
+			opts->progress(opts->arg, st->new_records, st->bytes);
+		cs_policy_eval(opts->policy, eb != NULL ? eb->path : ea->path,
+		    &rule);
+		if (rule.ignore) {
+			st->ignored++;
+			cs_entry_free(ea);
+			cs_entry_free(eb);
+			continue;
+		}
+		if ((f = diff_pair_rule(ea, eb, &rule, opts, digests)) == NULL)
+			continue;
+		if (diff_only_appended(f))
+			st->appended++;
+		else
+			st->count[f->kind]++;
+		f->seq = seq++;
+		opts->found(opts->arg, f);
+	}
+	cs_join_free(j);
+	return n < 0 ? -1 : 0;
+}
+
+/* Verified baselines. */
+
+void
+cs_diff_base_release(struct cs_diff_base *b)
+{
+	size_t	 i;
+
+	free(b->file);
+	free(b->created);
+	free(b->host);
+	free(b->root);
+	free(b->digest_list);
+	for (i = 0; i < b->nexcludes; i++)
+		free(b->excludes[i]);
+	free(b->excludes);
+	for (i = 0; i < b->nappend; i++)
+		free(b->append[i].path);
+	free(b->append);
+	memset(b, 0, sizeof *b);
+}
+
+static char *
+diff_hdr_dup(const struct cs_bl_header *h, const char *key)
+{
+	const char	*v = cs_bl_header_get(h, key);
+
+	return v != NULL ? cs_xstrdup(v) : NULL;
+}
+
+/* Copy what the comparison needs from the header. */
+static int
+diff_base_header(struct cs_diff_base *b, const struct cs_blr *r,
+    struct cs_err *err)
+{
+	const struct cs_bl_header	*h = cs_blr_header(r);
+	const char			*fs;
+	size_t				 i;
+
+	b->created = diff_hdr_dup(h, "created");
+	b->host = diff_hdr_dup(h, "host");
+	b->root = diff_hdr_dup(h, "root");
+	b->digest_list = diff_hdr_dup(h, "digests");
+	fs = cs_bl_header_get(h, "filesystems");
+	b->cross_fs = fs != NULL && strcmp(fs, "all") == 0;
+	b->excludes = cs_xcalloc(h->n + 1, sizeof *b->excludes);
+	for (i = 0; i < h->n; i++) {
+		if (strcmp(h->lines[i].key, "exclude") == 0)
+			b->excludes[b->nexcludes++] =
+			    cs_xstrdup(h->lines[i].value);
+	}
+	if (b->digest_list == NULL)
+		return cs_err_set(err, CS_EXIT_DATAERR, 0,
+		    "baseline has no digests header");
+	return cs_digest_parse_list(b->digest_list, &b->digests, err);
+}
+
+/* Check the trailer's signature as the options ask. */
+static int
+diff_base_signature(struct cs_diff_base *b, const struct cs_bl_trailer *tr,
+    const struct cs_key *key, const char *fp, int allow_unsigned,
+    struct cs_err *err)
+{
+	struct cs_key	*k;
+	struct cs_err	 kerr;
+	char		*shown;
+
+	memcpy(b->sha256, tr->sha256, sizeof b->sha256);
+	b->is_signed = tr->is_signed;
+	if (!tr->is_signed) {
+		if (allow_unsigned)
+			return 0;
+		shown = cs_encode_dup(b->file);
+		cs_err_set(err, CS_EXIT_INTEGRITY, 0, "'%s' is NOT SIGNED "
+		    "(use --allow-unsigned to compare with it anyway)", shown);
+		free(shown);
+		return -1;
+	}
+	memcpy(b->keyid, tr->keyid, sizeof b->keyid);
+	cs_err_init(&kerr);
+	if ((k = cs_key_from_spki(tr->pub, tr->publen, &kerr)) != NULL)
+		memcpy(b->fingerprint, cs_key_fingerprint(k),
+		    sizeof b->fingerprint);
+	cs_key_free(k);
+	cs_err_release(&kerr);
+	if (key == NULL && fp == NULL)
+		return 0;
+	if (cs_bl_verify_signature(tr, key, fp, b->file, err) != 0)
+		return -1;
+	b->verified = 1;
+	return 0;
+}
+
+/* Remember E as append-only if the policy says so. */
+static void
+diff_base_append(struct cs_diff_base *b, const struct cs_policy *pol,
+    const struct cs_entry *e, size_t *cap)
+{
+	struct cs_rule	 rule;
+
+	if (e->type != CS_T_FILE)
+		return;
+	cs_policy_eval(pol, e->path, &rule);
+	if (!rule.append_only || rule.ignore)
+		return;
+	if (b->nappend == *cap) {
+		*cap = *cap ? 2 * *cap : 16;
+		b->append = cs_xreallocarray(b->append, *cap,
+		    sizeof *b->append);
+	}
+	b->append[b->nappend].path = cs_xmemdup(e->path, e->pathlen + 1);
+	b->append[b->nappend].len = e->pathlen;
+	b->append[b->nappend].size = e->size;
+	b->nappend++;
+}
+
+int
+cs_diff_base_load(struct cs_diff_base *b, const char *file,
+    const struct cs_key *key, const char *fp, int allow_unsigned,
+    const struct cs_policy *pol, struct cs_err *err)
+{
+	const struct cs_bl_trailer	*tr;
+	struct cs_blr			*r = NULL;
+	struct cs_entry			*e;
+	size_t				 cap = 0;
+	int				 n, rc = -1;
+
+	memset(b, 0, sizeof *b);
+	b->file = cs_xstrdup(file);
+	if ((r = cs_blr_open(file, err)) == NULL)
+		goto out;
+	if ((tr = cs_blr_trailer(r)) == NULL) {
+		cs_err_set(err, CS_EXIT_INTEGRITY, 0, "baseline has no "
+		    "trailer");
+		goto out;
+	}
+	if (diff_base_header(b, r, err) != 0 ||
+	    diff_base_signature(b, tr, key, fp, allow_unsigned, err) != 0)
+		goto out;
+	while ((n = cs_blr_next(r, &e, err)) == 1) {
+		b->records++;
+		if (e->type == CS_T_FILE)
+			b->bytes += e->size;
+		if (pol != NULL && cs_policy_has_append(pol))
+			diff_base_append(b, pol, e, &cap);
+		cs_entry_free(e);
+	}
+	if (n < 0) {
+		/* The signer only signs well-formed files: altered since. */
+		if (b->verified && err->code == CS_EXIT_DATAERR)
+			err->code = CS_EXIT_INTEGRITY;
+		goto out;
+	}
+	rc = 0;
+out:
+	cs_blr_close(r);
+	return rc;
+}
+
+struct cs_source *
+cs_diff_base_source(const struct cs_diff_base *b, struct cs_err *err)
+{
+	const struct cs_bl_trailer	*tr;
+	struct cs_source		*s;
+	char				*shown;
+
+	if ((s = cs_source_baseline(b->file, err)) == NULL)
+		return NULL;
+	tr = cs_blr_trailer(cs_source_blr(s));
+	if (tr == NULL || tr->is_signed != b->is_signed ||
+	    memcmp(tr->sha256, b->sha256, sizeof b->sha256) != 0) {
+		shown = cs_encode_dup(b->file);
+		cs_err_set(err, CS_EXIT_INTEGRITY, 0, "'%s' changed while it "
+		    "was being read", shown);
+		free(shown);
+		cs_source_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+uint64_t
+cs_diff_prefix(void *arg, const struct cs_entry *e)
+{
+	const struct cs_diff_base	*b = arg;
+	size_t				 lo = 0, hi = b->nappend, mid;
+	int				 c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = cs_path_cmp(b->append[mid].path, b->append[mid].len,
+		    e->path, e->pathlen);
+		if (c == 0)
+			return b->append[mid].size;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return UINT64_MAX;
+}
