@@ -880,8 +880,8 @@ bl_parse_end(const char *l, size_t n, struct cs_bl_trailer *tr)
 }
 
 /* Parse "#signature ed25519 key=ID pub=B64 sig=B64" into TR. */
-static int
-bl_parse_sig(const char *l, size_t n, struct cs_bl_trailer *tr)
+int
+cs_bl_parse_signature(const char *l, size_t n, struct cs_bl_trailer *tr)
 {
 	static const char	 pre[] = "#signature ed25519 key=";
 	const char		*p = l + sizeof pre - 1, *sp, *end = l + n;
@@ -945,7 +945,7 @@ blr_read_tail(struct cs_blr *r, struct cs_err *err)
 	prev = strrchr(tail, '\n');
 	prev = prev != NULL ? prev + 1 : tail;
 	if (strncmp(last, "#signature ", 11) == 0) {
-		if (bl_parse_sig(last, strlen(last), &r->tr) != 0) {
+		if (cs_bl_parse_signature(last, strlen(last), &r->tr) != 0) {
 			free(tail);
 			return cs_err_set(err, CS_EXIT_INTEGRITY, 0,
 			    "'%s': malformed signature line", r->shown);

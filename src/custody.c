@@ -55,43 +55,6 @@ cs_custody_format(struct cs_buf *out, const struct cs_bl_header *h,
 	return 0;
 }
 
-/* Parse "#signature ed25519 key=ID pub=B64 sig=B64" into TR. */
-static int
-custody_parse_sig(const char *l, size_t n, struct cs_bl_trailer *tr)
-{
-	static const char	 pre[] = "#signature ed25519 key=";
-	const char		*p, *sp, *end = l + n;
-	size_t			 len, i;
-
-	if (n < sizeof pre - 1 + CS_KEYID_HEXLEN ||
-	    memcmp(l, pre, sizeof pre - 1) != 0)
-		return -1;
-	p = l + sizeof pre - 1;
-	for (i = 0; i < CS_KEYID_HEXLEN; i++) {
-		if (cs_hexval(p[i]) < 0)
-			return -1;
-	}
-	memcpy(tr->keyid, p, CS_KEYID_HEXLEN);
-	tr->keyid[CS_KEYID_HEXLEN] = '\0';
-	p += CS_KEYID_HEXLEN;
-	if ((size_t)(end - p) < 5 || memcmp(p, " pub=", 5) != 0)
-		return -1;
-	p += 5;
-	sp = memchr(p, ' ', (size_t)(end - p));
-	if (sp == NULL || cs_unbase64(p, (size_t)(sp - p), tr->pub,
-	    sizeof tr->pub, &tr->publen) != 0)
-		return -1;
-	p = sp;
-	if ((size_t)(end - p) < 5 || memcmp(p, " sig=", 5) != 0)
-		return -1;
-	p += 5;
-	if (cs_unbase64(p, (size_t)(end - p), tr->sig, sizeof tr->sig,
-	    &len) != 0 || len != CS_SIG_LEN)
-		return -1;
-	tr->is_signed = 1;
-	return 0;
-}
-
 /* One "key=value" line into C's header. */
 static int
 custody_kv(struct cs_custody *c, const char *l, size_t n)
@@ -150,7 +113,7 @@ custody_tail(struct cs_custody *c, const char *p, size_t len, size_t off,
 		return 0;
 	nl = memchr(l, '\n', (size_t)(p + len - l));
 	if (nl == NULL || nl + 1 != p + len ||
-	    custody_parse_sig(l, (size_t)(nl - l), &c->tr) != 0)
+	    cs_bl_parse_signature(l, (size_t)(nl - l), &c->tr) != 0)
 		return cs_err_set(err, CS_EXIT_INTEGRITY, 0, "custody record "
 		    "'%s': malformed signature line or text after it",
 		    shown);

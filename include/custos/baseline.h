@@ -111,6 +111,12 @@ void		 cs_blr_close(struct cs_blr *);
 int		 cs_bl_verify_signature(const struct cs_bl_trailer *,
 		    const struct cs_key *, const char *, const char *,
 		    struct cs_err *);
+/*
+ * Parse a "#signature" line (without its newline) into TR's signature
+ * fields.  Returns 0, or -1 if it is malformed.
+ */
+int		 cs_bl_parse_signature(const char *, size_t,
+		    struct cs_bl_trailer *);
 /* Append a signature line for TRAILER's "#end" line to OUT. */
 int		 cs_bl_signature_line(struct cs_buf *, const struct cs_key *,
 		    const char *, size_t, struct cs_err *);
