@@ -108,18 +108,48 @@ cs_bl_header_get(const struct cs_bl_header *h, const char *key)
 	return NULL;
 }
 
+/* " KEY=": KEY is a literal with its leading space and trailing '='. */
+static void
+bl_fmt_key(struct cs_buf *b, const char *key)
+{
+	cs_buf_adds(b, key);
+}
+
 /* " KEY=" followed by the encoding of N bytes. */
 static void
 bl_fmt_bytes(struct cs_buf *b, const char *key, const void *p, size_t n)
 {
-	cs_buf_printf(b, " %s=", key);
+	bl_fmt_key(b, key);
 	cs_encode(b, p, n);
 }
 
 static void
+bl_fmt_u64(struct cs_buf *b, const char *key, uint64_t v)
+{
+	bl_fmt_key(b, key);
+	cs_buf_add_u64(b, v);
+}
+
+/* SEC.NNNNNNNNN, SEC possibly negative. */
+static void
 bl_fmt_time(struct cs_buf *b, const char *key, const struct cs_time *t)
 {
-	cs_buf_printf(b, " %s=%" PRId64 ".%09" PRIu32, key, t->sec, t->nsec);
+	char		 ns[9];
+	uint32_t	 v = t->nsec;
+	int		 i;
+
+	bl_fmt_key(b, key);
+	if (t->sec < 0) {
+		cs_buf_addc(b, '-');
+		cs_buf_add_u64(b, (uint64_t)-(t->sec + 1) + 1);
+	} else
+		cs_buf_add_u64(b, (uint64_t)t->sec);
+	for (i = 8; i >= 0; i--) {
+		ns[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	cs_buf_addc(b, '.');
+	cs_buf_add(b, ns, sizeof ns);
 }
 
 void
@@ -130,40 +160,48 @@ cs_bl_format(struct cs_buf *b, const struct cs_entry *e)
 	int	 d;
 
 	cs_encode(b, e->path, e->pathlen);
-	cs_buf_printf(b, " type=%s mode=%04" PRIo32 " uid=%" PRIu32
-	    " gid=%" PRIu32, cs_type_name(e->type), e->mode & 07777, e->uid,
-	    e->gid);
+	bl_fmt_key(b, " type=");
+	cs_buf_adds(b, cs_type_name(e->type));
+	bl_fmt_key(b, " mode=");
+	for (i = 0; i < 4; i++)
+		cs_buf_addc(b, (char)('0' + ((e->mode >> (9 - 3 * i)) & 7)));
+	bl_fmt_u64(b, " uid=", e->uid);
+	bl_fmt_u64(b, " gid=", e->gid);
 	if (e->user != NULL)
-		bl_fmt_bytes(b, "user", e->user, strlen(e->user));
+		bl_fmt_bytes(b, " user=", e->user, strlen(e->user));
 	if (e->group != NULL)
-		bl_fmt_bytes(b, "group", e->group, strlen(e->group));
-	cs_buf_printf(b, " size=%" PRIu64, e->size);
-	bl_fmt_time(b, "mtime", &e->mtime);
+		bl_fmt_bytes(b, " group=", e->group, strlen(e->group));
+	bl_fmt_u64(b, " size=", e->size);
+	bl_fmt_time(b, " mtime=", &e->mtime);
 	if (e->have & CS_F_CTIME)
-		bl_fmt_time(b, "ctime", &e->ctime);
+		bl_fmt_time(b, " ctime=", &e->ctime);
 	if (e->have & CS_F_INO)
-		cs_buf_printf(b, " ino=%" PRIu64, e->ino);
+		bl_fmt_u64(b, " ino=", e->ino);
 	if (e->have & CS_F_NLINK)
-		cs_buf_printf(b, " nlink=%" PRIu64, e->nlink);
-	if (e->type == CS_T_CHAR || e->type == CS_T_BLOCK)
-		cs_buf_printf(b, " rdev=%" PRIu32 ",%" PRIu32, e->rmajor,
-		    e->rminor);
+		bl_fmt_u64(b, " nlink=", e->nlink);
+	if (e->type == CS_T_CHAR || e->type == CS_T_BLOCK) {
+		bl_fmt_u64(b, " rdev=", e->rmajor);
+		cs_buf_addc(b, ',');
+		cs_buf_add_u64(b, e->rminor);
+	}
 	if (e->target != NULL)
-		bl_fmt_bytes(b, "target", e->target, e->targetlen);
+		bl_fmt_bytes(b, " target=", e->target, e->targetlen);
 	if (e->acl != NULL)
-		bl_fmt_bytes(b, "acl", e->acl, strlen(e->acl));
+		bl_fmt_bytes(b, " acl=", e->acl, strlen(e->acl));
 	if (e->dacl != NULL)
-		bl_fmt_bytes(b, "dacl", e->dacl, strlen(e->dacl));
+		bl_fmt_bytes(b, " dacl=", e->dacl, strlen(e->dacl));
 	if (e->caps != NULL)
-		bl_fmt_bytes(b, "caps", e->caps, strlen(e->caps));
+		bl_fmt_bytes(b, " caps=", e->caps, strlen(e->caps));
 	if (e->have & CS_F_IFLAGS)
 		cs_buf_printf(b, " iflags=%" PRIx32, e->iflags);
 	for (d = 0; d < CS_D_COUNT; d++) {
 		if ((e->digests & (1U << d)) == 0)
 			continue;
 		cs_hex(e->digest[d], cs_digest_len((enum cs_digest)d), hex);
-		cs_buf_printf(b, " %s=%s", cs_digest_name((enum cs_digest)d),
-		    hex);
+		cs_buf_addc(b, ' ');
+		cs_buf_adds(b, cs_digest_name((enum cs_digest)d));
+		cs_buf_addc(b, '=');
+		cs_buf_adds(b, hex);
 	}
 	for (i = 0; i < e->nxattrs; i++) {
 		cs_buf_adds(b, " xattr.");
@@ -172,7 +210,7 @@ cs_bl_format(struct cs_buf *b, const struct cs_entry *e)
 		cs_encode(b, e->xattrs[i].value, e->xattrs[i].len);
 	}
 	if (e->error != NULL)
-		bl_fmt_bytes(b, "error", e->error, strlen(e->error));
+		bl_fmt_bytes(b, " error=", e->error, strlen(e->error));
 	cs_buf_addc(b, '\n');
 }
 

@@ -107,6 +107,19 @@ cs_buf_printf(struct cs_buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+void
+cs_buf_add_u64(struct cs_buf *b, uint64_t v)
+{
+	char	 tmp[20];
+	size_t	 n = 0;
+
+	do {
+		tmp[sizeof tmp - ++n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	cs_buf_add(b, tmp + sizeof tmp - n, n);
+}
+
 char *
 cs_buf_detach(struct cs_buf *b, size_t *lenp)
 {

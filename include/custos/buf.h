@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct cs_buf {
 	char	*data;
@@ -26,6 +27,8 @@ void	 cs_buf_adds(struct cs_buf *, const char *);
 void	 cs_buf_printf(struct cs_buf *, const char *, ...) CS_PRINTF(2, 3);
 void	 cs_buf_vprintf(struct cs_buf *, const char *, va_list)
 	    CS_PRINTF(2, 0);
+/* Append an unsigned number in decimal (no printf: records are hot). */
+void	 cs_buf_add_u64(struct cs_buf *, uint64_t);
 /* Hand the data to the caller (who frees it) and reset the buffer. */
 char	*cs_buf_detach(struct cs_buf *, size_t *);
 /* Borrow the data as a C string (never NULL). */
