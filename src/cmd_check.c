@@ -32,6 +32,7 @@
 #include "custos/report.h"
 #include "custos/sign.h"
 #include "custos/source.h"
+#include "custos/tar.h"
 #include "custos/triage.h"
 #include "custos/walk.h"
 #include "custos/xmalloc.h"
@@ -239,7 +240,10 @@ cmd_check_warn(struct cmd_check_state *st, char *msg)
 		free(msg);
 }
 
-/* Open what the baseline is compared with: a tree, or a baseline. */
+/*
+ * Open what the baseline is compared with: a tree, another baseline, or
+ * an evidence tar.
+ */
 static struct cs_source *
 cmd_check_source(const struct cmd_check_opts *o, struct cmd_check_state *st,
     struct cs_diff_base *a, struct cs_diff_base *b, struct cs_err *err)
@@ -253,7 +257,8 @@ cmd_check_source(const struct cmd_check_opts *o, struct cmd_check_state *st,
 		    "no source, and the baseline names no root");
 		return NULL;
 	}
-	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode)) {
+	if (stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    !cs_tar_is_tar(path)) {
 		if (cs_diff_base_load(b, path, st->key, o->signer != NULL ?
 		    o->fp : NULL, o->allow_unsigned, NULL, err) != 0)
 			return NULL;
