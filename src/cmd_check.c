@@ -282,7 +282,7 @@ cmd_check_provenance(const struct cmd_check_opts *o,
     struct cmd_check_state *st, const struct cs_diff_base *a,
     const struct cs_diff_base *b, unsigned *digests)
 {
-	char	*here, *x, *y, *list;
+	char	*here, *x, *y, *list, *real;
 
 	*digests = a->digests;
 	if (b->file != NULL) {
@@ -319,7 +319,9 @@ cmd_check_provenance(const struct cmd_check_opts *o,
 		free(y);
 	}
 	free(here);
-	if (o->source != NULL && a->root != NULL) {
+	real = o->source != NULL ? realpath(o->source, NULL) : NULL;
+	if (o->source != NULL && a->root != NULL &&
+	    (real == NULL || strcmp(real, a->root) != 0)) {
 		x = cs_encode_dup(a->root);
 		y = cs_encode_dup(o->source);
 		cmd_check_warn(st, cs_xasprintf("re-rooted: the baseline's root "
@@ -327,6 +329,7 @@ cmd_check_provenance(const struct cmd_check_opts *o,
 		free(x);
 		free(y);
 	}
+	free(real);
 }
 
 /* Exit bits from the counts. */
