@@ -47,6 +47,7 @@
 #define WALK_RING		4096	/* records in flight */
 #define WALK_RING_KEEPFD	64	/* ... when each may hold an open file */
 #define WALK_BUFSIZE		(256 * 1024)
+#define WALK_BATCH		16	/* jobs a worker claims at once */
 
 enum job_state { JOB_FREE = 0, JOB_READY, JOB_RUNNING, JOB_DONE };
 
@@ -260,6 +261,8 @@ walk_enqueue(struct cs_walk *w, struct cs_entry *e, struct dirref *parent,
 
 	pthread_mutex_lock(&w->lock);
 	while (w->tail - w->head >= w->cap && !w->stop) {
+		if (w->idle_workers > 0)
+			pthread_cond_broadcast(&w->cond_work);
 		w->walker_waiting = 1;
 		pthread_cond_wait(&w->cond_space, &w->lock);
 		w->walker_waiting = 0;
@@ -277,13 +280,24 @@ walk_enqueue(struct cs_walk *w, struct cs_entry *e, struct dirref *parent,
 	j->name = name != NULL ? cs_xstrdup(name) : NULL;
 	j->state = ready ? JOB_READY : JOB_DONE;
 	w->tail++;
-	/* Wake only those who wait: futex calls cost more than the work. */
-	if (ready && w->idle_workers > 0)
+	/* Wake only those who wait, and workers only for a batch. */
+	if (ready && w->idle_workers > 0 &&
+	    w->tail - w->work >= WALK_BATCH)
 		pthread_cond_signal(&w->cond_work);
 	else if (!ready && w->consumer_waiting && w->tail - 1 == w->head)
 		pthread_cond_signal(&w->cond_done);
 	pthread_mutex_unlock(&w->lock);
 	return 1;
+}
+
+/* Before the walker blocks in I/O, let idle workers take what is queued. */
+static void
+walk_kick(struct cs_walk *w)
+{
+	pthread_mutex_lock(&w->lock);
+	if (w->idle_workers > 0 && w->work < w->tail)
+		pthread_cond_broadcast(&w->cond_work);
+	pthread_mutex_unlock(&w->lock);
 }
 
 /*
@@ -315,6 +329,7 @@ walk_dir(struct cs_walk *w, struct cs_entry *e, int fd, uint64_t parentdev)
 	}
 	l = &w->stack[w->depth];
 	memset(l, 0, sizeof *l);
+	walk_kick(w);
 	if (walk_read_names(fd, l) != 0)
 		cs_entry_add_error(e, "cannot list directory: %s",
 		    strerror(errno));
@@ -582,13 +597,38 @@ walk_examine(struct cs_walk *w, struct cs_hasher *h, struct job *j)
 	close(fd);
 }
 
+/*
+ * Claim up to WALK_BATCH ready jobs at once when there is plenty of work
+ * (one lock round and one wake-up per batch instead of per file), but
+ * only one at a time when work is scarce, so that a few large files are
+ * spread over all workers.
+ */
+static size_t
+walk_claim(struct cs_walk *w, uint64_t *idx)
+{
+	size_t	 n = 0, max = 1;
+
+	if (w->tail - w->work >= (uint64_t)WALK_BATCH * (uint64_t)w->nworkers)
+		max = WALK_BATCH;
+	while (w->work < w->tail && n < max) {
+		if (w->ring[w->work % w->cap].state == JOB_READY) {
+			w->ring[w->work % w->cap].state = JOB_RUNNING;
+			idx[n++] = w->work;
+		}
+		w->work++;
+	}
+	return n;
+}
+
 static void *
 walk_worker(void *arg)
 {
 	struct cs_walk		*w = arg;
 	struct cs_hasher	*h;
 	struct job		*j;
-	uint64_t		 idx;
+	uint64_t		 idx[WALK_BATCH];
+	size_t			 i, n;
+	int			 wake;
 
 	h = cs_hasher_new(w->opts.digests, WALK_BUFSIZE);
 	pthread_mutex_lock(&w->lock);
@@ -604,19 +644,25 @@ walk_worker(void *arg)
 			w->idle_workers--;
 			continue;
 		}
-		idx = w->work++;
-		j = &w->ring[idx % w->cap];
-		j->state = JOB_RUNNING;
+		n = walk_claim(w, idx);
 		pthread_mutex_unlock(&w->lock);
-		if (h == NULL && w->opts.digests != 0)
-			cs_entry_add_error(j->e, "digest unavailable");
-		else
-			walk_examine(w, h, j);
+		for (i = 0; i < n; i++) {
+			j = &w->ring[idx[i] % w->cap];
+			if (h == NULL && w->opts.digests != 0)
+				cs_entry_add_error(j->e, "digest unavailable");
+			else
+				walk_examine(w, h, j);
+		}
 		pthread_mutex_lock(&w->lock);
-		j->state = JOB_DONE;
-		dirref_release(j->parent);
-		j->parent = NULL;
-		if (idx == w->head && w->consumer_waiting)
+		wake = 0;
+		for (i = 0; i < n; i++) {
+			j = &w->ring[idx[i] % w->cap];
+			j->state = JOB_DONE;
+			dirref_release(j->parent);
+			j->parent = NULL;
+			wake |= idx[i] == w->head;
+		}
+		if (wake && w->consumer_waiting)
 			pthread_cond_signal(&w->cond_done);
 	}
 	pthread_mutex_unlock(&w->lock);
