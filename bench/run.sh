@@ -48,6 +48,8 @@ usage: bench/run.sh [options]
   --skip LIST     leave these jobs out (same names)
   --list          print the jobs and exit
   --prepare       build (or check) the corpora and exit
+  --timeout SEC   stop a job that runs longer (default 1800, or 120 with
+                  --quick); it is reported as failed
   --install       apt-get install the peers first ($PEER_PACKAGES)
   --quick         test the harness itself in about a minute: scaled-down
                   corpora (2 000 objects, 128 MiB of large files,
@@ -70,6 +72,7 @@ have() { command -v "$1" >/dev/null 2>&1; }
 
 LIST=0
 PREPARE=0
+TIMEOUT=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--corpus) [ $# -ge 2 ] || die "--corpus needs a value"; CORPORA=$2; shift ;;
@@ -92,6 +95,8 @@ while [ $# -gt 0 ]; do
 	--regen) REGEN=1 ;;
 	--list) LIST=1 ;;
 	--prepare) PREPARE=1 ;;
+	--timeout) [ $# -ge 2 ] || die "--timeout needs a value"; TIMEOUT=$2; shift ;;
+	--timeout=*) TIMEOUT=${1#*=} ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; die "unknown option: $1" ;;
 	esac
@@ -99,6 +104,8 @@ while [ $# -gt 0 ]; do
 done
 
 [ -n "$RUNS" ] || { [ "$QUICK" = 1 ] && RUNS=1 || RUNS=3; }
+[ -n "$TIMEOUT" ] || { [ "$QUICK" = 1 ] && TIMEOUT=120 || TIMEOUT=1800; }
+case $TIMEOUT in ''|*[!0-9]*|0) die "--timeout must be a positive integer" ;; esac
 case $RUNS in ''|*[!0-9]*|0) die "--runs must be a positive integer" ;; esac
 case $SEED in ''|*[!0-9]*) die "--seed must be a non-negative integer" ;; esac
 CORPORA=${CORPORA//,/ }
@@ -419,7 +426,8 @@ display() {
 
 # Run a shell snippet untimed, in the harness's environment (for nuke).
 untimed() {
-	bash -c "$(declare -f nuke); $1" >/dev/null 2>>"$LOGS/$CORPUS.setup.log"
+	timeout -k 10 "$TIMEOUT" bash -c "$(declare -f nuke); $1" \
+	    >/dev/null 2>>"$LOGS/$CORPUS.setup.log"
 }
 
 write_aide_conf() {
@@ -516,8 +524,11 @@ run_corpus() {
 		ef=$LOGS/$CORPUS.$j.$r.err
 		cmd=$(expand "${JOB_CMD[$j]}")
 		rm -f "$tf"
-		/usr/bin/time -f '%e %U %S %M' -o "$tf" bash -c "$cmd" >/dev/null 2>"$ef"
+		/usr/bin/time -f '%e %U %S %M' -o "$tf" \
+		    timeout -k 10 "$TIMEOUT" bash -c "$cmd" >/dev/null 2>"$ef"
 		rc=$?
+		[ "$rc" = 124 ] || [ "$rc" = 137 ] &&
+			echo "run.sh: stopped after the --timeout of $TIMEOUT s" >>"$ef"
 		read -r wall user sys rss < <(tail -n1 "$tf" 2>/dev/null)
 		extra=
 		if [ "$j" = openssl-speed ]; then
@@ -536,7 +547,7 @@ run_corpus() {
 		[ -z "${FAILED[$j]:-}" ] || continue
 		log "$CORPUS: warm-up $j"
 		if ! run_one "$j" warmup; then
-			FAILED[$j]="exit $rc in the warm-up: $(head -c 300 "$ef" 2>/dev/null | tr '\n' ' ')"
+			FAILED[$j]="exit $rc in the warm-up: $(tail -c 300 "$ef" 2>/dev/null | tr '\n' ' ')"
 			[ -f "$ef" ] && FAILED[$j]+=" (log: $ef)"
 		fi
 	done

@@ -9,7 +9,9 @@
  * whatever the number of workers.
  *
  * Invariants, all under walk->lock:
- *   head <= work <= tail, tail - head <= cap;
+ *   head <= work <= tail, tail - head <= cap (the consumer may pass
+ *   directories the workers never looked at, so workers first move work
+ *   up to head: an index below head names a reused slot);
  *   jobs in [head, work) are running or done, in [work, tail) ready or done
  *   (directories are examined by the walker itself and enqueued done);
  *   a job holds a reference on its parent directory descriptor, so the
@@ -633,6 +635,8 @@ walk_worker(void *arg)
 	h = cs_hasher_new(w->opts.digests, WALK_BUFSIZE);
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
+		if (w->work < w->head)
+			w->work = w->head;
 		while (w->work < w->tail &&
 		    w->ring[w->work % w->cap].state != JOB_READY)
 			w->work++;

@@ -188,6 +188,59 @@ test_walk_unreadable_is_recorded(void **state)
 	free(root);
 }
 
+/*
+ * Regression: many directories in a row (records the workers never
+ * touch) followed by files used to leave the workers' index behind the
+ * consumer's, in a reused ring slot; the consumer then waited forever.
+ * The small ring of keep_fd mode shows it within 64 directories.
+ */
+static void
+test_walk_many_dirs_then_files_no_hang(void **state)
+{
+	struct cs_walk_opts	 o;
+	struct cs_err		 err;
+	struct cs_walk		*w;
+	struct cs_entry		*e;
+	char			*root, *p;
+	int			 i, n, files = 0, pass;
+
+	(void)state;
+	root = cs_test_path("t");
+	assert_int_equal(mkdir(root, 0755), 0);
+	for (i = 0; i < 600; i++) {
+		p = cs_xasprintf("%s/d%03d", root, i);
+		assert_int_equal(mkdir(p, 0755), 0);
+		free(p);
+	}
+	for (i = 0; i < 200; i++) {
+		p = cs_xasprintf("t/f%03d", i);
+		assert_int_equal(cs_test_write(p, p, strlen(p)), 0);
+		free(p);
+	}
+	for (pass = 0; pass < 2; pass++) {
+		memset(&o, 0, sizeof o);
+		o.root = root;
+		o.digests = 1U << CS_D_SHA256;
+		o.jobs = 2;
+		o.keep_fd = pass;
+		cs_err_init(&err);
+		alarm(60);	/* a hang fails the test instead of CI */
+		w = cs_walk_open(&o, &err);
+		assert_non_null(w);
+		files = 0;
+		while ((n = cs_walk_next(w, &e, &err)) == 1) {
+			files += e->type == CS_T_FILE;
+			cs_entry_free(e);
+		}
+		alarm(0);
+		assert_int_equal(n, 0);
+		assert_int_equal(files, 200);
+		cs_walk_close(w);
+		cs_err_release(&err);
+	}
+	free(root);
+}
+
 static void
 test_walk_missing_root_fails(void **state)
 {
@@ -216,6 +269,9 @@ main(void)
 		    cs_test_setup_tmp, cs_test_teardown_tmp),
 		cmocka_unit_test_setup_teardown(
 		    test_walk_unreadable_is_recorded,
+		    cs_test_setup_tmp, cs_test_teardown_tmp),
+		cmocka_unit_test_setup_teardown(
+		    test_walk_many_dirs_then_files_no_hang,
 		    cs_test_setup_tmp, cs_test_teardown_tmp),
 		cmocka_unit_test(test_walk_missing_root_fails),
 	};
