@@ -50,6 +50,8 @@ cs_entry_clear(struct cs_entry *e)
 	free(e->error);
 	if (e->fd >= 0)
 		close(e->fd);
+	if (e->attach != NULL && e->attach_free != NULL)
+		e->attach_free(e->attach);
 	memset(e, 0, sizeof *e);
 	e->fd = -1;
 }

@@ -25,7 +25,9 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <linux/fs.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +52,19 @@
 
 #define SNAP_CHUNK	(1024 * 1024)
 #define SNAP_MAXERRS	1000	/* error lines in the custody record */
+/*
+ * Files with at most SNAP_PRE_MAX bytes of data are read and hashed by
+ * the walk's workers, while at most SNAP_PRE_BUDGET bytes wait for the
+ * writer; the rest are read by the writer itself.
+ */
+#define SNAP_PRE_MAX	(4U * 1024 * 1024)
+#define SNAP_PRE_BUDGET	(32U * 1024 * 1024)
+/*
+ * The output goes out through SNAP_NOUT buffers of about SNAP_OUTBUF
+ * bytes (whole blocks), hashed and written by a thread of its own.
+ */
+#define SNAP_NOUT	4
+#define SNAP_OUTBUF	(64 * 1024)
 
 enum snap_kind { SNAP_FILE, SNAP_STDOUT, SNAP_TAPE };
 
@@ -67,6 +82,26 @@ struct snap_seg {
 	uint64_t	 len;
 };
 
+/* The data extents of a file, in order. */
+struct snap_segs {
+	struct snap_seg	*v;
+	size_t		 n, cap;
+};
+
+/*
+ * A file read and hashed ahead by a walk worker (snap_prefetch): its
+ * extents and their bytes back to back, charged to the read-ahead budget
+ * until the record is freed.
+ */
+struct snap_pre {
+	struct snap_segs  segs;
+	int		  sparse;
+	unsigned char	 *data;
+	uint64_t	  datalen;
+	uint64_t	  nread;
+	_Atomic uint64_t *budget;
+};
+
 struct snap {
 	const struct cs_snap_opts *o;
 	struct cs_snap_result	*res;
@@ -75,9 +110,19 @@ struct snap {
 	int			 fd;
 	char			*shown;		/* output, escaped */
 	struct stat		 self;
-	/* the output stream */
-	unsigned char		*blk;
+	/* the output stream, handed to the writer thread in buffers */
+	unsigned char		*blk;		/* the buffer being filled */
 	size_t			 blklen;
+	size_t			 bufsize;	/* whole blocks */
+	unsigned char		*out[SNAP_NOUT];
+	size_t			 outlen[SNAP_NOUT];
+	uint64_t		 nin, nout;	/* buffers handed over, done */
+	int			 closing;
+	int			 running;
+	int			 owerr;		/* the writer's errno */
+	pthread_t		 writer;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond;
 	struct cs_hasher	*stream;
 	int			 werr;		/* errno of a failed write */
 	int			 stream_done;
@@ -88,8 +133,8 @@ struct snap {
 	struct cs_hasher	*fh;
 	unsigned char		*fbuf;
 	size_t			 fbufcap;
-	struct snap_seg		*segs;
-	size_t			 nsegs, segcap;
+	struct snap_segs	 segs;
+	_Atomic uint64_t	 prebytes;	/* read ahead, not yet out */
 	struct snap_link	*links;
 	size_t			 nlinks, linkcap;
 	/* manifest spool and custody facts */
@@ -108,37 +153,125 @@ static int	snap_write_failed(struct snap *, struct cs_err *);
  * Output layer.
  */
 
-/* Write the block buffer out (full, or padded with zeros at the end). */
-static int
-snap_flush_block(struct snap *s, size_t size)
+/*
+ * The writer thread: hash and write each buffer handed over, in order; a
+ * tape gets one write per block.  After a failed write the rest is
+ * dropped, and the error waits for the producer in owerr.
+ */
+static void *
+snap_writer(void *arg)
 {
-	if (s->werr != 0)
-		return -1;
-	if (s->blklen < size)
-		memset(s->blk + s->blklen, 0, size - s->blklen);
-	cs_hasher_update(s->stream, s->blk, size);
-	s->res->stream_size += size;
-	if (cs_write_all(s->fd, s->blk, size) != 0) {
-		s->werr = errno != 0 ? errno : EIO;
-		return -1;
+	struct snap	*s = arg;
+	unsigned char	*p;
+	size_t		 n, k, off, bs = s->o->block_size;
+	int		 werr = 0;
+
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		while (s->nout == s->nin && !s->closing)
+			pthread_cond_wait(&s->cond, &s->lock);
+		if (s->nout == s->nin)
+			break;
+		p = s->out[s->nout % SNAP_NOUT];
+		n = s->outlen[s->nout % SNAP_NOUT];
+		pthread_mutex_unlock(&s->lock);
+		if (werr == 0)
+			cs_hasher_update(s->stream, p, n);
+		for (off = 0; off < n && werr == 0; off += k) {
+			k = s->kind == SNAP_TAPE ? bs : n;
+			if (cs_write_all(s->fd, p + off, k) != 0)
+				werr = errno != 0 ? errno : EIO;
+			else
+				s->res->stream_size += k;
+		}
+		pthread_mutex_lock(&s->lock);
+		s->nout++;
+		if (werr != 0)
+			s->owerr = werr;
+		pthread_cond_broadcast(&s->cond);
 	}
-	s->blklen = 0;
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+static int
+snap_out_start(struct snap *s, struct cs_err *err)
+{
+	size_t	 bs = s->o->block_size, i;
+	int	 r;
+
+	s->bufsize = bs * (SNAP_OUTBUF / bs > 0 ? SNAP_OUTBUF / bs : 1);
+	for (i = 0; i < SNAP_NOUT; i++)
+		s->out[i] = cs_xmalloc(s->bufsize);
+	s->blk = s->out[0];
+	if ((r = pthread_create(&s->writer, NULL, snap_writer, s)) != 0)
+		return cs_err_set(err, CS_EXIT_SOFTWARE, r, "cannot start the "
+		    "writer thread");
+	s->running = 1;
 	return 0;
+}
+
+/*
+ * Hand the buffer being filled (N bytes) to the writer and take the next
+ * free one.  Fails once a write has failed.
+ */
+static int
+snap_submit(struct snap *s, size_t n)
+{
+	pthread_mutex_lock(&s->lock);
+	s->outlen[s->nin % SNAP_NOUT] = n;
+	s->nin++;
+	pthread_cond_broadcast(&s->cond);
+	while (s->nin - s->nout >= SNAP_NOUT && s->owerr == 0)
+		pthread_cond_wait(&s->cond, &s->lock);
+	s->werr = s->owerr;
+	pthread_mutex_unlock(&s->lock);
+	s->blk = s->out[s->nin % SNAP_NOUT];
+	s->blklen = 0;
+	return s->werr != 0 ? -1 : 0;
+}
+
+/*
+ * Pad the output to a whole block, hand over the last buffer, and wait
+ * for the writer to finish.
+ */
+static int
+snap_out_finish(struct snap *s)
+{
+	size_t	 bs = s->o->block_size, pad;
+
+	if (!s->running)
+		return -1;
+	if (s->werr == 0 && s->blklen > 0) {
+		pad = (bs - s->blklen % bs) % bs;
+		memset(s->blk + s->blklen, 0, pad);
+		(void)snap_submit(s, s->blklen + pad);
+	}
+	pthread_mutex_lock(&s->lock);
+	s->closing = 1;
+	pthread_cond_broadcast(&s->cond);
+	pthread_mutex_unlock(&s->lock);
+	pthread_join(s->writer, NULL);
+	s->running = 0;
+	s->werr = s->owerr;
+	return s->werr != 0 ? -1 : 0;
 }
 
 static int
 snap_emit(struct snap *s, const void *p, size_t n)
 {
 	const unsigned char	*b = p;
-	size_t			 k, bs = s->o->block_size;
+	size_t			 k;
 
+	if (s->werr != 0)
+		return -1;
 	while (n > 0) {
-		k = bs - s->blklen < n ? bs - s->blklen : n;
+		k = s->bufsize - s->blklen < n ? s->bufsize - s->blklen : n;
 		memcpy(s->blk + s->blklen, b, k);
 		s->blklen += k;
 		b += k;
 		n -= k;
-		if (s->blklen == bs && snap_flush_block(s, bs) != 0)
+		if (s->blklen == s->bufsize && snap_submit(s, s->blklen) != 0)
 			return -1;
 	}
 	return 0;
@@ -470,38 +603,43 @@ out:
  */
 
 static void
-snap_add_seg(struct snap *s, uint64_t off, uint64_t len)
+snap_add_seg(struct snap_segs *sg, uint64_t off, uint64_t len)
 {
 	if (len == 0)
 		return;
-	if (s->nsegs == s->segcap) {
-		s->segcap = s->segcap ? 2 * s->segcap : 16;
-		s->segs = cs_xreallocarray(s->segs, s->segcap,
-		    sizeof *s->segs);
+	if (sg->n == sg->cap) {
+		sg->cap = sg->cap ? 2 * sg->cap : 16;
+		sg->v = cs_xreallocarray(sg->v, sg->cap, sizeof *sg->v);
 	}
-	s->segs[s->nsegs].off = off;
-	s->segs[s->nsegs].len = len;
-	s->nsegs++;
+	sg->v[sg->n].off = off;
+	sg->v[sg->n].len = len;
+	sg->n++;
 }
 
 /*
- * The data extents of FD up to SIZE (SEEK_DATA/SEEK_HOLE).  Returns 1 if
- * the file has holes, 0 if it is one extent.
+ * The data extents of E (open in e->fd) into SG, by SEEK_DATA/SEEK_HOLE
+ * when it may have holes (fewer blocks than its size needs).  Returns 1
+ * if the file has holes, 0 if it is one extent.
  */
 static int
-snap_extents(struct snap *s, int fd, uint64_t size)
+snap_extents(struct snap_segs *sg, const struct cs_entry *e)
 {
 	off_t	 d, h;
-	uint64_t off = 0;
+	uint64_t off = 0, size = e->size;
+	int	 fd = e->fd;
 
-	s->nsegs = 0;
+	sg->n = 0;
+	if (e->blocks >= (size + 511) / 512) {
+		snap_add_seg(sg, 0, size);
+		return 0;
+	}
 	while (off < size) {
 		d = lseek(fd, (off_t)off, SEEK_DATA);
 		if (d < 0 && errno == ENXIO)
 			break;		/* a hole to the end */
 		if (d < 0) {
-			s->nsegs = 0;	/* not supported: all data */
-			snap_add_seg(s, 0, size);
+			sg->n = 0;	/* not supported: all data */
+			snap_add_seg(sg, 0, size);
 			return 0;
 		}
 		h = lseek(fd, d, SEEK_HOLE);
@@ -509,23 +647,36 @@ snap_extents(struct snap *s, int fd, uint64_t size)
 			h = (off_t)size;
 		if ((uint64_t)d >= size)
 			break;
-		snap_add_seg(s, (uint64_t)d, (uint64_t)(h - d));
+		snap_add_seg(sg, (uint64_t)d, (uint64_t)(h - d));
 		off = (uint64_t)h;
 	}
-	if (s->nsegs == 1 && s->segs[0].off == 0 && s->segs[0].len == size)
+	if (sg->n == 1 && sg->v[0].off == 0 && sg->v[0].len == size)
 		return 0;
 	return size > 0;
 }
 
-/* Feed N zero bytes to the hasher and, if WRITE, to libarchive. */
+/* The number of data bytes in SG. */
+static uint64_t
+snap_datalen(const struct snap_segs *sg)
+{
+	uint64_t n = 0;
+	size_t	 i;
+
+	for (i = 0; i < sg->n; i++)
+		n += sg->v[i].len;
+	return n;
+}
+
+/* Feed N zero bytes to H (if not NULL) and, if WRITE, to libarchive. */
 static int
-snap_zero_fill(struct snap *s, uint64_t n, int write)
+snap_zero_fill(struct snap *s, struct cs_hasher *h, uint64_t n, int write)
 {
 	size_t	 k;
 
 	while (n > 0) {
 		k = n < sizeof snap_zeros ? (size_t)n : sizeof snap_zeros;
-		cs_hasher_update(s->fh, snap_zeros, k);
+		if (h != NULL)
+			cs_hasher_update(h, snap_zeros, k);
 		if (write && snap_data(s, snap_zeros, k) != 0)
 			return -1;
 		n -= k;
@@ -563,47 +714,47 @@ snap_pread(struct cs_entry *e, int fd, void *p, size_t n, uint64_t off)
 	return got;
 }
 
-/* Read the extents into memory (the header waits for the digests). */
+/* Read the extents SG of E into BUF, back to back; the bytes read. */
 static uint64_t
-snap_read_inline(struct snap *s, struct cs_entry *e, uint64_t datalen)
+snap_read_extents(struct cs_entry *e, const struct snap_segs *sg,
+    unsigned char *buf)
 {
 	size_t	 i, at = 0, got;
 	uint64_t read = 0;
 
-	if (datalen > s->fbufcap) {
-		free(s->fbuf);
-		s->fbufcap = (size_t)datalen;
-		s->fbuf = cs_xmalloc(s->fbufcap);
-	}
-	for (i = 0; i < s->nsegs; i++) {
-		got = snap_pread(e, e->fd, s->fbuf + at,
-		    (size_t)s->segs[i].len, s->segs[i].off);
-		memset(s->fbuf + at + got, 0, (size_t)s->segs[i].len - got);
+	for (i = 0; i < sg->n; i++) {
+		got = snap_pread(e, e->fd, buf + at, (size_t)sg->v[i].len,
+		    sg->v[i].off);
+		memset(buf + at + got, 0, (size_t)sg->v[i].len - got);
 		read += got;
-		at += (size_t)s->segs[i].len;
+		at += (size_t)sg->v[i].len;
 	}
 	return read;
 }
 
 /*
- * Pass the file's logical content (holes as zeros) through the hasher
- * and, when WRITE, to libarchive: from the in-memory copy when INLINE,
- * else read now, chunk by chunk.
+ * Pass the logical content of E (extents SG, holes as zeros) through H
+ * (if not NULL) and, when WRITE, to libarchive: from DATA, the extents
+ * in memory back to back, or if DATA is NULL read now, chunk by chunk.
  */
 static int
-snap_content(struct snap *s, struct cs_entry *e, int inline_, int write,
+snap_content(struct snap *s, struct cs_hasher *h, struct cs_entry *e,
+    const struct snap_segs *sg, const unsigned char *data, int write,
     uint64_t *readp)
 {
+	const unsigned char *p;
 	uint64_t pos = 0, left;
 	size_t	 i, at = 0, k, got;
 
-	for (i = 0; i < s->nsegs; i++) {
-		if (snap_zero_fill(s, s->segs[i].off - pos, write) != 0)
+	for (i = 0; i < sg->n; i++) {
+		if (snap_zero_fill(s, h, sg->v[i].off - pos, write) != 0)
 			return -1;
-		pos = s->segs[i].off;
-		for (left = s->segs[i].len; left > 0; left -= k) {
+		pos = sg->v[i].off;
+		for (left = sg->v[i].len; left > 0; left -= k) {
 			k = left < SNAP_CHUNK ? (size_t)left : SNAP_CHUNK;
-			if (!inline_) {
+			if (data != NULL) {
+				p = data + at;
+			} else {
 				if (k > s->fbufcap) {
 					free(s->fbuf);
 					s->fbufcap = SNAP_CHUNK;
@@ -612,17 +763,17 @@ snap_content(struct snap *s, struct cs_entry *e, int inline_, int write,
 				got = snap_pread(e, e->fd, s->fbuf, k, pos);
 				memset(s->fbuf + got, 0, k - got);
 				*readp += got;
+				p = s->fbuf;
 			}
-			cs_hasher_update(s->fh, s->fbuf + (inline_ ? at : 0),
-			    k);
-			if (write && snap_data(s, s->fbuf + (inline_ ? at : 0),
-			    k) != 0)
+			if (h != NULL)
+				cs_hasher_update(h, p, k);
+			if (write && snap_data(s, p, k) != 0)
 				return -1;
 			at += k;
 			pos += k;
 		}
 	}
-	return snap_zero_fill(s, e->size - pos, write);
+	return snap_zero_fill(s, h, e->size - pos, write);
 }
 
 /* Did the file change while it was read?  Then say so on E. */
@@ -640,52 +791,133 @@ snap_check_changed(struct cs_entry *e)
 		    "as read, %" PRIu64 " bytes)", e->size);
 }
 
-/* Archive a regular file E (open in e->fd) under AE. */
+/* The largest file whose data is read before its header is written. */
+static uint64_t
+snap_inline_max(const struct snap *s)
+{
+	return s->o->inline_max != 0 ? s->o->inline_max : CS_SNAP_INLINE_MAX;
+}
+
+static void
+snap_pre_free(void *arg)
+{
+	struct snap_pre	*p = arg;
+
+	atomic_fetch_sub(p->budget, p->datalen);
+	free(p->segs.v);
+	free(p->data);
+	free(p);
+}
+
+/*
+ * Read ahead (on a walk worker): a regular file E, open in e->fd, with
+ * little enough data to fit the budget is read into memory and hashed
+ * here, so the writer only has to archive it.  Anything else is left to
+ * the writer.
+ */
+static void
+snap_prefetch(void *arg, struct cs_entry *e, struct cs_hasher *h)
+{
+	struct snap	*s = arg;
+	struct snap_pre	*p;
+	uint64_t	 datalen, limit = snap_inline_max(s);
+
+	if (e->size > SNAP_PRE_MAX || e->size > limit)
+		return;
+	p = cs_xcalloc(1, sizeof *p);
+	p->sparse = snap_extents(&p->segs, e);
+	datalen = snap_datalen(&p->segs);
+	if (datalen > limit || atomic_fetch_add(&s->prebytes, datalen) +
+	    datalen > SNAP_PRE_BUDGET) {
+		if (datalen <= limit)
+			atomic_fetch_sub(&s->prebytes, datalen);
+		free(p->segs.v);
+		free(p);
+		return;
+	}
+	p->datalen = datalen;
+	p->budget = &s->prebytes;
+	p->data = cs_xmalloc(datalen > 0 ? (size_t)datalen : 1);
+	e->attach = p;
+	e->attach_free = snap_pre_free;
+	p->nread = snap_read_extents(e, &p->segs, p->data);
+	snap_check_changed(e);
+	cs_hasher_begin(h);
+	(void)snap_content(s, h, e, &p->segs, p->data, 0, &p->nread);
+	cs_hasher_end(h, e->digest);
+	e->digests = s->o->digests;
+}
+
+/* Put the extents SG on AE when the file is sparse. */
+static void
+snap_sparse(struct archive_entry *ae, const struct snap_segs *sg,
+    uint64_t size)
+{
+	size_t	 i;
+
+	for (i = 0; i < sg->n; i++)
+		archive_entry_sparse_add_entry(ae, (la_int64_t)sg->v[i].off,
+		    (la_int64_t)sg->v[i].len);
+	if (sg->n == 0)
+		archive_entry_sparse_add_entry(ae, (la_int64_t)size, 0);
+}
+
+/*
+ * Archive a regular file E (open in e->fd) under AE: read ahead and
+ * hashed by a worker, or read here; the data of a file up to the inline
+ * limit is read before the header, so the header carries its digests.
+ */
 static int
 snap_file(struct snap *s, struct cs_entry *e, struct archive_entry *ae,
     struct cs_err *err)
 {
-	unsigned char	 d[CS_D_COUNT][CS_DIGEST_MAXLEN];
-	uint64_t	 datalen = 0, nread = 0;
-	size_t		 i, limit;
-	int		 sparse, inline_;
+	struct snap_pre	*p = e->attach;
+	uint64_t	 datalen, nread = 0;
 
-	sparse = snap_extents(s, e->fd, e->size);
-	for (i = 0; i < s->nsegs; i++) {
-		datalen += s->segs[i].len;
-		if (sparse)
-			archive_entry_sparse_add_entry(ae,
-			    (la_int64_t)s->segs[i].off,
-			    (la_int64_t)s->segs[i].len);
-	}
-	if (sparse && s->nsegs == 0)
-		archive_entry_sparse_add_entry(ae, (la_int64_t)e->size, 0);
-	limit = s->o->inline_max != 0 ? s->o->inline_max : CS_SNAP_INLINE_MAX;
-	inline_ = datalen <= limit;
-	cs_hasher_begin(s->fh);
-	if (inline_) {
-		nread = snap_read_inline(s, e, datalen);
-		snap_check_changed(e);
-		if (snap_content(s, e, 1, 0, &nread) != 0)
-			return snap_write_failed(s, err);
-		cs_hasher_end(s->fh, d);
-		if (snap_header(s, ae, s->o->digests, d, err) != 0)
+	if (p != NULL && e->attach_free == snap_pre_free) {
+		if (p->sparse)
+			snap_sparse(ae, &p->segs, e->size);
+		if (snap_header(s, ae, e->digests, e->digest, err) != 0)
 			return -1;
-		if (snap_content(s, e, 1, 1, &nread) != 0)
+		if (snap_content(s, NULL, e, &p->segs, p->data, 1,
+		    &nread) != 0)
+			return snap_write_failed(s, err);
+		nread = p->nread;
+		goto done;
+	}
+	if (snap_extents(&s->segs, e))
+		snap_sparse(ae, &s->segs, e->size);
+	datalen = snap_datalen(&s->segs);
+	if (datalen <= snap_inline_max(s)) {
+		if (datalen > s->fbufcap) {
+			free(s->fbuf);
+			s->fbufcap = (size_t)datalen;
+			s->fbuf = cs_xmalloc(s->fbufcap);
+		}
+		nread = snap_read_extents(e, &s->segs, s->fbuf);
+		snap_check_changed(e);
+		cs_hasher_begin(s->fh);
+		(void)snap_content(s, s->fh, e, &s->segs, s->fbuf, 0, &nread);
+		cs_hasher_end(s->fh, e->digest);
+		if (snap_header(s, ae, s->o->digests, e->digest, err) != 0)
+			return -1;
+		if (snap_content(s, NULL, e, &s->segs, s->fbuf, 1,
+		    &nread) != 0)
 			return snap_write_failed(s, err);
 	} else {
 		if (snap_header(s, ae, 0, NULL, err) != 0)
 			return -1;
-		if (snap_content(s, e, 0, 1, &nread) != 0)
+		cs_hasher_begin(s->fh);
+		if (snap_content(s, s->fh, e, &s->segs, NULL, 1, &nread) != 0)
 			return snap_write_failed(s, err);
-		cs_hasher_end(s->fh, d);
+		cs_hasher_end(s->fh, e->digest);
 		snap_check_changed(e);
 	}
+done:
 	if (archive_write_finish_entry(s->a) != ARCHIVE_OK)
 		return snap_write_failed(s, err);
 	s->res->bytes += nread;
 	e->digests = s->o->digests;
-	memcpy(e->digest, d, sizeof d);
 	return 0;
 }
 
@@ -1166,8 +1398,10 @@ snap_walk(struct snap *s, struct cs_err *err)
 
 	memset(&wo, 0, sizeof wo);
 	wo.root = s->o->root;
-	wo.digests = 0;
+	wo.digests = s->o->digests | CS_DIGEST_DEFAULT;
 	wo.keep_fd = 1;
+	wo.file = snap_prefetch;
+	wo.file_arg = s;
 	wo.jobs = s->o->jobs;
 	wo.cross_fs = s->o->cross_fs;
 	wo.excludes = s->o->excludes;
@@ -1196,7 +1430,7 @@ snap_finish_stream(struct snap *s, struct cs_err *err)
 {
 	if (archive_write_close(s->a) != ARCHIVE_OK)
 		return snap_write_failed(s, err);
-	if (s->blklen > 0 && snap_flush_block(s, s->o->block_size) != 0)
+	if (snap_out_finish(s) != 0)
 		return snap_write_failed(s, err);
 	cs_hasher_end(s->stream, s->res->stream);
 	s->stream_done = 1;
@@ -1316,9 +1550,14 @@ snap_release(struct snap *s)
 	for (i = 0; i < s->nlinks; i++)
 		free(s->links[i].name);
 	free(s->links);
-	free(s->segs);
+	free(s->segs.v);
 	free(s->fbuf);
-	free(s->blk);
+	if (s->running)
+		(void)snap_out_finish(s);
+	for (i = 0; i < SNAP_NOUT; i++)
+		free(s->out[i]);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->cond);
 	cs_hasher_free(s->stream);
 	cs_hasher_free(s->fh);
 	cs_buf_release(&s->cap);
@@ -1375,7 +1614,8 @@ cs_snapshot(const struct cs_snap_opts *o, struct cs_snap_result *res,
 	s.started = cs_time_rfc3339(&s.t_start, 0);
 	s.stream = cs_hasher_new(res->stream_digests, 4096);
 	s.fh = cs_hasher_new(o->digests | CS_DIGEST_DEFAULT, 4096);
-	s.blk = cs_xmalloc(o->block_size > 0 ? o->block_size : 1);
+	pthread_mutex_init(&s.lock, NULL);
+	pthread_cond_init(&s.cond, NULL);
 	if (s.stream == NULL || s.fh == NULL) {
 		cs_err_set(err, CS_EXIT_SOFTWARE, 0, "cannot start digests");
 		goto out;
@@ -1384,6 +1624,8 @@ cs_snapshot(const struct cs_snap_opts *o, struct cs_snap_result *res,
 	if (snap_precheck(&s, err) != 0 || snap_open_output(&s, err) != 0)
 		goto out;
 	opened = 1;
+	if (snap_out_start(&s, err) != 0)
+		goto out;
 	if ((s.spool = tmpfile()) == NULL) {
 		cs_err_set(err, CS_EXIT_CANTCREAT, errno, "cannot create a "
 		    "temporary file");

@@ -103,6 +103,7 @@ struct cs_walk {
 	struct cs_names		*names;
 	struct cs_walk_stats	 stats;
 	int			 rootfd;
+	int			 procfd;	/* /proc/self/fd, or -1 */
 	struct cs_entry		*rootentry;
 };
 
@@ -173,6 +174,7 @@ walk_fill_stat(struct cs_entry *e, const struct stat *st)
 	e->ino = (uint64_t)st->st_ino;
 	e->nlink = (uint64_t)st->st_nlink;
 	e->dev = (uint64_t)st->st_dev;
+	e->blocks = (uint64_t)st->st_blocks;
 	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode)) {
 		e->rmajor = (uint32_t)major(st->st_rdev);
 		e->rminor = (uint32_t)minor(st->st_rdev);
@@ -450,15 +452,23 @@ out:
  * checks identity).
  */
 static int
-walk_reopen(int pfd, int dfd, const char *name)
+walk_reopen(const struct cs_walk *w, int pfd, int dfd, const char *name)
 {
 	char	 proc[32];
 	int	 fd, flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
 
-	snprintf(proc, sizeof proc, "/proc/self/fd/%d", pfd);
-	fd = open(proc, flags | O_NOATIME);
-	if (fd < 0 && errno == EPERM)
-		fd = open(proc, flags);		/* not the owner */
+	if (w->procfd >= 0) {
+		/* one lookup in the descriptor directory opened at the start */
+		snprintf(proc, sizeof proc, "%d", pfd);
+		fd = openat(w->procfd, proc, flags | O_NOATIME);
+		if (fd < 0 && errno == EPERM)
+			fd = openat(w->procfd, proc, flags);	/* not owner */
+	} else {
+		snprintf(proc, sizeof proc, "/proc/self/fd/%d", pfd);
+		fd = open(proc, flags | O_NOATIME);
+		if (fd < 0 && errno == EPERM)
+			fd = open(proc, flags);		/* not the owner */
+	}
 	if (fd >= 0 || errno != ENOENT)
 		return fd;
 	fd = openat(dfd, name, flags | O_NOFOLLOW | O_NOATIME);
@@ -577,7 +587,7 @@ walk_examine(struct cs_walk *w, struct cs_hasher *h, struct job *j)
 		close(pfd);
 		return;
 	}
-	fd = walk_reopen(pfd, j->parent->fd, j->name);
+	fd = walk_reopen(w, pfd, j->parent->fd, j->name);
 	close(pfd);
 	if (fd < 0) {
 		cs_entry_add_error(e, "cannot open: %s", strerror(errno));
@@ -592,6 +602,8 @@ walk_examine(struct cs_walk *w, struct cs_hasher *h, struct job *j)
 	cs_meta_collect(e, fd, 0);
 	if (w->opts.keep_fd) {
 		e->fd = fd;
+		if (w->opts.file != NULL && h != NULL)
+			w->opts.file(w->opts.file_arg, e, h);
 		return;
 	}
 	if (w->opts.digests != 0)
@@ -729,9 +741,12 @@ cs_walk_open(const struct cs_walk_opts *opts, struct cs_err *err)
 	w = cs_xcalloc(1, sizeof *w);
 	w->opts = *opts;
 	w->rootfd = -1;
+	w->procfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (w->opts.jobs <= 0)
 		w->opts.jobs = cs_walk_default_jobs();
 	if (walk_open_root(w, err) != 0) {
+		if (w->procfd >= 0)
+			close(w->procfd);
 		free(w);
 		return NULL;
 	}
@@ -839,6 +854,8 @@ cs_walk_close(struct cs_walk *w)
 	}
 	if (w->rootfd >= 0)
 		close(w->rootfd);
+	if (w->procfd >= 0)
+		close(w->procfd);
 	cs_entry_free(w->rootentry);
 	free(w->stack);
 	free(w->ring);

@@ -75,10 +75,13 @@ struct cs_entry {
 
 	/* Runtime only, never written: */
 	uint64_t	 dev;		/* st_dev */
+	uint64_t	 blocks;	/* st_blocks (512 bytes) */
 	int		 fd;		/* open content, or -1 */
 	uint64_t	 prefix_len;	/* with CS_F_PREFIX: digests of the */
 	unsigned char	 prefix_digest[CS_D_COUNT][CS_DIGEST_MAXLEN];
 					/* first prefix_len bytes */
+	void		*attach;	/* a sink's data for this record, */
+	void		(*attach_free)(void *);	/* freed with it */
 };
 
 struct cs_entry	*cs_entry_new(void);

@@ -21,6 +21,7 @@
 
 struct cs_entry;
 struct cs_err;
+struct cs_hasher;
 struct cs_walk;
 
 struct cs_walk_opts {
@@ -39,6 +40,15 @@ struct cs_walk_opts {
 	 */
 	uint64_t	(*prefix)(void *, const struct cs_entry *);
 	void		 *prefix_arg;
+	/*
+	 * Optional, with keep_fd: called on a worker thread for each regular
+	 * file once it is open in e->fd, with the worker's hasher (for the
+	 * digests above), so that a sink can read ahead and hash in
+	 * parallel; it may set e->digests and e->attach.  It must only read
+	 * shared data, or use atomics.
+	 */
+	void		(*file)(void *, struct cs_entry *, struct cs_hasher *);
+	void		 *file_arg;
 };
 
 struct cs_walk_stats {

@@ -10,6 +10,10 @@ has() { grep -qx "$1" "$TRASH/tree.features"; }
 truncate -s 8M "$TRASH/tree/srv/data/sparse"
 printf 'data' | dd of="$TRASH/tree/srv/data/sparse" bs=1 seek=4000000 \
     conv=notrunc 2>/dev/null
+# A small one (1 MiB, data at 512 KiB), read ahead by the walk's workers.
+truncate -s 1M "$TRASH/tree/srv/data/sparse-small"
+printf 'data' | dd of="$TRASH/tree/srv/data/sparse-small" bs=1 \
+    seek=524288 conv=notrunc 2>/dev/null
 KEY="$FIXTURES/keys/test.key"
 PUB="$FIXTURES/keys/test.pub"
 
@@ -59,10 +63,11 @@ test_expect_success GNUTAR 'GNU tar lists every member' '
 test_expect_success BSDTAR 'bsdtar extracts identical content, sparse stays sparse' '
 	mkdir x && bsdtar -xpf ev.tar -C x &&
 	for f in bin/hello etc/passwd srv/data/big srv/data/sparse \
-	    "srv/with space"; do
+	    srv/data/sparse-small "srv/with space"; do
 		cmp "tree/$f" "x/tree/$f" || exit 1
 	done &&
 	test "$(stat -c %b x/tree/srv/data/sparse)" -lt 100 &&
+	test "$(stat -c %b x/tree/srv/data/sparse-small)" -lt 100 &&
 	test -p x/tree/srv/fifo &&
 	test "$(readlink x/tree/srv/dangling)" = "dangling target" &&
 	test "$(stat -c %i x/tree/bin/hello)" = \
