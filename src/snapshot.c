@@ -64,7 +64,13 @@
  * bytes (whole blocks), hashed and written by a thread of its own.
  */
 #define SNAP_NOUT	4
-#define SNAP_OUTBUF	(64 * 1024)
+#define SNAP_OUTBUF	(1024 * 1024)
+/*
+ * A new file is written with O_DIRECT where the filesystem allows it:
+ * no copy through the page cache, and the data is on the device when the
+ * write returns.  Buffers and writes are then whole multiples of this.
+ */
+#define SNAP_ALIGN	4096
 
 enum snap_kind { SNAP_FILE, SNAP_STDOUT, SNAP_TAPE };
 
@@ -120,6 +126,7 @@ struct snap {
 	int			 closing;
 	int			 running;
 	int			 owerr;		/* the writer's errno */
+	int			 direct;	/* fd is O_DIRECT */
 	pthread_t		 writer;
 	pthread_mutex_t		 lock;
 	pthread_cond_t		 cond;
@@ -153,6 +160,48 @@ static int	snap_write_failed(struct snap *, struct cs_err *);
  * Output layer.
  */
 
+/* Go back to buffered writes (for a tail that is not aligned). */
+static void
+snap_direct_off(struct snap *s)
+{
+	int	 fl = fcntl(s->fd, F_GETFL);
+
+	if (fl != -1)
+		(void)fcntl(s->fd, F_SETFL, fl & ~O_DIRECT);
+	s->direct = 0;
+}
+
+/* Write N bytes at P, counting them in the stream size. */
+static int
+snap_write_out(struct snap *s, const unsigned char *p, size_t n)
+{
+	ssize_t	 w;
+
+	while (n > 0) {
+		if (s->direct && n % SNAP_ALIGN != 0)
+			snap_direct_off(s);
+		w = write(s->fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EINVAL && s->direct) {
+			snap_direct_off(s);	/* stricter alignment */
+			continue;
+		}
+		if (w < 0)
+			return -1;
+		if (w == 0) {
+			errno = EIO;
+			return -1;
+		}
+		if (s->direct && (size_t)w % SNAP_ALIGN != 0)
+			snap_direct_off(s);
+		p += w;
+		n -= (size_t)w;
+		s->res->stream_size += (uint64_t)w;
+	}
+	return 0;
+}
+
 /*
  * The writer thread: hash and write each buffer handed over, in order; a
  * tape gets one write per block.  After a failed write the rest is
@@ -179,10 +228,8 @@ snap_writer(void *arg)
 			cs_hasher_update(s->stream, p, n);
 		for (off = 0; off < n && werr == 0; off += k) {
 			k = s->kind == SNAP_TAPE ? bs : n;
-			if (cs_write_all(s->fd, p + off, k) != 0)
+			if (snap_write_out(s, p + off, k) != 0)
 				werr = errno != 0 ? errno : EIO;
-			else
-				s->res->stream_size += k;
 		}
 		pthread_mutex_lock(&s->lock);
 		s->nout++;
@@ -198,11 +245,21 @@ static int
 snap_out_start(struct snap *s, struct cs_err *err)
 {
 	size_t	 bs = s->o->block_size, i;
+	size_t	 k = SNAP_OUTBUF / bs > 0 ? SNAP_OUTBUF / bs : 1;
+	void	*p;
 	int	 r;
 
-	s->bufsize = bs * (SNAP_OUTBUF / bs > 0 ? SNAP_OUTBUF / bs : 1);
-	for (i = 0; i < SNAP_NOUT; i++)
-		s->out[i] = cs_xmalloc(s->bufsize);
+	if (bs * k % SNAP_ALIGN != 0)
+		k = (k + 7) / 8 * 8;	/* 8 blocks of 512 make 4096 */
+	s->bufsize = bs * k;
+	for (i = 0; i < SNAP_NOUT; i++) {
+		if (posix_memalign(&p, SNAP_ALIGN, s->bufsize) != 0)
+			p = cs_xmalloc(s->bufsize);
+		s->out[i] = p;
+	}
+	if (s->kind == SNAP_FILE && (r = fcntl(s->fd, F_GETFL)) != -1 &&
+	    fcntl(s->fd, F_SETFL, r | O_DIRECT) == 0)
+		s->direct = 1;
 	s->blk = s->out[0];
 	if ((r = pthread_create(&s->writer, NULL, snap_writer, s)) != 0)
 		return cs_err_set(err, CS_EXIT_SOFTWARE, r, "cannot start the "
