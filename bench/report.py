@@ -172,13 +172,16 @@ def targets_for(c, resdir):
         figs, ok = measure()
         out.append((text, figs, "met" if ok else "NOT met"))
 
-    if c.name == "usr":
+    if c.name in ("usr", "small"):
+        # The target is set on usr; small has the shape and size of the
+        # 2 GiB /usr it was set on, so it is shown there too.
         add("custos baseline >= 8x faster than AIDE init",
             ("custos-baseline", "aide-init"),
             lambda: ("AIDE init %s s / custos %s s = %.2fx" % (
                 fnum(c.wall("aide-init")), fnum(base),
                 c.wall("aide-init") / base),
                 c.wall("aide-init") / base >= 8))
+    if c.name == "usr":
         add("custos baseline <= 0.6x the time of find | xargs -P%s openssl sha256" % n,
             ("custos-baseline", "xargs-openssl"),
             lambda: ("custos %s s / xargs %s s = %.2fx" % (
@@ -204,6 +207,13 @@ def targets_for(c, resdir):
                 fnum(c.wall("custos-check")), fnum(base),
                 c.wall("custos-check") / base),
                 c.wall("custos-check") / base <= 1.1))
+    if c.name in ("small", "usr", "large"):
+        add("custos check >= 14x faster than AIDE check",
+            ("custos-check", "aide-check"),
+            lambda: ("AIDE check %s s / custos check %s s = %.2fx" % (
+                fnum(c.wall("aide-check")), fnum(c.wall("custos-check")),
+                c.wall("aide-check") / c.wall("custos-check")),
+                c.wall("aide-check") / c.wall("custos-check") >= 14))
     if c.name in ("small", "usr", "large"):
         add("custos snapshot to a file no slower than GNU tar writing pax",
             ("custos-snapshot", "gnutar-pax-file"),
@@ -336,7 +346,8 @@ def corpus_md(resdir, name):
         L.append("| target | measured | result |")
         L.append("|---|---|---|")
         for t, fig, st in tg:
-            L.append("| %s | %s | **%s** |" % (t, fig.replace("|", "\\|"), st))
+            L.append("| %s | %s | **%s** |" % (t.replace("|", "\\|"),
+                                                fig.replace("|", "\\|"), st))
     else:
         L.append("No target concerns this corpus.")
     L.append("")
@@ -377,7 +388,7 @@ def summary_md(resdir):
     for c in corpora:
         for t, fig, st in targets_for(c, resdir):
             L.append("| %s | %s | %s | **%s** |" % (
-                c.name, t, fig.replace("|", "\\|"), st))
+                c.name, t.replace("|", "\\|"), fig.replace("|", "\\|"), st))
     L.append("")
     L.append("## Headline figures (median wall time, seconds)")
     L.append("")

@@ -465,7 +465,7 @@ machine_meta() {
 	echo "machine.os=$(. /etc/os-release 2>/dev/null; echo "${PRETTY_NAME:-?}")"
 	echo "machine.fs=$fs on $(df -P "$WORKDIR" | awk 'NR == 2 {print $1}')"
 	if [ -x "$CUSTOS" ]; then
-		echo "version.custos=$("$CUSTOS" --version 2>&1 | head -n1) (binary sha256 $(sha256sum <"$CUSTOS" | cut -c1-12), from $CUSTOS_SRC)"
+		echo "version.custos=$("$CUSTOS" --version 2>&1 | head -n1) (binary sha256 $(sha256sum <"$CUSTOS" | cut -c1-12), from $CUSTOS_SRC$(git -C "$TOP" rev-parse --short HEAD 2>/dev/null | sed 's/^/, tree at commit /'))"
 	else
 		echo "version.custos=(not built)"
 	fi
