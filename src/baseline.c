@@ -108,25 +108,21 @@ cs_bl_header_get(const struct cs_bl_header *h, const char *key)
 	return NULL;
 }
 
-/* " KEY=": KEY is a literal with its leading space and trailing '='. */
-static void
-bl_fmt_key(struct cs_buf *b, const char *key)
-{
-	cs_buf_adds(b, key);
-}
-
-/* " KEY=" followed by the encoding of N bytes. */
+/*
+ * KEY is written as given, with its leading space and trailing '=':
+ * " KEY=" followed by the encoding of N bytes.
+ */
 static void
 bl_fmt_bytes(struct cs_buf *b, const char *key, const void *p, size_t n)
 {
-	bl_fmt_key(b, key);
+	cs_buf_adds(b, key);
 	cs_encode(b, p, n);
 }
 
 static void
 bl_fmt_u64(struct cs_buf *b, const char *key, uint64_t v)
 {
-	bl_fmt_key(b, key);
+	cs_buf_adds(b, key);
 	cs_buf_add_u64(b, v);
 }
 
@@ -138,7 +134,7 @@ bl_fmt_time(struct cs_buf *b, const char *key, const struct cs_time *t)
 	uint32_t	 v = t->nsec;
 	int		 i;
 
-	bl_fmt_key(b, key);
+	cs_buf_adds(b, key);
 	if (t->sec < 0) {
 		cs_buf_addc(b, '-');
 		cs_buf_add_u64(b, (uint64_t)-(t->sec + 1) + 1);
@@ -160,9 +156,9 @@ cs_bl_format(struct cs_buf *b, const struct cs_entry *e)
 	int	 d;
 
 	cs_encode(b, e->path, e->pathlen);
-	bl_fmt_key(b, " type=");
+	cs_buf_adds(b, " type=");
 	cs_buf_adds(b, cs_type_name(e->type));
-	bl_fmt_key(b, " mode=");
+	cs_buf_adds(b, " mode=");
 	for (i = 0; i < 4; i++)
 		cs_buf_addc(b, (char)('0' + ((e->mode >> (9 - 3 * i)) & 7)));
 	bl_fmt_u64(b, " uid=", e->uid);

@@ -96,16 +96,16 @@ struct snap_segs {
 
 /*
  * A file read and hashed ahead by a walk worker (snap_prefetch): its
- * extents and their bytes back to back, charged to the read-ahead budget
- * until the record is freed.
+ * extents and their bytes back to back, in one allocation, charged to
+ * the read-ahead budget until the record is freed.
  */
 struct snap_pre {
 	struct snap_segs  segs;
 	int		  sparse;
-	unsigned char	 *data;
 	uint64_t	  datalen;
 	uint64_t	  nread;
 	_Atomic uint64_t *budget;
+	unsigned char	  data[];
 };
 
 struct snap {
@@ -862,7 +862,6 @@ snap_pre_free(void *arg)
 
 	atomic_fetch_sub(p->budget, p->datalen);
 	free(p->segs.v);
-	free(p->data);
 	free(p);
 }
 
@@ -877,24 +876,27 @@ snap_prefetch(void *arg, struct cs_entry *e, struct cs_hasher *h)
 {
 	struct snap	*s = arg;
 	struct snap_pre	*p;
+	struct snap_segs sg = { NULL, 0, 0 };
 	uint64_t	 datalen, limit = snap_inline_max(s);
+	int		 sparse;
 
 	if (e->size > SNAP_PRE_MAX || e->size > limit)
 		return;
-	p = cs_xcalloc(1, sizeof *p);
-	p->sparse = snap_extents(&p->segs, e);
-	datalen = snap_datalen(&p->segs);
+	sparse = snap_extents(&sg, e);
+	datalen = snap_datalen(&sg);	/* <= e->size <= SNAP_PRE_MAX */
 	if (datalen > limit || atomic_fetch_add(&s->prebytes, datalen) +
 	    datalen > SNAP_PRE_BUDGET) {
 		if (datalen <= limit)
 			atomic_fetch_sub(&s->prebytes, datalen);
-		free(p->segs.v);
-		free(p);
+		free(sg.v);
 		return;
 	}
+	p = cs_xmalloc(sizeof *p + (size_t)datalen);
+	p->segs = sg;
+	p->sparse = sparse;
 	p->datalen = datalen;
+	p->nread = 0;
 	p->budget = &s->prebytes;
-	p->data = cs_xmalloc(datalen > 0 ? (size_t)datalen : 1);
 	e->attach = p;
 	e->attach_free = snap_pre_free;
 	p->nread = snap_read_extents(e, &p->segs, p->data);

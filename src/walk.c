@@ -444,6 +444,18 @@ out:
 	return NULL;
 }
 
+/* Open NAME in DIR for reading, without touching atime if allowed. */
+static int
+walk_open_file(int dir, const char *name, int extra)
+{
+	int	 fd, flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | extra;
+
+	fd = openat(dir, name, flags | O_NOATIME);
+	if (fd < 0 && errno == EPERM)
+		fd = openat(dir, name, flags);		/* not the owner */
+	return fd;
+}
+
 /*
  * Open for reading the regular file that O_PATH descriptor PFD refers to.
  * Reopening through /proc/self/fd reaches that very inode, so no rename
@@ -455,26 +467,18 @@ static int
 walk_reopen(const struct cs_walk *w, int pfd, int dfd, const char *name)
 {
 	char	 proc[32];
-	int	 fd, flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+	int	 fd, dir = AT_FDCWD;
 
+	/* one lookup in the descriptor directory opened at the start */
 	if (w->procfd >= 0) {
-		/* one lookup in the descriptor directory opened at the start */
+		dir = w->procfd;
 		snprintf(proc, sizeof proc, "%d", pfd);
-		fd = openat(w->procfd, proc, flags | O_NOATIME);
-		if (fd < 0 && errno == EPERM)
-			fd = openat(w->procfd, proc, flags);	/* not owner */
-	} else {
+	} else
 		snprintf(proc, sizeof proc, "/proc/self/fd/%d", pfd);
-		fd = open(proc, flags | O_NOATIME);
-		if (fd < 0 && errno == EPERM)
-			fd = open(proc, flags);		/* not the owner */
-	}
+	fd = walk_open_file(dir, proc, 0);
 	if (fd >= 0 || errno != ENOENT)
 		return fd;
-	fd = openat(dfd, name, flags | O_NOFOLLOW | O_NOATIME);
-	if (fd < 0 && errno == EPERM)
-		fd = openat(dfd, name, flags | O_NOFOLLOW);
-	return fd;
+	return walk_open_file(dfd, name, O_NOFOLLOW);
 }
 
 /* Hash the open file; the record is marked if the file changed meanwhile. */
