@@ -2,14 +2,20 @@
  * digest.c: several EVP digests computed in one pass over the data.
  *
  * The EVP_MD objects are fetched once per hasher; the read buffer is
- * allocated once, page aligned, and reused for every file.
+ * allocated once, page aligned, and reused for every file.  Large files
+ * are hashed straight from the page cache through a small mapped window
+ * (no copy); a file that shrinks under the window raises SIGBUS, which
+ * is caught and turned into an error for that file alone.
  */
 #include "custos/custos.h"
 
+#include <sys/mman.h>
 #include <sys/types.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,8 +41,12 @@ static const struct {
 	{ "blake2b512", "BLAKE2B-512", 64 },
 };
 
+#define MAP_WINDOW	(4U << 20)	/* bytes mapped at once */
+#define HASH_SLICE	(64U << 10)	/* bytes each digest takes in turn */
+
 struct cs_hasher {
 	unsigned	 mask;
+	int		 nctx;
 	EVP_MD		*md[CS_D_COUNT];
 	EVP_MD_CTX	*ctx[CS_D_COUNT];
 	void		*buf;
@@ -126,6 +136,7 @@ cs_hasher_new(unsigned mask, size_t bufsize)
 			continue;
 		h->md[d] = EVP_MD_fetch(NULL, digest_algs[d].evp, NULL);
 		h->ctx[d] = EVP_MD_CTX_new();
+		h->nctx++;
 		if (h->md[d] == NULL || h->ctx[d] == NULL) {
 			/* the provider lacks a digest we rely on */
 			cs_hasher_free(h);
@@ -161,14 +172,26 @@ cs_hasher_begin(struct cs_hasher *h)
 	}
 }
 
+/*
+ * With several digests, each takes the data in slices small enough to
+ * stay in the core's cache for the next one: the data is fetched from
+ * memory once, not once per digest.
+ */
 void
 cs_hasher_update(struct cs_hasher *h, const void *p, size_t n)
 {
-	int	 d;
+	const unsigned char	*c = p;
+	size_t			 k;
+	int			 d;
 
-	for (d = 0; d < CS_D_COUNT; d++) {
-		if (h->ctx[d] != NULL)
-			EVP_DigestUpdate(h->ctx[d], p, n);
+	while (n > 0) {
+		k = h->nctx > 1 && n > HASH_SLICE ? HASH_SLICE : n;
+		for (d = 0; d < CS_D_COUNT; d++) {
+			if (h->ctx[d] != NULL)
+				EVP_DigestUpdate(h->ctx[d], c, k);
+		}
+		c += k;
+		n -= k;
 	}
 }
 
@@ -234,6 +257,127 @@ cs_hasher_read(struct cs_hasher *h, int fd, uint64_t limit, uint64_t *nread)
 			break;
 		cs_hasher_update(h, h->buf, (size_t)n);
 		total += (uint64_t)n;
+	}
+	*nread = total;
+	return 0;
+}
+
+/*
+ * SIGBUS from a mapped window.  Each thread that hashes a window notes it
+ * here; a fault inside that window returns to map_hash, any other SIGBUS
+ * keeps its default action and ends the process.
+ */
+struct map_guard {
+	sigjmp_buf	 env;
+	uintptr_t	 lo, hi;
+};
+
+static _Thread_local struct map_guard *volatile map_guard_cur;
+
+static void
+map_fault(int sig, siginfo_t *si, void *uc)
+{
+	struct map_guard	*g = map_guard_cur;
+	uintptr_t		 a = (uintptr_t)si->si_addr;
+
+	(void)uc;
+	if (g != NULL && a >= g->lo && a < g->hi)
+		siglongjmp(g->env, 1);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/*
+ * Set the handler; done for every file mapped (one system call per file
+ * of megabytes), so that it is in place even if other code took SIGBUS.
+ */
+static int
+map_install(void)
+{
+	struct sigaction	 sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = map_fault;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	return sigaction(SIGBUS, &sa, NULL) == 0;
+}
+
+/*
+ * Hash N mapped bytes at P.  Returns -1 if the pages behind them are gone
+ * (the file shrank, or the device failed): the message is then void.  No
+ * lock is held inside a digest update, so leaving one by siglongjmp is
+ * safe; cs_hasher_begin starts the next message afresh.
+ */
+static int
+map_hash(struct cs_hasher *h, const unsigned char *p, size_t n)
+{
+	struct map_guard	 g;
+
+	g.lo = (uintptr_t)p;
+	g.hi = g.lo + n;
+	if (sigsetjmp(g.env, 1) != 0) {
+		map_guard_cur = NULL;
+		return -1;
+	}
+	map_guard_cur = &g;
+	cs_hasher_update(h, p, n);
+	map_guard_cur = NULL;
+	return 0;
+}
+
+int
+cs_hasher_map(struct cs_hasher *h, int fd, uint64_t off, uint64_t size,
+    uint64_t limit, uint64_t *nread)
+{
+	unsigned char	*p;
+	uint64_t	 end, base, total = 0;
+	size_t		 len, skip, want;
+	ssize_t		 n;
+	int		 r, mapping;
+
+	mapping = map_install();
+	end = size;
+	if (off > end)
+		end = off;
+	if (limit < end - off)
+		end = off + limit;
+	while (off < end) {
+		base = off & ~(uint64_t)(MAP_WINDOW - 1);
+		skip = (size_t)(off - base);
+		len = MAP_WINDOW - skip;
+		if (end - off < len)
+			len = (size_t)(end - off);
+		p = MAP_FAILED;
+		if (mapping)
+			p = mmap(NULL, skip + len, PROT_READ,
+			    MAP_SHARED | MAP_POPULATE, fd, (off_t)base);
+		if (p != MAP_FAILED) {
+			r = map_hash(h, p + skip, len);
+			munmap(p, skip + len);
+			if (r != 0) {
+				*nread = total;
+				errno = EIO;
+				return -1;
+			}
+		} else {
+			/* not mappable here: read the rest instead */
+			mapping = 0;
+			want = len < h->bufsize ? len : h->bufsize;
+			n = pread(fd, h->buf, want, (off_t)off);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0) {
+				*nread = total;
+				return -1;
+			}
+			if (n == 0)
+				break;
+			cs_hasher_update(h, h->buf, (size_t)n);
+			len = (size_t)n;
+		}
+		off += len;
+		total += len;
 	}
 	*nread = total;
 	return 0;

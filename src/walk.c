@@ -50,6 +50,7 @@
 #define WALK_RING_KEEPFD	64	/* ... when each may hold an open file */
 #define WALK_BUFSIZE		(256 * 1024)
 #define WALK_BATCH		16	/* jobs a worker claims at once */
+#define WALK_MAP_MIN		(1024 * 1024)	/* hash mapped from this size */
 
 enum job_state { JOB_FREE = 0, JOB_READY, JOB_RUNNING, JOB_DONE };
 
@@ -132,19 +133,55 @@ cs_walk_default_jobs(void)
 	return (int)n;
 }
 
+/* Is FD on a filesystem whose magic number is one of LIST's N? */
 static int
-walk_is_pseudo(int fd)
+walk_fs_in(int fd, const unsigned long *list, size_t n)
 {
 	struct statfs	 sf;
 	size_t		 i;
 
 	if (fstatfs(fd, &sf) != 0)
 		return 0;
-	for (i = 0; i < CS_NELEM(walk_pseudo_fs); i++) {
-		if ((unsigned long)sf.f_type == walk_pseudo_fs[i])
+	for (i = 0; i < n; i++) {
+		if ((unsigned long)sf.f_type == list[i])
 			return 1;
 	}
 	return 0;
+}
+
+static int
+walk_is_pseudo(int fd)
+{
+	return walk_fs_in(fd, walk_pseudo_fs, CS_NELEM(walk_pseudo_fs));
+}
+
+/*
+ * Disk filesystems whose regular files are plain page-cache data, safe to
+ * map for hashing.  Elsewhere (network, FUSE, anything unknown) files are
+ * read: a mapping there could fault for reasons of the server's choosing.
+ */
+static const unsigned long walk_map_fs[] = {
+	EXT4_SUPER_MAGIC, XFS_SUPER_MAGIC, BTRFS_SUPER_MAGIC, TMPFS_MAGIC,
+	F2FS_SUPER_MAGIC, SQUASHFS_MAGIC, OVERLAYFS_SUPER_MAGIC,
+	ISOFS_SUPER_MAGIC, MSDOS_SUPER_MAGIC, EROFS_SUPER_MAGIC_V1,
+	0x5346544eUL,	/* ntfs3 */
+	0x2011bab0UL,	/* exfat */
+	0x15013346UL,	/* udf */
+	0x2fc12fc1UL,	/* zfs */
+};
+
+static int
+walk_mappable(int fd)
+{
+	return walk_fs_in(fd, walk_map_fs, CS_NELEM(walk_map_fs));
+}
+
+static int
+walk_is_procfs(int fd)
+{
+	static const unsigned long	 proc[] = { PROC_SUPER_MAGIC };
+
+	return walk_fs_in(fd, proc, 1);
 }
 
 static int
@@ -459,12 +496,13 @@ walk_open_file(int dir, const char *name, int extra)
 /*
  * Open for reading the regular file that O_PATH descriptor PFD refers to.
  * Reopening through /proc/self/fd reaches that very inode, so no rename
- * race can substitute a FIFO or a device between examining and opening.
- * Without /proc, fall back to opening the name again (the caller then
- * checks identity).
+ * race can substitute a FIFO or a device between examining and opening;
+ * *SAME is then set.  Without /proc, fall back to opening the name again
+ * (*SAME is cleared: the caller must check identity).
  */
 static int
-walk_reopen(const struct cs_walk *w, int pfd, int dfd, const char *name)
+walk_reopen(const struct cs_walk *w, int pfd, int dfd, const char *name,
+    int *same)
 {
 	char	 proc[32];
 	int	 fd, dir = AT_FDCWD;
@@ -475,10 +513,39 @@ walk_reopen(const struct cs_walk *w, int pfd, int dfd, const char *name)
 		snprintf(proc, sizeof proc, "%d", pfd);
 	} else
 		snprintf(proc, sizeof proc, "/proc/self/fd/%d", pfd);
+	*same = 1;
 	fd = walk_open_file(dir, proc, 0);
 	if (fd >= 0 || errno != ENOENT)
 		return fd;
+	*same = 0;
 	return walk_open_file(dfd, name, O_NOFOLLOW);
+}
+
+/*
+ * Add up to LIMIT bytes from OFF on to the message, mapped or read, but
+ * no further than SIZE: growth shows in the size fstat gives afterwards,
+ * so reading on to end of file would only cost a read per file.
+ */
+static int
+walk_hash_part(struct cs_hasher *h, int fd, int map, uint64_t off,
+    uint64_t size, uint64_t limit, uint64_t *n)
+{
+	if (limit > size - off)
+		limit = size - off;
+	if (map)
+		return cs_hasher_map(h, fd, off, size, limit, n);
+	return cs_hasher_read(h, fd, limit, n);
+}
+
+/* Did the file change since BEFORE was taken? */
+static int
+walk_changed(const struct stat *before, const struct stat *after)
+{
+	return after->st_size != before->st_size ||
+	    after->st_mtim.tv_sec != before->st_mtim.tv_sec ||
+	    after->st_mtim.tv_nsec != before->st_mtim.tv_nsec ||
+	    after->st_ctim.tv_sec != before->st_ctim.tv_sec ||
+	    after->st_ctim.tv_nsec != before->st_ctim.tv_nsec;
 }
 
 /* Hash the open file; the record is marked if the file changed meanwhile. */
@@ -488,21 +555,25 @@ walk_hash(struct cs_walk *w, struct cs_hasher *h, struct cs_entry *e, int fd,
 {
 	struct stat	 after;
 	uint64_t	 n = 0, more = 0, limit = UINT64_MAX;
+	uint64_t	 size = (uint64_t)before->st_size;
+	int		 map = 0, saved;
 
 #ifdef HAVE_POSIX_FADVISE
 	if (before->st_size >= WALK_BUFSIZE)
 		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
+	if (before->st_size >= WALK_MAP_MIN)
+		map = walk_mappable(fd);
 	if (w->opts.prefix != NULL)
 		limit = w->opts.prefix(w->opts.prefix_arg, e);
 	cs_hasher_begin(h);
-	if (cs_hasher_read(h, fd, limit, &n) != 0)
+	if (walk_hash_part(h, fd, map, 0, size, limit, &n) != 0)
 		goto readerr;
 	if (limit != UINT64_MAX && n == limit) {
 		cs_hasher_peek(h, e->prefix_digest);
 		e->prefix_len = limit;
 		e->have |= CS_F_PREFIX;
-		if (cs_hasher_read(h, fd, UINT64_MAX, &more) != 0)
+		if (walk_hash_part(h, fd, map, n, size, UINT64_MAX, &more) != 0)
 			goto readerr;
 		n += more;
 	}
@@ -511,19 +582,18 @@ walk_hash(struct cs_walk *w, struct cs_hasher *h, struct cs_entry *e, int fd,
 		cs_entry_add_error(e, "cannot stat: %s", strerror(errno));
 		return;
 	}
-	if (n != (uint64_t)before->st_size ||
-	    after.st_size != before->st_size ||
-	    after.st_mtim.tv_sec != before->st_mtim.tv_sec ||
-	    after.st_mtim.tv_nsec != before->st_mtim.tv_nsec ||
-	    after.st_ctim.tv_sec != before->st_ctim.tv_sec ||
-	    after.st_ctim.tv_nsec != before->st_ctim.tv_nsec) {
+	if (n != size || walk_changed(before, &after)) {
 		cs_entry_add_error(e, "changed while being read");
 		return;
 	}
 	e->digests = w->opts.digests;
 	return;
 readerr:
-	cs_entry_add_error(e, "read error: %s", strerror(errno));
+	saved = errno;
+	if (fstat(fd, &after) == 0 && walk_changed(before, &after))
+		cs_entry_add_error(e, "changed while being read");
+	else
+		cs_entry_add_error(e, "read error: %s", strerror(saved));
 }
 
 /* Read a symlink's target through its O_PATH descriptor. */
@@ -565,8 +635,8 @@ static void
 walk_examine(struct cs_walk *w, struct cs_hasher *h, struct job *j)
 {
 	struct cs_entry	*e = j->e;
-	struct stat	 st, rst;
-	int		 pfd, fd;
+	struct stat	 st;
+	int		 pfd, fd, same;
 
 	pfd = openat(j->parent->fd, j->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (pfd < 0 || fstat(pfd, &st) != 0) {
@@ -591,18 +661,20 @@ walk_examine(struct cs_walk *w, struct cs_hasher *h, struct job *j)
 		close(pfd);
 		return;
 	}
-	fd = walk_reopen(w, pfd, j->parent->fd, j->name);
+	fd = walk_reopen(w, pfd, j->parent->fd, j->name, &same);
 	close(pfd);
 	if (fd < 0) {
 		cs_entry_add_error(e, "cannot open: %s", strerror(errno));
 		return;
 	}
-	if (fstat(fd, &rst) != 0 || !walk_same_object(e, &rst)) {
-		cs_entry_add_error(e, "replaced during the walk");
-		close(fd);
-		return;
+	if (!same) {
+		if (fstat(fd, &st) != 0 || !walk_same_object(e, &st)) {
+			cs_entry_add_error(e, "replaced during the walk");
+			close(fd);
+			return;
+		}
+		walk_fill_stat(e, &st);
 	}
-	walk_fill_stat(e, &rst);
 	cs_meta_collect(e, fd, 0);
 	if (w->opts.keep_fd) {
 		e->fd = fd;
@@ -611,7 +683,7 @@ walk_examine(struct cs_walk *w, struct cs_hasher *h, struct job *j)
 		return;
 	}
 	if (w->opts.digests != 0)
-		walk_hash(w, h, e, fd, &rst);
+		walk_hash(w, h, e, fd, &st);
 	close(fd);
 }
 
@@ -746,6 +818,10 @@ cs_walk_open(const struct cs_walk_opts *opts, struct cs_err *err)
 	w->opts = *opts;
 	w->rootfd = -1;
 	w->procfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (w->procfd >= 0 && !walk_is_procfs(w->procfd)) {
+		close(w->procfd);	/* not the kernel's: do not rely on it */
+		w->procfd = -1;
+	}
 	if (w->opts.jobs <= 0)
 		w->opts.jobs = cs_walk_default_jobs();
 	if (walk_open_root(w, err) != 0) {

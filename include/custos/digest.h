@@ -57,6 +57,16 @@ int		 cs_hasher_fd(struct cs_hasher *, int, uint64_t,
 /* Add up to LIMIT bytes read from FD to the current message. */
 int		 cs_hasher_read(struct cs_hasher *, int, uint64_t,
 		    uint64_t *);
+/*
+ * Add bytes OFF up to SIZE (the file's size as fstat gave it), at most
+ * LIMIT of them, of regular file FD to the current message, mapping the
+ * file in small windows instead of copying it (reading where it cannot
+ * be mapped).  The file offset is not used.  *NREAD receives the bytes
+ * hashed.  Returns 0, or -1 with errno set on a read error; EIO also when
+ * the file shrank under the mapping.  After -1 the message is void.
+ */
+int		 cs_hasher_map(struct cs_hasher *, int, uint64_t, uint64_t,
+		    uint64_t, uint64_t *);
 /* The hasher's read buffer, for callers that read and hash themselves. */
 void		*cs_hasher_buf(struct cs_hasher *, size_t *);
 
