@@ -211,12 +211,16 @@ cmd_check_progress(void *arg, uint64_t objects, uint64_t bytes)
 		return;
 	p->last = secs;
 	rate = secs > 0 ? (double)bytes / secs : 0;
-	eta = rate > 0 && p->total_bytes > bytes ?
-	    (double)(p->total_bytes - bytes) / rate : 0;
+	if (p->total_bytes > 0)		/* counted: estimate by bytes */
+		eta = rate > 0 && p->total_bytes > bytes ?
+		    (double)(p->total_bytes - bytes) / rate : 0;
+	else				/* by objects */
+		eta = objects > 0 && p->total_obj > objects ?
+		    secs * (double)(p->total_obj - objects) / (double)objects :
+		    0;
 	fprintf(stderr, "\r\033[Kcustos: check: %" PRIu64 "/%" PRIu64
-	    " objects, %.0f/%.0f MiB, %.1f MiB/s, ETA %.0f s", objects,
-	    p->total_obj, (double)bytes / 1048576.0,
-	    (double)p->total_bytes / 1048576.0, rate / 1048576.0, eta);
+	    " objects, %.0f MiB, %.1f MiB/s, ETA %.0f s", objects,
+	    p->total_obj, (double)bytes / 1048576.0, rate / 1048576.0, eta);
 }
 
 static void

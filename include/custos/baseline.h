@@ -100,6 +100,13 @@ int		 cs_blr_next(struct cs_blr *, struct cs_entry **,
 		    struct cs_err *);
 /* Line number of the last line read (for messages). */
 uint64_t	 cs_blr_lineno(const struct cs_blr *);
+/*
+ * Check the bytes before the trailer against the trailer's SHA-256 in one
+ * read, without parsing them (the read position is left alone).  0, or -1
+ * with CS_EXIT_INTEGRITY for altered content, CS_EXIT_IOERR on a read
+ * error.
+ */
+int		 cs_blr_check_digest(struct cs_blr *, struct cs_err *);
 void		 cs_blr_close(struct cs_blr *);
 
 /*

@@ -166,16 +166,20 @@ struct cs_diff_base {
 	char		 fingerprint[CS_DIFF_FP + 1];	/* "" if unknown */
 	unsigned char	 sha256[32];	/* the trailer's digest */
 	uint64_t	 records;
-	uint64_t	 bytes;		/* sum of regular file sizes */
+	uint64_t	 bytes;		/* sum of file sizes; 0: not counted */
 	struct cs_diff_append *append;
 	size_t		 nappend;
 };
 
 /*
  * Verify the baseline FILE: signed by KEY or by the key with fingerprint
- * FP (64 hex), or unsigned when ALLOW_UNSIGNED.  With POLICY, collect its
- * append-only files.  Failures: CS_EXIT_INTEGRITY for a bad signature or
- * altered content, CS_EXIT_DATAERR for a malformed unsigned file.
+ * FP (64 hex), or unsigned when ALLOW_UNSIGNED: the signature, and the
+ * content against the trailer's digest.  Only with a POLICY that has
+ * append-only rules are the records parsed here (to collect those files,
+ * and the byte count); otherwise the comparison pass is the first to parse
+ * them (a signed file is well-formed; a malformed unsigned one fails
+ * there).  Failures: CS_EXIT_INTEGRITY for a bad signature or altered
+ * content, CS_EXIT_DATAERR for a malformed unsigned file.
  */
 int		 cs_diff_base_load(struct cs_diff_base *, const char *,
 		    const struct cs_key *, const char *, int,

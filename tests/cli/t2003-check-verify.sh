@@ -47,6 +47,26 @@ test_expect_success 'a tampered unsigned baseline is refused with 8 too' '
 	    >out 2>err
 '
 
+test_expect_success 'malformed unsigned baselines with a right digest: refused, no report' '
+	mkdir -p empty &&
+	for f in out-of-order:65:"line 11: path out of canonical order" \
+	    bad-field:65:"line 10: bad mode" duplicate:65:"line 11: path out" \
+	    wrong-count:8:"line 13: record or error count"; do
+		name=${f%%:*} && rest=${f#*:} && rc=${rest%%:*} &&
+		msg=${rest#*:} &&
+		rm -f rep out &&
+		test_expect_code $rc "$CUSTOS" check -q --allow-unsigned \
+		    -b "$FIXTURES/baselines/$name.cbl" --root empty -o rep \
+		    2>err &&
+		test_grep "^custos: check: .*$name.cbl. $msg" err &&
+		test_must_fail test -e rep &&
+		test_expect_code $rc "$CUSTOS" check -q --allow-unsigned \
+		    -b "$FIXTURES/baselines/$name.cbl" --root empty >out \
+		    2>err &&
+		test_must_fail test -s out || exit 1
+	done
+'
+
 test_expect_success 'unsigned: refused without --allow-unsigned, flagged with it' '
 	test_expect_code 8 "$CUSTOS" check -q --pubkey ops.pub -b unsigned.cbl 2>err &&
 	test_grep "NOT SIGNED" err &&
