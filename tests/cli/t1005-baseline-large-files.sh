@@ -16,6 +16,13 @@ printf 'data at the end' | dd of=tree/sparse-20m bs=1 seek=19922944 \
 head -c 6291456 /dev/urandom >tree/var/log/big.log
 printf '/var/log/*  append-only\n' >logs.policy
 
+# flip FILE OFFSET: change the byte at OFFSET (to another value, always).
+flip() {
+	old=$(od -An -tu1 -j "$2" -N 1 "$1" | tr -d " ") &&
+	printf "\\$(printf %03o $(((old + 1) % 256)))" |
+	    dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}
+
 # digest FIELD FILE: the value of FIELD in the record of /FILE.
 digest() {
 	grep "^/$2 " base.cbl | sed "s/.* $1=\([0-9a-f]*\).*/\1/"
@@ -45,8 +52,7 @@ test_expect_success 'an unchanged tree checks clean' '
 
 test_expect_success 'one byte changed in the last window, times kept' '
 	cp -p tree/odd-9m saved &&
-	printf Z | dd of=tree/odd-9m bs=1 seek=9000000 conv=notrunc \
-	    status=none &&
+	flip tree/odd-9m 9000000 &&
 	touch -r saved tree/odd-9m &&
 	test_expect_code 4 "$CUSTOS" check -q --allow-unsigned -b base.cbl \
 	    --format json tree >r.json &&
@@ -62,8 +68,7 @@ test_expect_success 'a grown big log with its old part intact is info' '
 '
 
 test_expect_success 'an edit in the second window of the old part is flagged' '
-	printf X | dd of=tree/var/log/big.log bs=1 seek=5000000 \
-	    conv=notrunc status=none &&
+	flip tree/var/log/big.log 5000000 &&
 	test_expect_code 4 "$CUSTOS" check -q --allow-unsigned -b base.cbl \
 	    --policy logs.policy --format json tree >r.json &&
 	test_grep "\"path\":\"/var/log/big.log\".*\"old\":\"intact\",\"new\":\"rewritten\"" r.json
