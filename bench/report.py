@@ -273,9 +273,11 @@ def corpus_md(resdir, name):
         m.get("corpus.objects", "?"),
         fnum(c.data_bytes / 1e6, 0), m.get("corpus.disk", "?"),
         "; " + gen if gen else ""))
-    L.append("- Method: page cache warm; one untimed warm-up run of every job, "
+    L.append("- Method: page cache warm%s; one untimed warm-up run of every job, "
              "then %s timed runs, interleaved (run 1 of every job, then run 2, "
              "...); `/usr/bin/time -f '%%e %%U %%S %%M'`; %s s in all." % (
+                 " (the corpus read, untimed, before every run)"
+                 if m.get("warm") == "1" else "",
                  m.get("runs", "?"), m.get("seconds", "?")))
     if c.load:
         L.append("- Load average (1 min) when each timed run started: median "

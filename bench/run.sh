@@ -23,6 +23,7 @@ SKIP=
 INSTALL=0
 QUICK=0
 REGEN=0
+WARM=1
 RESULTS=
 PYTHON=${PYTHON:-python3}
 CUSTOS_JOBS=${CUSTOS_JOBS:-}
@@ -57,6 +58,8 @@ usage: bench/run.sh [options]
                   timed run; results go to WORKDIR/results-quick
   --results DIR   where to write the tables (default bench/results, or
                   WORKDIR/results-quick with --quick)
+  --no-warm       do not read the corpus into the page cache (untimed)
+                  before every run
   --seed N        corpus seed (default 42)
   --regen         rebuild the selected corpora even if cached
 
@@ -93,6 +96,7 @@ while [ $# -gt 0 ]; do
 	--install) INSTALL=1 ;;
 	--quick) QUICK=1 ;;
 	--regen) REGEN=1 ;;
+	--no-warm) WARM=0 ;;
 	--list) LIST=1 ;;
 	--prepare) PREPARE=1 ;;
 	--timeout) [ $# -ge 2 ] || die "--timeout needs a value"; TIMEOUT=$2; shift ;;
@@ -424,6 +428,17 @@ display() {
 	printf '%s' "$s"
 }
 
+# warm: read the corpus, untimed, so that every timed run starts with its
+# data and metadata in the page cache.  A job that writes a big output (a
+# tar of the corpus) pushes corpus pages out of the cache, and without
+# this the job after it would pay for reading them back from disk.
+warm() {
+	[ "$WARM" = 1 ] || return 0
+	find "$CDIR" -type f -size +0 -print0 2>/dev/null |
+	    xargs -0 -r -P "$NPROC" -n 512 cat >/dev/null 2>&1
+	return 0
+}
+
 # Run a shell snippet untimed, in the harness's environment (for nuke).
 untimed() {
 	timeout -k 10 "$TIMEOUT" bash -c "$(declare -f nuke); $1" \
@@ -521,6 +536,7 @@ run_corpus() {
 	run_one() {
 		local j=$1 r=$2
 		[ -n "${JOB_PREP[$j]}" ] && untimed "$(expand "${JOB_PREP[$j]}")"
+		warm
 		ef=$LOGS/$CORPUS.$j.$r.err
 		cmd=$(expand "${JOB_CMD[$j]}")
 		rm -f "$tf"
@@ -580,6 +596,7 @@ run_corpus() {
 		echo "corpus.data_bytes=$CORPUS_BYTES"
 		echo "corpus.disk=$CORPUS_DISK"
 		echo "quick=$QUICK"
+		echo "warm=$WARM"
 		echo "runs=$RUNS"
 		echo "seconds=$((SECONDS - t0))"
 		echo "load.before=$LOAD0"
