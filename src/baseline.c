@@ -1064,57 +1064,33 @@ cs_blr_trailer(const struct cs_blr *r)
 int
 cs_blr_check_digest(struct cs_blr *r, struct cs_err *err)
 {
-	unsigned char	 sha[EVP_MAX_MD_SIZE], *buf;
-	unsigned int	 shalen;
-	EVP_MD_CTX	*c;
-	uint64_t	 off = 0;
-	size_t		 want, bufsize = 1024 * 1024;
-	ssize_t		 n;
-	int		 rc = -1;
+	unsigned char		 sha[CS_D_COUNT][CS_DIGEST_MAXLEN];
+	struct cs_hasher	*h;
+	uint64_t		 n = 0;
+	int			 rc;
 
 	if (!r->have_trailer)
 		return cs_err_set(err, CS_EXIT_INTEGRITY, 0, "'%s': no "
 		    "trailer", r->shown);
-	buf = cs_xmalloc(bufsize);
-	c = EVP_MD_CTX_new();
-	if (c == NULL || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1) {
-		cs_err_ssl(err, CS_EXIT_SOFTWARE, "cannot start SHA-256");
-		goto out;
-	}
-	while (off < r->tr.endoff) {
-		want = bufsize;
-		if (r->tr.endoff - off < want)
-			want = (size_t)(r->tr.endoff - off);
-		n = pread(r->fd, buf, want, (off_t)off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			cs_err_set(err, CS_EXIT_IOERR, errno, "cannot read "
-			    "'%s'", r->shown);
-			goto out;
-		}
-		if (n == 0) {
-			cs_err_set(err, CS_EXIT_INTEGRITY, 0, "'%s' shrank "
-			    "while it was being read", r->shown);
-			goto out;
-		}
-		EVP_DigestUpdate(c, buf, (size_t)n);
-		off += (uint64_t)n;
-	}
-	if (EVP_DigestFinal_ex(c, sha, &shalen) != 1) {
-		cs_err_ssl(err, CS_EXIT_SOFTWARE, "cannot finish SHA-256");
-		goto out;
-	}
-	if (memcmp(sha, r->tr.sha256, 32) != 0) {
-		cs_err_set(err, CS_EXIT_INTEGRITY, 0, "'%s': content does "
-		    "not match the trailer's SHA-256 (altered file)",
+	if ((h = cs_hasher_new(1U << CS_D_SHA256, 1024 * 1024)) == NULL)
+		return cs_err_set(err, CS_EXIT_SOFTWARE, 0, "cannot start "
+		    "SHA-256");
+	cs_hasher_begin(h);
+	rc = cs_hasher_map(h, r->fd, 0, r->tr.endoff, UINT64_MAX, &n);
+	if (rc != 0)
+		cs_err_set(err, CS_EXIT_IOERR, errno, "cannot read '%s'",
 		    r->shown);
-		goto out;
+	else if (n != r->tr.endoff)
+		rc = cs_err_set(err, CS_EXIT_INTEGRITY, 0, "'%s' shrank "
+		    "while it was being read", r->shown);
+	else {
+		cs_hasher_end(h, sha);
+		if (memcmp(sha[CS_D_SHA256], r->tr.sha256, 32) != 0)
+			rc = cs_err_set(err, CS_EXIT_INTEGRITY, 0, "'%s': "
+			    "content does not match the trailer's SHA-256 "
+			    "(altered file)", r->shown);
 	}
-	rc = 0;
-out:
-	EVP_MD_CTX_free(c);
-	free(buf);
+	cs_hasher_free(h);
 	return rc;
 }
 
