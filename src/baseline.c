@@ -41,14 +41,23 @@ enum bl_field {
 	F_IFLAGS, F_DIGEST, F_XATTR = F_DIGEST + CS_D_COUNT, F_ERROR, F_COUNT
 };
 
-static const char *const bl_field_names[F_COUNT] = {
-	"type", "mode", "uid", "gid", "user", "group", "size", "mtime",
-	"ctime", "ino", "nlink", "rdev", "target", "acl", "dacl", "caps",
-	"iflags", "sha256", "sha512", "sha3-256", "blake2b512", "xattr.",
-	"error"
+#define BL_FIELD(name)	{ name, sizeof(name) - 1 }
+static const struct {
+	const char	*name;
+	size_t		 len;
+} bl_fields[F_COUNT] = {
+	BL_FIELD("type"), BL_FIELD("mode"), BL_FIELD("uid"), BL_FIELD("gid"),
+	BL_FIELD("user"), BL_FIELD("group"), BL_FIELD("size"),
+	BL_FIELD("mtime"), BL_FIELD("ctime"), BL_FIELD("ino"),
+	BL_FIELD("nlink"), BL_FIELD("rdev"), BL_FIELD("target"),
+	BL_FIELD("acl"), BL_FIELD("dacl"), BL_FIELD("caps"),
+	BL_FIELD("iflags"), BL_FIELD("sha256"), BL_FIELD("sha512"),
+	BL_FIELD("sha3-256"), BL_FIELD("blake2b512"), BL_FIELD("xattr."),
+	BL_FIELD("error")
 };
+#undef BL_FIELD
 
-/* What to say when a field's value is malformed, as bl_field_names. */
+/* What to say when a field's value is malformed, as bl_fields. */
 static const char *const bl_bad_value[F_COUNT] = {
 	"bad type", "bad mode (want 4 octal digits)", "bad uid", "bad gid",
 	"bad user name", "bad group name", "bad size", "bad mtime",
@@ -274,16 +283,19 @@ bl_parse_time(const char *s, size_t n, struct cs_time *t)
 static int
 bl_parse_text(const char *s, size_t n, char **out, size_t *lenp)
 {
-	struct cs_buf	 b;
+	char	*t;
+	size_t	 len;
 
-	cs_buf_init(&b);
-	if (n == 0 || cs_decode(&b, s, n, NULL) != 0 ||
-	    memchr(cs_buf_str(&b), '\0', b.len) != NULL) {
-		cs_buf_release(&b);
+	if (n == 0 || (t = cs_decode_dup(s, n, &len)) == NULL)
+		return -1;
+	if (memchr(t, '\0', len) != NULL) {
+		free(t);
 		return -1;
 	}
 	free(*out);
-	*out = cs_buf_detach(&b, lenp);
+	*out = t;
+	if (lenp != NULL)
+		*lenp = len;
 	return 0;
 }
 
@@ -414,16 +426,30 @@ bl_parse_field(enum bl_field f, const char *v, size_t n, struct cs_entry *e)
 }
 
 static int
-bl_lookup_field(const char *k, size_t n)
+bl_field_is(int f, const char *k, size_t n)
+{
+	return f != F_XATTR && bl_fields[f].len == n &&
+	    memcmp(bl_fields[f].name, k, n) == 0;
+}
+
+/*
+ * The field named K (N bytes).  Fields come in table order, so the search
+ * starts at FROM; a known field before FROM gives -2, an unknown one -1.
+ */
+static int
+bl_lookup_field(const char *k, size_t n, int from)
 {
 	int	 f;
 
 	if (n > 6 && memcmp(k, "xattr.", 6) == 0)
 		return F_XATTR;
-	for (f = 0; f < F_COUNT; f++) {
-		if (f != F_XATTR && strlen(bl_field_names[f]) == n &&
-		    memcmp(bl_field_names[f], k, n) == 0)
+	for (f = from; f < F_COUNT; f++) {
+		if (bl_field_is(f, k, n))
 			return f;
+	}
+	for (f = 0; f < from; f++) {
+		if (bl_field_is(f, k, n))
+			return -2;
 	}
 	return -1;
 }
@@ -470,31 +496,28 @@ cs_bl_parse(const char *line, size_t len, struct cs_entry *e,
     const char **why)
 {
 	const char	*p = line, *end = line + len, *sp, *eq;
-	struct cs_buf	 path;
 	unsigned	 seen = 0;
 	int		 f, last = -1;
 
 	cs_entry_clear(e);
-	cs_buf_init(&path);
 	sp = memchr(p, ' ', len);
-	if (sp == NULL || cs_decode(&path, p, (size_t)(sp - p), NULL) != 0 ||
-	    !cs_path_valid(cs_buf_str(&path), path.len)) {
-		cs_buf_release(&path);
+	if (sp == NULL || (e->path = cs_decode_dup(p, (size_t)(sp - p),
+	    &e->pathlen)) == NULL || !cs_path_valid(e->path, e->pathlen)) {
 		*why = "bad path";
 		return -1;
 	}
-	e->path = cs_buf_detach(&path, &e->pathlen);
 	for (p = sp + 1;; p = sp + 1) {
-		sp = memchr(p, ' ', (size_t)(end - p));
-		if (sp == NULL)
-			sp = end;
-		eq = memchr(p, '=', (size_t)(sp - p));
-		if (eq == NULL) {
+		for (eq = p; eq < end && *eq != '=' && *eq != ' '; eq++)
+			continue;
+		if (eq == end || *eq != '=') {
 			*why = "field without '='";
 			return -1;
 		}
-		f = bl_lookup_field(p, (size_t)(eq - p));
-		if (f < 0) {
+		sp = memchr(eq + 1, ' ', (size_t)(end - eq - 1));
+		if (sp == NULL)
+			sp = end;
+		f = bl_lookup_field(p, (size_t)(eq - p), last + 1);
+		if (f == -1) {
 			*why = "unknown field";
 			return -1;
 		}
@@ -528,8 +551,7 @@ struct cs_blw {
 	EVP_MD_CTX	*sha;
 	uint64_t	 records;
 	uint64_t	 errors;
-	char		*prev;
-	size_t		 prevlen;
+	struct cs_buf	 prev;		/* last path, for the order */
 };
 
 static int
@@ -578,17 +600,16 @@ cs_blw_add(struct cs_blw *w, const struct cs_entry *e, struct cs_err *err)
 {
 	char	*shown;
 
-	if (w->prev != NULL &&
-	    cs_path_cmp(w->prev, w->prevlen, e->path, e->pathlen) >= 0) {
+	if (w->records > 0 &&
+	    cs_path_cmp(w->prev.data, w->prev.len, e->path, e->pathlen) >= 0) {
 		shown = cs_encode_dup(e->path);
 		cs_err_set(err, CS_EXIT_SOFTWARE, 0,
 		    "record '%s' out of canonical order", shown);
 		free(shown);
 		return -1;
 	}
-	free(w->prev);
-	w->prev = cs_xmemdup(e->path, e->pathlen);
-	w->prevlen = e->pathlen;
+	cs_buf_reset(&w->prev);
+	cs_buf_add(&w->prev, e->path, e->pathlen);
 	cs_bl_format(&w->out, e);
 	w->records++;
 	if (e->error != NULL)
@@ -661,7 +682,7 @@ cs_blw_free(struct cs_blw *w)
 		return;
 	EVP_MD_CTX_free(w->sha);
 	cs_buf_release(&w->out);
-	free(w->prev);
+	cs_buf_release(&w->prev);
 	free(w->shown);
 	free(w);
 }
@@ -687,8 +708,7 @@ struct cs_blr {
 	int			 have_trailer;
 	char			*pending;	/* first record line, saved */
 	size_t			 pendinglen;
-	char			*prev;
-	size_t			 prevlen;
+	struct cs_buf		 prev;		/* last path, for the order */
 	uint64_t		 records;
 	uint64_t		 errors;
 	int			 done;
@@ -765,19 +785,42 @@ blr_hash(struct cs_blr *r, const char *l, size_t n)
 	EVP_DigestUpdate(r->sha, l, n + 1);
 }
 
-/* Printable ASCII and single spaces only. */
+/*
+ * Printable ASCII and single spaces only, none first or last.  Every
+ * byte of every record passes here, so the bulk is tested eight at a
+ * time: a byte below 0x20, a byte above 0x7e (the classic "has less" and
+ * "has more" word tests, exact for whether any byte matches), and two
+ * spaces side by side within the word; pairs across words and the tail
+ * are tested byte by byte.
+ */
 static int
 blr_clean(const char *l, size_t n)
 {
-	size_t	 i;
+	const uint64_t	 ones = UINT64_C(0x0101010101010101);
+	const uint64_t	 high = ones * 0x80, low = ones * 0x7f;
+	const unsigned char *s = (const unsigned char *)l;
+	uint64_t	 x, sp, bad;
+	size_t		 i;
 
-	for (i = 0; i < n; i++) {
-		if ((unsigned char)l[i] < 0x20 || (unsigned char)l[i] > 0x7e)
-			return 0;
-		if (l[i] == ' ' && (i == 0 || i + 1 == n || l[i + 1] == ' '))
-			return 0;
+	if (n == 0)
+		return 1;
+	bad = (s[0] == ' ') | (s[n - 1] == ' ');
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&x, s + i, 8);
+		bad |= (x - ones * 0x20) & ~x & high;
+		bad |= ((x + ones) | x) & high;
+		sp = x ^ ones * ' ';
+		sp = ~(((sp & low) + low) | sp | low);	/* 0x80 where ' ' */
+		bad |= sp & sp << 8;
+		if (i > 0)
+			bad |= (s[i - 1] == ' ') & (s[i] == ' ');
 	}
-	return 1;
+	for (i = i > 0 ? i - 1 : 0; i < n; i++) {
+		bad |= (unsigned)s[i] - 0x20 > 0x5e;
+		if (i > 0)
+			bad |= (s[i - 1] == ' ') & (s[i] == ' ');
+	}
+	return bad == 0;
 }
 
 static int
@@ -1139,13 +1182,13 @@ blr_record(struct cs_blr *r, const char *l, size_t n, struct cs_entry **ep,
 		cs_entry_free(e);
 		return blr_fail(r, err, CS_EXIT_DATAERR, why);
 	}
-	if (r->prev != NULL &&
-	    cs_path_cmp(r->prev, r->prevlen, e->path, e->pathlen) >= 0) {
+	if (r->records > 0 &&
+	    cs_path_cmp(r->prev.data, r->prev.len, e->path, e->pathlen) >= 0) {
 		cs_entry_free(e);
 		return blr_fail(r, err, CS_EXIT_DATAERR,
 		    "path out of canonical order or repeated");
 	}
-	if (r->prev == NULL && (e->pathlen != 1 || e->type != CS_T_DIR)) {
+	if (r->records == 0 && (e->pathlen != 1 || e->type != CS_T_DIR)) {
 		cs_entry_free(e);
 		return blr_fail(r, err, CS_EXIT_DATAERR,
 		    "first record is not the root directory '/'");
@@ -1156,9 +1199,8 @@ blr_record(struct cs_blr *r, const char *l, size_t n, struct cs_entry **ep,
 		return blr_fail(r, err, CS_EXIT_DATAERR,
 		    "digests differ from the header's list");
 	}
-	free(r->prev);
-	r->prev = cs_xmemdup(e->path, e->pathlen);
-	r->prevlen = e->pathlen;
+	cs_buf_reset(&r->prev);
+	cs_buf_add(&r->prev, e->path, e->pathlen);
 	r->records++;
 	if (e->error != NULL)
 		r->errors++;
@@ -1209,7 +1251,7 @@ cs_blr_close(struct cs_blr *r)
 	cs_bl_header_release(&r->hdr);
 	free(r->tr.endline);
 	free(r->pending);
-	free(r->prev);
+	cs_buf_release(&r->prev);
 	free(r->buf);
 	free(r->shown);
 	free(r);

@@ -200,13 +200,12 @@ cs_join_next(struct cs_join *j, struct cs_entry **a, struct cs_entry **b,
 
 /* Findings. */
 
-void
-cs_finding_free(struct cs_finding *f)
+/* Free what finding F owns, but not F itself. */
+static void
+diff_release(struct cs_finding *f)
 {
 	size_t	 i;
 
-	if (f == NULL)
-		return;
 	for (i = 0; i < f->nchanges; i++) {
 		free(f->changes[i].name);
 		free(f->changes[i].old);
@@ -218,6 +217,14 @@ cs_finding_free(struct cs_finding *f)
 	free(f->path);
 	free(f->shown);
 	free(f->related);
+}
+
+void
+cs_finding_free(struct cs_finding *f)
+{
+	if (f == NULL)
+		return;
+	diff_release(f);
 	free(f);
 }
 
@@ -318,23 +325,42 @@ diff_time_eq(const struct cs_time *a, const struct cs_time *b)
 	return a->sec == b->sec && a->nsec == b->nsec;
 }
 
-static struct cs_finding *
-diff_finding(enum cs_kind k, struct cs_entry *old, struct cs_entry *new,
-    int base)
+/* Start finding F of kind K (not yet named: see diff_keep). */
+static void
+diff_start(struct cs_finding *f, enum cs_kind k, struct cs_entry *old,
+    struct cs_entry *new, int base)
 {
-	struct cs_finding	*f;
-	const struct cs_entry	*e = new != NULL ? new : old;
-
-	f = cs_xcalloc(1, sizeof *f);
+	memset(f, 0, sizeof *f);
 	f->kind = k;
-	f->path = cs_xmemdup(e->path, e->pathlen + 1);
-	f->pathlen = e->pathlen;
-	f->shown = diff_bytes(e->path, e->pathlen);
 	f->old = old;
 	f->new = new;
 	f->base = base;
 	f->severity = base >= 0 ? base : CS_SEV_LOW;
-	return f;
+}
+
+/* Move finding F to the heap and give it its path, raw and shown. */
+static struct cs_finding *
+diff_keep(const struct cs_finding *f)
+{
+	struct cs_finding	*h;
+	const struct cs_entry	*e = f->new != NULL ? f->new : f->old;
+
+	h = cs_xmalloc(sizeof *h);
+	*h = *f;
+	h->path = cs_xmemdup(e->path, e->pathlen + 1);
+	h->pathlen = e->pathlen;
+	h->shown = diff_bytes(e->path, e->pathlen);
+	return h;
+}
+
+static struct cs_finding *
+diff_finding(enum cs_kind k, struct cs_entry *old, struct cs_entry *new,
+    int base)
+{
+	struct cs_finding	 f;
+
+	diff_start(&f, k, old, new, base);
+	return diff_keep(&f);
 }
 
 /* Digests of N bytes equal on every algorithm in DIGESTS? */
@@ -546,7 +572,7 @@ diff_pair_rule(struct cs_entry *old, struct cs_entry *new,
     const struct cs_rule *rule, const struct cs_diff_opts *opts,
     unsigned digests)
 {
-	struct cs_finding	*f;
+	struct cs_finding	*f, same;
 
 	if (new != NULL && new->error != NULL)
 		return diff_finding(CS_K_ERROR, old, new, rule->severity);
@@ -560,18 +586,20 @@ diff_pair_rule(struct cs_entry *old, struct cs_entry *new,
 		    cs_xstrdup(cs_type_name(new->type)));
 		return f;
 	}
-	f = diff_finding(CS_K_CHANGED, old, new, rule->severity);
-	diff_same_type(f, rule, opts, digests);
-	if (f->nchanges == 0) {
-		f->old = f->new = NULL;
-		cs_finding_free(f);
+	/* most pairs are unchanged: name the finding only if it is one */
+	diff_start(&same, CS_K_CHANGED, old, new, rule->severity);
+	diff_same_type(&same, rule, opts, digests);
+	if (same.nchanges == 0) {
+		same.old = same.new = NULL;
+		diff_release(&same);
 		cs_entry_free(old);
 		cs_entry_free(new);
 		return NULL;
 	}
-	if ((f->flags & CS_FF_APPENDED) && f->attrs == CS_ABIT(CS_A_SIZE))
-		f->severity = CS_SEV_INFO;
-	return f;
+	if ((same.flags & CS_FF_APPENDED) &&
+	    same.attrs == CS_ABIT(CS_A_SIZE))
+		same.severity = CS_SEV_INFO;
+	return diff_keep(&same);
 }
 
 struct cs_finding *

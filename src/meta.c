@@ -235,8 +235,13 @@ cs_meta_collect(struct cs_entry *e, int fd, int is_path)
 	char		 proc[32];
 	unsigned	 seen;
 
-	meta_procpath(proc, sizeof proc, fd);
+	/* the /proc name is needed for O_PATH descriptors and ACLs only */
+	proc[0] = '\0';
+	if (is_path)
+		meta_procpath(proc, sizeof proc, fd);
 	meta_xattrs(e, fd, is_path, proc, &seen);
+	if (!is_path && (seen & (META_HAS_ACL | META_HAS_DACL)))
+		meta_procpath(proc, sizeof proc, fd);
 	if ((seen & META_HAS_ACL) && e->type != CS_T_LINK)
 		e->acl = meta_acl(e, fd, is_path, proc, ACL_TYPE_ACCESS);
 	if ((seen & META_HAS_DACL) && e->type == CS_T_DIR)

@@ -19,12 +19,27 @@
 
 static const char hexdigits[] = "0123456789abcdef";
 
-/* Bytes written as themselves: printable ASCII except '\\' and '='. */
+/*
+ * Bytes written as themselves: printable ASCII except '\\' and '='
+ * (0x21-0x7e without 0x3d and 0x5c), as a bit set: the decoder tests
+ * every byte of every baseline line against it.
+ */
+static const uint64_t path_literals[4] = {
+	UINT64_C(0xdffffffe00000000), UINT64_C(0x7fffffffefffffff), 0, 0
+};
+
 static int
 path_literal(unsigned char c)
 {
-	return c > 0x20 && c < 0x7f && c != '\\' && c != '=';
+	return (int)(path_literals[c >> 6] >> (c & 63) & 1);
 }
+
+/* Hex digit values plus one; 0 for anything else (lowercase only). */
+const unsigned char cs_hexval_table[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
+	['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12,
+	['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16
+};
 
 void
 cs_encode(struct cs_buf *out, const void *p, size_t n)
@@ -65,28 +80,24 @@ cs_encode_dup(const char *s)
 }
 
 int
-cs_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-int
 cs_decode(struct cs_buf *out, const char *s, size_t n, size_t *bad)
 {
-	size_t		 i;
+	size_t		 i, run;
 	int		 hi, lo;
 	unsigned char	 c;
 
+	cs_buf_grow(out, n);
 	for (i = 0; i < n; i++) {
-		c = (unsigned char)s[i];
-		if (path_literal(c)) {
-			cs_buf_addc(out, (char)c);
+		for (run = 0; i + run < n &&
+		    path_literal((unsigned char)s[i + run]); run++)
 			continue;
+		if (run > 0) {
+			cs_buf_add(out, s + i, run);
+			i += run;
+			if (i == n)
+				break;
 		}
+		c = (unsigned char)s[i];
 		if (c != '\\' || i + 3 >= n || s[i + 1] != 'x')
 			goto fail;
 		hi = cs_hexval(s[i + 2]);
@@ -104,6 +115,27 @@ fail:
 	if (bad != NULL)
 		*bad = i;
 	return -1;
+}
+
+char *
+cs_decode_dup(const char *s, size_t n, size_t *lenp)
+{
+	struct cs_buf	 b;
+	size_t		 i;
+
+	for (i = 0; i < n && path_literal((unsigned char)s[i]); i++)
+		continue;
+	if (i == n) {
+		if (lenp != NULL)
+			*lenp = n;
+		return cs_xmemdup(s, n);
+	}
+	cs_buf_init(&b);
+	if (cs_decode(&b, s, n, NULL) != 0) {
+		cs_buf_release(&b);
+		return NULL;
+	}
+	return cs_buf_detach(&b, lenp);
 }
 
 int

@@ -31,8 +31,18 @@ void	 cs_encode_str(struct cs_buf *, const char *);
  * offset of the offending byte.
  */
 int	 cs_decode(struct cs_buf *, const char *, size_t, size_t *);
+/*
+ * Decode N bytes of S into a new NUL-terminated heap string (its length
+ * in *LENP if not NULL), or NULL if S is not a canonical encoding.
+ */
+char	*cs_decode_dup(const char *, size_t, size_t *);
 /* Value of a lowercase hex digit, or -1. */
-int	 cs_hexval(char);
+extern const unsigned char cs_hexval_table[256];
+static inline int
+cs_hexval(char c)
+{
+	return (int)cs_hexval_table[(unsigned char)c] - 1;
+}
 /* Return a heap string with the encoding of a C string (for messages). */
 char	*cs_encode_dup(const char *);
 

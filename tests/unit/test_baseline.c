@@ -22,6 +22,7 @@
 #include "custos/digest.h"
 #include "custos/entry.h"
 #include "custos/err.h"
+#include "custos/xmalloc.h"
 #include "util.h"
 
 #define HDR	CS_BL_MAGIC "\n#created=2026-01-01T00:00:00Z\n#host=h\n" \
@@ -213,6 +214,108 @@ read_baseline(const char *path, uint64_t *nrec)
 	return code;
 }
 
+/* Read a whole baseline; its error message (heap), or NULL if it was fine. */
+static char *
+read_baseline_msg(const char *path)
+{
+	struct cs_err	 err;
+	struct cs_blr	*r;
+	struct cs_entry	*e;
+	char		*msg = NULL;
+	int		 n;
+
+	cs_err_init(&err);
+	r = cs_blr_open(path, &err);
+	if (r != NULL) {
+		while ((n = cs_blr_next(r, &e, &err)) == 1)
+			cs_entry_free(e);
+		cs_blr_close(r);
+		if (n == 0)
+			return NULL;
+	}
+	msg = cs_xstrdup(err.msg != NULL ? err.msg : "?");
+	cs_err_release(&err);
+	return msg;
+}
+
+/*
+ * The reader's byte test works on eight bytes at a time: a bad byte or a
+ * double space at every offset of a line (names of eight lengths put
+ * each space at every alignment, so pairs straddle word boundaries too)
+ * is refused for that reason, and every printable byte is accepted.
+ */
+static void
+test_reader_rejects_bad_byte_anywhere(void **state)
+{
+	static const char fields[] = " type=dir mode=0755 uid=0 gid=0 "
+	    "size=0 mtime=1.000000000";
+	static const unsigned char badbytes[] = {
+		0x01, '\t', 0x1f, 0x7f, 0x80, 0xc3, 0xff
+	};
+	struct cs_buf	 body, line;
+	char		*p, *msg, *rec;
+	size_t		 i, k, w, len;
+	unsigned	 c;
+
+	(void)state;
+	cs_buf_init(&body);
+	cs_buf_init(&line);
+	for (w = 1; w <= 8; w++) {
+		cs_buf_reset(&line);
+		cs_buf_addc(&line, '/');
+		for (i = 0; i < w; i++)
+			cs_buf_addc(&line, 'a');
+		cs_buf_adds(&line, fields);
+		len = line.len;
+		rec = cs_xmalloc(len + 2);
+		for (i = 0; i <= len; i++) {
+			for (k = 0; k <= CS_NELEM(badbytes); k++) {
+				memcpy(rec, line.data, len + 1);
+				if (k < CS_NELEM(badbytes) && i < len)
+					rec[i] = (char)badbytes[k];
+				else if (k == CS_NELEM(badbytes) && i == len)
+					memcpy(rec + len, " ", 2);
+				else if (k == CS_NELEM(badbytes) &&
+				    line.data[i] == ' ')
+					memmove(rec + i + 1, line.data + i,
+					    len - i + 1);
+				else
+					continue;
+				cs_buf_reset(&body);
+				cs_buf_adds(&body, ROOT);
+				cs_buf_adds(&body, rec);
+				cs_buf_addc(&body, '\n');
+				p = write_baseline("bad", body.data, 2);
+				msg = read_baseline_msg(p);
+				if (msg == NULL || strstr(msg,
+				    "bad byte or spacing") == NULL)
+					fail_msg("name length %zu, offset %zu, "
+					    "case %zu: %s", w, i, k,
+					    msg != NULL ? msg : "accepted");
+				free(msg);
+				free(p);
+			}
+		}
+		free(rec);
+	}
+	/* every byte 0x21-0x7e but '/', '=' and '\\' in a name is fine */
+	cs_buf_reset(&body);
+	cs_buf_adds(&body, ROOT "/");
+	for (c = 0x21; c < 0x7f; c++) {
+		if (c != '/' && c != '=' && c != '\\')
+			cs_buf_addc(&body, (char)c);
+	}
+	cs_buf_adds(&body, fields);
+	cs_buf_addc(&body, '\n');
+	p = write_baseline("good", body.data, 2);
+	msg = read_baseline_msg(p);
+	if (msg != NULL)
+		fail_msg("printable name refused: %s", msg);
+	free(p);
+	cs_buf_release(&line);
+	cs_buf_release(&body);
+}
+
 static void
 test_reader_accepts_good_file(void **state)
 {
@@ -318,6 +421,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reader_accepts_good_file,
 		    cs_test_setup_tmp, cs_test_teardown_tmp),
 		cmocka_unit_test_setup_teardown(test_reader_rejects_bad_files,
+		    cs_test_setup_tmp, cs_test_teardown_tmp),
+		cmocka_unit_test_setup_teardown(
+		    test_reader_rejects_bad_byte_anywhere,
 		    cs_test_setup_tmp, cs_test_teardown_tmp),
 		cmocka_unit_test_setup_teardown(
 		    test_reader_detects_tampering_and_truncation,
