@@ -491,15 +491,15 @@ bl_check_record(const struct cs_entry *e, unsigned seen, const char **why)
 	return 0;
 }
 
-int
-cs_bl_parse(const char *line, size_t len, struct cs_entry *e,
+/* cs_bl_parse into an entry that is known to be clear (a new one). */
+static int
+bl_parse_new(const char *line, size_t len, struct cs_entry *e,
     const char **why)
 {
 	const char	*p = line, *end = line + len, *sp, *eq;
 	unsigned	 seen = 0;
 	int		 f, last = -1;
 
-	cs_entry_clear(e);
 	sp = memchr(p, ' ', len);
 	if (sp == NULL || (e->path = cs_decode_dup(p, (size_t)(sp - p),
 	    &e->pathlen)) == NULL || !cs_path_valid(e->path, e->pathlen)) {
@@ -539,6 +539,14 @@ cs_bl_parse(const char *line, size_t len, struct cs_entry *e,
 	}
 	e->have |= CS_F_META;
 	return bl_check_record(e, seen, why);
+}
+
+int
+cs_bl_parse(const char *line, size_t len, struct cs_entry *e,
+    const char **why)
+{
+	cs_entry_clear(e);
+	return bl_parse_new(line, len, e, why);
 }
 
 /*
@@ -1178,7 +1186,7 @@ blr_record(struct cs_blr *r, const char *l, size_t n, struct cs_entry **ep,
 	if (!blr_clean(l, n))
 		return blr_fail(r, err, CS_EXIT_DATAERR, "bad byte or spacing");
 	e = cs_entry_new();
-	if (cs_bl_parse(l, n, e, &why) != 0) {
+	if (bl_parse_new(l, n, e, &why) != 0) {
 		cs_entry_free(e);
 		return blr_fail(r, err, CS_EXIT_DATAERR, why);
 	}

@@ -30,8 +30,9 @@ cs_entry_new(void)
 	return e;
 }
 
-void
-cs_entry_clear(struct cs_entry *e)
+/* Free and close what E owns, leaving E itself as it is. */
+static void
+entry_release(struct cs_entry *e)
 {
 	size_t	 i;
 
@@ -52,6 +53,12 @@ cs_entry_clear(struct cs_entry *e)
 		close(e->fd);
 	if (e->attach != NULL && e->attach_free != NULL)
 		e->attach_free(e->attach);
+}
+
+void
+cs_entry_clear(struct cs_entry *e)
+{
+	entry_release(e);
 	memset(e, 0, sizeof *e);
 	e->fd = -1;
 }
@@ -61,7 +68,7 @@ cs_entry_free(struct cs_entry *e)
 {
 	if (e == NULL)
 		return;
-	cs_entry_clear(e);
+	entry_release(e);
 	free(e);
 }
 
