@@ -110,14 +110,30 @@ cs_buf_printf(struct cs_buf *b, const char *fmt, ...)
 void
 cs_buf_add_u64(struct cs_buf *b, uint64_t v)
 {
+	char	 tmp[21];
+	size_t	 n;
+
+	n = cs_fmt_u64(tmp, sizeof tmp, v);
+	cs_buf_add(b, tmp, n);
+}
+
+size_t
+cs_fmt_u64(char *buf, size_t size, uint64_t v)
+{
 	char	 tmp[20];
 	size_t	 n = 0;
 
+	if (size == 0)
+		return 0;
 	do {
 		tmp[sizeof tmp - ++n] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v != 0);
-	cs_buf_add(b, tmp + sizeof tmp - n, n);
+	memcpy(buf, tmp + sizeof tmp - n, n < size ? n : size - 1);
+	if (n > size - 1)
+		n = size - 1;
+	buf[n] = '\0';
+	return n;
 }
 
 char *

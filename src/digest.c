@@ -46,7 +46,6 @@ static const struct {
 
 struct cs_hasher {
 	unsigned	 mask;
-	int		 nctx;
 	EVP_MD		*md[CS_D_COUNT];
 	EVP_MD_CTX	*ctx[CS_D_COUNT];
 	void		*buf;
@@ -136,7 +135,6 @@ cs_hasher_new(unsigned mask, size_t bufsize)
 			continue;
 		h->md[d] = EVP_MD_fetch(NULL, digest_algs[d].evp, NULL);
 		h->ctx[d] = EVP_MD_CTX_new();
-		h->nctx++;
 		if (h->md[d] == NULL || h->ctx[d] == NULL) {
 			/* the provider lacks a digest we rely on */
 			cs_hasher_free(h);
@@ -185,7 +183,9 @@ cs_hasher_update(struct cs_hasher *h, const void *p, size_t n)
 	int			 d;
 
 	while (n > 0) {
-		k = h->nctx > 1 && n > HASH_SLICE ? HASH_SLICE : n;
+		/* more than one digest: more than one bit in the mask */
+		k = (h->mask & (h->mask - 1)) != 0 && n > HASH_SLICE ?
+		    HASH_SLICE : n;
 		for (d = 0; d < CS_D_COUNT; d++) {
 			if (h->ctx[d] != NULL)
 				EVP_DigestUpdate(h->ctx[d], c, k);

@@ -493,22 +493,6 @@ walk_open_file(int dir, const char *name, int extra)
 	return fd;
 }
 
-/* The decimal name of descriptor FD (not negative), as in /proc/self/fd. */
-static void
-walk_fdname(char *buf, size_t size, int fd)
-{
-	char	 tmp[12];
-	size_t	 n = 0, i;
-
-	do {
-		tmp[n++] = (char)('0' + fd % 10);
-		fd /= 10;
-	} while (fd > 0 && n < sizeof tmp);
-	for (i = 0; i < n && i + 1 < size; i++)
-		buf[i] = tmp[n - 1 - i];
-	buf[i] = '\0';
-}
-
 /*
  * Open for reading the regular file that O_PATH descriptor PFD refers to.
  * Reopening through /proc/self/fd reaches that very inode, so no rename
@@ -526,7 +510,7 @@ walk_reopen(const struct cs_walk *w, int pfd, int dfd, const char *name,
 	/* one lookup in the descriptor directory opened at the start */
 	if (w->procfd >= 0) {
 		dir = w->procfd;
-		walk_fdname(proc, sizeof proc, pfd);
+		cs_fmt_u64(proc, sizeof proc, (uint64_t)pfd);
 	} else
 		snprintf(proc, sizeof proc, "/proc/self/fd/%d", pfd);
 	*same = 1;

@@ -29,6 +29,11 @@ void	 cs_buf_vprintf(struct cs_buf *, const char *, va_list)
 	    CS_PRINTF(2, 0);
 /* Append an unsigned number in decimal (no printf: records are hot). */
 void	 cs_buf_add_u64(struct cs_buf *, uint64_t);
+/*
+ * Write V in decimal and a NUL into BUF of SIZE bytes (21 hold any V);
+ * returns the number of digits written.
+ */
+size_t	 cs_fmt_u64(char *, size_t, uint64_t);
 /* Hand the data to the caller (who frees it) and reset the buffer. */
 char	*cs_buf_detach(struct cs_buf *, size_t *);
 /* Borrow the data as a C string (never NULL). */

@@ -94,6 +94,40 @@ test_decode_rejects_non_canonical(void **state)
 	cs_buf_release(&b);
 }
 
+/* Decimal numbers, as the writer and the walk format them. */
+static void
+test_fmt_u64(void **state)
+{
+	static const struct {
+		uint64_t	 v;
+		const char	*s;
+	} cases[] = {
+		{ 0, "0" }, { 7, "7" }, { 10, "10" }, { 121, "121" },
+		{ 1000000, "1000000" },
+		{ UINT64_MAX, "18446744073709551615" },
+	};
+	struct cs_buf	 b;
+	char		 out[21];
+	size_t		 i;
+
+	(void)state;
+	cs_buf_init(&b);
+	for (i = 0; i < CS_NELEM(cases); i++) {
+		assert_int_equal(cs_fmt_u64(out, sizeof out, cases[i].v),
+		    strlen(cases[i].s));
+		assert_string_equal(out, cases[i].s);
+		cs_buf_reset(&b);
+		cs_buf_add_u64(&b, cases[i].v);
+		assert_string_equal(cs_buf_str(&b), cases[i].s);
+	}
+	/* a short buffer keeps the leading digits, terminated */
+	assert_int_equal(cs_fmt_u64(out, 3, 12345), 2);
+	assert_string_equal(out, "12");
+	assert_int_equal(cs_fmt_u64(out, 1, 5), 0);
+	assert_string_equal(out, "");
+	cs_buf_release(&b);
+}
+
 static void
 test_canonical_order(void **state)
 {
@@ -164,6 +198,7 @@ main(void)
 		cmocka_unit_test(test_encode_every_byte_round_trips),
 		cmocka_unit_test(test_encode_hostile_names),
 		cmocka_unit_test(test_decode_rejects_non_canonical),
+		cmocka_unit_test(test_fmt_u64),
 		cmocka_unit_test(test_canonical_order),
 		cmocka_unit_test(test_path_valid),
 		cmocka_unit_test(test_path_join_and_match),
