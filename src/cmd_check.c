@@ -348,7 +348,7 @@ cmd_check_status(const struct cs_diff_stats *ds)
 		rc |= CS_EXIT_REMOVED;
 	if (ds->count[CS_K_CHANGED] || ds->count[CS_K_TYPE])
 		rc |= CS_EXIT_CHANGED;
-	if (ds->count[CS_K_ERROR])
+	if (ds->count[CS_K_NOTCMP])
 		rc |= CS_EXIT_INCOMPLETE;
 	return rc;
 }

@@ -28,7 +28,7 @@
 
 /* Ordered as enum cs_kind. */
 static const char *const diff_kind_names[CS_K_COUNT] = {
-	"added", "removed", "changed", "type-changed", "error"
+	"added", "removed", "changed", "type-changed", "not-compared"
 };
 
 /* Ordered as enum cs_attr. */
@@ -217,6 +217,8 @@ diff_release(struct cs_finding *f)
 	free(f->path);
 	free(f->shown);
 	free(f->related);
+	free(f->copy_of);
+	free(f->detail);
 }
 
 void
@@ -229,7 +231,8 @@ cs_finding_free(struct cs_finding *f)
 }
 
 void
-cs_finding_reason(struct cs_finding *f, const char *why)
+cs_finding_reason(struct cs_finding *f, const char *technique,
+    const char *why)
 {
 	size_t	 i;
 
@@ -237,8 +240,10 @@ cs_finding_reason(struct cs_finding *f, const char *why)
 		if (strcmp(f->reasons[i], why) == 0)
 			return;
 	}
-	if (f->nreasons < CS_MAX_REASONS)
+	if (f->nreasons < CS_MAX_REASONS) {
+		f->techniques[f->nreasons] = technique;
 		f->reasons[f->nreasons++] = why;
+	}
 }
 
 const struct cs_change *
@@ -335,6 +340,7 @@ diff_start(struct cs_finding *f, enum cs_kind k, struct cs_entry *old,
 	f->old = old;
 	f->new = new;
 	f->base = base;
+	f->floor = -1;
 	f->severity = base >= 0 ? base : CS_SEV_LOW;
 }
 
@@ -575,7 +581,7 @@ diff_pair_rule(struct cs_entry *old, struct cs_entry *new,
 	struct cs_finding	*f, same;
 
 	if (new != NULL && new->error != NULL)
-		return diff_finding(CS_K_ERROR, old, new, rule->severity);
+		return diff_finding(CS_K_NOTCMP, old, new, rule->severity);
 	if (new == NULL)
 		return diff_finding(CS_K_REMOVED, old, new, rule->severity);
 	if (old == NULL)

@@ -126,6 +126,19 @@ report_safe(struct cs_buf *b, const char *s)
 	}
 }
 
+/* Why a not-compared finding was not compared (raw bytes). */
+static const char *
+report_why_not(const struct cs_finding *f)
+{
+	if (f->why_not != NULL)
+		return f->why_not;
+	if (f->new != NULL && f->new->error != NULL)
+		return f->new->error;
+	if (f->old != NULL && f->old->error != NULL)
+		return f->old->error;
+	return "unknown";
+}
+
 static char *
 report_time(const struct cs_time *t, int nsec)
 {
@@ -199,7 +212,7 @@ text_begin(struct report_ctx *c)
 	    PRIu64 " errors; %" PRIu64 " logs appended, %" PRIu64
 	    " ignored\n", st->count[CS_K_ADDED], st->count[CS_K_REMOVED],
 	    st->count[CS_K_CHANGED], st->count[CS_K_TYPE],
-	    st->count[CS_K_ERROR], st->appended, st->ignored);
+	    st->count[CS_K_NOTCMP], st->appended, st->ignored);
 	cs_buf_printf(b, "severity:   %" PRIu64 " critical, %" PRIu64
 	    " high, %" PRIu64 " medium, %" PRIu64 " low, %" PRIu64 " info\n",
 	    sev[CS_SEV_CRITICAL], sev[CS_SEV_HIGH], sev[CS_SEV_MEDIUM],
@@ -228,9 +241,9 @@ text_finding(struct report_ctx *c, const struct cs_finding *f)
 		    "the mtime was kept or set before the baseline\n");
 	if (f->related != NULL)
 		cs_buf_printf(b, "    link:  same inode as %s\n", f->related);
-	if (f->kind == CS_K_ERROR) {
-		cs_buf_adds(b, "    error: ");
-		report_safe(b, f->new->error);
+	if (f->kind == CS_K_NOTCMP) {
+		cs_buf_adds(b, "    not compared: ");
+		report_safe(b, report_why_not(f));
 		cs_buf_addc(b, '\n');
 	}
 	for (i = 0; i < f->nchanges; i++) {
@@ -381,8 +394,7 @@ json_finding(struct report_ctx *c, const struct cs_finding *f)
 	const struct cs_change	*ch;
 	size_t			 i;
 
-	cs_buf_printf(b, "{\"type\":\"%s\",\"path\":",
-	    f->kind == CS_K_ERROR ? "error" : "finding");
+	cs_buf_adds(b, "{\"type\":\"finding\",\"path\":");
 	cs_json_str(b, f->shown);
 	cs_buf_printf(b, ",\"kind\":\"%s\",\"object\":\"%s\","
 	    "\"severity\":\"%s\",\"reasons\":[", cs_kind_name(f->kind),
@@ -411,9 +423,9 @@ json_finding(struct report_ctx *c, const struct cs_finding *f)
 		cs_buf_adds(b, ",\"related\":");
 		cs_json_str(b, f->related);
 	}
-	if (f->kind == CS_K_ERROR) {
+	if (f->kind == CS_K_NOTCMP) {
 		cs_buf_adds(b, ",\"message\":");
-		cs_json_str(b, f->new->error);
+		report_jraw(b, report_why_not(f));
 	}
 	json_time(b, "mtime", &e->mtime);
 	if (e->have & CS_F_CTIME)
@@ -494,7 +506,7 @@ report_timeline(struct report_ctx *c, const struct report_ops *ops)
 	for (i = 0; i < c->n; i++) {
 		f = c->fs[i];
 		if (f->new == NULL || f->kind == CS_K_REMOVED ||
-		    f->kind == CS_K_ERROR)
+		    f->kind == CS_K_NOTCMP)
 			continue;
 		tl[n].f = f;
 		tl[n].by_ctime = (f->new->have & CS_F_CTIME) != 0;

@@ -384,7 +384,7 @@ tr_etc(const struct cs_finding *f)
 static int
 tr_error(const struct cs_finding *f)
 {
-	return f->kind == CS_K_ERROR;
+	return f->kind == CS_K_NOTCMP;
 }
 
 static int
@@ -456,15 +456,20 @@ cs_triage(struct cs_finding *f)
 		sev = CS_SEV_INFO;
 	else
 		sev = CS_SEV_LOW;
+	if (f->floor >= 0 && f->floor_reason != NULL) {
+		cs_finding_reason(f, f->floor_technique, f->floor_reason);
+		if (f->floor > sev)
+			sev = f->floor;
+	}
 	for (i = 0; i < CS_NELEM(tr_rules); i++) {
 		if (!tr_rules[i].match(f))
 			continue;
-		cs_finding_reason(f, tr_rules[i].reason);
+		cs_finding_reason(f, NULL, tr_rules[i].reason);
 		if (tr_rules[i].sev > sev)
 			sev = tr_rules[i].sev;
 	}
 	if (f->nreasons == 0 && !tr_substantive(f))
-		cs_finding_reason(f, f->kind == CS_K_CHANGED &&
+		cs_finding_reason(f, NULL, f->kind == CS_K_CHANGED &&
 		    f->old->type == CS_T_DIR ? "directory entries changed" :
 		    "append-only file grew; old content intact");
 	f->severity = sev;
@@ -500,7 +505,7 @@ cs_triage_plan(const struct cs_finding *f, const char **why)
 	const char	*p = f->path;
 
 	*why = NULL;
-	if (f->severity <= CS_SEV_INFO || f->kind == CS_K_ERROR)
+	if (f->severity <= CS_SEV_INFO || f->kind == CS_K_NOTCMP)
 		return CS_PLAN_NONE;
 	if (cs_triage_sysdir(p) || tr_match(tr_g_modules, p) ||
 	    (strncmp(p, "/usr/", 5) == 0 && strncmp(p, "/usr/local/", 11) != 0)) {

@@ -25,7 +25,7 @@ enum cs_kind {
 	CS_K_REMOVED,		/* in the baseline only */
 	CS_K_CHANGED,		/* in both, attributes differ */
 	CS_K_TYPE,		/* in both, type differs */
-	CS_K_ERROR,		/* could not be examined in the source */
+	CS_K_NOTCMP,		/* should have been compared and was not */
 	CS_K_COUNT
 };
 
@@ -88,7 +88,19 @@ struct cs_finding {
 	int		 severity;	/* set by triage */
 	const char	*reasons[CS_MAX_REASONS];	/* static strings */
 	size_t		 nreasons;
+	/* ATT&CK technique id of each reason ("T1548.001"), or NULL. */
+	const char	*techniques[CS_MAX_REASONS];
 	char		*related;	/* encoded path of a related object */
+	char		*copy_of;	/* encoded path of a baseline file with
+					   the same content, or NULL */
+	char		*detail;	/* entry-level changes of a structured
+					   file, printable lines, or NULL */
+	int		 floor;		/* severity set by a comparator of
+					   structured content, or -1 */
+	const char	*floor_reason;	/* its reason and technique */
+	const char	*floor_technique;
+	const char	*why_not;	/* not-compared: the reason (static),
+					   or NULL to use new->error */
 	size_t		 seq;		/* order of discovery */
 };
 
@@ -130,8 +142,12 @@ int		 cs_diff_run(struct cs_source *, struct cs_source *,
 		    const struct cs_diff_opts *, unsigned,
 		    struct cs_diff_stats *, struct cs_err *);
 void		 cs_finding_free(struct cs_finding *);
-/* Add a reason (deduplicated, at most CS_MAX_REASONS). */
-void		 cs_finding_reason(struct cs_finding *, const char *);
+/*
+ * Add a reason with its ATT&CK technique id (or NULL); deduplicated, at
+ * most CS_MAX_REASONS.
+ */
+void		 cs_finding_reason(struct cs_finding *, const char *,
+		    const char *);
 /* Return the change for ATTR, or NULL. */
 const struct cs_change *cs_finding_change(const struct cs_finding *,
 		    enum cs_attr);
@@ -195,7 +211,7 @@ struct cs_source *cs_diff_base_source(const struct cs_diff_base *,
 /* Walker prefix callback (walk.h): ARG is a struct cs_diff_base. */
 uint64_t	 cs_diff_prefix(void *, const struct cs_entry *);
 
-/* "added", "removed", "changed", "type-changed", "error". */
+/* "added", "removed", "changed", "type-changed", "not-compared". */
 const char	*cs_kind_name(enum cs_kind);
 /* "type", "size", "sha256"..., "mode", ... for a change. */
 const char	*cs_attr_name(enum cs_attr);

@@ -32,6 +32,14 @@ enum cs_type {
 #define CS_F_IFLAGS	0x0008	/* iflags (FS_IOC_GETFLAGS) */
 #define CS_F_META	0x0010	/* ACLs and xattrs were examined */
 #define CS_F_PREFIX	0x0020	/* prefix_digest holds a prefix's digests */
+#define CS_F_MAGIC	0x0040	/* magic holds what the first bytes show */
+
+/* What a regular file's first bytes show (cs_entry.magic). */
+enum cs_magic {
+	CS_MAGIC_NONE = 0,	/* neither, or not read */
+	CS_MAGIC_ELF,		/* "\177ELF" */
+	CS_MAGIC_SCRIPT		/* "#!" */
+};
 
 struct cs_time {
 	int64_t		 sec;
@@ -72,6 +80,7 @@ struct cs_entry {
 	unsigned	 digests;	/* 1 << enum cs_digest present */
 	unsigned char	 digest[CS_D_COUNT][CS_DIGEST_MAXLEN];
 	char		*error;		/* why the record is incomplete */
+	unsigned char	 magic;		/* enum cs_magic, with CS_F_MAGIC */
 
 	/* Runtime only, never written: */
 	uint64_t	 dev;		/* st_dev */

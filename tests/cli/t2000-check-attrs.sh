@@ -12,7 +12,7 @@ findings() {
 import json, sys
 for l in sys.stdin:
     o = json.loads(l)
-    if o["type"] not in ("finding", "error"):
+    if o["type"] != "finding":
         continue
     a = ",".join(c["attr"] + (":" + c["name"] if c["name"] else "")
                  for c in o["changes"]) or "-"

@@ -46,6 +46,7 @@ finding(enum cs_kind k, struct cs_entry *o, struct cs_entry *n,
 	f->attrs = attrs;
 	f->flags = flags;
 	f->base = -1;
+	f->floor = -1;
 	return f;
 }
 
