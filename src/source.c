@@ -16,6 +16,7 @@
 #include "custos/entry.h"
 #include "custos/err.h"
 #include "custos/path.h"
+#include "custos/policy.h"
 #include "custos/source.h"
 #include "custos/tar.h"
 #include "custos/walk.h"
@@ -27,6 +28,7 @@ struct cs_source {
 	char				*label;
 	char				*prev;
 	size_t				 prevlen;
+	unsigned			 carries;	/* CS_G_* */
 };
 
 struct cs_source *
@@ -38,10 +40,23 @@ cs_source_new(const struct cs_source_ops *ops, void *impl, const char *path)
 	s = cs_xcalloc(1, sizeof *s);
 	s->ops = ops;
 	s->impl = impl;
+	s->carries = CS_G_ALL;
 	shown = cs_encode_dup(path);
 	s->label = cs_xasprintf("%s %s", ops->kind, shown);
 	free(shown);
 	return s;
+}
+
+void
+cs_source_set_carries(struct cs_source *s, unsigned groups)
+{
+	s->carries = groups & CS_G_ALL;
+}
+
+unsigned
+cs_source_carries(const struct cs_source *s)
+{
+	return s->carries;
 }
 
 static int

@@ -23,7 +23,16 @@ struct cs_source_ops {
 	void		(*close)(void *);
 };
 
-/* Wrap an implementation (takes ownership of IMPL). */
+/*
+ * What a source can carry, as CS_G_* groups (policy.h): a tree carries
+ * everything; a source without inode numbers, ctimes, ACLs or inode
+ * flags says so, and those attributes are not compared with it (the
+ * report names them once).  Set by the source's constructor.
+ */
+void		 cs_source_set_carries(struct cs_source *, unsigned);
+unsigned	 cs_source_carries(const struct cs_source *);
+
+/* Wrap an implementation (takes ownership of IMPL); it carries CS_G_ALL. */
 struct cs_source *cs_source_new(const struct cs_source_ops *, void *,
 		    const char *);
 /* A live walk of OPTS->root. */
