@@ -37,7 +37,7 @@
 #include "custos/walk.h"
 #include "custos/xmalloc.h"
 
-#define CHECK_MAXWARN	8
+#define CHECK_MAXWARN	16
 
 struct cmd_check_opts {
 	const char	*baseline;
@@ -336,6 +336,49 @@ cmd_check_provenance(const struct cmd_check_opts *o,
 	free(real);
 }
 
+/*
+ * The attribute groups both sides carry; the others are named once in
+ * the report, as not compared by nature of the sources.
+ */
+static unsigned
+cmd_check_carried(struct cmd_check_state *st, const struct cs_source *a,
+    const struct cs_source *b)
+{
+	unsigned	 both = cs_source_carries(a) & cs_source_carries(b);
+	char		*list;
+
+	if (both == CS_G_ALL)
+		return both;
+	list = cs_group_text(CS_G_DEFAULT & ~both);
+	if (list[0] != '\0')
+		cmd_check_warn(st, cs_xasprintf("not compared, by nature of "
+		    "the sources: %s", list));
+	free(list);
+	return both;
+}
+
+/* Name the attributes some objects could not give, with their counts. */
+static void
+cmd_check_gaps(struct cmd_check_state *st, const struct cs_diff_stats *ds)
+{
+	unsigned	 i;
+
+	for (i = 0; i < CS_DIFF_NGROUPS; i++) {
+		if (ds->lacking[i] == 0)
+			continue;
+		cmd_check_warn(st, cs_xasprintf("%s not available on one side "
+		    "for %" PRIu64 " object%s: not compared there",
+		    cs_group_desc(i), ds->lacking[i],
+		    ds->lacking[i] == 1 ? "" : "s"));
+	}
+	if (ds->unsilenced > 0)
+		cmd_check_warn(st, cs_xasprintf("%" PRIu64 " object%s in "
+		    "trees the policy ignores compared anyway: setuid or "
+		    "setgid, capabilities, executable, a device, or linked "
+		    "from outside", ds->unsilenced,
+		    ds->unsilenced == 1 ? "" : "s"));
+}
+
 /* Exit bits from the counts. */
 static int
 cmd_check_status(const struct cs_diff_stats *ds)
@@ -417,6 +460,7 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	cmd_check_provenance(o, st, a, b, &digests);
 	memset(&dopts, 0, sizeof dopts);
 	dopts.policy = pol;
+	dopts.carried = cmd_check_carried(st, sa, sb);
 	if (cs_rfc3339_parse(a->created, &dopts.created) != 0)
 		dopts.created = INT64_MIN;
 	dopts.found = cmd_check_found;
@@ -434,6 +478,7 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	}
 	if (st->prog.on)
 		fputs("\r\033[K", stderr);
+	cmd_check_gaps(st, &ds);
 	cs_triage_all(st->fs, st->n);
 	cs_report_sort(st->fs, st->n);
 	cmd_check_info(o, &ri, a, cs_source_label(sb), digests);

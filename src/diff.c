@@ -38,6 +38,14 @@ static const char *const diff_attr_names[CS_A_COUNT] = {
 	"caps", "xattr", "iflags"
 };
 
+/* What each attribute group is, in reports; ordered as the CS_G_ bits. */
+static const char *const diff_group_desc[CS_DIFF_NGROUPS] = {
+	"content (size and digests)", "permissions", "owners",
+	"modification times", "change times", "inode numbers and link counts",
+	"ACLs", "extended attributes and capabilities", "inode flags",
+	"symbolic link targets and device numbers"
+};
+
 /* Inode flag names (FS_IOC_GETFLAGS bits), lowest bit first. */
 static const struct {
 	uint32_t	 bit;
@@ -75,6 +83,29 @@ const char *
 cs_attr_name(enum cs_attr a)
 {
 	return (unsigned)a < CS_A_COUNT ? diff_attr_names[a] : "unknown";
+}
+
+char *
+cs_group_text(unsigned groups)
+{
+	struct cs_buf	 b;
+	unsigned	 i;
+
+	cs_buf_init(&b);
+	for (i = 0; i < CS_DIFF_NGROUPS; i++) {
+		if ((groups & (1U << i)) == 0)
+			continue;
+		if (b.len > 0)
+			cs_buf_adds(&b, ", ");
+		cs_buf_adds(&b, diff_group_desc[i]);
+	}
+	return cs_buf_detach(&b, NULL);
+}
+
+const char *
+cs_group_desc(unsigned i)
+{
+	return i < CS_DIFF_NGROUPS ? diff_group_desc[i] : "unknown";
 }
 
 char *
@@ -563,6 +594,14 @@ diff_same_type(struct cs_finding *f, const struct cs_rule *rule,
 			diff_append(f, digests);
 		else
 			diff_content(f, digests);
+		/* the baseline has a digest, and none can be compared */
+		if (o->digests != 0 && (digests & o->digests & n->digests) == 0 &&
+		    f->kind == CS_K_CHANGED) {
+			f->kind = CS_K_NOTCMP;
+			f->why_not = n->digests == 0 ? "no digest of the "
+			    "content now: content not compared" : "no digest "
+			    "in common with the baseline: content not compared";
+		}
 	}
 	diff_meta(f, rule->groups);
 	if ((f->attrs & (CS_ABIT(CS_A_SIZE) | CS_ABIT(CS_A_DIGEST))) != 0 &&
@@ -580,8 +619,13 @@ diff_pair_rule(struct cs_entry *old, struct cs_entry *new,
 {
 	struct cs_finding	*f, same;
 
-	if (new != NULL && new->error != NULL)
-		return diff_finding(CS_K_NOTCMP, old, new, rule->severity);
+	if (new != NULL && new->error != NULL) {
+		/* what could be examined is shown with it */
+		diff_start(&same, CS_K_NOTCMP, old, new, rule->severity);
+		if (old != NULL && old->type == new->type)
+			diff_meta(&same, rule->groups);
+		return diff_keep(&same);
+	}
 	if (new == NULL)
 		return diff_finding(CS_K_REMOVED, old, new, rule->severity);
 	if (old == NULL)
@@ -594,8 +638,13 @@ diff_pair_rule(struct cs_entry *old, struct cs_entry *new,
 	}
 	/* most pairs are unchanged: name the finding only if it is one */
 	diff_start(&same, CS_K_CHANGED, old, new, rule->severity);
+	if (old->error != NULL) {
+		/* the baseline could not examine it: nothing to vouch for */
+		same.kind = CS_K_NOTCMP;
+		same.why_not = "the baseline could not examine it";
+	}
 	diff_same_type(&same, rule, opts, digests);
-	if (same.nchanges == 0) {
+	if (same.nchanges == 0 && same.kind != CS_K_NOTCMP) {
 		same.old = same.new = NULL;
 		diff_release(&same);
 		cs_entry_free(old);
@@ -631,6 +680,260 @@ diff_only_appended(const struct cs_finding *f)
 	return (f->flags & CS_FF_APPENDED) && f->attrs == CS_ABIT(CS_A_SIZE);
 }
 
+/* Properties no policy rule silences (custos-policy(5), DANGER). */
+#define DIFF_D_SETID	0x01
+#define DIFF_D_CAPS	0x02
+#define DIFF_D_EXEC	0x04
+#define DIFF_D_DEVICE	0x08
+#define DIFF_D_LINKS	0x10
+
+static unsigned
+diff_danger(const struct cs_entry *e)
+{
+	unsigned	 d = 0;
+
+	if (e == NULL)
+		return 0;
+	if (e->type == CS_T_CHAR || e->type == CS_T_BLOCK)
+		d |= DIFF_D_DEVICE;
+	if (e->type != CS_T_FILE)
+		return d;
+	if (e->mode & 06000)
+		d |= DIFF_D_SETID;
+	if (e->caps != NULL)
+		d |= DIFF_D_CAPS;
+	if ((e->mode & 0111) != 0 || ((e->have & CS_F_MAGIC) &&
+	    e->magic != CS_MAGIC_NONE))
+		d |= DIFF_D_EXEC;
+	if ((e->have & (CS_F_NLINK | CS_F_INO)) == (CS_F_NLINK | CS_F_INO) &&
+	    e->nlink > 1)
+		d |= DIFF_D_LINKS;
+	return d;
+}
+
+/*
+ * A dangerous object is compared on what makes it dangerous (content,
+ * permissions, owners, capabilities, device numbers) whatever the rule
+ * drops; in an ignored tree, on every attribute.  Its severity is the one
+ * its properties earn, not the path's.
+ */
+#define DIFF_G_DANGER	(CS_G_CONTENT | CS_G_PERMS | CS_G_OWNER | \
+			 CS_G_XATTR | CS_G_LINK)
+
+static void
+diff_unsilence(struct cs_rule *rule)
+{
+	rule->groups |= rule->ignore ? CS_G_DEFAULT : DIFF_G_DANGER;
+	rule->ignore = 0;
+	rule->severity = -1;
+}
+
+static void
+diff_floor(struct cs_finding *f, unsigned danger)
+{
+	if (danger & DIFF_D_EXEC) {
+		f->floor = CS_SEV_HIGH;
+		f->floor_reason = "executable in a tree the policy ignores";
+		f->floor_technique = "T1105";
+	} else if (danger & DIFF_D_DEVICE) {
+		f->floor = CS_SEV_HIGH;
+		f->floor_reason = "device node in a tree the policy ignores";
+		f->floor_technique = "T1006";
+	} else if (danger & DIFF_D_LINKS) {
+		f->floor = CS_SEV_HIGH;
+		f->floor_reason = "hard link from a tree the policy ignores "
+		    "to an object outside it";
+		f->floor_technique = "T1222.002";
+	}
+}
+
+/* An ignored object with several links: kept until all links are seen. */
+struct diff_held {
+	struct cs_entry	*old;
+	struct cs_entry	*new;
+};
+
+struct diff_run {
+	const struct cs_diff_opts *opts;
+	unsigned		 digests;
+	struct cs_diff_stats	*st;
+	size_t			 seq;
+	struct diff_held	*held;		/* ignored, nlink > 1 */
+	size_t			 nheld;
+	size_t			 capheld;
+	struct cs_finding	*dir;		/* directory not entered */
+	uint64_t		 below;		/* its baseline objects */
+	int			 walked;	/* the new side is a live walk */
+};
+
+static void
+diff_emit(struct diff_run *r, struct cs_finding *f)
+{
+	if (diff_only_appended(f))
+		r->st->appended++;
+	else
+		r->st->count[f->kind]++;
+	f->seq = r->seq++;
+	r->opts->found(r->opts->arg, f);
+}
+
+/* Hand out the held not-entered directory, with what it hid. */
+static void
+diff_flush_dir(struct diff_run *r)
+{
+	if (r->dir == NULL)
+		return;
+	if (r->below > 0)
+		r->dir->detail = cs_xasprintf("%" PRIu64 " object%s of the "
+		    "baseline below it not compared", r->below,
+		    r->below == 1 ? "" : "s");
+	r->st->below += r->below;
+	diff_emit(r, r->dir);
+	r->dir = NULL;
+	r->below = 0;
+}
+
+/* Is E below the held directory? */
+static int
+diff_below_dir(const struct diff_run *r, const struct cs_entry *e)
+{
+	size_t	 n = r->dir->pathlen;
+
+	if (n == 1)
+		return e->pathlen > 1;
+	return e->pathlen > n && e->path[n] == '/' &&
+	    memcmp(e->path, r->dir->path, n) == 0;
+}
+
+/* Count the groups RULE compares that one side could not give. */
+static void
+diff_lacking(struct cs_diff_stats *st, unsigned g, const struct cs_entry *o,
+    const struct cs_entry *n)
+{
+	unsigned	 both, lack = 0, i;
+
+	if (o == NULL || n == NULL || o->type != n->type ||
+	    o->error != NULL || n->error != NULL)
+		return;
+	both = o->have & n->have;
+	if ((both & (CS_F_INO | CS_F_NLINK)) != (CS_F_INO | CS_F_NLINK))
+		lack |= CS_G_INODE;
+	if ((both & CS_F_CTIME) == 0)
+		lack |= CS_G_CTIME;
+	if ((both & CS_F_META) == 0)
+		lack |= CS_G_ACL | CS_G_XATTR;
+	if ((both & CS_F_IFLAGS) == 0 &&
+	    (o->type == CS_T_FILE || o->type == CS_T_DIR))
+		lack |= CS_G_FLAGS;
+	lack &= g;
+	for (i = 0; i < CS_DIFF_NGROUPS; i++)
+		st->lacking[i] += (lack >> i) & 1;
+}
+
+/*
+ * A directory whose content the source could not list: the walk says
+ * so; from another source, any directory with an error is taken as not
+ * entered (its objects are then "not compared", never "removed").
+ */
+static int
+diff_not_entered(const struct diff_run *r, const struct cs_entry *e)
+{
+	if (e == NULL || e->error == NULL)
+		return 0;
+	if (e->have & CS_F_NOENTRY)
+		return 1;
+	return !r->walked && e->type == CS_T_DIR;
+}
+
+/* Compare one pair whose rule is known, and report what differs. */
+static void
+diff_one(struct diff_run *r, struct cs_entry *ea, struct cs_entry *eb,
+    struct cs_rule *rule, unsigned danger)
+{
+	struct cs_finding	*f;
+	int			 ignored = rule->ignore;
+
+	if (danger != 0) {
+		if (ignored)
+			r->st->unsilenced++;
+		diff_unsilence(rule);
+	}
+	if (r->opts->carried != 0)
+		rule->groups &= r->opts->carried;
+	diff_lacking(r->st, rule->groups, ea, eb);
+	if ((f = diff_pair_rule(ea, eb, rule, r->opts, r->digests)) == NULL)
+		return;
+	if (ignored)
+		diff_floor(f, danger);
+	if (f->kind == CS_K_NOTCMP && diff_not_entered(r, eb)) {
+		diff_flush_dir(r);
+		r->dir = f;
+		return;
+	}
+	diff_emit(r, f);
+}
+
+/* Keep an ignored object with other links until the end of the run. */
+static void
+diff_hold(struct diff_run *r, struct cs_entry *ea, struct cs_entry *eb)
+{
+	if (r->nheld == r->capheld) {
+		r->capheld = r->capheld ? 2 * r->capheld : 16;
+		r->held = cs_xreallocarray(r->held, r->capheld,
+		    sizeof *r->held);
+	}
+	r->held[r->nheld].old = ea;
+	r->held[r->nheld].new = eb;
+	r->nheld++;
+}
+
+static int
+diff_held_cmp(const void *pa, const void *pb)
+{
+	const struct diff_held	*a = pa, *b = pb;
+
+	if (a->new->dev != b->new->dev)
+		return a->new->dev < b->new->dev ? -1 : 1;
+	if (a->new->ino != b->new->ino)
+		return a->new->ino < b->new->ino ? -1 : 1;
+	return cs_entry_cmp(a->new, b->new);
+}
+
+/*
+ * The held objects: an inode all of whose links lie in ignored trees
+ * stays ignored; one linked from elsewhere is compared and reported.
+ */
+static void
+diff_release_held(struct diff_run *r)
+{
+	struct cs_rule	 rule;
+	size_t		 i, j, k;
+
+	if (r->nheld > 1)
+		qsort(r->held, r->nheld, sizeof *r->held, diff_held_cmp);
+	for (i = 0; i < r->nheld; i = j) {
+		for (j = i + 1; j < r->nheld &&
+		    r->held[j].new->dev == r->held[i].new->dev &&
+		    r->held[j].new->ino == r->held[i].new->ino; j++)
+			continue;
+		for (k = i; k < j; k++) {
+			if ((uint64_t)(j - i) >= r->held[k].new->nlink) {
+				r->st->ignored++;
+				cs_entry_free(r->held[k].old);
+				cs_entry_free(r->held[k].new);
+				continue;
+			}
+			cs_policy_eval(r->opts->policy, r->held[k].new->path,
+			    &rule);
+			diff_one(r, r->held[k].old, r->held[k].new, &rule,
+			    DIFF_D_LINKS);
+		}
+	}
+	free(r->held);
+	r->held = NULL;
+	r->nheld = 0;
+}
+
 int
 cs_diff_run(struct cs_source *a, struct cs_source *b,
     const struct cs_diff_opts *opts, unsigned digests,
@@ -638,12 +941,18 @@ cs_diff_run(struct cs_source *a, struct cs_source *b,
 {
 	struct cs_join		*j;
 	struct cs_entry		*ea, *eb;
-	struct cs_finding	*f;
 	struct cs_rule		 rule;
-	size_t			 seq = 0;
+	struct diff_run		 r;
+	unsigned		 danger;
+	size_t			 i;
 	int			 n;
 
 	memset(st, 0, sizeof *st);
+	memset(&r, 0, sizeof r);
+	r.opts = opts;
+	r.digests = digests;
+	r.st = st;
+	r.walked = strcmp(cs_source_kind(b), "tree") == 0;
 	j = cs_join_new(a, b);
 	while ((n = cs_join_next(j, &ea, &eb, err)) == 1) {
 		st->old_records += ea != NULL;
@@ -652,25 +961,43 @@ cs_diff_run(struct cs_source *a, struct cs_source *b,
 			st->bytes += eb->size;
 		if (opts->progress != NULL)
 			opts->progress(opts->arg, st->new_records, st->bytes);
+		if (r.dir != NULL && !diff_below_dir(&r, eb != NULL ? eb : ea))
+			diff_flush_dir(&r);
+		if (r.dir != NULL && eb == NULL) {
+			/* in the baseline, below a directory not entered */
+			r.below++;
+			cs_entry_free(ea);
+			continue;
+		}
 		cs_policy_eval(opts->policy, eb != NULL ? eb->path : ea->path,
 		    &rule);
-		if (rule.ignore) {
+		danger = diff_danger(eb);
+		if (!rule.ignore)
+			danger &= ~DIFF_D_LINKS;
+		if (rule.ignore && danger == DIFF_D_LINKS) {
+			diff_hold(&r, ea, eb);
+			continue;
+		}
+		if (rule.ignore && danger == 0) {
 			st->ignored++;
 			cs_entry_free(ea);
 			cs_entry_free(eb);
 			continue;
 		}
-		if ((f = diff_pair_rule(ea, eb, &rule, opts, digests)) == NULL)
-			continue;
-		if (diff_only_appended(f))
-			st->appended++;
-		else
-			st->count[f->kind]++;
-		f->seq = seq++;
-		opts->found(opts->arg, f);
+		diff_one(&r, ea, eb, &rule, danger);
 	}
 	cs_join_free(j);
-	return n < 0 ? -1 : 0;
+	diff_flush_dir(&r);
+	if (n < 0) {
+		for (i = 0; i < r.nheld; i++) {
+			cs_entry_free(r.held[i].old);
+			cs_entry_free(r.held[i].new);
+		}
+		free(r.held);
+		return -1;
+	}
+	diff_release_held(&r);
+	return 0;
 }
 
 /* Verified baselines. */

@@ -50,6 +50,8 @@ struct cs_hasher {
 	EVP_MD_CTX	*ctx[CS_D_COUNT];
 	void		*buf;
 	size_t		 bufsize;
+	unsigned char	 head[CS_HASHER_HEAD];	/* the message's first bytes */
+	size_t		 headlen;
 };
 
 const char *
@@ -164,10 +166,18 @@ cs_hasher_begin(struct cs_hasher *h)
 {
 	int	 d;
 
+	h->headlen = 0;
 	for (d = 0; d < CS_D_COUNT; d++) {
 		if (h->ctx[d] != NULL)
 			EVP_DigestInit_ex(h->ctx[d], h->md[d], NULL);
 	}
+}
+
+size_t
+cs_hasher_head(const struct cs_hasher *h, unsigned char *out)
+{
+	memcpy(out, h->head, h->headlen);
+	return h->headlen;
 }
 
 /*
@@ -182,6 +192,12 @@ cs_hasher_update(struct cs_hasher *h, const void *p, size_t n)
 	size_t			 k;
 	int			 d;
 
+	if (h->headlen < CS_HASHER_HEAD && n > 0) {
+		k = CS_HASHER_HEAD - h->headlen < n ?
+		    CS_HASHER_HEAD - h->headlen : n;
+		memcpy(h->head + h->headlen, c, k);
+		h->headlen += k;
+	}
 	while (n > 0) {
 		/* more than one digest: more than one bit in the mask */
 		k = (h->mask & (h->mask - 1)) != 0 && n > HASH_SLICE ?

@@ -126,17 +126,26 @@ report_safe(struct cs_buf *b, const char *s)
 	}
 }
 
-/* Why a not-compared finding was not compared (raw bytes). */
-static const char *
-report_why_not(const struct cs_finding *f)
+/* Why a not-compared finding was not compared, appended to B (raw). */
+static void
+report_why_not(struct cs_buf *b, const struct cs_finding *f)
 {
-	if (f->why_not != NULL)
-		return f->why_not;
+	const char	*err = NULL;
+
 	if (f->new != NULL && f->new->error != NULL)
-		return f->new->error;
-	if (f->old != NULL && f->old->error != NULL)
-		return f->old->error;
-	return "unknown";
+		err = f->new->error;
+	else if (f->old != NULL && f->old->error != NULL)
+		err = f->old->error;
+	if (f->why_not != NULL)
+		cs_buf_adds(b, f->why_not);
+	if (f->why_not != NULL && err != NULL)
+		cs_buf_adds(b, ": ");
+	if (err != NULL)
+		cs_buf_adds(b, err);
+	if (f->detail != NULL) {
+		cs_buf_adds(b, "; ");
+		cs_buf_adds(b, f->detail);
+	}
 }
 
 static char *
@@ -209,7 +218,7 @@ text_begin(struct report_ctx *c)
 	}
 	cs_buf_printf(b, "result:     %" PRIu64 " added, %" PRIu64
 	    " removed, %" PRIu64 " changed, %" PRIu64 " type changed, %"
-	    PRIu64 " errors; %" PRIu64 " logs appended, %" PRIu64
+	    PRIu64 " not compared; %" PRIu64 " logs appended, %" PRIu64
 	    " ignored\n", st->count[CS_K_ADDED], st->count[CS_K_REMOVED],
 	    st->count[CS_K_CHANGED], st->count[CS_K_TYPE],
 	    st->count[CS_K_NOTCMP], st->appended, st->ignored);
@@ -228,6 +237,7 @@ text_finding(struct report_ctx *c, const struct cs_finding *f)
 	struct cs_buf			*b = c->out;
 	const struct cs_change		*ch;
 	const struct cs_entry		*e = f->new != NULL ? f->new : f->old;
+	struct cs_buf			 why;
 	size_t				 i;
 
 	cs_buf_printf(b, "\n%s%-8s%s %-12s %s %s\n",
@@ -242,9 +252,12 @@ text_finding(struct report_ctx *c, const struct cs_finding *f)
 	if (f->related != NULL)
 		cs_buf_printf(b, "    link:  same inode as %s\n", f->related);
 	if (f->kind == CS_K_NOTCMP) {
+		cs_buf_init(&why);
+		report_why_not(&why, f);
 		cs_buf_adds(b, "    not compared: ");
-		report_safe(b, report_why_not(f));
+		report_safe(b, why.data);
 		cs_buf_addc(b, '\n');
+		cs_buf_release(&why);
 	}
 	for (i = 0; i < f->nchanges; i++) {
 		ch = &f->changes[i];
@@ -392,6 +405,7 @@ json_finding(struct report_ctx *c, const struct cs_finding *f)
 	struct cs_buf		*b = c->out;
 	const struct cs_entry	*e = f->new != NULL ? f->new : f->old;
 	const struct cs_change	*ch;
+	struct cs_buf		 why;
 	size_t			 i;
 
 	cs_buf_adds(b, "{\"type\":\"finding\",\"path\":");
@@ -424,8 +438,11 @@ json_finding(struct report_ctx *c, const struct cs_finding *f)
 		cs_json_str(b, f->related);
 	}
 	if (f->kind == CS_K_NOTCMP) {
+		cs_buf_init(&why);
+		report_why_not(&why, f);
 		cs_buf_adds(b, ",\"message\":");
-		report_jraw(b, report_why_not(f));
+		cs_json_str(b, why.data);
+		cs_buf_release(&why);
 	}
 	json_time(b, "mtime", &e->mtime);
 	if (e->have & CS_F_CTIME)

@@ -371,9 +371,11 @@ walk_dir(struct cs_walk *w, struct cs_entry *e, int fd, uint64_t parentdev)
 	l = &w->stack[w->depth];
 	memset(l, 0, sizeof *l);
 	walk_kick(w);
-	if (walk_read_names(fd, l) != 0)
+	if (walk_read_names(fd, l) != 0) {
 		cs_entry_add_error(e, "cannot list directory: %s",
 		    strerror(errno));
+		e->have |= CS_F_NOENTRY;
+	}
 	l->dir = cs_xmalloc(sizeof *l->dir);
 	l->dir->fd = fd;
 	l->dir->refs = 1;
@@ -437,8 +439,10 @@ walk_child(struct cs_walk *w, struct level *top, const char *name,
 	if (fd < 0) {
 		cs_entry_add_error(e, "cannot open directory: %s",
 		    strerror(errno));
+		e->have |= CS_F_NOENTRY;
 	} else if (fstat(fd, &st) != 0 || !walk_same_object(e, &st)) {
 		cs_entry_add_error(e, "replaced during the walk");
+		e->have |= CS_F_NOENTRY;
 		close(fd);
 	} else {
 		walk_fill_stat(e, &st);
@@ -548,6 +552,22 @@ walk_changed(const struct stat *before, const struct stat *after)
 	    after->st_ctim.tv_nsec != before->st_ctim.tv_nsec;
 }
 
+/* What the first bytes hashed show: an ELF object or a script. */
+static void
+walk_magic(const struct cs_hasher *h, struct cs_entry *e)
+{
+	unsigned char	 head[CS_HASHER_HEAD];
+	size_t		 n = cs_hasher_head(h, head);
+
+	e->have |= CS_F_MAGIC;
+	if (n >= 4 && memcmp(head, "\177ELF", 4) == 0)
+		e->magic = CS_MAGIC_ELF;
+	else if (n >= 2 && head[0] == '#' && head[1] == '!')
+		e->magic = CS_MAGIC_SCRIPT;
+	else
+		e->magic = CS_MAGIC_NONE;
+}
+
 /* Hash the open file; the record is marked if the file changed meanwhile. */
 static void
 walk_hash(struct cs_walk *w, struct cs_hasher *h, struct cs_entry *e, int fd,
@@ -578,6 +598,7 @@ walk_hash(struct cs_walk *w, struct cs_hasher *h, struct cs_entry *e, int fd,
 		n += more;
 	}
 	cs_hasher_end(h, e->digest);
+	walk_magic(h, e);
 	if (fstat(fd, &after) != 0) {
 		cs_entry_add_error(e, "cannot stat: %s", strerror(errno));
 		return;
@@ -651,6 +672,7 @@ walk_examine(struct cs_walk *w, struct cs_hasher *h, struct job *j)
 	if (e->type == CS_T_DIR) {
 		cs_entry_add_error(e, "became a directory during the walk; "
 		    "not entered");
+		e->have |= CS_F_NOENTRY;
 		close(pfd);
 		return;
 	}

@@ -62,6 +62,7 @@ enum cs_attr {
 				   file compared */
 
 #define CS_MAX_REASONS	6
+#define CS_DIFF_NGROUPS	10	/* bits of CS_G_ALL (policy.h) */
 #define CS_DIFF_KEYID	16
 #define CS_DIFF_FP	64
 
@@ -106,6 +107,7 @@ struct cs_finding {
 
 struct cs_diff_opts {
 	const struct cs_policy *policy;
+	unsigned	 carried;	/* CS_G_* both sources carry; 0: all */
 	int64_t		 created;	/* baseline creation (s), or INT64_MIN */
 	/* Called for each finding; takes it over. */
 	void		(*found)(void *, struct cs_finding *);
@@ -119,8 +121,15 @@ struct cs_diff_stats {
 	uint64_t	 new_records;
 	uint64_t	 bytes;		/* content bytes of source files */
 	uint64_t	 ignored;	/* pairs the policy ignores */
+	uint64_t	 unsilenced;	/* dangerous objects compared although
+					   the policy ignores their path */
 	uint64_t	 count[CS_K_COUNT];
 	uint64_t	 appended;	/* append-only files that only grew */
+	uint64_t	 below;		/* baseline objects below directories
+					   not entered, not compared */
+	/* Objects where one side lacked a group the rule compares, by
+	   group bit (CS_G_* = 1 << i): not compared there. */
+	uint64_t	 lacking[CS_DIFF_NGROUPS];
 };
 
 /* Pairing of two streams: 1 with *A and/or *B set, 0 at the end, -1. */
@@ -215,6 +224,10 @@ uint64_t	 cs_diff_prefix(void *, const struct cs_entry *);
 const char	*cs_kind_name(enum cs_kind);
 /* "type", "size", "sha256"..., "mode", ... for a change. */
 const char	*cs_attr_name(enum cs_attr);
+/* Attribute groups (CS_G_*) as a list of what they are (heap string). */
+char		*cs_group_text(unsigned);
+/* What attribute group bit I (CS_G_* = 1 << I) is. */
+const char	*cs_group_desc(unsigned);
 /* Inode flags as names ("immutable,append-only,0x80000"). */
 char		*cs_iflags_text(uint32_t);
 /* Seconds since the epoch of an RFC 3339 UTC time; -1 if malformed. */

@@ -40,6 +40,10 @@ struct cs_hasher *cs_hasher_new(unsigned, size_t);
 void		 cs_hasher_free(struct cs_hasher *);
 /* Start a new message for every selected algorithm. */
 void		 cs_hasher_begin(struct cs_hasher *);
+/* How many of a message's first bytes the hasher keeps (file magic). */
+#define CS_HASHER_HEAD	4
+/* Copy the current message's first bytes (up to CS_HASHER_HEAD) to OUT. */
+size_t		 cs_hasher_head(const struct cs_hasher *, unsigned char *);
 void		 cs_hasher_update(struct cs_hasher *, const void *, size_t);
 /* The digests of what was hashed so far, without ending the message. */
 void		 cs_hasher_peek(struct cs_hasher *,

@@ -33,6 +33,7 @@ enum cs_type {
 #define CS_F_META	0x0010	/* ACLs and xattrs were examined */
 #define CS_F_PREFIX	0x0020	/* prefix_digest holds a prefix's digests */
 #define CS_F_MAGIC	0x0040	/* magic holds what the first bytes show */
+#define CS_F_NOENTRY	0x0080	/* a directory the walk could not enter */
 
 /* What a regular file's first bytes show (cs_entry.magic). */
 enum cs_magic {

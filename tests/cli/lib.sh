@@ -55,6 +55,8 @@ cs_probe_prereq() {
 	GNUTAR)	tar --version 2>/dev/null | grep -q 'GNU tar' ;;
 	BSDTAR)	command -v bsdtar >/dev/null ;;
 	PYTHON)	command -v python3 >/dev/null ;;
+	SETPRIV) command -v setpriv >/dev/null &&
+		setpriv --reuid=65534 --regid=65534 --clear-groups true ;;
 	*)	command -v "$(echo "$1" | tr 'A-Z' 'a-z')" >/dev/null ;;
 	esac
 }
