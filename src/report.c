@@ -222,6 +222,12 @@ text_begin(struct report_ctx *c)
 	    " ignored\n", st->count[CS_K_ADDED], st->count[CS_K_REMOVED],
 	    st->count[CS_K_CHANGED], st->count[CS_K_TYPE],
 	    st->count[CS_K_NOTCMP], st->appended, st->ignored);
+	if (st->ignored > 0 || st->unsilenced > 0)
+		cs_buf_printf(b, "ignored:    %" PRIu64 " objects by the "
+		    "policy, none of them setuid or setgid, with capabilities, "
+		    "executable, a device or linked from outside; %" PRIu64
+		    " such objects in ignored trees compared\n", st->ignored,
+		    st->unsilenced);
 	cs_buf_printf(b, "severity:   %" PRIu64 " critical, %" PRIu64
 	    " high, %" PRIu64 " medium, %" PRIu64 " low, %" PRIu64 " info\n",
 	    sev[CS_SEV_CRITICAL], sev[CS_SEV_HIGH], sev[CS_SEV_MEDIUM],
@@ -377,7 +383,9 @@ json_begin(struct report_ctx *c)
 		cs_buf_printf(b, "\"%s\":%" PRIu64 ",",
 		    cs_kind_name((enum cs_kind)k), st->count[k]);
 	cs_buf_printf(b, "\"appended\":%" PRIu64 ",\"ignored\":%" PRIu64
-	    "},\"severity\":{", st->appended, st->ignored);
+	    ",\"unsilenced\":%" PRIu64 ",\"below_not_entered\":%" PRIu64
+	    "},\"severity\":{", st->appended, st->ignored, st->unsilenced,
+	    st->below);
 	for (s = CS_SEV_CRITICAL; s >= 0; s--)
 		cs_buf_printf(b, "\"%s\":%" PRIu64 "%s", cs_sev_name(s), sev[s],
 		    s > 0 ? "," : "");
