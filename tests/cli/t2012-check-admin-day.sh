@@ -1,0 +1,97 @@
+#!/bin/bash
+# t2012: a real admin day on a pristine Debian 12 root, checked with the
+# shipped policy: two packages installed, a user added with a password,
+# logs rotated.  The account change is one finding with its entries, the
+# account tools' backups and the skeleton copies are low, rotations are
+# info, and nothing else but the new packages' files ranks above low.
+#
+# Needs mmdebstrap and the Debian archive (prerequisite MMDEBSTRAP); the
+# root is kept as a tarball in $CS_DEBIAN_ROOT_CACHE between runs.
+. "$(dirname "$0")/lib.sh"
+
+POLICY="$CS_SRCDIR/etc/default.policy"
+: "${CS_DEBIAN_ROOT_CACHE:=/var/cache/custos-ci}"
+tarball="$CS_DEBIAN_ROOT_CACHE/debian-bookworm-important.tar"
+
+# in_root CMD...: run CMD in the root with /proc and /dev mounted.
+in_root() {
+	mount -t proc proc root/proc &&
+	mount --bind /dev root/dev || { umount root/proc 2>/dev/null; return 1; }
+	chroot root /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+	    DEBIAN_FRONTEND=noninteractive LC_ALL=C "$@"
+	rc=$?
+	umount root/dev; umount root/proc
+	return $rc
+}
+
+test_expect_success ROOT,MMDEBSTRAP 'a pristine Debian 12 root' '
+	if ! test -s "$tarball"; then
+		mkdir -p "$CS_DEBIAN_ROOT_CACHE" &&
+		mmdebstrap --variant=important --quiet bookworm "$tarball.new" &&
+		mv "$tarball.new" "$tarball"
+	fi &&
+	mkdir root && tar -C root --xattrs --xattrs-include="*" -xf "$tarball" &&
+	cp /etc/resolv.conf root/etc/resolv.conf &&
+	in_root apt-get update -q >apt.out 2>&1 &&
+	in_root logrotate -f /etc/logrotate.conf &&
+	in_root dpkg-query -W -f "\${Package}\n" | sort >pkgs.before &&
+	"$CUSTOS" keygen --no-passphrase -o ops >/dev/null &&
+	"$CUSTOS" baseline -q --key ops.key -o day.cbl root
+'
+
+test_expect_success ROOT,MMDEBSTRAP 'the day: packages, a user, a password, rotation' '
+	in_root apt-get install -y -q --no-install-recommends hello sl \
+	    >>apt.out 2>&1 &&
+	in_root useradd -m -s /bin/bash -G users bob &&
+	echo "bob:correct horse" | in_root chpasswd &&
+	in_root logrotate -f /etc/logrotate.conf &&
+	: the new packages, with their dependencies &&
+	in_root dpkg-query -W -f "\${Package}\n" | sort >pkgs.after &&
+	comm -13 pkgs.before pkgs.after >pkgs.new &&
+	grep -qx hello pkgs.new && grep -qx sl pkgs.new &&
+	in_root dpkg -L $(cat pkgs.new) >pkgfiles &&
+	for p in $(cat pkgs.new); do
+		in_root sh -c "ls /var/lib/dpkg/info/$p.* /var/lib/dpkg/info/$p:*" \
+		    2>/dev/null || :
+	done >>pkgfiles &&
+	{ "$CUSTOS" check -q --pubkey ops.pub --policy "$POLICY" -b day.cbl \
+	    --format json root >r.json; rc=$?; } &&
+	test $((rc & 8)) = 0
+'
+
+test_expect_success ROOT,MMDEBSTRAP,PYTHON 'one account finding, explained copies, info rotations' '
+	python3 - r.json pkgfiles <<-\PY
+	import json, sys
+	rank = ["info", "low", "medium", "high", "critical"]
+	pkg = set(l.strip() for l in open(sys.argv[2]) if l.strip())
+	# merged /usr: dpkg lists /bin/x for /usr/bin/x and the reverse
+	pkg |= set(p[4:] for p in pkg if p.startswith("/usr/"))
+	pkg |= set("/usr" + p for p in pkg)
+	accounts = {"/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow"}
+	fs = [json.loads(l) for l in open(sys.argv[1])]
+	fs = [f for f in fs if f["type"] == "finding"]
+	by = {f["path"]: f for f in fs}
+	bad = []
+	for f in fs:
+	    p, s = f["path"], rank.index(f["severity"])
+	    if p in accounts or p in pkg:
+	        continue
+	    if p.startswith("/home/bob/") or p.endswith("-"):
+	        if s > 1: bad.append(("copy above low", p, f["severity"], f["reasons"]))
+	        continue
+	    if p.startswith("/var/log/"):
+	        if s > 0 and f["kind"] != "added" or s > 1:
+	            bad.append(("log above info", p, f["severity"], f["reasons"]))
+	        continue
+	    if s > 1:
+	        bad.append(("above low", p, f["severity"], f["reasons"]))
+	pw = by.get("/etc/passwd")
+	if pw is None or "bob" not in json.dumps(pw):
+	    bad.append(("no account finding naming bob", "/etc/passwd"))
+	for b in bad:
+	    print(*b)
+	sys.exit(1 if bad else 0)
+	PY
+'
+
+test_done
