@@ -22,6 +22,7 @@
 #include "custos/atomic.h"
 #include "custos/buf.h"
 #include "custos/cmd.h"
+#include "custos/correlate.h"
 #include "custos/diff.h"
 #include "custos/digest.h"
 #include "custos/entry.h"
@@ -480,6 +481,8 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 		fputs("\r\033[K", stderr);
 	cmd_check_gaps(st, &ds);
 	cs_triage_all(st->fs, st->n);
+	cs_correlate(st->fs, st->n, cs_source_walk(sb) == NULL ? NULL :
+	    o->source != NULL ? o->source : a->root);
 	cs_report_sort(st->fs, st->n);
 	cmd_check_info(o, &ri, a, cs_source_label(sb), digests);
 	dl = cs_digest_list(digests);

@@ -251,12 +251,16 @@ text_finding(struct report_ctx *c, const struct cs_finding *f)
 	    report_sev(c, f->severity, 0), cs_kind_name(f->kind),
 	    cs_type_name(e->type), f->shown);
 	for (i = 0; i < f->nreasons; i++)
-		cs_buf_printf(b, "    why:   %s\n", f->reasons[i]);
+		cs_buf_printf(b, "    why:   %s%s%s%s\n",
+		    f->techniques[i] != NULL ? "[" : "",
+		    f->techniques[i] != NULL ? f->techniques[i] : "",
+		    f->techniques[i] != NULL ? "] " : "", f->reasons[i]);
 	if (f->flags & CS_FF_TIMESTOMP)
 		cs_buf_adds(b, "    note:  TIMESTOMPED: content changed while "
 		    "the mtime was kept or set before the baseline\n");
 	if (f->related != NULL)
-		cs_buf_printf(b, "    link:  same inode as %s\n", f->related);
+		cs_buf_printf(b, "    %s %s\n", (f->flags & CS_FF_NAMED) ?
+		    "via:   named by" : "link:  same inode as", f->related);
 	if (f->kind == CS_K_NOTCMP) {
 		cs_buf_init(&why);
 		report_why_not(&why, f);
@@ -425,6 +429,12 @@ json_finding(struct report_ctx *c, const struct cs_finding *f)
 		if (i > 0)
 			cs_buf_addc(b, ',');
 		cs_json_str(b, f->reasons[i]);
+	}
+	cs_buf_adds(b, "],\"techniques\":[");
+	for (i = 0; i < f->nreasons; i++) {
+		if (i > 0)
+			cs_buf_addc(b, ',');
+		report_jstr(b, f->techniques[i]);
 	}
 	cs_buf_adds(b, "],\"changes\":[");
 	for (i = 0; i < f->nchanges; i++) {

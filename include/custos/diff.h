@@ -60,6 +60,7 @@ enum cs_attr {
 #define CS_FF_LINKSENS	0x04	/* new hard link to a sensitive file */
 #define CS_FF_NOPREFIX	0x08	/* append-only: no prefix digest, whole
 				   file compared */
+#define CS_FF_NAMED	0x10	/* named by a start-up file (related) */
 
 #define CS_MAX_REASONS	6
 #define CS_DIFF_NGROUPS	10	/* bits of CS_G_ALL (policy.h) */

@@ -1,11 +1,12 @@
 /*
  * triage.h: rank findings by danger, and plan the rebuild.
  *
- * One ordered table of rules (severity, reason, predicate) is applied to
- * each finding: the finding's severity is the highest of its base (the
- * policy's, or "low") and of every matching rule, and it carries each
- * matching rule's reason, most severe first.  So every severity in a
- * report can be explained by the rules it names.
+ * One ordered table of rules (severity, ATT&CK technique, reason,
+ * predicate) is applied to each finding: the finding's severity is the
+ * highest of its base (the policy's, or "low"), of a comparator's floor
+ * and of every matching rule, and it carries each matching rule's reason
+ * and technique, most severe first.  So every severity in a report can be
+ * explained by the rules it names.
  */
 #ifndef CUSTOS_TRIAGE_H
 #define CUSTOS_TRIAGE_H
@@ -27,6 +28,17 @@ void		 cs_triage(struct cs_finding *);
  * (CS_FF_LINKSENS), then triage every finding.
  */
 void		 cs_triage_all(struct cs_finding **, size_t);
+/* Flags of cs_triage_names. */
+#define CS_TRIAGE_NAMES	0x2U	/* names programs or libraries it runs */
+#define CS_TRIAGE_DIRS	0x4U	/* names directories searched for them */
+
+/*
+ * If F is a start-up file (one a loader, init system, scheduler, login
+ * path, shell ... reads) added or changed, ranked high or above, whose
+ * content names what it runs: CS_TRIAGE_* flags, and in *TECHNIQUE the
+ * rule's technique; else 0.
+ */
+unsigned	 cs_triage_names(const struct cs_finding *, const char **);
 /* What to do with F's path in the rebuild, and why (static string). */
 enum cs_plan	 cs_triage_plan(const struct cs_finding *, const char **);
 /* Nonzero if PATH is under a system program or library directory. */

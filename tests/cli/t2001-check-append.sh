@@ -26,7 +26,7 @@ test_expect_success 'truncation is flagged' '
 	printf "line 1\n" >tree/var/log/truncated.log &&
 	test_expect_code 4 "$CUSTOS" check -q --allow-unsigned \
 	    --policy logs.policy -b base.cbl --format json >r.json &&
-	test_grep "\"path\":\"/var/log/truncated.log\",\"kind\":\"changed\",\"object\":\"file\",\"severity\":\"high\",\"reasons\":\[\"append-only file truncated or rewritten\"\],\"changes\":\[{\"attr\":\"append-only\",\"name\":null,\"old\":\"intact\",\"new\":\"truncated\"}" r.json
+	test_grep "\"path\":\"/var/log/truncated.log\",\"kind\":\"changed\",\"object\":\"file\",\"severity\":\"high\",\"reasons\":\[\"append-only file truncated or rewritten\"\],\"techniques\":\[\"T1070.002\"\],\"changes\":\[{\"attr\":\"append-only\",\"name\":null,\"old\":\"intact\",\"new\":\"truncated\"}" r.json
 '
 
 test_expect_success 'an edit of old content that still grew is flagged' '

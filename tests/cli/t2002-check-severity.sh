@@ -81,10 +81,10 @@ test_expect_success PYTHON 'every back door ranks above every benign change' '
 '
 
 test_expect_success 'the reasons name the rules' '
-	test_grep "\"path\":\"/etc/sudoers.d/evil\".*\"authentication or access control\"" r.json &&
+	test_grep "\"path\":\"/etc/sudoers.d/evil\".*\"sudo or doas rules\"" r.json &&
 	test_grep "\"path\":\"/home/alice/.ssh/authorized_keys\".*\"severity\":\"high\"" r.json &&
-	test_grep "\"path\":\"/etc/cron.d/backdoor\".*\"persistence" r.json &&
-	test_grep "\"path\":\"/etc/systemd/system/multi-user.target.wants/evil.service\".*\"persistence" r.json &&
+	test_grep "\"path\":\"/etc/cron.d/backdoor\".*\"cron job" r.json &&
+	test_grep "\"path\":\"/etc/systemd/system/multi-user.target.wants/evil.service\".*\"systemd unit" r.json &&
 	test_grep "\"path\":\"/usr/bin/rootsh\".*\"setuid or setgid bit added\"" r.json
 '
 

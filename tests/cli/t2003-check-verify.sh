@@ -122,7 +122,7 @@ test_expect_success 're-rooting: SOURCE, --root and the warning' '
 	test_grep "^source: *tree copy$" out &&
 	test_expect_code 4 "$CUSTOS" check -q --pubkey ops.pub -b later.cbl copy \
 	    --format json >out &&
-	test_grep "\"path\":\"/bin/hello\",\"kind\":\"changed\",\"object\":\"file\",\"severity\":\"medium\",\"reasons\":\[\"system file replaced by a copy (new inode)\"\],\"changes\":\[{\"attr\":\"ino\"" out &&
+	test_grep "\"path\":\"/bin/hello\",\"kind\":\"changed\",\"object\":\"file\",\"severity\":\"medium\",\"reasons\":\[\"system file replaced by a copy (new inode)\"\],\"techniques\":\[\"T1554\"\],\"changes\":\[{\"attr\":\"ino\"" out &&
 	test_expect_code 64 "$CUSTOS" check -q --pubkey ops.pub -b later.cbl --root copy copy
 '
 

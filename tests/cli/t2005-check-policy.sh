@@ -30,7 +30,7 @@ test_expect_success 'ignore, -content, severity; the last line wins' '
 	    -b base.cbl --format json >r.json &&
 	! grep -q "/cache/junk" r.json &&
 	test_grep "\"ignored\":1" r.json &&
-	test_grep "\"path\":\"/data/file\",\"kind\":\"changed\",\"object\":\"file\",\"severity\":\"low\",\"reasons\":\[\],\"changes\":\[{\"attr\":\"mtime\"" r.json &&
+	test_grep "\"path\":\"/data/file\",\"kind\":\"changed\",\"object\":\"file\",\"severity\":\"low\",\"reasons\":\[\],\"techniques\":\[\],\"changes\":\[{\"attr\":\"mtime\"" r.json &&
 	! grep -q "\"attr\":\"ctime\"" r.json &&
 	test_grep "\"path\":\"/home/bob/doc\".*\"severity\":\"medium\"" r.json
 '

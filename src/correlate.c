@@ -1,0 +1,287 @@
+/*
+ * correlate.c: what start-up files name, followed as a responder would.
+ *
+ * For each start-up file that was added or changed (cs_triage_names), the
+ * file is read again from the examined tree, through descriptors: every
+ * directory on the way opened with O_NOFOLLOW below the root, then the
+ * file itself with O_NOFOLLOW|O_NONBLOCK|O_NOCTTY; only a regular file
+ * of the size the walk recorded, and at most CORR_MAX bytes of it.  The
+ * content is hostile: it is only scanned for absolute paths, never
+ * interpreted, and a path found is looked up among the findings, never
+ * opened.  Each finding so named (added, changed or type changed)
+ * inherits the start-up file's severity, with a reason, and the start-up
+ * file as its related object.  A directory named by the loader's search
+ * path passes this on to the files right in it.  The most severe start-up
+ * files go first, so theirs is the related object shown.
+ */
+#include "custos/custos.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "custos/buf.h"
+#include "custos/correlate.h"
+#include "custos/diff.h"
+#include "custos/entry.h"
+#include "custos/path.h"
+#include "custos/triage.h"
+#include "custos/xmalloc.h"
+
+#define CORR_MAX	(1024 * 1024)
+#define CORR_REASON	"named by a start-up file that was added or changed"
+
+/* A start-up file among the findings. */
+struct corr_src {
+	struct cs_finding *f;
+	size_t		 i;		/* position: ties keep their order */
+	unsigned	 flags;		/* CS_TRIAGE_* */
+	const char	*technique;
+};
+
+/* Findings sorted by path, for lookups. */
+struct corr_index {
+	struct cs_finding **fs;
+	size_t		 n;
+};
+
+static int
+corr_cmp_path(const void *a, const void *b)
+{
+	const struct cs_finding	*x = *(struct cs_finding *const *)a;
+	const struct cs_finding	*y = *(struct cs_finding *const *)b;
+
+	return cs_path_cmp(x->path, x->pathlen, y->path, y->pathlen);
+}
+
+/* Most severe first; in their order of discovery otherwise. */
+static int
+corr_cmp_src(const void *a, const void *b)
+{
+	const struct corr_src	*x = a, *y = b;
+
+	if (x->f->severity != y->f->severity)
+		return x->f->severity > y->f->severity ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* The first finding whose path is not before P (length N). */
+static size_t
+corr_lower(const struct corr_index *ix, const char *p, size_t n)
+{
+	size_t	 lo = 0, hi = ix->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (cs_path_cmp(ix->fs[mid]->path, ix->fs[mid]->pathlen,
+		    p, n) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Open an object's name in DIR without following a link or blocking. */
+static int
+corr_openat(int dir, const char *name, int flags)
+{
+	int	 fd;
+
+	fd = openat(dir, name, flags | O_NOATIME);
+	if (fd < 0 && errno == EPERM)
+		fd = openat(dir, name, flags);		/* not the owner */
+	return fd;
+}
+
+/*
+ * Open the regular file at canonical PATH below the directory ROOTFD,
+ * each component without following links.  Returns a descriptor or -1.
+ */
+static int
+corr_open(int rootfd, const char *path, size_t len)
+{
+	char	*copy, *name, *slash;
+	int	 dfd = rootfd, fd = -1, next;
+
+	if (len < 2 || memchr(path, '\0', len) != NULL)
+		return -1;
+	copy = cs_xmemdup(path + 1, len);
+	copy[len - 1] = '\0';
+	for (name = copy; (slash = strchr(name, '/')) != NULL;
+	    name = slash + 1) {
+		*slash = '\0';
+		next = openat(dfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		if (dfd != rootfd)
+			close(dfd);
+		if ((dfd = next) < 0)
+			goto out;
+	}
+	fd = corr_openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_NOCTTY | O_CLOEXEC);
+out:
+	if (dfd >= 0 && dfd != rootfd)
+		close(dfd);
+	free(copy);
+	return fd;
+}
+
+/*
+ * Read the start-up file of finding F into OUT: a regular file of the
+ * size recorded, its first CORR_MAX bytes.  Returns 0, or -1.
+ */
+static int
+corr_read(int rootfd, const struct cs_finding *f, struct cs_buf *out)
+{
+	struct stat	 st;
+	size_t		 want;
+	ssize_t		 r;
+	int		 fd, rc = -1;
+
+	if ((fd = corr_open(rootfd, f->path, f->pathlen)) < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size != f->new->size)
+		goto out;
+	want = st.st_size > CORR_MAX ? CORR_MAX : (size_t)st.st_size;
+	cs_buf_grow(out, want);
+	while (out->len < want) {
+		r = read(fd, out->data + out->len, want - out->len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		out->len += (size_t)r;
+	}
+	rc = 0;
+out:
+	close(fd);
+	return rc;
+}
+
+/* F inherits the severity of start-up file S, which names it. */
+static void
+corr_inherit(struct cs_finding *f, const struct corr_src *s)
+{
+	if (f == s->f || f->kind == CS_K_REMOVED || f->kind == CS_K_NOTCMP)
+		return;
+	if (s->f->severity > f->severity)
+		f->severity = s->f->severity;
+	cs_finding_reason(f, s->technique, CORR_REASON);
+	if (f->related == NULL) {
+		f->related = cs_xstrdup(s->f->shown);
+		f->flags |= CS_FF_NAMED;
+	}
+}
+
+/* The path P (length N) named by S: it, or with CS_TRIAGE_DIRS the
+ * files right in it. */
+static void
+corr_named(const struct corr_index *ix, const struct corr_src *s,
+    const char *p, size_t n)
+{
+	struct cs_finding	*f;
+	size_t			 i = corr_lower(ix, p, n);
+
+	if (i < ix->n && ix->fs[i]->pathlen == n &&
+	    memcmp(ix->fs[i]->path, p, n) == 0) {
+		corr_inherit(ix->fs[i], s);
+		i++;
+	}
+	if ((s->flags & CS_TRIAGE_DIRS) == 0 || n == 1)
+		return;
+	for (; i < ix->n; i++) {
+		f = ix->fs[i];
+		if (f->pathlen <= n + 1 || memcmp(f->path, p, n) != 0 ||
+		    f->path[n] != '/')
+			break;
+		if (memchr(f->path + n + 1, '/', f->pathlen - n - 1) == NULL)
+			corr_inherit(f, s);
+	}
+}
+
+/* Bytes that end a path in a configuration file or a command line. */
+static int
+corr_is_end(unsigned char c)
+{
+	return c <= ' ' || c == 0x7f || strchr("\"'`;:,)]}|&<>=$", c) != NULL;
+}
+
+/* Bytes that, before a '/', make it part of a relative path or word. */
+static int
+corr_is_word(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '/' ||
+	    c == '~';
+}
+
+/* Look up every absolute path in the content of S. */
+static void
+corr_scan(const struct corr_index *ix, const struct corr_src *s,
+    const struct cs_buf *b)
+{
+	const char	*d = b->data;
+	size_t		 i, j, n;
+
+	for (i = 0; i < b->len; i = j) {
+		j = i + 1;
+		if (d[i] != '/' || (i > 0 && corr_is_word((unsigned char)
+		    d[i - 1])))
+			continue;
+		while (j < b->len && !corr_is_end((unsigned char)d[j]))
+			j++;
+		n = j - i;
+		while (n > 1 && d[i + n - 1] == '/')
+			n--;
+		if (cs_path_valid(d + i, n))
+			corr_named(ix, s, d + i, n);
+	}
+}
+
+void
+cs_correlate(struct cs_finding **fs, size_t n, const char *root)
+{
+	struct corr_index	 ix;
+	struct corr_src		*src = NULL;
+	struct cs_buf		 b;
+	size_t			 i, nsrc = 0;
+	int			 rootfd = -1;
+
+	ix.fs = NULL;
+	cs_buf_init(&b);
+	if (root == NULL || n == 0)
+		goto out;
+	src = cs_xreallocarray(NULL, n, sizeof *src);
+	for (i = 0; i < n; i++) {
+		src[nsrc].flags = cs_triage_names(fs[i], &src[nsrc].technique);
+		if (src[nsrc].flags == 0)
+			continue;
+		src[nsrc].f = fs[i];
+		src[nsrc++].i = i;
+	}
+	if (nsrc == 0 || (rootfd = open(root, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) < 0)
+		goto out;
+	ix.fs = cs_xreallocarray(NULL, n, sizeof *ix.fs);
+	memcpy(ix.fs, fs, n * sizeof *fs);
+	ix.n = n;
+	qsort(ix.fs, n, sizeof *ix.fs, corr_cmp_path);
+	qsort(src, nsrc, sizeof *src, corr_cmp_src);
+	for (i = 0; i < nsrc; i++) {
+		cs_buf_reset(&b);
+		if (corr_read(rootfd, src[i].f, &b) == 0)
+			corr_scan(&ix, &src[i], &b);
+	}
+out:
+	if (rootfd >= 0)
+		close(rootfd);
+	cs_buf_release(&b);
+	free(ix.fs);
+	free(src);
+}
