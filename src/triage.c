@@ -52,6 +52,13 @@ static const char *const tr_g_pathdirs[] = {
 	"/usr/libexec", NULL
 };
 
+/* Library directories (ldconfig's trusted ones and the local one). */
+static const char *const tr_g_libdirs[] = {
+	"/lib/*", "/lib32/*", "/lib64/*", "/libx32/*", "/usr/lib/*",
+	"/usr/lib32/*", "/usr/lib64/*", "/usr/libx32/*", "/usr/local/lib/*",
+	NULL
+};
+
 static const char *const tr_g_loader[] = {
 	"/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/ld.so.conf.d/*", NULL
 };
@@ -1135,7 +1142,7 @@ cs_triage(struct cs_finding *f)
 
 	f->nreasons = 0;
 	explained = f->floor >= 0;
-	if (f->base >= 0)
+	if (f->base >= 0 && tr_substantive(f))
 		sev = f->base;
 	else if (explained || !tr_substantive(f))
 		sev = CS_SEV_INFO;	/* the comparator's floor decides */
@@ -1187,10 +1194,63 @@ cs_triage_names(const struct cs_finding *f, const char **technique)
 	return 0;
 }
 
+/* A shared object (NAME.so or NAME.so.VERSION) in a library directory? */
+static int
+tr_library(const struct cs_finding *f)
+{
+	const char	*base = strrchr(f->path, '/');
+	size_t		 len;
+
+	if (base == NULL || tr_cur(f)->type == CS_T_DIR ||
+	    !tr_match(tr_g_libdirs, f->path))
+		return 0;
+	len = strlen(base);
+	return strstr(base, ".so.") != NULL ||
+	    (len > 3 && strcmp(base + len - 3, ".so") == 0);
+}
+
+/*
+ * ldconfig rewrites /etc/ld.so.cache when libraries or the loader's
+ * configuration change: with such a change in the same comparison the
+ * new cache is explained (low); without one, a changed cache is a way
+ * to make programs load another library (high).
+ */
+static void
+tr_ldcache(struct cs_finding **fs, size_t n)
+{
+	struct cs_finding	*cache = NULL;
+	size_t			 i, libs = 0;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(fs[i]->path, "/etc/ld.so.cache") == 0)
+			cache = fs[i];
+		else if (tr_library(fs[i]) || tr_match(tr_g_loader,
+		    fs[i]->path))
+			libs++;
+	}
+	if (cache == NULL || cache->kind == CS_K_REMOVED ||
+	    cache->kind == CS_K_NOTCMP || cache->floor >= 0 ||
+	    !tr_substantive(cache))
+		return;
+	if (libs > 0) {
+		cache->floor = CS_SEV_LOW;
+		cache->floor_reason = "loader cache rewritten by ldconfig: "
+		    "libraries or loader configuration changed too";
+		cache->floor_technique = NULL;
+	} else {
+		cache->floor = CS_SEV_HIGH;
+		cache->floor_reason = "loader cache changed while no library "
+		    "or loader configuration did";
+		cache->floor_technique = "T1574.006";
+	}
+}
+
 void
 cs_triage_all(struct cs_finding **fs, size_t n)
 {
 	size_t	 i, j;
+
+	tr_ldcache(fs, n);
 
 	for (i = 0; i < n; i++) {
 		if (fs[i]->kind != CS_K_ADDED || fs[i]->new->type != CS_T_FILE ||

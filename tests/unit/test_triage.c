@@ -696,6 +696,47 @@ test_correlate_refuses_unsafe_reads(void **state)
 		cs_finding_free(fs[i]);
 }
 
+/* ld.so.cache: explained by library changes beside it, else high. */
+static void
+test_loader_cache(void **state)
+{
+	struct cs_finding	*fs[2];
+	unsigned		 content = CS_ABIT(CS_A_SIZE) | CS_ABIT(CS_A_DIGEST);
+
+	(void)state;
+	fs[0] = finding(CS_K_CHANGED, mk("/etc/ld.so.cache", CS_T_FILE, 0644),
+	    mk("/etc/ld.so.cache", CS_T_FILE, 0644), content, 0);
+	cs_triage_all(fs, 1);
+	assert_int_equal(fs[0]->severity, CS_SEV_HIGH);
+	assert_string_equal(fs[0]->techniques[0], "T1574.006");
+	cs_finding_free(fs[0]);
+
+	fs[0] = finding(CS_K_CHANGED, mk("/etc/ld.so.cache", CS_T_FILE, 0644),
+	    mk("/etc/ld.so.cache", CS_T_FILE, 0644), content, 0);
+	fs[1] = finding(CS_K_ADDED, NULL,
+	    mk("/usr/lib/x86_64-linux-gnu/libfoo.so.6.4", CS_T_FILE, 0644),
+	    0, 0);
+	cs_triage_all(fs, 2);
+	assert_int_equal(fs[0]->severity, CS_SEV_LOW);
+	cs_finding_free(fs[0]);
+	cs_finding_free(fs[1]);
+}
+
+/* A directory's entries changing is info, whatever the path's base. */
+static void
+test_directory_times_are_info(void **state)
+{
+	struct cs_finding	*f;
+
+	(void)state;
+	f = finding(CS_K_CHANGED, mk("/var/log/apt", CS_T_DIR, 0755),
+	    mk("/var/log/apt", CS_T_DIR, 0755), CS_ABIT(CS_A_MTIME), 0);
+	f->base = CS_SEV_LOW;
+	cs_triage(f);
+	assert_int_equal(f->severity, CS_SEV_INFO);
+	cs_finding_free(f);
+}
+
 int
 main(void)
 {
@@ -705,6 +746,8 @@ main(void)
 		cmocka_unit_test(test_policy_severity_never_hides_a_back_door),
 		cmocka_unit_test(test_new_hard_link_to_sensitive_file),
 		cmocka_unit_test(test_rebuild_plan),
+		cmocka_unit_test(test_loader_cache),
+		cmocka_unit_test(test_directory_times_are_info),
 		cmocka_unit_test(test_rule_table),
 		cmocka_unit_test(test_capability_and_flags),
 		cmocka_unit_test(test_skeleton_copy_is_explained),
