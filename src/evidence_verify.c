@@ -45,6 +45,7 @@
 #include "custos/err.h"
 #include "custos/evidence.h"
 #include "custos/path.h"
+#include "custos/policy.h"
 #include "custos/sign.h"
 #include "custos/snapshot.h"
 #include "custos/source.h"
@@ -769,6 +770,7 @@ struct cs_source *
 cs_evidence_source(const struct cs_evidence_opts *o, struct cs_evr *r,
     struct cs_evm *first, struct cs_evidence_info *info, struct cs_err *err)
 {
+	struct cs_source *s;
 	struct ev	*v;
 	const char	*st;
 
@@ -789,7 +791,10 @@ cs_evidence_source(const struct cs_evidence_opts *o, struct cs_evr *r,
 	    strcmp(v->manifest_sig, EV_GOOD) == 0;
 	st = cs_custody_get(&v->side, "status");
 	info->incomplete = st != NULL && strcmp(st, "incomplete") == 0;
-	return cs_source_new(&ev_source_ops, v, o->file);
+	s = cs_source_new(&ev_source_ops, v, o->file);
+	/* The manifest is a baseline: with it, the members carry it all. */
+	cs_source_set_carries(s, CS_G_ALL);
+	return s;
 fail:
 	ev_free(v);
 	return NULL;
