@@ -182,7 +182,8 @@ sort_start(struct cs_sort *s, struct cs_err *err)
 	size_t	 i;
 
 	s->merging = 1;
-	qsort(s->mem, s->n, sizeof *s->mem, sort_cmp);
+	if (s->n > 1)
+		qsort(s->mem, s->n, sizeof *s->mem, sort_cmp);
 	for (i = 0; i < s->nruns; i++) {
 		if (sort_read(s, &s->runs[i], err) != 0)
 			return -1;
