@@ -11,8 +11,10 @@
  * digests, and (if it has none of its own) the extended attributes and
  * ACLs of its target, an earlier member.  Only the targets are
  * remembered, found by a first pass over the headers (libarchive seeks
- * over the data); a tar read from a pipe cannot have that pass, and its
- * hard links are recorded as not compared.
+ * over the data).  A tar read from a pipe cannot have that pass: its hard
+ * links wait in memory (within the sort bound; past it they are recorded
+ * as not compared) until all is read, and one more pass of the sorted
+ * records, into a new sort stage, gives them their targets' content.
  */
 #include "custos/custos.h"
 
@@ -53,8 +55,20 @@ struct tar_link {
 	size_t		 linelen;
 };
 
+/* A hard link of a tar read from a pipe, waiting for its target. */
+struct tar_pend {
+	char		*target;	/* canonical path */
+	size_t		 tlen;
+	struct cs_entry	*e;
+};
+
 struct tar_foreign {
 	struct cs_sort	*sort;
+	size_t		 bound;
+	struct tar_pend	*pend;		/* sorted by target at the end */
+	size_t		 npend;
+	size_t		 pendcap;
+	size_t		 pendbytes;
 	char		*shown;
 	int		 seekable;
 	struct tar_link	*links;		/* sorted by path */
@@ -184,32 +198,136 @@ tar_link_take(struct cs_entry *e, struct cs_entry *t)
 	}
 }
 
-/* A hard-link member E gets what its target holds. */
+/* Hard-link member E takes what the record LINE (of its target) holds. */
 static void
+tar_link_line(struct cs_entry *e, const char *line, size_t len)
+{
+	struct cs_entry	*t = cs_entry_new();
+	const char	*why;
+
+	if (cs_bl_parse(line, len - 1, t, &why) == 0)
+		tar_link_take(e, t);
+	cs_entry_free(t);
+}
+
+static void
+tar_link_unknown(struct cs_entry *e, const char *target, const char *why)
+{
+	char	*shown = cs_encode_dup(target);
+
+	cs_entry_add_error(e, "hard link to '%s', whose content is not "
+	    "known%s", shown, why);
+	free(shown);
+}
+
+/*
+ * A hard-link member E gets what its target holds; from a pipe, it is
+ * held back for that (1: E was taken).
+ */
+static int
 tar_hardlink(struct tar_foreign *f, const struct cs_evm *m,
     struct cs_entry *e)
 {
 	struct tar_link	*l = NULL;
-	struct cs_entry	*t;
-	const char	*why;
-	char		*p, *shown;
+	struct tar_pend	*pd;
+	const char	*why, *name = archive_entry_hardlink(m->ae);
+	char		*p;
 	size_t		 len;
 
-	if (tar_path(archive_entry_hardlink(m->ae), &p, &len, &why) == 0) {
-		l = tar_link_find(f, p, len);
-		free(p);
+	if (tar_path(name, &p, &len, &why) != 0) {
+		tar_link_unknown(e, name, " (a bad name)");
+		return 0;
 	}
-	if (l != NULL && l->line != NULL) {
-		t = cs_entry_new();
-		if (cs_bl_parse(l->line, l->linelen - 1, t, &why) == 0)
-			tar_link_take(e, t);
-		cs_entry_free(t);
-		return;
+	if (!f->seekable && f->pendbytes < f->bound) {
+		if (f->npend == f->pendcap) {
+			f->pendcap = f->pendcap != 0 ? 2 * f->pendcap : 16;
+			f->pend = cs_xreallocarray(f->pend, f->pendcap,
+			    sizeof *f->pend);
+		}
+		pd = &f->pend[f->npend++];
+		pd->target = p;
+		pd->tlen = len;
+		pd->e = e;
+		f->pendbytes += sizeof *pd + sizeof *e + len + e->pathlen;
+		return 1;
 	}
-	shown = cs_encode_dup(archive_entry_hardlink(m->ae));
-	cs_entry_add_error(e, "hard link to '%s', whose content is not "
-	    "known%s", shown, f->seekable ? "" : " (a tar read from a pipe)");
-	free(shown);
+	l = tar_link_find(f, p, len);
+	free(p);
+	if (l != NULL && l->line != NULL)
+		tar_link_line(e, l->line, l->linelen);
+	else
+		tar_link_unknown(e, name, f->seekable ? "" :
+		    " (too many hard links in a tar read from a pipe)");
+	return 0;
+}
+
+static int
+tar_pend_cmp(const void *a, const void *b)
+{
+	const struct tar_pend	*x = a, *y = b;
+
+	return cs_path_cmp(x->target, x->tlen, y->target, y->tlen);
+}
+
+/* Pending hard link I into OUT, with what the record LINE (or none) holds. */
+static int
+tar_pend_out(struct tar_foreign *f, size_t i, const struct cs_buf *line,
+    struct cs_sort *out, struct cs_err *err)
+{
+	struct cs_entry	*l = f->pend[i].e;
+
+	f->pend[i].e = NULL;
+	if (line != NULL)
+		tar_link_line(l, line->data, line->len);
+	else
+		tar_link_unknown(l, f->pend[i].target, "");
+	return cs_sort_add(out, l, err);
+}
+
+/*
+ * From a pipe: one pass over the sorted records into a new sort stage,
+ * giving the held hard links their targets' content on the way.
+ */
+static int
+tar_resolve(struct tar_foreign *f, struct cs_err *err)
+{
+	struct cs_sort	*out = cs_sort_new(f->bound);
+	struct cs_entry	*e;
+	struct cs_buf	 b;
+	size_t		 i = 0;
+	int		 n, c, rc = -1;
+
+	qsort(f->pend, f->npend, sizeof *f->pend, tar_pend_cmp);
+	cs_buf_init(&b);
+	while ((n = cs_sort_next(f->sort, &e, err)) == 1) {
+		cs_buf_reset(&b);
+		cs_bl_format(&b, e);
+		for (; i < f->npend; i++) {
+			c = cs_path_cmp(f->pend[i].target, f->pend[i].tlen,
+			    e->path, e->pathlen);
+			if (c > 0)
+				break;
+			if (tar_pend_out(f, i, c == 0 && e->type == CS_T_FILE ?
+			    &b : NULL, out, err) != 0)
+				goto out;
+		}
+		if (cs_sort_add(out, e, err) != 0)
+			goto out;
+	}
+	for (; n == 0 && i < f->npend; i++) {
+		if (tar_pend_out(f, i, NULL, out, err) != 0)
+			goto out;
+	}
+	if (n < 0)
+		goto out;
+	cs_sort_free(f->sort);
+	f->sort = out;
+	out = NULL;
+	rc = 0;
+out:
+	cs_sort_free(out);
+	cs_buf_release(&b);
+	return rc;
 }
 
 /* The canonical text of an ACL of TYPE (libacl, numeric ids), or NULL. */
@@ -385,9 +503,10 @@ tar_member(struct tar_foreign *f, struct cs_evr *r, struct cs_evm *m,
 	tar_meta(f, m->ae, e);
 	if (!(e->have & CS_F_CTIME))
 		f->no_ctime = 1;
-	if (m->is_hardlink)
-		tar_hardlink(f, m, e);
-	else if (e->type == CS_T_FILE && (l = tar_link_find(f, e->path,
+	if (m->is_hardlink) {
+		if (tar_hardlink(f, m, e) == 1)
+			return 0;
+	} else if (e->type == CS_T_FILE && (l = tar_link_find(f, e->path,
 	    e->pathlen)) != NULL && l->line == NULL) {
 		cs_buf_init(&b);
 		cs_bl_format(&b, e);
@@ -409,6 +528,11 @@ tar_foreign_close(void *impl)
 		free(f->links[i].path);
 		free(f->links[i].line);
 	}
+	for (i = 0; i < f->npend; i++) {
+		free(f->pend[i].target);
+		cs_entry_free(f->pend[i].e);
+	}
+	free(f->pend);
 	free(f->links);
 	free(f->shown);
 	free(f);
@@ -446,7 +570,8 @@ tar_foreign(const struct cs_tar_opts *o, struct cs_evr *r,
 	int			 n = 0;
 
 	f = cs_xcalloc(1, sizeof *f);
-	f->sort = cs_sort_new(o->sort_bound);
+	f->bound = o->sort_bound != 0 ? o->sort_bound : CS_SORT_BOUND;
+	f->sort = cs_sort_new(f->bound);
 	f->shown = cs_encode_dup(o->ev.file);
 	f->seekable = seekable;
 	cs_evr_set_digests(r, o->digests);
@@ -466,6 +591,9 @@ tar_foreign(const struct cs_tar_opts *o, struct cs_evr *r,
 		goto fail;
 	}
 	cs_evr_close(r);
+	r = NULL;
+	if (f->npend > 0 && tar_resolve(f, err) != 0)
+		goto fail;
 	carries = CS_G_CONTENT | CS_G_PERMS | CS_G_OWNER | CS_G_TIMES |
 	    CS_G_LINK;
 	if (!f->no_ctime)
