@@ -280,8 +280,8 @@ cmd_check_tar(const struct cmd_check_opts *o, struct cmd_check_state *st,
 		st->exit_bits |= CS_EXIT_INCOMPLETE;
 	} else if (!info.ev.is_signed)
 		cmd_check_warn(st, cs_xasprintf("evidence '%s': signatures "
-		    "NOT verified (--allow-unsigned): its digests only show "
-		    "that it is as its custody record says", shown));
+		    "NOT verified (--allow-unsigned): it is intact, but "
+		    "nothing proves who made it", shown));
 	if (info.ev.incomplete)
 		cmd_check_warn(st, cs_xasprintf("evidence '%s': the snapshot "
 		    "is incomplete (status=incomplete)", shown));
@@ -549,7 +549,8 @@ const struct cs_cmd cs_cmd_check = {
 	.name = "check",
 	.alias = "diff",
 	.usage = "-b BASE.cbl (--pubkey PUB | --signer FP | --allow-unsigned) "
-	    "[--custody FILE] [--policy FILE] [--root DIR] [--format text|json] [-o REPORT [-f]] "
+	    "[--custody FILE] [--policy FILE] [--root DIR] "
+	    "[--format text|json] [-o REPORT [-f]] "
 	    "[--burst-gap T] [-j N] [-q] [SOURCE]\n"
 	    "       custos diff [options] A.cbl B.cbl",
 	.summary = "compare a tree or baseline with a trusted baseline",

@@ -49,7 +49,7 @@ struct cs_evr {
 	struct archive		*a;
 	unsigned char		*buf;		/* the block being read */
 	unsigned char		*bufs[2];
-	uint64_t		 boff[2];	/* their offsets in the stream */
+	uint64_t		 boff[2];	/* their stream offsets */
 	size_t			 blen[2];
 	int			 cur;
 	struct cs_hasher	*stream;

@@ -55,7 +55,7 @@
 
 struct ev {
 	struct cs_evidence_opts	 o;
-	int			 seek;		/* two passes (a regular file) */
+	int			 seek;		/* two passes (a file) */
 	char			*shown;
 	struct cs_evr		*r;
 	unsigned		 problems;

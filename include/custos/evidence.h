@@ -47,7 +47,7 @@ int		 cs_evidence_verify(const struct cs_evidence_opts *,
 struct cs_evidence_info {
 	int		 is_signed;	/* both signatures checked with the
 					   trusted key */
-	int		 incomplete;	/* the snapshot says status=incomplete */
+	int		 incomplete;	/* status=incomplete */
 };
 
 struct cs_evr;
@@ -77,7 +77,10 @@ struct cs_evm {
 	int		 is_hardlink;
 };
 
-/* Open PATH (a pipe or tape is read blocking); member content is hashed with DIGESTS. */
+/*
+ * Open PATH (a pipe or tape is read blocking); member content is hashed
+ * with DIGESTS.
+ */
 struct cs_evr	*cs_evr_open(const char *, unsigned, struct cs_err *);
 /* Change the digests computed for the following members. */
 void		 cs_evr_set_digests(struct cs_evr *, unsigned);
