@@ -44,6 +44,7 @@ struct cmd_check_opts {
 	const char	*baseline;
 	const char	*pubkey;
 	const char	*signer;
+	const char	*custody;
 	char		 fp[CS_FP_HEXLEN + 1];
 	int		 allow_unsigned;
 	const char	*policy;
@@ -77,6 +78,7 @@ struct cmd_check_state {
 	struct cs_key			*key;
 	char				*warn[CHECK_MAXWARN];
 	size_t				 nwarn;
+	int				 exit_bits;	/* OR-ed in */
 };
 
 static const struct option cmd_check_longopts[] = {
@@ -84,6 +86,7 @@ static const struct option cmd_check_longopts[] = {
 	{ "pubkey", required_argument, NULL, 'p' },
 	{ "signer", required_argument, NULL, 's' },
 	{ "allow-unsigned", no_argument, NULL, 'u' },
+	{ "custody", required_argument, NULL, 'c' },
 	{ "policy", required_argument, NULL, 'P' },
 	{ "root", required_argument, NULL, 'r' },
 	{ "format", required_argument, NULL, 'F' },
@@ -129,6 +132,7 @@ cmd_check_option(int c, struct cmd_check_opts *o, struct cs_err *err)
 	case 'p': o->pubkey = optarg; break;
 	case 's': o->signer = optarg; break;
 	case 'u': o->allow_unsigned = 1; break;
+	case 'c': o->custody = optarg; break;
 	case 'P': o->policy = optarg; break;
 	case 'r': o->root = optarg; break;
 	case 'o': o->output = optarg; break;
@@ -246,8 +250,49 @@ cmd_check_warn(struct cmd_check_state *st, char *msg)
 }
 
 /*
+ * A tar: custos evidence, verified with check's trust anchor before any
+ * record is believed, or a foreign tar, compared but not vouched for.
+ */
+static struct cs_source *
+cmd_check_tar(const struct cmd_check_opts *o, struct cmd_check_state *st,
+    const struct cs_diff_base *a, const char *path, struct cs_err *err)
+{
+	struct cs_tar_opts	 t;
+	struct cs_tar_info	 info;
+	struct cs_source	*s;
+	char			*shown;
+
+	memset(&t, 0, sizeof t);
+	t.ev.file = path;
+	t.ev.custody = o->custody;
+	t.ev.pub = st->key;
+	t.ev.fingerprint = o->signer != NULL ? o->fp : NULL;
+	t.ev.allow_unsigned = o->allow_unsigned;
+	t.ev.cmd = "check";
+	t.digests = a->digests;
+	if ((s = cs_source_tar_open(&t, &info, err)) == NULL)
+		return NULL;
+	shown = cs_encode_dup(path);
+	if (info.foreign) {
+		cmd_check_warn(st, cs_xasprintf("UNVERIFIED EVIDENCE: '%s' "
+		    "is not a custos evidence tar (no custody record, no "
+		    "signed manifest): nothing vouches for what it holds",
+		    shown));
+		st->exit_bits |= CS_EXIT_INCOMPLETE;
+	} else if (!info.ev.is_signed)
+		cmd_check_warn(st, cs_xasprintf("evidence '%s': signatures "
+		    "NOT verified (--allow-unsigned): it is intact, but "
+		    "nothing proves who made it", shown));
+	if (info.ev.incomplete)
+		cmd_check_warn(st, cs_xasprintf("evidence '%s': the snapshot "
+		    "is incomplete (status=incomplete)", shown));
+	free(shown);
+	return s;
+}
+
+/*
  * Open what the baseline is compared with: a tree, another baseline, or
- * an evidence tar.
+ * a tar (a file, a pipe or a tape).
  */
 static struct cs_source *
 cmd_check_source(const struct cmd_check_opts *o, struct cmd_check_state *st,
@@ -269,6 +314,8 @@ cmd_check_source(const struct cmd_check_opts *o, struct cmd_check_state *st,
 			return NULL;
 		return cs_diff_base_source(b, err);
 	}
+	if (stat(path, &sb) == 0 && !S_ISDIR(sb.st_mode))
+		return cmd_check_tar(o, st, a, path, err);
 	memset(&w, 0, sizeof w);
 	w.root = path;
 	w.digests = a->digests;
@@ -492,7 +539,7 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	ri.stats = &ds;
 	ri.warnings = (const char *const *)st->warn;
 	ri.nwarnings = st->nwarn;
-	ri.exit = cmd_check_status(&ds);
+	ri.exit = cmd_check_status(&ds) | st->exit_bits;
 	ri.colour = o->format == CS_FMT_TEXT && o->output == NULL &&
 	    isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
 	cs_report_write(&rep, o->format, &ri, st->fs, st->n);
@@ -550,7 +597,8 @@ const struct cs_cmd cs_cmd_check = {
 	.name = "check",
 	.alias = "diff",
 	.usage = "-b BASE.cbl (--pubkey PUB | --signer FP | --allow-unsigned) "
-	    "[--policy FILE] [--root DIR] [--format text|json] [-o REPORT [-f]] "
+	    "[--custody FILE] [--policy FILE] [--root DIR] "
+	    "[--format text|json] [-o REPORT [-f]] "
 	    "[--burst-gap T] [-j N] [-q] [SOURCE]\n"
 	    "       custos diff [options] A.cbl B.cbl",
 	.summary = "compare a tree or baseline with a trusted baseline",
@@ -560,6 +608,8 @@ const struct cs_cmd cs_cmd_check = {
 	    "  -s, --signer FP          trust the key with fingerprint FP\n"
 	    "      --allow-unsigned     accept an unsigned baseline (the\n"
 	    "                           report says so at the top)\n"
+	    "      --custody FILE       an evidence tar's custody record\n"
+	    "                           (default: SOURCE.custody)\n"
 	    "      --policy FILE        what to compare where (custos-policy(5))\n"
 	    "      --root DIR           compare with the tree at DIR (e.g. a\n"
 	    "                           disk mounted read-only)\n"

@@ -1,17 +1,15 @@
 /*
- * evidence.c: read and verify evidence tars (evidence.h).
+ * evidence.c: read evidence tars (evidence.h).
  *
  * The reader feeds libarchive from a read callback that passes every byte
  * through the stream hasher, and never seeks, so the stream digest covers
  * exactly the bytes of the file.  Each member's own pax header is read
- * again with pread at the header's offset to find the CUSTOS.<digest>
- * keywords, which libarchive does not expose.
+ * again to find the CUSTOS.<digest> keywords, which libarchive does not
+ * expose: with pread at the header's offset, or, from a pipe or tape,
+ * out of the last two blocks read, which the reader keeps (it reads into
+ * two buffers in turn; libarchive holds on to the last one only).
  *
- * The verifier checks, in one pass: the custody member (first), every
- * member's content against its header, the canonical order, the manifest
- * (last) against the members by a merge-join over a spool of member
- * records, both signatures, and the stream digest against the custody
- * sidecar.  It reports every problem it finds, not just the first.
+ * The verifier built on this reader is in evidence_verify.c.
  */
 #include "custos/custos.h"
 
@@ -49,7 +47,11 @@ struct cs_evr {
 	int			 fd;
 	char			*shown;
 	struct archive		*a;
-	unsigned char		*buf;
+	unsigned char		*buf;		/* the block being read */
+	unsigned char		*bufs[2];
+	uint64_t		 boff[2];	/* their stream offsets */
+	size_t			 blen[2];
+	int			 cur;
 	struct cs_hasher	*stream;
 	uint64_t		 size;
 	struct cs_hasher	*mh;
@@ -85,6 +87,10 @@ evr_read_cb(struct archive *a, void *arg, const void **p)
 	struct cs_evr	*r = arg;
 	ssize_t		 n;
 
+	r->cur ^= 1;
+	r->buf = r->bufs[r->cur];
+	r->blen[r->cur] = 0;
+	r->boff[r->cur] = r->size;
 	do
 		n = read(r->fd, r->buf, EVR_BUF);
 	while (n < 0 && errno == EINTR);
@@ -95,6 +101,7 @@ evr_read_cb(struct archive *a, void *arg, const void **p)
 	}
 	cs_hasher_update(r->stream, r->buf, (size_t)n);
 	r->size += (uint64_t)n;
+	r->blen[r->cur] = (size_t)n;
 	*p = r->buf;
 	return n;
 }
@@ -108,13 +115,20 @@ cs_evr_open(const char *path, unsigned digests, struct cs_err *err)
 	r = cs_xcalloc(1, sizeof *r);
 	r->shown = cs_encode_dup(path);
 	r->last = cs_xstrdup("(none: the first header)");
-	r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	/* A pipe, FIFO or tape named by the user is read blocking. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	else
+		r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+		    O_NONBLOCK);
 	if (r->fd < 0 || fstat(r->fd, &st) != 0) {
 		cs_err_set(err, CS_EXIT_NOINPUT, errno, "cannot open '%s'",
 		    r->shown);
 		goto fail;
 	}
-	r->buf = cs_xmalloc(EVR_BUF);
+	r->bufs[0] = cs_xmalloc(EVR_BUF);
+	r->bufs[1] = cs_xmalloc(EVR_BUF);
+	r->buf = r->bufs[0];
 	r->mask = digests | CS_DIGEST_DEFAULT;
 	r->stream = cs_hasher_new(CS_DIGEST_DEFAULT, 4096);
 	r->mh = cs_hasher_new(r->mask, 4096);
@@ -149,6 +163,31 @@ cs_evr_set_digests(struct cs_evr *r, unsigned digests)
 	r->mask = digests | CS_DIGEST_DEFAULT;
 }
 
+/* N bytes at OFF of the stream, from the file or the blocks kept. */
+static int
+evr_get(struct cs_evr *r, unsigned char *dst, size_t n, int64_t off)
+{
+	uint64_t	 pos = (uint64_t)off, lo, hi;
+	size_t		 k;
+	int		 i, b;
+
+	if (pread(r->fd, dst, n, off) == (ssize_t)n)
+		return 0;
+	for (i = 1; i >= 0 && n > 0; i--) {	/* the older block first */
+		b = r->cur ^ i;
+		lo = r->boff[b];
+		hi = lo + r->blen[b];
+		if (pos < lo || pos >= hi)
+			continue;
+		k = hi - pos < n ? (size_t)(hi - pos) : n;
+		memcpy(dst, r->bufs[b] + (pos - lo), k);
+		dst += k;
+		pos += k;
+		n -= k;
+	}
+	return n == 0 ? 0 : -1;
+}
+
 /* The CUSTOS.<digest> keywords of the header at OFF. */
 static void
 evr_header_digests(struct cs_evr *r, int64_t off, struct cs_evm *m)
@@ -161,14 +200,14 @@ evr_header_digests(struct cs_evr *r, int64_t off, struct cs_evm *m)
 	int		 d;
 
 	m->hdigests = 0;
-	if (off < 0 || pread(r->fd, h, 512, off) != 512 || h[156] != 'x')
+	if (off < 0 || evr_get(r, h, 512, off) != 0 || h[156] != 'x')
 		return;
 	for (i = 124; i < 136 && h[i] >= '0' && h[i] <= '7'; i++)
 		size = size * 8 + (uint64_t)(h[i] - '0');
 	if (size == 0 || size > EVR_PAXMAX)
 		return;
 	rec = cs_xmalloc((size_t)size);
-	if (pread(r->fd, rec, (size_t)size, off + 512) != (ssize_t)size)
+	if (evr_get(r, (unsigned char *)rec, (size_t)size, off + 512) != 0)
 		goto out;
 	for (d = 0; d < CS_D_COUNT; d++) {
 		(void)snprintf(key, sizeof key, "%s%s", CS_SNAP_PAXKEY,
@@ -275,6 +314,16 @@ cs_evr_read(struct cs_evr *r, struct cs_evm *m, struct cs_buf *keep,
 }
 
 int
+cs_evr_skip(struct cs_evr *r, const struct cs_evm *m, struct cs_err *err)
+{
+	if (archive_read_data_skip(r->a) != ARCHIVE_OK)
+		return cs_err_set(err, CS_EXIT_INTEGRITY, r->rerr, "'%s': "
+		    "archive truncated or damaged in member '%s': %s",
+		    r->shown, m->name, archive_error_string(r->a));
+	return 0;
+}
+
+int
 cs_evr_finish(struct cs_evr *r, unsigned char d[][CS_DIGEST_MAXLEN],
     uint64_t *sizep, struct cs_err *err)
 {
@@ -303,7 +352,8 @@ cs_evr_close(struct cs_evr *r)
 		close(r->fd);
 	cs_hasher_free(r->stream);
 	cs_hasher_free(r->mh);
-	free(r->buf);
+	free(r->bufs[0]);
+	free(r->bufs[1]);
 	free(r->last);
 	free(r->shown);
 	free(r);
@@ -346,18 +396,27 @@ evr_mask_mode(struct archive_entry *ae, struct cs_entry *e)
 int
 cs_evidence_entry(const struct cs_evm *m, struct cs_entry *e)
 {
-	struct archive_entry	*ae = m->ae;
-	const char		*s, *name;
-	const void		*v;
-	size_t			 vn;
-	char			*path;
-	size_t			 len, i;
+	char	*path;
+	size_t	 len;
 
 	cs_entry_clear(e);
-	if (cs_snap_member_path(archive_entry_pathname(ae), &path, &len) != 0)
+	if (cs_snap_member_path(archive_entry_pathname(m->ae), &path,
+	    &len) != 0)
 		return -1;
 	e->path = path;
 	e->pathlen = len;
+	cs_evidence_attrs(m, e);
+	return 0;
+}
+
+void
+cs_evidence_attrs(const struct cs_evm *m, struct cs_entry *e)
+{
+	struct archive_entry	*ae = m->ae;
+	const char		*s, *name;
+	const void		*v;
+	size_t			 vn, i;
+
 	e->type = m->is_hardlink ? CS_T_FILE :
 	    evr_type(archive_entry_filetype(ae));
 	e->mode = (uint32_t)archive_entry_perm(ae) & 07777;
@@ -404,550 +463,4 @@ cs_evidence_entry(const struct cs_evm *m, struct cs_entry *e)
 		memcpy(e->digest, m->is_hardlink ? m->hdigest : m->digest,
 		    sizeof e->digest);
 	}
-	return 0;
-}
-
-/*
- * Verification.
- */
-struct ev {
-	const struct cs_evidence_opts *o;
-	char			*shown;
-	struct cs_evr		*r;
-	unsigned		 problems;
-	int			 code;
-	struct cs_custody	 start;
-	int			 have_start;
-	struct cs_custody	 side;
-	int			 have_side;
-	int			 mfd;
-	int			 have_manifest;
-	FILE			*spool;
-	char			*prev;
-	size_t			 prevlen;
-	uint64_t		 members;
-	unsigned char		 stream[CS_D_COUNT][CS_DIGEST_MAXLEN];
-	uint64_t		 size;
-	const char		*custody_sig;
-	const char		*manifest_sig;
-	uint64_t		 records;
-};
-
-static void
-ev_problem(struct ev *v, int code, const char *fmt, ...) CS_PRINTF(3, 4);
-
-/* Report one problem on stderr and remember the exit code. */
-static void
-ev_problem(struct ev *v, int code, const char *fmt, ...)
-{
-	va_list	 ap;
-	char	*msg;
-
-	va_start(ap, fmt);
-	msg = cs_xvasprintf(fmt, ap);
-	va_end(ap);
-	cs_warn("verify", "%s", msg);
-	free(msg);
-	v->problems++;
-	if (v->code == 0 || code == CS_EXIT_INTEGRITY)
-		v->code = code;
-}
-
-static void
-ev_problem_err(struct ev *v, struct cs_err *e)
-{
-	ev_problem(v, e->code, "%s%s%s", e->msg != NULL ? e->msg : "error",
-	    e->errnum != 0 ? ": " : "", e->errnum != 0 ? strerror(e->errnum) :
-	    "");
-	cs_err_release(e);
-	cs_err_init(e);
-}
-
-/* Check a signature: with a trusted key, or demand one. */
-static const char *
-ev_signature(struct ev *v, const struct cs_bl_trailer *tr, const char *what)
-{
-	struct cs_err	 e;
-
-	if (tr == NULL || !tr->is_signed) {
-		if (!v->o->allow_unsigned) {
-			char *shown = cs_encode_dup(what);
-
-			ev_problem(v, CS_EXIT_INTEGRITY, "'%s' is NOT SIGNED "
-			    "(use --allow-unsigned to check the rest)", shown);
-			free(shown);
-		}
-		return "none";
-	}
-	if (v->o->pub == NULL && v->o->fingerprint == NULL)
-		return "present, not checked (no trusted key)";
-	cs_err_init(&e);
-	if (cs_bl_verify_signature(tr, v->o->pub, v->o->fingerprint, what,
-	    &e) != 0) {
-		ev_problem_err(v, &e);
-		return "BAD";
-	}
-	return "good, by the trusted key";
-}
-
-/* The first member: the custody record at the start. */
-static void
-ev_custody_member(struct ev *v, struct cs_evm *m)
-{
-	struct cs_buf	 b;
-	struct cs_err	 e;
-	unsigned	 d = 0;
-
-	cs_buf_init(&b);
-	cs_err_init(&e);
-	if (strcmp(archive_entry_pathname(m->ae), CS_SNAP_CUSTODY) != 0) {
-		ev_problem(v, CS_EXIT_INTEGRITY, "first member is '%s', not "
-		    "the custody record '%s'", m->name, CS_SNAP_CUSTODY);
-		(void)cs_evr_read(v->r, m, NULL, 0, -1, &e);
-		goto out;
-	}
-	if (cs_evr_read(v->r, m, &b, CS_CUSTODY_MAX, -1, &e) != 0) {
-		ev_problem_err(v, &e);
-		goto out;
-	}
-	if (cs_custody_parse(&v->start, b.data != NULL ? b.data : "", b.len,
-	    CS_SNAP_CUSTODY, &e) != 0) {
-		ev_problem_err(v, &e);
-		goto out;
-	}
-	v->have_start = 1;
-	if (cs_custody_get(&v->start, "digests") == NULL ||
-	    cs_digest_parse_list(cs_custody_get(&v->start, "digests"), &d,
-	    &e) != 0) {
-		cs_err_release(&e);
-		ev_problem(v, CS_EXIT_DATAERR, "member '%s': bad field "
-		    "'digests'", m->name);
-	} else
-		cs_evr_set_digests(v->r, d);
-	v->custody_sig = ev_signature(v, &v->start.tr, CS_SNAP_CUSTODY);
-out:
-	cs_err_release(&e);
-	cs_buf_release(&b);
-}
-
-/* A member's content against the digests its own header claims. */
-static void
-ev_check_header(struct ev *v, const struct cs_evm *m)
-{
-	int	 d;
-
-	for (d = 0; d < CS_D_COUNT; d++) {
-		if ((m->hdigests & m->digests & (1U << d)) == 0)
-			continue;
-		if (memcmp(m->hdigest[d], m->digest[d],
-		    cs_digest_len((enum cs_digest)d)) != 0) {
-			ev_problem(v, CS_EXIT_INTEGRITY, "member '%s': content "
-			    "does not match the %s in its header (altered)",
-			    m->name, cs_digest_name((enum cs_digest)d));
-			return;
-		}
-	}
-}
-
-/* An object of the tree: order, then its record into the spool. */
-static void
-ev_tree_member(struct ev *v, struct cs_evm *m, struct cs_entry *e)
-{
-	struct cs_buf	 line;
-	struct cs_err	 err;
-
-	cs_err_init(&err);
-	if (cs_evr_read(v->r, m, NULL, 0, -1, &err) != 0) {
-		ev_problem_err(v, &err);
-		return;
-	}
-	ev_check_header(v, m);
-	if (cs_evidence_entry(m, e) != 0) {
-		ev_problem(v, CS_EXIT_INTEGRITY, "member '%s' is not part of "
-		    "a snapshot (added)", m->name);
-		return;
-	}
-	if (v->prev != NULL &&
-	    cs_path_cmp(v->prev, v->prevlen, e->path, e->pathlen) >= 0) {
-		ev_problem(v, CS_EXIT_INTEGRITY, "member '%s' is out of "
-		    "canonical order (reordered or repeated)", m->name);
-		return;
-	}
-	free(v->prev);
-	v->prev = cs_xmemdup(e->path, e->pathlen);
-	v->prevlen = e->pathlen;
-	cs_buf_init(&line);
-	cs_bl_format(&line, e);
-	if (fwrite(line.data, 1, line.len, v->spool) != line.len)
-		ev_problem(v, CS_EXIT_IOERR, "cannot write a temporary file");
-	cs_buf_release(&line);
-}
-
-static void
-ev_manifest_member(struct ev *v, struct cs_evm *m)
-{
-	struct cs_err	 e;
-
-	cs_err_init(&e);
-	v->mfd = open(getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp",
-	    O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
-	if (v->mfd < 0) {
-		ev_problem(v, CS_EXIT_CANTCREAT, "cannot create a temporary "
-		    "file: %s", strerror(errno));
-		return;
-	}
-	if (cs_evr_read(v->r, m, NULL, 0, v->mfd, &e) != 0) {
-		ev_problem_err(v, &e);
-		return;
-	}
-	ev_check_header(v, m);
-	v->have_manifest = 1;
-}
-
-/* Every member in archive order; returns -1 if the archive broke. */
-static int
-ev_members(struct ev *v)
-{
-	struct cs_evm	 m;
-	struct cs_entry	*e = cs_entry_new();
-	struct cs_err	 err;
-	int		 n;
-
-	cs_err_init(&err);
-	while ((n = cs_evr_next(v->r, &m, &err)) == 1) {
-		v->members++;
-		if (v->have_manifest) {
-			ev_problem(v, CS_EXIT_INTEGRITY, "member '%s' follows "
-			    "the manifest (added)", m.name);
-			(void)cs_evr_read(v->r, &m, NULL, 0, -1, &err);
-			cs_err_release(&err);
-			cs_err_init(&err);
-		} else if (m.index == 0)
-			ev_custody_member(v, &m);
-		else if (strcmp(archive_entry_pathname(m.ae),
-		    CS_SNAP_MANIFEST) == 0)
-			ev_manifest_member(v, &m);
-		else
-			ev_tree_member(v, &m, e);
-	}
-	cs_entry_free(e);
-	if (n < 0)
-		ev_problem_err(v, &err);
-	else if (v->members == 0)
-		ev_problem(v, CS_EXIT_DATAERR, "'%s' holds no members",
-		    v->shown);
-	else if (!v->have_manifest)
-		ev_problem(v, CS_EXIT_INTEGRITY, "the manifest '%s' is "
-		    "missing (truncated archive?)", CS_SNAP_MANIFEST);
-	if (cs_evr_finish(v->r, v->stream, &v->size, &err) != 0)
-		ev_problem_err(v, &err);
-	cs_err_release(&err);
-	return n;
-}
-
-/* Which field of member M differs from manifest record R, or NULL. */
-static const char *
-ev_differs(const struct cs_entry *r, const struct cs_entry *m)
-{
-	size_t	 i;
-	int	 d;
-
-	if (r->type != m->type)
-		return "type";
-	if (r->mode != m->mode)
-		return "mode";
-	if (r->uid != m->uid || r->gid != m->gid)
-		return "owner";
-	if (r->type == CS_T_FILE && !(m->have & CS_F_NLINK) &&
-	    r->size != m->size)
-		return "size";
-	if (r->mtime.sec != m->mtime.sec || r->mtime.nsec != m->mtime.nsec)
-		return "mtime";
-	if (r->targetlen != m->targetlen || (r->target != NULL &&
-	    memcmp(r->target, m->target, r->targetlen) != 0))
-		return "link target";
-	if (r->rmajor != m->rmajor || r->rminor != m->rminor)
-		return "device numbers";
-	for (d = 0; d < CS_D_COUNT; d++) {
-		if ((r->digests & (1U << d)) == 0)
-			continue;
-		if ((m->digests & (1U << d)) == 0 || memcmp(r->digest[d],
-		    m->digest[d], cs_digest_len((enum cs_digest)d)) != 0)
-			return cs_digest_name((enum cs_digest)d);
-	}
-	if (r->nxattrs != m->nxattrs)
-		return "xattrs";
-	for (i = 0; i < r->nxattrs; i++) {
-		if (strcmp(r->xattrs[i].name, m->xattrs[i].name) != 0 ||
-		    r->xattrs[i].len != m->xattrs[i].len ||
-		    memcmp(r->xattrs[i].value, m->xattrs[i].value,
-		    r->xattrs[i].len) != 0)
-			return "xattrs";
-	}
-	return NULL;
-}
-
-/* Does manifest record R have a member?  (Sockets, unread files: no.) */
-static int
-ev_has_member(const struct cs_entry *r)
-{
-	if (r->type == CS_T_NONE || r->type == CS_T_SOCK)
-		return 0;
-	return r->type != CS_T_FILE || r->digests != 0;
-}
-
-static void
-ev_name_problem(struct ev *v, const struct cs_entry *e, const char *what)
-{
-	char	*name, *shown;
-
-	name = cs_snap_member_name(e->path, e->pathlen, e->type == CS_T_DIR);
-	shown = cs_encode_dup(name);
-	ev_problem(v, CS_EXIT_INTEGRITY, "member '%s' %s", shown, what);
-	free(shown);
-	free(name);
-}
-
-/* Merge-join the manifest records with the spooled member records. */
-static void
-ev_join(struct ev *v, struct cs_blr *b)
-{
-	struct cs_entry	*r = NULL, *m = cs_entry_new();
-	struct cs_err	 err;
-	char		*line = NULL, *what;
-	const char	*why, *f;
-	size_t		 cap = 0;
-	ssize_t		 n = 0;
-	int		 rn, cmp, have_m = 0;
-
-	cs_err_init(&err);
-	rewind(v->spool);
-	rn = cs_blr_next(b, &r, &err);
-	for (;;) {
-		if (!have_m && (n = getline(&line, &cap, v->spool)) > 0) {
-			if (cs_bl_parse(line, (size_t)n - 1, m, &why) != 0) {
-				ev_problem(v, CS_EXIT_SOFTWARE, "internal "
-				    "spool: %s", why);
-				break;
-			}
-			have_m = 1;
-		}
-		if (rn != 1 && !have_m)
-			break;
-		if (rn == 1)
-			v->records++;
-		cmp = rn != 1 ? 1 : !have_m ? -1 :
-		    cs_path_cmp(r->path, r->pathlen, m->path, m->pathlen);
-		if (cmp < 0 && ev_has_member(r))
-			ev_name_problem(v, r, "is in the manifest but not in "
-			    "the archive (removed)");
-		else if (cmp > 0)
-			ev_name_problem(v, m, "is not in the manifest (added)");
-		else if (cmp == 0 && (f = ev_differs(r, m)) != NULL) {
-			what = cs_xasprintf("differs from the manifest in %s "
-			    "(altered)", f);
-			ev_name_problem(v, m, what);
-			free(what);
-		}
-		if (cmp >= 0)
-			have_m = 0;
-		if (cmp <= 0) {
-			cs_entry_free(r);
-			r = NULL;
-			rn = cs_blr_next(b, &r, &err);
-		}
-	}
-	if (rn < 0)
-		ev_problem(v, CS_EXIT_INTEGRITY, "member '%s': %s (altered)",
-		    CS_SNAP_MANIFEST, err.msg != NULL ? err.msg : "bad record");
-	cs_entry_free(r);
-	cs_entry_free(m);
-	free(line);
-	cs_err_release(&err);
-}
-
-static void
-ev_manifest(struct ev *v)
-{
-	struct cs_blr	*b;
-	struct cs_err	 err;
-	const char	*c1, *c2;
-	char		*path;
-
-	if (!v->have_manifest)
-		return;
-	cs_err_init(&err);
-	path = cs_xasprintf("/proc/self/fd/%d", v->mfd);
-	b = cs_blr_open(path, &err);
-	free(path);
-	if (b == NULL) {
-		ev_problem(v, err.code == CS_EXIT_DATAERR ? CS_EXIT_INTEGRITY :
-		    err.code, "member '%s': %s", CS_SNAP_MANIFEST, err.msg);
-		cs_err_release(&err);
-		return;
-	}
-	v->manifest_sig = ev_signature(v, cs_blr_trailer(b),
-	    CS_SNAP_MANIFEST);
-	c1 = cs_bl_header_get(cs_blr_header(b), "case");
-	c2 = v->have_start ? cs_custody_get(&v->start, "case") : NULL;
-	if (c1 == NULL || c2 == NULL || strcmp(c1, c2) != 0)
-		ev_problem(v, CS_EXIT_INTEGRITY, "member '%s': field 'case' "
-		    "does not match the custody record", CS_SNAP_MANIFEST);
-	ev_join(v, b);
-	cs_blr_close(b);
-	cs_err_release(&err);
-}
-
-/* The sidecar must belong to this archive and hold its stream digest. */
-static void
-ev_sidecar(struct ev *v)
-{
-	static const char *const same[] = { "case", "label", "operator",
-	    "host", "started", "source" };
-	const char	*path = v->o->custody, *a, *b, *st;
-	struct cs_err	 err;
-	char		*def = NULL, *shown, hex[2 * CS_DIGEST_MAXLEN + 1];
-	char		 key[64];
-	size_t		 i;
-	int		 d;
-
-	cs_err_init(&err);
-	if (path == NULL)
-		path = def = cs_xasprintf("%s.custody", v->o->file);
-	shown = cs_encode_dup(path);
-	if (cs_custody_load(&v->side, path, &err) != 0) {
-		if (err.code == CS_EXIT_NOINPUT)
-			ev_problem(v, CS_EXIT_NOINPUT, "custody record missing: "
-			    "cannot open '%s' (give --custody FILE)", shown);
-		else
-			ev_problem_err(v, &err);
-		goto out;
-	}
-	v->have_side = 1;
-	(void)ev_signature(v, &v->side.tr, path);
-	for (i = 0; i < CS_NELEM(same) && v->have_start; i++) {
-		a = cs_custody_get(&v->start, same[i]);
-		b = cs_custody_get(&v->side, same[i]);
-		if ((a == NULL) != (b == NULL) || (a != NULL &&
-		    strcmp(a, b) != 0))
-			ev_problem(v, CS_EXIT_INTEGRITY, "custody record: "
-			    "field '%s' does not match the archive's first "
-			    "member (wrong custody record?)", same[i]);
-	}
-	st = cs_custody_get(&v->side, "stream-size");
-	(void)snprintf(key, sizeof key, "%" PRIu64, v->size);
-	if (st == NULL || strcmp(st, key) != 0)
-		ev_problem(v, CS_EXIT_INTEGRITY, "custody record: field "
-		    "'stream-size' is %s, the archive has %" PRIu64 " bytes",
-		    st != NULL ? st : "missing", v->size);
-	for (d = 0; d < CS_D_COUNT; d++) {
-		(void)snprintf(key, sizeof key, "stream-%s",
-		    cs_digest_name((enum cs_digest)d));
-		if ((a = cs_custody_get(&v->side, key)) == NULL)
-			continue;
-		if (d != CS_D_SHA256)
-			continue;	/* SHA-256 is the one checked */
-		cs_hex(v->stream[d], cs_digest_len((enum cs_digest)d), hex);
-		if (strcmp(a, hex) != 0)
-			ev_problem(v, CS_EXIT_INTEGRITY, "custody record: "
-			    "field '%s' does not match the archive's digest "
-			    "%s (the archive was altered)", key, hex);
-	}
-	if (cs_custody_get(&v->side, "stream-sha256") == NULL)
-		ev_problem(v, CS_EXIT_INTEGRITY, "custody record: field "
-		    "'stream-sha256' is missing");
-	st = cs_custody_get(&v->side, "status");
-	if (st == NULL || (strcmp(st, "complete") != 0 &&
-	    strcmp(st, "incomplete") != 0))
-		ev_problem(v, CS_EXIT_INTEGRITY, "custody record: field "
-		    "'status' is '%s': NOT a complete snapshot",
-		    st != NULL ? st : "missing");
-out:
-	free(shown);
-	free(def);
-	cs_err_release(&err);
-}
-
-static void
-ev_field(const char *k, const char *val)
-{
-	char	*shown = cs_encode_dup(val != NULL ? val : "(none)");
-
-	printf("%-16s %s\n", k, shown);
-	free(shown);
-}
-
-static void
-ev_report(const struct ev *v)
-{
-	const struct cs_custody	*c = v->have_side ? &v->side : &v->start;
-	char			 hex[65];
-
-	if (v->o->quiet)
-		return;
-	ev_field("file:", v->o->file);
-	printf("%-16s %s\n", "format:", "custos evidence tar 1");
-	ev_field("case:", cs_custody_get(c, "case"));
-	ev_field("label:", cs_custody_get(c, "label"));
-	ev_field("operator:", cs_custody_get(c, "operator"));
-	ev_field("host:", cs_custody_get(c, "host"));
-	ev_field("started:", cs_custody_get(c, "started"));
-	ev_field("finished:", cs_custody_get(c, "finished"));
-	ev_field("status:", cs_custody_get(c, "status"));
-	printf("%-16s %" PRIu64 " (%" PRIu64 " manifest records)\n",
-	    "members:", v->members, v->records);
-	cs_hex(v->stream[CS_D_SHA256], 32, hex);
-	printf("%-16s %s (%" PRIu64 " bytes)\n", "stream sha256:", hex,
-	    v->size);
-	printf("%-16s %s\n", "custody sig:", v->custody_sig != NULL ?
-	    v->custody_sig : "not checked");
-	printf("%-16s %s\n", "manifest sig:", v->manifest_sig != NULL ?
-	    v->manifest_sig : "not checked");
-	printf("%-16s %s\n", "result:", v->problems == 0 ? "VALID" :
-	    "DOES NOT VERIFY");
-}
-
-int
-cs_evidence_verify(const struct cs_evidence_opts *o, struct cs_err *err)
-{
-	struct ev	 v;
-	const char	*st;
-	int		 rc = -1;
-
-	memset(&v, 0, sizeof v);
-	v.o = o;
-	v.mfd = -1;
-	v.shown = cs_encode_dup(o->file);
-	if ((v.r = cs_evr_open(o->file, (1U << CS_D_COUNT) - 1, err)) ==
-	    NULL)
-		goto out;
-	if ((v.spool = tmpfile()) == NULL) {
-		cs_err_set(err, CS_EXIT_CANTCREAT, errno, "cannot create a "
-		    "temporary file");
-		goto out;
-	}
-	(void)ev_members(&v);
-	ev_manifest(&v);
-	ev_sidecar(&v);
-	ev_report(&v);
-	if (v.problems > 0) {
-		cs_err_set(err, v.code != 0 ? v.code : CS_EXIT_INTEGRITY, 0,
-		    "'%s' DOES NOT VERIFY (%u problem%s, listed above)",
-		    v.shown, v.problems, v.problems == 1 ? "" : "s");
-		goto out;
-	}
-	st = cs_custody_get(&v.side, "status");
-	rc = st != NULL && strcmp(st, "incomplete") == 0 ?
-	    CS_EXIT_INCOMPLETE : CS_EXIT_OK;
-out:
-	if (v.spool != NULL)
-		fclose(v.spool);
-	if (v.mfd >= 0)
-		close(v.mfd);
-	cs_custody_release(&v.start);
-	cs_custody_release(&v.side);
-	cs_evr_close(v.r);
-	free(v.prev);
-	free(v.shown);
-	return rc;
 }

@@ -1,46 +1,81 @@
 /*
- * source_tar.c: an evidence tar as a record source (tar.h).
+ * source_tar.c: a tar archive as a record source (tar.h).
  *
- * Two passes over the file: the first skips from header to header
- * (libarchive seeks over the data) to take out the custody record, for
- * the digest list, and the manifest, into an unnamed temporary file; the
- * second reads every member's content through evidence.c's reader and
- * merges the members with the manifest's records, both in canonical
- * order.  Memory is bounded: one record of each side at a time.
+ * The first member says what the archive is: a custos evidence tar
+ * starts with its custody record, and goes to evidence_verify.c, which
+ * verifies it before handing out any record; anything else is a foreign
+ * tar, read here through evidence.c's reader (content hashed as it is
+ * read) and put in canonical order by the sort stage.
+ *
+ * A hard-link member of a foreign tar holds no content: it gets the size,
+ * digests, and (if it has none of its own) the extended attributes and
+ * ACLs of its target, an earlier member.  Only the targets are
+ * remembered, found by a first pass over the headers (libarchive seeks
+ * over the data).  A tar read from a pipe cannot have that pass: its hard
+ * links wait in memory (within the sort bound; past it they are recorded
+ * as not compared) until all is read, and one more pass of the sorted
+ * records, into a new sort stage, gives them their targets' content.
  */
 #include "custos/custos.h"
 
+#include <sys/acl.h>
+#include <sys/capability.h>
+#include <sys/stat.h>
+
+#include <acl/libacl.h>
 #include <errno.h>
-#include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <archive.h>
 #include <archive_entry.h>
 
 #include "custos/baseline.h"
 #include "custos/buf.h"
-#include "custos/custody.h"
 #include "custos/digest.h"
 #include "custos/entry.h"
 #include "custos/err.h"
 #include "custos/evidence.h"
 #include "custos/path.h"
+#include "custos/policy.h"
 #include "custos/snapshot.h"
+#include "custos/sort.h"
 #include "custos/source.h"
 #include "custos/tar.h"
 #include "custos/xmalloc.h"
 
-struct source_tar {
+#define TAR_ACL_PREFIX	"system.posix_acl_"
+
+/* A hard link's target, with its member's record once read. */
+struct tar_link {
+	char		*path;
+	size_t		 len;
+	char		*line;		/* baseline record line, or NULL */
+	size_t		 linelen;
+};
+
+/* A hard link of a tar read from a pipe, waiting for its target. */
+struct tar_pend {
+	char		*target;	/* canonical path */
+	size_t		 tlen;
+	struct cs_entry	*e;
+};
+
+struct tar_foreign {
+	struct cs_sort	*sort;
+	size_t		 bound;
+	struct tar_pend	*pend;		/* sorted by target at the end */
+	size_t		 npend;
+	size_t		 pendcap;
+	size_t		 pendbytes;
 	char		*shown;
-	struct cs_evr	*r;
-	int		 mfd;
-	struct cs_blr	*m;
-	struct cs_entry	*mrec;		/* pending manifest record */
-	int		 mdone;
-	struct cs_entry	*mem;		/* pending member record */
-	int		 tdone;
+	int		 seekable;
+	struct tar_link	*links;		/* sorted by path */
+	size_t		 nlinks;
+	int		 acl;		/* the archive holds ACLs */
+	int		 xattr;		/* and extended attributes */
+	int		 no_ctime;	/* a member without a ctime */
 };
 
 int
@@ -49,219 +84,573 @@ cs_tar_is_tar(const char *path)
 	return cs_evidence_is_tar(path);
 }
 
-/* Pass 1: the digest list and the manifest (into t->mfd). */
+/*
+ * A foreign member's name as a canonical path: "./a/b", "a/b" and
+ * "a//b/" are "/a/b", "." and "./" are "/".  0, or -1 with *WHY.
+ */
 static int
-source_tar_scan(struct source_tar *t, const char *path, unsigned *digests,
-    struct cs_err *err)
+tar_path(const char *name, char **pathp, size_t *lenp, const char **why)
+{
+	struct cs_buf	 b;
+	const char	*p = name, *q;
+	size_t		 n;
+
+	if (*name == '/') {
+		*why = "an absolute name";
+		return -1;
+	}
+	cs_buf_init(&b);
+	while (*p != '\0') {
+		q = strchr(p, '/');
+		n = q != NULL ? (size_t)(q - p) : strlen(p);
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			cs_buf_release(&b);
+			*why = "a '..' component";
+			return -1;
+		}
+		if (n > 0 && !(n == 1 && *p == '.')) {
+			cs_buf_addc(&b, '/');
+			cs_buf_add(&b, p, n);
+		}
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	if (b.len == 0)
+		cs_buf_addc(&b, '/');
+	*pathp = cs_buf_detach(&b, lenp);
+	return 0;
+}
+
+static int
+tar_link_cmp(const void *a, const void *b)
+{
+	const struct tar_link	*x = a, *y = b;
+
+	return cs_path_cmp(x->path, x->len, y->path, y->len);
+}
+
+/* First pass (a file only): the targets of the hard-link members. */
+static void
+tar_links(struct tar_foreign *f, const char *path)
 {
 	struct archive		*a;
 	struct archive_entry	*ae;
-	struct cs_custody	 c;
-	struct cs_buf		 b;
-	const void		*p;
-	size_t			 n;
-	la_int64_t		 off;
-	int			 r, rc = -1, found = 0;
+	const char		*t, *why;
+	struct tar_link		*l;
+	size_t			 cap = 0;
 
-	cs_buf_init(&b);
-	memset(&c, 0, sizeof c);
 	a = archive_read_new();
 	archive_read_support_format_tar(a);
-	if (archive_read_open_filename(a, path, 10240) != ARCHIVE_OK) {
-		cs_err_set(err, CS_EXIT_DATAERR, 0, "'%s': %s", t->shown,
-		    archive_error_string(a));
-		goto out;
-	}
-	while ((r = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
-		const char *name = archive_entry_pathname(ae);
-
-		if (name != NULL && strcmp(name, CS_SNAP_CUSTODY) == 0) {
-			while (archive_read_data_block(a, &p, &n, &off) ==
-			    ARCHIVE_OK && b.len + n <= CS_CUSTODY_MAX)
-				cs_buf_add(&b, p, n);
-			if (cs_custody_parse(&c, b.data != NULL ? b.data : "",
-			    b.len, CS_SNAP_CUSTODY, err) != 0 ||
-			    cs_digest_parse_list(cs_custody_get(&c, "digests") !=
-			    NULL ? cs_custody_get(&c, "digests") : "", digests,
-			    err) != 0)
-				goto out;
-		} else if (name != NULL && strcmp(name, CS_SNAP_MANIFEST) == 0) {
-			if (archive_read_data_into_fd(a, t->mfd) != ARCHIVE_OK)
-				break;
-			found = 1;
+	if (archive_read_open_filename(a, path, 10240) == ARCHIVE_OK) {
+		while (archive_read_next_header(a, &ae) >= ARCHIVE_WARN) {
+			if ((t = archive_entry_hardlink(ae)) == NULL)
+				continue;
+			if (f->nlinks == cap) {
+				cap = cap != 0 ? 2 * cap : 16;
+				f->links = cs_xreallocarray(f->links, cap,
+				    sizeof *f->links);
+			}
+			l = &f->links[f->nlinks];
+			memset(l, 0, sizeof *l);
+			if (tar_path(t, &l->path, &l->len, &why) == 0)
+				f->nlinks++;
 		}
 	}
-	if (!found || *digests == 0) {
-		cs_err_set(err, CS_EXIT_DATAERR, 0, "'%s' is not a complete "
-		    "custos evidence tar (%s): %s", t->shown, !found ?
-		    "no manifest" : "no custody record", r == ARCHIVE_EOF ?
-		    "run custos verify" : archive_error_string(a));
-		goto out;
+	archive_read_free(a);
+	if (f->nlinks > 0)
+		qsort(f->links, f->nlinks, sizeof *f->links, tar_link_cmp);
+}
+
+static struct tar_link *
+tar_link_find(struct tar_foreign *f, const char *path, size_t len)
+{
+	struct tar_link	 key;
+
+	if (f->nlinks == 0)
+		return NULL;
+	key.path = (char *)(uintptr_t)path;
+	key.len = len;
+	return bsearch(&key, f->links, f->nlinks, sizeof *f->links,
+	    tar_link_cmp);
+}
+
+/* Hard-link member E takes what its target T holds (T is emptied). */
+static void
+tar_link_take(struct cs_entry *e, struct cs_entry *t)
+{
+	e->size = t->size;
+	e->digests = t->digests;
+	memcpy(e->digest, t->digest, sizeof e->digest);
+	if (e->nxattrs == 0) {
+		e->xattrs = t->xattrs;
+		e->nxattrs = t->nxattrs;
+		t->xattrs = NULL;
+		t->nxattrs = 0;
 	}
+	if (e->acl == NULL) {
+		e->acl = t->acl;
+		t->acl = NULL;
+	}
+	if (e->caps == NULL) {
+		e->caps = t->caps;
+		t->caps = NULL;
+	}
+}
+
+/* Hard-link member E takes what the record LINE (of its target) holds. */
+static void
+tar_link_line(struct cs_entry *e, const char *line, size_t len)
+{
+	struct cs_entry	*t = cs_entry_new();
+	const char	*why;
+
+	if (cs_bl_parse(line, len - 1, t, &why) == 0)
+		tar_link_take(e, t);
+	cs_entry_free(t);
+}
+
+static void
+tar_link_unknown(struct cs_entry *e, const char *target, const char *why)
+{
+	char	*shown = cs_encode_dup(target);
+
+	cs_entry_add_error(e, "hard link to '%s', whose content is not "
+	    "known%s", shown, why);
+	free(shown);
+}
+
+/*
+ * A hard-link member E gets what its target holds; from a pipe, it is
+ * held back for that (1: E was taken).
+ */
+static int
+tar_hardlink(struct tar_foreign *f, const struct cs_evm *m,
+    struct cs_entry *e)
+{
+	struct tar_link	*l = NULL;
+	struct tar_pend	*pd;
+	const char	*why, *name = archive_entry_hardlink(m->ae);
+	char		*p;
+	size_t		 len;
+
+	if (tar_path(name, &p, &len, &why) != 0) {
+		tar_link_unknown(e, name, " (a bad name)");
+		return 0;
+	}
+	if (!f->seekable && f->pendbytes < f->bound) {
+		if (f->npend == f->pendcap) {
+			f->pendcap = f->pendcap != 0 ? 2 * f->pendcap : 16;
+			f->pend = cs_xreallocarray(f->pend, f->pendcap,
+			    sizeof *f->pend);
+		}
+		pd = &f->pend[f->npend++];
+		pd->target = p;
+		pd->tlen = len;
+		pd->e = e;
+		f->pendbytes += sizeof *pd + sizeof *e + len + e->pathlen;
+		return 1;
+	}
+	l = tar_link_find(f, p, len);
+	free(p);
+	if (l != NULL && l->line != NULL)
+		tar_link_line(e, l->line, l->linelen);
+	else
+		tar_link_unknown(e, name, f->seekable ? "" :
+		    " (too many hard links in a tar read from a pipe)");
+	return 0;
+}
+
+static int
+tar_pend_cmp(const void *a, const void *b)
+{
+	const struct tar_pend	*x = a, *y = b;
+
+	return cs_path_cmp(x->target, x->tlen, y->target, y->tlen);
+}
+
+/* Pending hard link I into OUT, with what the record LINE (or none) holds. */
+static int
+tar_pend_out(struct tar_foreign *f, size_t i, const struct cs_buf *line,
+    struct cs_sort *out, struct cs_err *err)
+{
+	struct cs_entry	*l = f->pend[i].e;
+
+	f->pend[i].e = NULL;
+	if (line != NULL)
+		tar_link_line(l, line->data, line->len);
+	else
+		tar_link_unknown(l, f->pend[i].target, "");
+	return cs_sort_add(out, l, err);
+}
+
+/*
+ * From a pipe: one pass over the sorted records into a new sort stage,
+ * giving the held hard links their targets' content on the way.
+ */
+static int
+tar_resolve(struct tar_foreign *f, struct cs_err *err)
+{
+	struct cs_sort	*out = cs_sort_new(f->bound);
+	struct cs_entry	*e;
+	struct cs_buf	 b;
+	size_t		 i = 0;
+	int		 n, c, rc = -1;
+
+	qsort(f->pend, f->npend, sizeof *f->pend, tar_pend_cmp);
+	cs_buf_init(&b);
+	while ((n = cs_sort_next(f->sort, &e, err)) == 1) {
+		cs_buf_reset(&b);
+		cs_bl_format(&b, e);
+		for (; i < f->npend; i++) {
+			c = cs_path_cmp(f->pend[i].target, f->pend[i].tlen,
+			    e->path, e->pathlen);
+			if (c > 0)
+				break;
+			if (tar_pend_out(f, i, c == 0 && e->type == CS_T_FILE ?
+			    &b : NULL, out, err) != 0)
+				goto out;
+		}
+		if (cs_sort_add(out, e, err) != 0)
+			goto out;
+	}
+	for (; n == 0 && i < f->npend; i++) {
+		if (tar_pend_out(f, i, NULL, out, err) != 0)
+			goto out;
+	}
+	if (n < 0)
+		goto out;
+	cs_sort_free(f->sort);
+	f->sort = out;
+	out = NULL;
 	rc = 0;
 out:
-	archive_read_free(a);
-	cs_custody_release(&c);
+	cs_sort_free(out);
 	cs_buf_release(&b);
 	return rc;
 }
 
-/* The next tree member as a record (NULL at the manifest or the end). */
-static int
-source_tar_member(struct source_tar *t, struct cs_err *err)
+/* The canonical text of an ACL of TYPE (libacl, numeric ids), or NULL. */
+static char *
+tar_acl(struct archive_entry *ae, int type)
 {
-	struct cs_evm	 m;
-	int		 n;
+	static const struct {
+		int		 tag;
+		const char	*name;
+		int		 id;
+	} tags[] = {
+		{ ARCHIVE_ENTRY_ACL_USER_OBJ, "u", 0 },
+		{ ARCHIVE_ENTRY_ACL_USER, "u", 1 },
+		{ ARCHIVE_ENTRY_ACL_GROUP_OBJ, "g", 0 },
+		{ ARCHIVE_ENTRY_ACL_GROUP, "g", 1 },
+		{ ARCHIVE_ENTRY_ACL_MASK, "m", 0 },
+		{ ARCHIVE_ENTRY_ACL_OTHER, "o", 0 },
+	};
+	struct cs_buf	 b;
+	const char	*name;
+	acl_t		 acl;
+	char		*t, *out = NULL;
+	size_t		 i;
+	int		 ty, perm, tag, id;
 
-	while (!t->tdone) {
-		if ((n = cs_evr_next(t->r, &m, err)) < 0)
-			return -1;
-		if (n == 0 || strcmp(archive_entry_pathname(m.ae),
-		    CS_SNAP_MANIFEST) == 0) {
-			t->tdone = 1;
-			break;
-		}
-		if (cs_evr_read(t->r, &m, NULL, 0, -1, err) != 0)
-			return -1;
-		if (strcmp(archive_entry_pathname(m.ae), CS_SNAP_CUSTODY) == 0)
+	if (archive_entry_acl_reset(ae, type) <= 0)
+		return NULL;
+	cs_buf_init(&b);
+	while (archive_entry_acl_next(ae, type, &ty, &perm, &tag, &id,
+	    &name) == ARCHIVE_OK) {
+		for (i = 0; i < CS_NELEM(tags) && tags[i].tag != tag; i++)
+			;
+		if (i == CS_NELEM(tags))
 			continue;
-		t->mem = cs_entry_new();
-		if (cs_evidence_entry(&m, t->mem) != 0)
-			return cs_err_set(err, CS_EXIT_DATAERR, 0, "'%s': member "
-			    "'%s' is not part of a snapshot", t->shown, m.name);
-		return 0;
+		cs_buf_printf(&b, "%s%s:", b.len > 0 ? "," : "", tags[i].name);
+		/* GNU tar records names: they are looked up here */
+		if (tags[i].id && id >= 0)
+			cs_buf_printf(&b, "%d", id);
+		else if (tags[i].id && name != NULL)
+			cs_buf_adds(&b, name);
+		cs_buf_printf(&b, ":%c%c%c",
+		    perm & ARCHIVE_ENTRY_ACL_READ ? 'r' : '-',
+		    perm & ARCHIVE_ENTRY_ACL_WRITE ? 'w' : '-',
+		    perm & ARCHIVE_ENTRY_ACL_EXECUTE ? 'x' : '-');
 	}
-	return 0;
-}
-
-/* Complete member record E with what only the manifest record R has. */
-static void
-source_tar_merge(struct cs_entry *e, struct cs_entry *r)
-{
-	int	 hardlink = e->type == CS_T_FILE && (e->have & CS_F_NLINK);
-
-	e->have = (e->have & ~(unsigned)CS_F_NLINK) |
-	    (r->have & (CS_F_INO | CS_F_NLINK | CS_F_IFLAGS | CS_F_META));
-	e->ino = r->ino;
-	e->nlink = r->nlink;
-	e->iflags = r->iflags;
-	if (!(e->have & CS_F_CTIME) && (r->have & CS_F_CTIME)) {
-		e->ctime = r->ctime;
-		e->have |= CS_F_CTIME;
-	}
-	if (hardlink || e->type != CS_T_FILE)
-		e->size = r->size;	/* tar holds no size for these */
-	e->acl = r->acl;
-	r->acl = NULL;
-	e->dacl = r->dacl;
-	r->dacl = NULL;
-	e->caps = r->caps;
-	r->caps = NULL;
-	e->error = r->error;
-	r->error = NULL;
-}
-
-/* Does manifest record R have a member?  (Sockets, unread files: no.) */
-static int
-source_tar_has_member(const struct cs_entry *r)
-{
-	if (r->type == CS_T_NONE || r->type == CS_T_SOCK)
-		return 0;
-	return r->type != CS_T_FILE || r->digests != 0;
-}
-
-static int
-source_tar_next(void *impl, struct cs_entry **ep, struct cs_err *err)
-{
-	struct source_tar	*t = impl;
-	struct cs_entry		*out;
-	int			 cmp;
-
-	for (;;) {
-		if (t->mrec == NULL && !t->mdone) {
-			if (cs_blr_next(t->m, &t->mrec, err) < 0)
-				return -1;
-			t->mdone = t->mrec == NULL;
+	if ((acl = acl_from_text(cs_buf_str(&b))) != NULL) {
+		if ((type != ARCHIVE_ENTRY_ACL_TYPE_ACCESS ||
+		    acl_equiv_mode(acl, NULL) != 0) &&
+		    (t = acl_to_any_text(acl, NULL, ',', TEXT_NUMERIC_IDS)) !=
+		    NULL) {
+			out = cs_xstrdup(t);
+			acl_free(t);
 		}
-		if (t->mem == NULL && source_tar_member(t, err) != 0)
-			return -1;
-		if (t->mrec == NULL && t->mem == NULL)
+		acl_free(acl);
+	} else
+		out = cs_xstrdup(cs_buf_str(&b));	/* shown as it is */
+	cs_buf_release(&b);
+	return out;
+}
+
+static uint32_t
+tar_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+/*
+ * The text of a security.capability value (struct vfs_cap_data, as the
+ * kernel stores it), as cap_to_text gives it for the file; NULL if it is
+ * not one.
+ */
+static char *
+tar_caps(const unsigned char *v, size_t n)
+{
+	uint32_t	 magic, perm[2] = { 0, 0 }, inh[2] = { 0, 0 };
+	cap_value_t	 cv;
+	cap_t		 c;
+	size_t		 words, i;
+	char		*t, *out = NULL;
+
+	if (n < 4)
+		return NULL;
+	magic = tar_le32(v);
+	words = (magic & 0xff000000U) == 0x01000000U ? 1 : 2;
+	if ((magic & 0xff000000U) > 0x03000000U || n < 4 + 8 * words)
+		return NULL;
+	for (i = 0; i < words; i++) {
+		perm[i] = tar_le32(v + 4 + 8 * i);
+		inh[i] = tar_le32(v + 8 + 8 * i);
+	}
+	if ((c = cap_init()) == NULL)
+		return NULL;
+	for (i = 0; i < 64; i++) {
+		cv = (cap_value_t)i;
+		if ((perm[i / 32] >> (i % 32)) & 1)
+			(void)cap_set_flag(c, CAP_PERMITTED, 1, &cv, CAP_SET);
+		if ((inh[i / 32] >> (i % 32)) & 1)
+			(void)cap_set_flag(c, CAP_INHERITABLE, 1, &cv, CAP_SET);
+		if ((magic & 1) && (((perm[i / 32] | inh[i / 32]) >>
+		    (i % 32)) & 1))
+			(void)cap_set_flag(c, CAP_EFFECTIVE, 1, &cv, CAP_SET);
+	}
+	if ((t = cap_to_text(c, NULL)) != NULL) {
+		out = cs_xstrdup(t);
+		cap_free(t);
+	}
+	cap_free(c);
+	return out;
+}
+
+/* ACLs, capabilities, and the xattrs but the ACLs' own. */
+static void
+tar_meta(struct tar_foreign *f, struct archive_entry *ae, struct cs_entry *e)
+{
+	struct cs_xattr	*x;
+	size_t		 i, j;
+
+	for (i = j = 0; i < e->nxattrs; i++) {
+		x = &e->xattrs[i];
+		if (strncmp(x->name, TAR_ACL_PREFIX,
+		    sizeof TAR_ACL_PREFIX - 1) == 0) {
+			free(x->name);
+			free(x->value);
+			continue;
+		}
+		if (strcmp(x->name, "security.capability") == 0 &&
+		    e->type == CS_T_FILE && e->caps == NULL)
+			e->caps = tar_caps(x->value, x->len);
+		e->xattrs[j++] = *x;
+	}
+	e->nxattrs = j;
+	if (j > 0)
+		f->xattr = 1;
+	if (archive_entry_acl_count(ae, ARCHIVE_ENTRY_ACL_TYPE_ACCESS |
+	    ARCHIVE_ENTRY_ACL_TYPE_DEFAULT) > 0)
+		f->acl = 1;
+	if (e->type != CS_T_LINK)
+		e->acl = tar_acl(ae, ARCHIVE_ENTRY_ACL_TYPE_ACCESS);
+	if (e->type == CS_T_DIR)
+		e->dacl = tar_acl(ae, ARCHIVE_ENTRY_ACL_TYPE_DEFAULT);
+}
+
+/* One member of a foreign tar into the sort stage. */
+static int
+tar_member(struct tar_foreign *f, struct cs_evr *r, struct cs_evm *m,
+    struct cs_err *err)
+{
+	struct cs_entry	*e;
+	struct tar_link	*l;
+	struct cs_buf	 b;
+	const char	*why;
+	char		*path;
+	size_t		 len;
+
+	if (tar_path(archive_entry_pathname(m->ae), &path, &len, &why) != 0)
+		return cs_err_set(err, CS_EXIT_DATAERR, 0, "'%s': member '%s' "
+		    "has %s: refused", f->shown, m->name, why);
+	if (cs_evr_read(r, m, NULL, 0, -1, err) != 0) {
+		free(path);
+		return -1;
+	}
+	e = cs_entry_new();
+	e->path = path;
+	e->pathlen = len;
+	cs_evidence_attrs(m, e);
+	if (e->type == CS_T_NONE) {	/* a volume label and the like */
+		cs_entry_free(e);
+		return 0;
+	}
+	e->have &= ~(unsigned)CS_F_NLINK;
+	e->nlink = 0;
+	tar_meta(f, m->ae, e);
+	if (!(e->have & CS_F_CTIME))
+		f->no_ctime = 1;
+	if (m->is_hardlink) {
+		if (tar_hardlink(f, m, e) == 1)
 			return 0;
-		cmp = t->mrec == NULL ? 1 : t->mem == NULL ? -1 :
-		    cs_path_cmp(t->mrec->path, t->mrec->pathlen, t->mem->path,
-		    t->mem->pathlen);
-		if (cmp < 0 && source_tar_has_member(t->mrec)) {
-			/* In the manifest, missing from the archive. */
-			cs_entry_free(t->mrec);
-			t->mrec = NULL;
-			continue;
-		}
-		if (cmp < 0) {
-			out = t->mrec;
-			t->mrec = NULL;
-		} else {
-			out = t->mem;
-			t->mem = NULL;
-			if (cmp == 0) {
-				source_tar_merge(out, t->mrec);
-				cs_entry_free(t->mrec);
-				t->mrec = NULL;
-			}
-		}
-		*ep = out;
-		return 1;
+	} else if (e->type == CS_T_FILE && (l = tar_link_find(f, e->path,
+	    e->pathlen)) != NULL && l->line == NULL) {
+		cs_buf_init(&b);
+		cs_bl_format(&b, e);
+		l->line = cs_buf_detach(&b, &l->linelen);
 	}
+	return cs_sort_add(f->sort, e, err);
 }
 
 static void
-source_tar_close(void *impl)
+tar_foreign_close(void *impl)
 {
-	struct source_tar	*t = impl;
+	struct tar_foreign	*f = impl;
+	size_t			 i;
 
-	if (t == NULL)
+	if (f == NULL)
 		return;
-	cs_entry_free(t->mrec);
-	cs_entry_free(t->mem);
-	cs_blr_close(t->m);
-	cs_evr_close(t->r);
-	if (t->mfd >= 0)
-		close(t->mfd);
-	free(t->shown);
-	free(t);
+	cs_sort_free(f->sort);
+	for (i = 0; i < f->nlinks; i++) {
+		free(f->links[i].path);
+		free(f->links[i].line);
+	}
+	for (i = 0; i < f->npend; i++) {
+		free(f->pend[i].target);
+		cs_entry_free(f->pend[i].e);
+	}
+	free(f->pend);
+	free(f->links);
+	free(f->shown);
+	free(f);
 }
 
-static const struct cs_source_ops source_tar_ops = {
-	"tar", source_tar_next, source_tar_close
+static int
+tar_foreign_next(void *impl, struct cs_entry **ep, struct cs_err *err)
+{
+	struct tar_foreign	*f = impl;
+	int			 n;
+
+	if ((n = cs_sort_next(f->sort, ep, err)) == 1) {
+		/* ACLs and xattrs mean something only if the tar has any */
+		if (f->acl || f->xattr)
+			(*ep)->have |= CS_F_META;
+		else
+			(*ep)->have &= ~(unsigned)CS_F_META;
+	}
+	return n;
+}
+
+static const struct cs_source_ops tar_foreign_ops = {
+	"tar", tar_foreign_next, tar_foreign_close
 };
+
+/* Read every member of a foreign tar (from FIRST) into the sort stage. */
+static struct cs_source *
+tar_foreign(const struct cs_tar_opts *o, struct cs_evr *r,
+    struct cs_evm *first, int seekable, struct cs_err *err)
+{
+	struct tar_foreign	*f;
+	struct cs_source	*s;
+	struct cs_evm		 m;
+	unsigned		 carries;
+	int			 n = 0;
+
+	f = cs_xcalloc(1, sizeof *f);
+	f->bound = o->sort_bound != 0 ? o->sort_bound : CS_SORT_BOUND;
+	f->sort = cs_sort_new(f->bound);
+	f->shown = cs_encode_dup(o->ev.file);
+	f->seekable = seekable;
+	cs_evr_set_digests(r, o->digests);
+	if (seekable)
+		tar_links(f, o->ev.file);
+	if (first != NULL && tar_member(f, r, first, err) != 0)
+		goto fail;
+	while (first != NULL && (n = cs_evr_next(r, &m, err)) == 1) {
+		if (tar_member(f, r, &m, err) != 0)
+			goto fail;
+	}
+	if (n < 0)
+		goto fail;
+	if (first == NULL) {
+		cs_err_set(err, CS_EXIT_DATAERR, 0, "'%s' holds no members",
+		    f->shown);
+		goto fail;
+	}
+	cs_evr_close(r);
+	r = NULL;
+	if (f->npend > 0 && tar_resolve(f, err) != 0)
+		goto fail;
+	carries = CS_G_CONTENT | CS_G_PERMS | CS_G_OWNER | CS_G_TIMES |
+	    CS_G_LINK;
+	if (!f->no_ctime)
+		carries |= CS_G_CTIME;
+	if (f->acl)
+		carries |= CS_G_ACL;
+	if (f->xattr)
+		carries |= CS_G_XATTR;
+	s = cs_source_new(&tar_foreign_ops, f, o->ev.file);
+	cs_source_set_carries(s, carries);
+	return s;
+fail:
+	cs_evr_close(r);
+	tar_foreign_close(f);
+	return NULL;
+}
+
+struct cs_source *
+cs_source_tar_open(const struct cs_tar_opts *o, struct cs_tar_info *info,
+    struct cs_err *err)
+{
+	struct cs_evr	*r;
+	struct cs_evm	 m;
+	struct stat	 st;
+	int		 n, seekable;
+
+	memset(info, 0, sizeof *info);
+	seekable = stat(o->ev.file, &st) == 0 && S_ISREG(st.st_mode);
+	if ((r = cs_evr_open(o->ev.file, (1U << CS_D_COUNT) - 1, err)) ==
+	    NULL)
+		return NULL;
+	if ((n = cs_evr_next(r, &m, err)) < 0) {
+		cs_evr_close(r);
+		return NULL;
+	}
+	if (n == 1 && strcmp(archive_entry_pathname(m.ae),
+	    CS_SNAP_CUSTODY) == 0) {
+		if (!seekable)
+			return cs_evidence_source(&o->ev, r, &m, &info->ev,
+			    err);
+		cs_evr_close(r);
+		return cs_evidence_source(&o->ev, NULL, NULL, &info->ev, err);
+	}
+	info->foreign = 1;
+	return tar_foreign(o, r, n == 1 ? &m : NULL, seekable, err);
+}
 
 struct cs_source *
 cs_source_tar(const char *path, struct cs_err *err)
 {
-	struct source_tar	*t;
-	const char		*dir = getenv("TMPDIR");
-	unsigned		 digests = 0;
-	char			*mpath;
+	struct cs_tar_opts	 o;
+	struct cs_tar_info	 info;
 
-	t = cs_xcalloc(1, sizeof *t);
-	t->shown = cs_encode_dup(path);
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	t->mfd = open(dir, O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
-	if (t->mfd < 0) {
-		cs_err_set(err, CS_EXIT_CANTCREAT, errno, "cannot create a "
-		    "temporary file in '%s'", dir);
-		goto fail;
-	}
-	if (source_tar_scan(t, path, &digests, err) != 0)
-		goto fail;
-	mpath = cs_xasprintf("/proc/self/fd/%d", t->mfd);
-	t->m = cs_blr_open(mpath, err);
-	free(mpath);
-	if (t->m == NULL || (t->r = cs_evr_open(path, digests, err)) == NULL)
-		goto fail;
-	cs_evr_set_digests(t->r, digests);
-	return cs_source_new(&source_tar_ops, t, path);
-fail:
-	source_tar_close(t);
-	return NULL;
+	memset(&o, 0, sizeof o);
+	o.ev.file = path;
+	o.ev.allow_unsigned = 1;
+	o.ev.cmd = "check";
+	o.digests = CS_DIGEST_DEFAULT;
+	return cs_source_tar_open(&o, &info, err);
 }

@@ -20,6 +20,7 @@ struct cs_buf;
 struct cs_entry;
 struct cs_err;
 struct cs_key;
+struct cs_source;
 
 struct cs_evidence_opts {
 	const char	 *file;
@@ -28,6 +29,7 @@ struct cs_evidence_opts {
 	const char	 *fingerprint;	/* 64 hex digits, or NULL */
 	int		  allow_unsigned;
 	int		  quiet;
+	const char	 *cmd;		/* for messages; NULL: "verify" */
 };
 
 /* Nonzero if PATH is a regular file with the ustar magic at 257. */
@@ -41,6 +43,28 @@ int		 cs_evidence_is_tar(const char *);
 int		 cs_evidence_verify(const struct cs_evidence_opts *,
 		    struct cs_err *);
 
+/* What the evidence source found, for the report. */
+struct cs_evidence_info {
+	int		 is_signed;	/* both signatures checked with the
+					   trusted key */
+	int		 incomplete;	/* status=incomplete */
+};
+
+struct cs_evr;
+struct cs_evm;
+/*
+ * The records of a custos evidence tar, verified before they are
+ * believed (see evidence_verify.c for the order of the checks).  With R
+ * NULL, FILE is a regular file, read twice; else R is a reader on a pipe
+ * or tape whose first member FIRST (the custody record) was just read,
+ * and the source takes R over.  Each problem is reported on stderr as it
+ * is found; if any, the source is not opened, or its last call fails,
+ * with CS_EXIT_INTEGRITY (or the code of the worst problem).
+ */
+struct cs_source *cs_evidence_source(const struct cs_evidence_opts *,
+		    struct cs_evr *, struct cs_evm *,
+		    struct cs_evidence_info *, struct cs_err *);
+
 /* A member as the reader hands it out. */
 struct cs_evm {
 	struct archive_entry *ae;	/* borrowed until the next call */
@@ -53,8 +77,10 @@ struct cs_evm {
 	int		 is_hardlink;
 };
 
-struct cs_evr;
-/* Open PATH; member content is hashed with DIGESTS. */
+/*
+ * Open PATH (a pipe or tape is read blocking); member content is hashed
+ * with DIGESTS.
+ */
 struct cs_evr	*cs_evr_open(const char *, unsigned, struct cs_err *);
 /* Change the digests computed for the following members. */
 void		 cs_evr_set_digests(struct cs_evr *, unsigned);
@@ -71,6 +97,9 @@ int		 cs_evr_next(struct cs_evr *, struct cs_evm *, struct cs_err *);
  */
 int		 cs_evr_read(struct cs_evr *, struct cs_evm *, struct cs_buf *,
 		    size_t, int, struct cs_err *);
+/* Skip the content of M (it still goes through the stream digest). */
+int		 cs_evr_skip(struct cs_evr *, const struct cs_evm *,
+		    struct cs_err *);
 /*
  * Read the rest of the file and give the stream's SHA-256 (in
  * D[CS_D_SHA256]) and size.
@@ -81,5 +110,7 @@ int		 cs_evr_finish(struct cs_evr *,
 void		 cs_evr_close(struct cs_evr *);
 /* Fill E (cleared first) from member M: path, type and metadata. */
 int		 cs_evidence_entry(const struct cs_evm *, struct cs_entry *);
+/* Fill E from member M except its path: type, metadata, digests. */
+void		 cs_evidence_attrs(const struct cs_evm *, struct cs_entry *);
 
 #endif /* CUSTOS_EVIDENCE_H */

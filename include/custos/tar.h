@@ -1,23 +1,51 @@
 /*
- * tar.h: an evidence tar (doc/custos-evidence.5) as a record source.
+ * tar.h: a tar archive as a record source.
  *
- * The records are those of the objects in the archive, in canonical
- * order: type, permissions, owners, size, times, link targets, device
- * numbers and extended attributes come from the members' headers, and
- * the digests are computed from the members' content as it is read;
- * the fields tar cannot hold (inode numbers, link counts, ACL text,
- * capabilities as text, inode flags) and the objects without a member
- * (sockets, files that could not be read) come from the manifest.
- * Signatures and the stream digest are "custos verify"'s to check.
+ * A custos evidence tar (doc/custos-evidence.5) is verified before any
+ * record is handed out (evidence.h: its custody record, stream digest,
+ * signed manifest and every member against its header and the
+ * manifest); its records are the members' completed by the manifest, so
+ * it carries everything a baseline does.
+ *
+ * Any other tar (GNU tar, bsdtar, pax: a foreign tar) has nothing to
+ * verify it by: its records are read from the members' headers and
+ * content, in archive order, and put in canonical order by the sort
+ * stage (sort.h).  Member names "./a/b", "a/b" and "a/b/" are the object
+ * "/a/b"; a name with a ".." component or an absolute name is refused.
+ * It carries no inode numbers, link counts or inode flags; ctimes only
+ * when every member has one; ACLs and extended attributes only when the
+ * archive holds at least one (it was made with --acls, --xattrs).
  */
 #ifndef CUSTOS_TAR_H
 #define CUSTOS_TAR_H
 
+#include <stddef.h>
+
+#include "custos/evidence.h"
+
 struct cs_err;
 struct cs_source;
 
-/* Nonzero if PATH looks like a tar archive (ustar magic). */
+struct cs_tar_opts {
+	struct cs_evidence_opts	 ev;	/* the file and the trust anchor */
+	unsigned		 digests; /* computed for a foreign tar */
+	size_t			 sort_bound; /* 0: CS_SORT_BOUND */
+};
+
+struct cs_tar_info {
+	int			 foreign;	/* nothing was verified */
+	struct cs_evidence_info	 ev;		/* for evidence */
+};
+
+/* Nonzero if PATH is a regular file with the ustar magic. */
 int		 cs_tar_is_tar(const char *);
+/* O->ev.file (a file, a pipe or a tape) as a source; INFO says what. */
+struct cs_source *cs_source_tar_open(const struct cs_tar_opts *,
+		    struct cs_tar_info *, struct cs_err *);
+/*
+ * PATH as a source, an evidence tar verified without a trusted key (its
+ * signatures are not checked), a foreign tar with SHA-256.
+ */
 struct cs_source *cs_source_tar(const char *, struct cs_err *);
 
 #endif /* CUSTOS_TAR_H */

@@ -1,0 +1,867 @@
+/*
+ * evidence_verify.c: verify an evidence tar, and hand out its records
+ * only as they are verified (evidence.h).
+ *
+ * One verifier serves "custos verify" and the evidence source of "custos
+ * check", in one of two ways through the archive:
+ *
+ * - spool (verify; check of a pipe or tape): one pass reads every member,
+ *   checks its content against the digests in its own header and the
+ *   canonical order, and spools its record; then the sidecar custody
+ *   record (its signature, and the stream digest), the manifest (its
+ *   signature), and the join of the manifest with the spool;
+ * - seek (check of a regular file): a first pass takes the stream digest
+ *   and the custody and manifest members, skipping the others' content;
+ *   the sidecar, then the manifest are checked before any record is
+ *   handed out; a second pass reads the members, each checked against its
+ *   header, joined with the manifest as the comparison goes, and its
+ *   stream digest must equal the first pass's (the same file).
+ *
+ * The join is diff.c's cs_join of the manifest's records with the
+ * members' records: a member must match its record, a record with
+ * content must have its member.  Every problem is reported, by member or
+ * field name, not just the first; a source with problems fails.
+ */
+#include "custos/custos.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "custos/baseline.h"
+#include "custos/buf.h"
+#include "custos/custody.h"
+#include "custos/diff.h"
+#include "custos/digest.h"
+#include "custos/entry.h"
+#include "custos/err.h"
+#include "custos/evidence.h"
+#include "custos/path.h"
+#include "custos/policy.h"
+#include "custos/sign.h"
+#include "custos/snapshot.h"
+#include "custos/source.h"
+#include "custos/xmalloc.h"
+
+#define EV_GOOD		"good, by the trusted key"
+
+struct ev {
+	struct cs_evidence_opts	 o;
+	int			 seek;		/* two passes (a file) */
+	char			*shown;
+	struct cs_evr		*r;
+	unsigned		 problems;
+	int			 code;
+	struct cs_custody	 start;
+	int			 have_start;
+	struct cs_custody	 side;
+	int			 have_side;
+	int			 mfd;
+	int			 have_manifest;
+	FILE			*spool;
+	char			*spool_line;
+	size_t			 spool_cap;
+	char			*prev;
+	size_t			 prevlen;
+	uint64_t		 members;
+	unsigned char		 stream[CS_D_COUNT][CS_DIGEST_MAXLEN];
+	uint64_t		 size;
+	const char		*custody_sig;
+	const char		*manifest_sig;
+	uint64_t		 records;
+	struct cs_source	*man;		/* the manifest's records */
+	struct cs_source	*mem;		/* the members' records */
+	struct cs_join		*join;
+	int			 pass2_end;
+};
+
+static void
+ev_problem(struct ev *v, int code, const char *fmt, ...) CS_PRINTF(3, 4);
+
+/* Report one problem on stderr and remember the exit code. */
+static void
+ev_problem(struct ev *v, int code, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	va_start(ap, fmt);
+	msg = cs_xvasprintf(fmt, ap);
+	va_end(ap);
+	cs_warn(v->o.cmd != NULL ? v->o.cmd : "verify", "%s", msg);
+	free(msg);
+	v->problems++;
+	if (v->code == 0 || code == CS_EXIT_INTEGRITY)
+		v->code = code;
+}
+
+static void
+ev_problem_err(struct ev *v, struct cs_err *e)
+{
+	ev_problem(v, e->code, "%s%s%s", e->msg != NULL ? e->msg : "error",
+	    e->errnum != 0 ? ": " : "", e->errnum != 0 ? strerror(e->errnum) :
+	    "");
+	cs_err_release(e);
+	cs_err_init(e);
+}
+
+/* The summary of the problems, as the error of the whole. */
+static int
+ev_fail(const struct ev *v, struct cs_err *err)
+{
+	return cs_err_set(err, v->code != 0 ? v->code : CS_EXIT_INTEGRITY, 0,
+	    "'%s' DOES NOT VERIFY (%u problem%s, listed above)", v->shown,
+	    v->problems, v->problems == 1 ? "" : "s");
+}
+
+/* Check a signature: with a trusted key, or demand one. */
+static const char *
+ev_signature(struct ev *v, const struct cs_bl_trailer *tr, const char *what)
+{
+	struct cs_err	 e;
+
+	if (tr == NULL || !tr->is_signed) {
+		if (!v->o.allow_unsigned) {
+			char *shown = cs_encode_dup(what);
+
+			ev_problem(v, CS_EXIT_INTEGRITY, "'%s' is NOT SIGNED "
+			    "(use --allow-unsigned to check the rest)", shown);
+			free(shown);
+		}
+		return "none";
+	}
+	if (v->o.pub == NULL && v->o.fingerprint == NULL)
+		return "present, not checked (no trusted key)";
+	cs_err_init(&e);
+	if (cs_bl_verify_signature(tr, v->o.pub, v->o.fingerprint, what,
+	    &e) != 0) {
+		ev_problem_err(v, &e);
+		return "BAD";
+	}
+	return EV_GOOD;
+}
+
+/* The first member: the custody record at the start. */
+static void
+ev_custody_member(struct ev *v, struct cs_evm *m)
+{
+	struct cs_buf	 b;
+	struct cs_err	 e;
+	unsigned	 d = 0;
+
+	cs_buf_init(&b);
+	cs_err_init(&e);
+	if (strcmp(archive_entry_pathname(m->ae), CS_SNAP_CUSTODY) != 0) {
+		ev_problem(v, CS_EXIT_INTEGRITY, "first member is '%s', not "
+		    "the custody record '%s'", m->name, CS_SNAP_CUSTODY);
+		(void)cs_evr_read(v->r, m, NULL, 0, -1, &e);
+		goto out;
+	}
+	if (cs_evr_read(v->r, m, &b, CS_CUSTODY_MAX, -1, &e) != 0) {
+		ev_problem_err(v, &e);
+		goto out;
+	}
+	if (cs_custody_parse(&v->start, b.data != NULL ? b.data : "", b.len,
+	    CS_SNAP_CUSTODY, &e) != 0) {
+		ev_problem_err(v, &e);
+		goto out;
+	}
+	v->have_start = 1;
+	if (cs_custody_get(&v->start, "digests") == NULL ||
+	    cs_digest_parse_list(cs_custody_get(&v->start, "digests"), &d,
+	    &e) != 0) {
+		cs_err_release(&e);
+		ev_problem(v, CS_EXIT_DATAERR, "member '%s': bad field "
+		    "'digests'", m->name);
+	} else
+		cs_evr_set_digests(v->r, d);
+	v->custody_sig = ev_signature(v, &v->start.tr, CS_SNAP_CUSTODY);
+out:
+	cs_err_release(&e);
+	cs_buf_release(&b);
+}
+
+/* A member's content against the digests its own header claims. */
+static void
+ev_check_header(struct ev *v, const struct cs_evm *m)
+{
+	int	 d;
+
+	for (d = 0; d < CS_D_COUNT; d++) {
+		if ((m->hdigests & m->digests & (1U << d)) == 0)
+			continue;
+		if (memcmp(m->hdigest[d], m->digest[d],
+		    cs_digest_len((enum cs_digest)d)) != 0) {
+			ev_problem(v, CS_EXIT_INTEGRITY, "member '%s': content "
+			    "does not match the %s in its header (altered)",
+			    m->name, cs_digest_name((enum cs_digest)d));
+			return;
+		}
+	}
+}
+
+/*
+ * An object of the tree: its content read and checked against its
+ * header, its record in E, in canonical order.  0 if E is good.
+ */
+static int
+ev_record(struct ev *v, struct cs_evm *m, struct cs_entry *e)
+{
+	struct cs_err	 err;
+
+	cs_err_init(&err);
+	if (cs_evr_read(v->r, m, NULL, 0, -1, &err) != 0) {
+		ev_problem_err(v, &err);
+		return -1;
+	}
+	ev_check_header(v, m);
+	if (cs_evidence_entry(m, e) != 0) {
+		ev_problem(v, CS_EXIT_INTEGRITY, "member '%s' is not part of "
+		    "a snapshot (added)", m->name);
+		return -1;
+	}
+	if (v->prev != NULL &&
+	    cs_path_cmp(v->prev, v->prevlen, e->path, e->pathlen) >= 0) {
+		ev_problem(v, CS_EXIT_INTEGRITY, "member '%s' is out of "
+		    "canonical order (reordered or repeated)", m->name);
+		return -1;
+	}
+	free(v->prev);
+	v->prev = cs_xmemdup(e->path, e->pathlen);
+	v->prevlen = e->pathlen;
+	return 0;
+}
+
+/* Spool mode: an object of the tree into the spool. */
+static void
+ev_tree_member(struct ev *v, struct cs_evm *m, struct cs_entry *e)
+{
+	struct cs_buf	 line;
+
+	if (ev_record(v, m, e) != 0)
+		return;
+	cs_buf_init(&line);
+	cs_bl_format(&line, e);
+	if (fwrite(line.data, 1, line.len, v->spool) != line.len)
+		ev_problem(v, CS_EXIT_IOERR, "cannot write a temporary file");
+	cs_buf_release(&line);
+}
+
+static void
+ev_manifest_member(struct ev *v, struct cs_evm *m)
+{
+	struct cs_err	 e;
+	const char	*dir = getenv("TMPDIR");
+
+	cs_err_init(&e);
+	v->mfd = open(dir != NULL && *dir != '\0' ? dir : "/tmp",
+	    O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
+	if (v->mfd < 0) {
+		ev_problem(v, CS_EXIT_CANTCREAT, "cannot create a temporary "
+		    "file: %s", strerror(errno));
+		return;
+	}
+	if (cs_evr_read(v->r, m, NULL, 0, v->mfd, &e) != 0) {
+		ev_problem_err(v, &e);
+		return;
+	}
+	ev_check_header(v, m);
+	v->have_manifest = 1;
+}
+
+/* One member of the first (or only) pass, by its place. */
+static void
+ev_member(struct ev *v, struct cs_evm *m, struct cs_entry *e)
+{
+	struct cs_err	 err;
+
+	cs_err_init(&err);
+	v->members++;
+	if (v->have_manifest) {
+		ev_problem(v, CS_EXIT_INTEGRITY, "member '%s' follows the "
+		    "manifest (added)", m->name);
+		(void)cs_evr_skip(v->r, m, &err);
+	} else if (m->index == 0)
+		ev_custody_member(v, m);
+	else if (strcmp(archive_entry_pathname(m->ae), CS_SNAP_MANIFEST) == 0)
+		ev_manifest_member(v, m);
+	else if (v->seek) {
+		if (cs_evr_skip(v->r, m, &err) != 0)
+			ev_problem_err(v, &err);
+	} else
+		ev_tree_member(v, m, e);
+	cs_err_release(&err);
+}
+
+/* Every member in archive order, from FIRST if not NULL. */
+static void
+ev_members(struct ev *v, struct cs_evm *first)
+{
+	struct cs_evm	 m;
+	struct cs_entry	*e = cs_entry_new();
+	struct cs_err	 err;
+	int		 n;
+
+	cs_err_init(&err);
+	if (first != NULL)
+		ev_member(v, first, e);
+	while ((n = cs_evr_next(v->r, &m, &err)) == 1)
+		ev_member(v, &m, e);
+	cs_entry_free(e);
+	if (n < 0)
+		ev_problem_err(v, &err);
+	else if (v->members == 0)
+		ev_problem(v, CS_EXIT_DATAERR, "'%s' holds no members",
+		    v->shown);
+	else if (!v->have_manifest)
+		ev_problem(v, CS_EXIT_INTEGRITY, "the manifest '%s' is "
+		    "missing (truncated archive?)", CS_SNAP_MANIFEST);
+	if (cs_evr_finish(v->r, v->stream, &v->size, &err) != 0)
+		ev_problem_err(v, &err);
+	cs_err_release(&err);
+}
+
+/* Which field of member M differs from manifest record R, or NULL. */
+static const char *
+ev_differs(const struct cs_entry *r, const struct cs_entry *m)
+{
+	size_t	 i;
+	int	 d;
+
+	if (r->type != m->type)
+		return "type";
+	if (r->mode != m->mode)
+		return "mode";
+	if (r->uid != m->uid || r->gid != m->gid)
+		return "owner";
+	if (r->type == CS_T_FILE && !(m->have & CS_F_NLINK) &&
+	    r->size != m->size)
+		return "size";
+	if (r->mtime.sec != m->mtime.sec || r->mtime.nsec != m->mtime.nsec)
+		return "mtime";
+	if (r->targetlen != m->targetlen || (r->target != NULL &&
+	    memcmp(r->target, m->target, r->targetlen) != 0))
+		return "link target";
+	if (r->rmajor != m->rmajor || r->rminor != m->rminor)
+		return "device numbers";
+	for (d = 0; d < CS_D_COUNT; d++) {
+		if ((r->digests & (1U << d)) == 0)
+			continue;
+		if ((m->digests & (1U << d)) == 0 || memcmp(r->digest[d],
+		    m->digest[d], cs_digest_len((enum cs_digest)d)) != 0)
+			return cs_digest_name((enum cs_digest)d);
+	}
+	if (r->nxattrs != m->nxattrs)
+		return "xattrs";
+	for (i = 0; i < r->nxattrs; i++) {
+		if (strcmp(r->xattrs[i].name, m->xattrs[i].name) != 0 ||
+		    r->xattrs[i].len != m->xattrs[i].len ||
+		    memcmp(r->xattrs[i].value, m->xattrs[i].value,
+		    r->xattrs[i].len) != 0)
+			return "xattrs";
+	}
+	return NULL;
+}
+
+/* Does manifest record R have a member?  (Sockets, unread files: no.) */
+static int
+ev_has_member(const struct cs_entry *r)
+{
+	if (r->type == CS_T_NONE || r->type == CS_T_SOCK)
+		return 0;
+	return r->type != CS_T_FILE || r->digests != 0;
+}
+
+/* Complete member record E with what only the manifest record R has. */
+static void
+ev_merge(struct cs_entry *e, struct cs_entry *r)
+{
+	int	 hardlink = e->type == CS_T_FILE && (e->have & CS_F_NLINK);
+
+	e->have = (e->have & ~(unsigned)CS_F_NLINK) |
+	    (r->have & (CS_F_INO | CS_F_NLINK | CS_F_IFLAGS | CS_F_META));
+	e->ino = r->ino;
+	e->nlink = r->nlink;
+	e->iflags = r->iflags;
+	if (!(e->have & CS_F_CTIME) && (r->have & CS_F_CTIME)) {
+		e->ctime = r->ctime;
+		e->have |= CS_F_CTIME;
+	}
+	if (hardlink || e->type != CS_T_FILE)
+		e->size = r->size;	/* tar holds no size for these */
+	e->acl = r->acl;
+	r->acl = NULL;
+	e->dacl = r->dacl;
+	r->dacl = NULL;
+	e->caps = r->caps;
+	r->caps = NULL;
+	e->error = r->error;
+	r->error = NULL;
+}
+
+static void
+ev_name_problem(struct ev *v, const struct cs_entry *e, const char *what)
+{
+	char	*name, *shown;
+
+	name = cs_snap_member_name(e->path, e->pathlen, e->type == CS_T_DIR);
+	shown = cs_encode_dup(name);
+	ev_problem(v, CS_EXIT_INTEGRITY, "member '%s' %s", shown, what);
+	free(shown);
+	free(name);
+}
+
+/*
+ * One pair of the join (manifest record R, member record M, either
+ * NULL): the record to hand out, or NULL.  Takes over both.
+ */
+static struct cs_entry *
+ev_pair(struct ev *v, struct cs_entry *r, struct cs_entry *m)
+{
+	const char	*f;
+	char		*what;
+
+	if (r != NULL)
+		v->records++;
+	if (m == NULL) {
+		if (!ev_has_member(r))
+			return r;
+		ev_name_problem(v, r, "is in the manifest but not in the "
+		    "archive (removed)");
+	} else if (r == NULL)
+		ev_name_problem(v, m, "is not in the manifest (added)");
+	else {
+		if ((f = ev_differs(r, m)) != NULL) {
+			what = cs_xasprintf("differs from the manifest in %s "
+			    "(altered)", f);
+			ev_name_problem(v, m, what);
+			free(what);
+		}
+		ev_merge(m, r);
+		cs_entry_free(r);
+		return m;
+	}
+	cs_entry_free(r);
+	cs_entry_free(m);
+	return NULL;
+}
+
+/* The next verified record: 1 with *EP, 0 at the end of the join. */
+static int
+ev_step(struct ev *v, struct cs_entry **ep)
+{
+	struct cs_entry	*r, *m;
+	struct cs_err	 err;
+	int		 n;
+
+	cs_err_init(&err);
+	*ep = NULL;
+	while (v->join != NULL && (n = cs_join_next(v->join, &r, &m,
+	    &err)) != 0) {
+		if (n < 0) {
+			ev_problem(v, CS_EXIT_INTEGRITY, "member '%s': %s "
+			    "(altered)", CS_SNAP_MANIFEST, err.msg != NULL ?
+			    err.msg : "bad record");
+			cs_join_free(v->join);
+			v->join = NULL;
+			break;
+		}
+		if ((*ep = ev_pair(v, r, m)) != NULL)
+			break;
+	}
+	cs_err_release(&err);
+	return *ep != NULL;
+}
+
+/* Read the join to its end (verify, or a check that already failed). */
+static void
+ev_drain(struct ev *v)
+{
+	struct cs_entry	*e;
+
+	while (ev_step(v, &e) == 1)
+		cs_entry_free(e);
+}
+
+/* Open the manifest as a record source; check its signature and case. */
+static void
+ev_manifest(struct ev *v)
+{
+	const struct cs_blr	*b;
+	struct cs_err		 err;
+	const char		*c1, *c2;
+	char			*path;
+
+	if (!v->have_manifest)
+		return;
+	cs_err_init(&err);
+	path = cs_xasprintf("/proc/self/fd/%d", v->mfd);
+	v->man = cs_source_baseline(path, &err);
+	free(path);
+	if (v->man == NULL) {
+		ev_problem(v, err.code == CS_EXIT_DATAERR ? CS_EXIT_INTEGRITY :
+		    err.code, "member '%s': %s", CS_SNAP_MANIFEST, err.msg);
+		cs_err_release(&err);
+		return;
+	}
+	b = cs_source_blr(v->man);
+	v->manifest_sig = ev_signature(v, cs_blr_trailer(b),
+	    CS_SNAP_MANIFEST);
+	c1 = cs_bl_header_get(cs_blr_header(b), "case");
+	c2 = v->have_start ? cs_custody_get(&v->start, "case") : NULL;
+	if (c1 == NULL || c2 == NULL || strcmp(c1, c2) != 0)
+		ev_problem(v, CS_EXIT_INTEGRITY, "member '%s': field 'case' "
+		    "does not match the custody record", CS_SNAP_MANIFEST);
+	cs_err_release(&err);
+}
+
+/* The sidecar must belong to this archive and hold its stream digest. */
+static void
+ev_sidecar(struct ev *v)
+{
+	static const char *const same[] = { "case", "label", "operator",
+	    "host", "started", "source" };
+	const char	*path = v->o.custody, *a, *b, *st;
+	struct cs_err	 err;
+	char		*def = NULL, *shown, hex[2 * CS_DIGEST_MAXLEN + 1];
+	char		 key[64];
+	size_t		 i;
+	int		 d;
+
+	cs_err_init(&err);
+	if (path == NULL)
+		path = def = cs_xasprintf("%s.custody", v->o.file);
+	shown = cs_encode_dup(path);
+	if (cs_custody_load(&v->side, path, &err) != 0) {
+		if (err.code == CS_EXIT_NOINPUT)
+			ev_problem(v, CS_EXIT_NOINPUT, "custody record missing: "
+			    "cannot open '%s' (give --custody FILE)", shown);
+		else
+			ev_problem_err(v, &err);
+		goto out;
+	}
+	v->have_side = 1;
+	(void)ev_signature(v, &v->side.tr, path);
+	for (i = 0; i < CS_NELEM(same) && v->have_start; i++) {
+		a = cs_custody_get(&v->start, same[i]);
+		b = cs_custody_get(&v->side, same[i]);
+		if ((a == NULL) != (b == NULL) || (a != NULL &&
+		    strcmp(a, b) != 0))
+			ev_problem(v, CS_EXIT_INTEGRITY, "custody record: "
+			    "field '%s' does not match the archive's first "
+			    "member (wrong custody record?)", same[i]);
+	}
+	st = cs_custody_get(&v->side, "stream-size");
+	(void)snprintf(key, sizeof key, "%" PRIu64, v->size);
+	if (st == NULL || strcmp(st, key) != 0)
+		ev_problem(v, CS_EXIT_INTEGRITY, "custody record: field "
+		    "'stream-size' is %s, the archive has %" PRIu64 " bytes",
+		    st != NULL ? st : "missing", v->size);
+	for (d = 0; d < CS_D_COUNT; d++) {
+		(void)snprintf(key, sizeof key, "stream-%s",
+		    cs_digest_name((enum cs_digest)d));
+		if ((a = cs_custody_get(&v->side, key)) == NULL)
+			continue;
+		if (d != CS_D_SHA256)
+			continue;	/* SHA-256 is the one checked */
+		cs_hex(v->stream[d], cs_digest_len((enum cs_digest)d), hex);
+		if (strcmp(a, hex) != 0)
+			ev_problem(v, CS_EXIT_INTEGRITY, "custody record: "
+			    "field '%s' does not match the archive's digest "
+			    "%s (the archive was altered)", key, hex);
+	}
+	if (cs_custody_get(&v->side, "stream-sha256") == NULL)
+		ev_problem(v, CS_EXIT_INTEGRITY, "custody record: field "
+		    "'stream-sha256' is missing");
+	st = cs_custody_get(&v->side, "status");
+	if (st == NULL || (strcmp(st, "complete") != 0 &&
+	    strcmp(st, "incomplete") != 0))
+		ev_problem(v, CS_EXIT_INTEGRITY, "custody record: field "
+		    "'status' is '%s': NOT a complete snapshot",
+		    st != NULL ? st : "missing");
+out:
+	free(shown);
+	free(def);
+	cs_err_release(&err);
+}
+
+/* Spool mode: the next spooled member record. */
+static int
+ev_spool_next(void *impl, struct cs_entry **ep, struct cs_err *err)
+{
+	struct ev	*v = impl;
+	struct cs_entry	*e;
+	const char	*why;
+	ssize_t		 n;
+
+	if ((n = getline(&v->spool_line, &v->spool_cap, v->spool)) <= 0)
+		return 0;
+	e = cs_entry_new();
+	if (cs_bl_parse(v->spool_line, (size_t)n - 1, e, &why) != 0) {
+		cs_entry_free(e);
+		return cs_err_set(err, CS_EXIT_SOFTWARE, 0, "internal spool: "
+		    "%s", why);
+	}
+	*ep = e;
+	return 1;
+}
+
+/* Seek mode, second pass: the next member record, checked. */
+static int
+ev_pass2_next(void *impl, struct cs_entry **ep, struct cs_err *err)
+{
+	struct ev	*v = impl;
+	struct cs_evm	 m;
+	struct cs_entry	*e = NULL;
+	unsigned char	 d[CS_D_COUNT][CS_DIGEST_MAXLEN];
+	uint64_t	 size;
+	int		 n;
+
+	while (!v->pass2_end) {
+		if ((n = cs_evr_next(v->r, &m, err)) < 0) {
+			ev_problem_err(v, err);
+			v->pass2_end = 1;
+			return 0;
+		}
+		if (n == 0)
+			break;
+		if (m.index == 0 || strcmp(archive_entry_pathname(m.ae),
+		    CS_SNAP_MANIFEST) == 0) {
+			if (cs_evr_skip(v->r, &m, err) != 0)
+				ev_problem_err(v, err);
+			continue;
+		}
+		e = cs_entry_new();
+		if (ev_record(v, &m, e) == 0) {
+			*ep = e;
+			return 1;
+		}
+		cs_entry_free(e);
+	}
+	if (!v->pass2_end) {
+		v->pass2_end = 1;
+		if (cs_evr_finish(v->r, d, &size, err) != 0)
+			ev_problem_err(v, err);
+		else if (size != v->size || memcmp(d[CS_D_SHA256],
+		    v->stream[CS_D_SHA256], 32) != 0)
+			ev_problem(v, CS_EXIT_INTEGRITY, "'%s' changed while "
+			    "it was read (the two passes differ)", v->shown);
+	}
+	return 0;
+}
+
+static void
+ev_nothing(void *impl)
+{
+	(void)impl;
+}
+
+static const struct cs_source_ops ev_spool_ops = {
+	"spool", ev_spool_next, ev_nothing
+};
+
+static const struct cs_source_ops ev_pass2_ops = {
+	"tar", ev_pass2_next, ev_nothing
+};
+
+static void
+ev_free(struct ev *v)
+{
+	if (v == NULL)
+		return;
+	cs_join_free(v->join);
+	cs_source_free(v->man);
+	cs_source_free(v->mem);
+	if (v->spool != NULL)
+		fclose(v->spool);
+	free(v->spool_line);
+	if (v->mfd >= 0)
+		close(v->mfd);
+	cs_custody_release(&v->start);
+	cs_custody_release(&v->side);
+	cs_evr_close(v->r);
+	free(v->prev);
+	free(v->shown);
+	free(v);
+}
+
+/*
+ * Everything up to the join: the members (spool) or the first pass
+ * (seek), the sidecar, the manifest; then the join, ready to read.
+ * Returns -1 only if the verification could not start.
+ */
+static int
+ev_start(struct ev *v, struct cs_evm *first, struct cs_err *err)
+{
+	const char	*list;
+	unsigned	 d = 0;
+
+	if (!v->seek && (v->spool = tmpfile()) == NULL)
+		return cs_err_set(err, CS_EXIT_CANTCREAT, errno, "cannot "
+		    "create a temporary file");
+	ev_members(v, first);
+	ev_sidecar(v);
+	ev_manifest(v);
+	if (v->man == NULL)
+		return 0;
+	if (v->seek) {
+		cs_evr_close(v->r);
+		list = cs_custody_get(&v->start, "digests");
+		(void)cs_digest_parse_list(list != NULL ? list : "", &d, err);
+		cs_err_release(err);
+		cs_err_init(err);
+		if ((v->r = cs_evr_open(v->o.file, d, err)) == NULL)
+			return -1;
+		cs_evr_set_digests(v->r, d);
+		free(v->prev);
+		v->prev = NULL;
+		v->mem = cs_source_new(&ev_pass2_ops, v, v->o.file);
+	} else {
+		rewind(v->spool);
+		v->mem = cs_source_new(&ev_spool_ops, v, v->o.file);
+	}
+	v->join = cs_join_new(v->man, v->mem);
+	return 0;
+}
+
+static struct ev *
+ev_new(const struct cs_evidence_opts *o, struct cs_evr *r)
+{
+	struct ev	*v;
+
+	v = cs_xcalloc(1, sizeof *v);
+	v->o = *o;
+	v->mfd = -1;
+	v->shown = cs_encode_dup(o->file);
+	v->r = r;
+	v->seek = r == NULL;
+	return v;
+}
+
+static int
+ev_source_next(void *impl, struct cs_entry **ep, struct cs_err *err)
+{
+	struct ev	*v = impl;
+
+	if (ev_step(v, ep) == 1)
+		return 1;
+	return v->problems > 0 ? ev_fail(v, err) : 0;
+}
+
+static void
+ev_source_close(void *impl)
+{
+	ev_free(impl);
+}
+
+static const struct cs_source_ops ev_source_ops = {
+	"tar", ev_source_next, ev_source_close
+};
+
+struct cs_source *
+cs_evidence_source(const struct cs_evidence_opts *o, struct cs_evr *r,
+    struct cs_evm *first, struct cs_evidence_info *info, struct cs_err *err)
+{
+	struct cs_source *s;
+	struct ev	*v;
+	const char	*st;
+
+	v = ev_new(o, r);
+	if (v->seek && (v->r = cs_evr_open(o->file, 0, err)) == NULL)
+		goto fail;
+	if (ev_start(v, first, err) != 0)
+		goto fail;
+	if (v->problems > 0) {
+		/* Nothing is compared; name every altered member. */
+		ev_drain(v);
+		ev_fail(v, err);
+		goto fail;
+	}
+	memset(info, 0, sizeof *info);
+	info->is_signed = v->custody_sig != NULL && v->manifest_sig != NULL &&
+	    strcmp(v->custody_sig, EV_GOOD) == 0 &&
+	    strcmp(v->manifest_sig, EV_GOOD) == 0;
+	st = cs_custody_get(&v->side, "status");
+	info->incomplete = st != NULL && strcmp(st, "incomplete") == 0;
+	s = cs_source_new(&ev_source_ops, v, o->file);
+	/* The manifest is a baseline: with it, the members carry it all. */
+	cs_source_set_carries(s, CS_G_ALL);
+	return s;
+fail:
+	ev_free(v);
+	return NULL;
+}
+
+static void
+ev_field(const char *k, const char *val)
+{
+	char	*shown = cs_encode_dup(val != NULL ? val : "(none)");
+
+	printf("%-16s %s\n", k, shown);
+	free(shown);
+}
+
+static void
+ev_report(const struct ev *v)
+{
+	const struct cs_custody	*c = v->have_side ? &v->side : &v->start;
+	char			 hex[65];
+
+	if (v->o.quiet)
+		return;
+	ev_field("file:", v->o.file);
+	printf("%-16s %s\n", "format:", "custos evidence tar 1");
+	ev_field("case:", cs_custody_get(c, "case"));
+	ev_field("label:", cs_custody_get(c, "label"));
+	ev_field("operator:", cs_custody_get(c, "operator"));
+	ev_field("host:", cs_custody_get(c, "host"));
+	ev_field("started:", cs_custody_get(c, "started"));
+	ev_field("finished:", cs_custody_get(c, "finished"));
+	ev_field("status:", cs_custody_get(c, "status"));
+	printf("%-16s %" PRIu64 " (%" PRIu64 " manifest records)\n",
+	    "members:", v->members, v->records);
+	cs_hex(v->stream[CS_D_SHA256], 32, hex);
+	printf("%-16s %s (%" PRIu64 " bytes)\n", "stream sha256:", hex,
+	    v->size);
+	printf("%-16s %s\n", "custody sig:", v->custody_sig != NULL ?
+	    v->custody_sig : "not checked");
+	printf("%-16s %s\n", "manifest sig:", v->manifest_sig != NULL ?
+	    v->manifest_sig : "not checked");
+	printf("%-16s %s\n", "result:", v->problems == 0 ? "VALID" :
+	    "DOES NOT VERIFY");
+}
+
+int
+cs_evidence_verify(const struct cs_evidence_opts *o, struct cs_err *err)
+{
+	struct ev	*v;
+	struct cs_evr	*r;
+	const char	*st;
+	int		 rc = -1;
+
+	if ((r = cs_evr_open(o->file, (1U << CS_D_COUNT) - 1, err)) == NULL)
+		return -1;
+	v = ev_new(o, r);
+	if (ev_start(v, NULL, err) != 0)
+		goto out;
+	ev_drain(v);
+	ev_report(v);
+	if (v->problems > 0) {
+		ev_fail(v, err);
+		goto out;
+	}
+	st = cs_custody_get(&v->side, "status");
+	rc = st != NULL && strcmp(st, "incomplete") == 0 ?
+	    CS_EXIT_INCOMPLETE : CS_EXIT_OK;
+out:
+	ev_free(v);
+	return rc;
+}
