@@ -283,9 +283,11 @@ cmd_check_tar(const struct cmd_check_opts *o, struct cmd_check_state *st,
 		cmd_check_warn(st, cs_xasprintf("evidence '%s': signatures "
 		    "NOT verified (--allow-unsigned): it is intact, but "
 		    "nothing proves who made it", shown));
-	if (info.ev.incomplete)
+	if (info.ev.incomplete) {
 		cmd_check_warn(st, cs_xasprintf("evidence '%s': the snapshot "
 		    "is incomplete (status=incomplete)", shown));
+		st->exit_bits |= CS_EXIT_INCOMPLETE;
+	}
 	free(shown);
 	return s;
 }

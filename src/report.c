@@ -335,8 +335,12 @@ text_plan(struct report_ctx *c, enum cs_plan p, const struct cs_finding *f,
 static void
 text_end(struct report_ctx *c)
 {
-	if (c->n == 0)
+	if (c->n == 0 && (c->info->exit & CS_EXIT_INCOMPLETE) == 0)
 		cs_buf_adds(c->out, "\nNo differences.\n");
+	else if (c->n == 0)
+		cs_buf_adds(c->out, "\nNo differences in what could be "
+		    "compared, but the comparison is INCOMPLETE (see the "
+		    "warnings above).\n");
 }
 
 static const struct report_ops report_text_ops = {

@@ -126,7 +126,9 @@ test_expect_success GNUTAR 'GNU tar of the tree: UNVERIFIED EVIDENCE, bit 16' '
 	test "$(cat out.rc)" = 16 &&
 	test_grep "^warning: *UNVERIFIED EVIDENCE: .gnu.tar." out &&
 	head -n 20 out | grep "^warning:" | head -n 1 | grep -q UNVERIFIED &&
-	test_grep "^result: *0 added, 0 removed, 0 changed" out
+	test_grep "^result: *0 added, 0 removed, 0 changed" out &&
+	test_must_fail grep -q "^No differences\.$" out &&
+	test_grep "^No differences in what could be compared, but the comparison is INCOMPLETE" out
 '
 
 test_expect_success GNUTAR 'GNU tar of a changed tree: the changes found' '
