@@ -6,10 +6,18 @@
  * atomically, or not at all when the baseline fails its final check.
  * Invariant: everything appended to the output is printable ASCII (plus
  * newlines and, in text on a terminal, colour escapes made here).
+ *
+ * Paths and names keep the canonical encoding (path.h) in every format:
+ * one spelling per path, the one the baseline and every report use.
+ * Values (capabilities, ACLs, link targets, xattr values, header fields)
+ * are shown in text and line output as typed, with only the bytes that
+ * are unsafe on a terminal or ambiguous there escaped (report_readable);
+ * JSON keeps the canonical encoding.
  */
 #include "custos/custos.h"
 
 #include <inttypes.h>
+#include <syslog.h>
 
 #include "custos/buf.h"
 #include "custos/diff.h"
@@ -18,6 +26,7 @@
 #include "custos/path.h"
 #include "custos/policy.h"
 #include "custos/report.h"
+#include "custos/syslog.h"
 #include "custos/triage.h"
 #include "custos/xmalloc.h"
 
@@ -33,8 +42,24 @@ struct report_ctx {
 	const struct cs_report_info	*info;
 	struct cs_finding		**fs;
 	size_t				 n;
+	uint64_t			 sev[CS_SEV_COUNT];	/* all */
+	int				 min;	/* severity shown from */
+	size_t				 hidden;	/* findings below it */
 	enum cs_plan			 last;	/* plan group being written */
 };
+
+/* One attribute of an object, for text and line output (raw value). */
+struct report_attr {
+	const char	*key;		/* "mode", "sha256", "xattr", ... */
+	const char	*name;		/* xattr name (raw), or NULL */
+	char		*value;		/* raw bytes, NUL-terminated */
+	size_t		 len;
+};
+
+/* report_readable: the space separates fields (line format). */
+#define REPORT_R_SPACE	0x01
+/* report_readable: already encoded or printable: keep '\\' and '>'. */
+#define REPORT_R_ASCII	0x02
 
 struct report_ops {
 	void	(*begin)(struct report_ctx *);
@@ -112,18 +137,77 @@ report_jraw(struct cs_buf *b, const char *s)
 	free(enc);
 }
 
-/* Append S with any byte outside printable ASCII shown as \xHH. */
+/*
+ * Append N bytes at S as typed, except the bytes unsafe on a terminal
+ * (controls, DEL, and every byte from 0x80: how a terminal reads those
+ * depends on its locale) and the ambiguous ones: the escape character
+ * '\\', '>' (of "->" between an old and a new value; both kept with
+ * REPORT_R_ASCII) and, with REPORT_R_SPACE, the space.  Those are written
+ * \xHH.
+ */
 static void
-report_safe(struct cs_buf *b, const char *s)
+report_readable(struct cs_buf *b, const char *s, size_t n, int flags)
 {
-	const unsigned char	*p;
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i;
 
-	for (p = (const unsigned char *)(s != NULL ? s : "(none)"); *p; p++) {
-		if (*p < 0x20 || *p >= 0x7f)
-			cs_buf_printf(b, "\\x%02x", *p);
+	for (i = 0; i < n; i++) {
+		if (p[i] < 0x20 || p[i] >= 0x7f ||
+		    ((p[i] == '\\' || p[i] == '>') &&
+		    (flags & REPORT_R_ASCII) == 0) ||
+		    (p[i] == ' ' && (flags & REPORT_R_SPACE)))
+			cs_buf_printf(b, "\\x%02x", p[i]);
 		else
-			cs_buf_addc(b, (char)*p);
+			cs_buf_addc(b, (char)p[i]);
 	}
+}
+
+/* A raw header field or message, readable; "(none)" if absent. */
+static void
+report_safe(struct cs_buf *b, const char *s, int flags)
+{
+	if (s == NULL)
+		s = "(none)";
+	report_readable(b, s, strlen(s), flags);
+}
+
+/*
+ * A raw value of N bytes, readable; NULL is "(none)", and a value that
+ * reads "(none)" has its '(' escaped.
+ */
+static void
+report_rvalue(struct cs_buf *b, const char *v, size_t n, int flags)
+{
+	if (v == NULL) {
+		cs_buf_adds(b, "(none)");
+		return;
+	}
+	if (n == 6 && memcmp(v, "(none)", 6) == 0) {
+		cs_buf_adds(b, "\\x28");
+		v++;
+		n--;
+	}
+	report_readable(b, v, n, flags);
+}
+
+/* An encoded value (a change's old or new), readable. */
+static void
+report_evalue(struct cs_buf *b, const char *v, int flags)
+{
+	char	*raw;
+	size_t	 n;
+
+	if (v == NULL) {
+		report_rvalue(b, NULL, 0, flags);
+		return;
+	}
+	if ((raw = cs_decode_dup(v, strlen(v), &n)) == NULL) {
+		/* Not an encoding: it is printable ASCII as it is. */
+		report_rvalue(b, v, strlen(v), flags);
+		return;
+	}
+	report_rvalue(b, raw, n, flags);
+	free(raw);
 }
 
 /* Why a not-compared finding was not compared (raw bytes). */
@@ -159,17 +243,155 @@ report_sev(const struct report_ctx *c, int sev, int on)
 
 /* Text. */
 
+/* The attributes of one object. */
+
+static void
+report_attr_add(struct report_attr **v, size_t *n, size_t *cap,
+    const char *key, const char *name, char *value, size_t len)
+{
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 24;
+		*v = cs_xreallocarray(*v, *cap, sizeof **v);
+	}
+	(*v)[*n].key = key;
+	(*v)[*n].name = name;
+	(*v)[*n].value = value;
+	(*v)[*n].len = len;
+	(*n)++;
+}
+
+/* Same, for a heap C string. */
+static void
+report_attr_str(struct report_attr **v, size_t *n, size_t *cap,
+    const char *key, char *value)
+{
+	report_attr_add(v, n, cap, key, NULL, value, strlen(value));
+}
+
+/* An owner as "ID(NAME)" (raw), as changes show it. */
+static char *
+report_id(uint32_t id, const char *name)
+{
+	if (name == NULL)
+		return cs_xasprintf("%" PRIu32, id);
+	return cs_xasprintf("%" PRIu32 "(%s)", id, name);
+}
+
+/*
+ * Every attribute E carries, in the order changes are reported: what an
+ * added object is, or what a removed one was.  Returns the count.
+ */
+static size_t
+report_describe(const struct cs_entry *e, struct report_attr **vp)
+{
+	struct report_attr	*v = NULL;
+	char			 hex[2 * CS_DIGEST_MAXLEN + 1];
+	size_t			 n = 0, cap = 0, i;
+	int			 d;
+
+	report_attr_str(&v, &n, &cap, "type",
+	    cs_xstrdup(cs_type_name(e->type)));
+	if (e->type == CS_T_FILE)
+		report_attr_str(&v, &n, &cap, "size",
+		    cs_xasprintf("%" PRIu64, e->size));
+	for (d = 0; d < CS_D_COUNT; d++) {
+		if ((e->digests & (1U << d)) == 0)
+			continue;
+		cs_hex(e->digest[d], cs_digest_len((enum cs_digest)d), hex);
+		report_attr_str(&v, &n, &cap, cs_digest_name((enum cs_digest)d),
+		    cs_xstrdup(hex));
+	}
+	report_attr_str(&v, &n, &cap, "mode",
+	    cs_xasprintf("%04" PRIo32, e->mode & 07777));
+	report_attr_str(&v, &n, &cap, "uid", report_id(e->uid, e->user));
+	report_attr_str(&v, &n, &cap, "gid", report_id(e->gid, e->group));
+	report_attr_str(&v, &n, &cap, "mtime", report_time(&e->mtime, 1));
+	if (e->have & CS_F_CTIME)
+		report_attr_str(&v, &n, &cap, "ctime",
+		    report_time(&e->ctime, 1));
+	if (e->have & CS_F_INO)
+		report_attr_str(&v, &n, &cap, "ino",
+		    cs_xasprintf("%" PRIu64, e->ino));
+	if (e->have & CS_F_NLINK)
+		report_attr_str(&v, &n, &cap, "nlink",
+		    cs_xasprintf("%" PRIu64, e->nlink));
+	if (e->type == CS_T_LINK && e->target != NULL)
+		report_attr_add(&v, &n, &cap, "target", NULL,
+		    cs_xmemdup(e->target, e->targetlen + 1), e->targetlen);
+	if (e->type == CS_T_CHAR || e->type == CS_T_BLOCK)
+		report_attr_str(&v, &n, &cap, "rdev", cs_xasprintf("%" PRIu32
+		    ",%" PRIu32, e->rmajor, e->rminor));
+	if (e->acl != NULL)
+		report_attr_str(&v, &n, &cap, "acl", cs_xstrdup(e->acl));
+	if (e->dacl != NULL)
+		report_attr_str(&v, &n, &cap, "dacl", cs_xstrdup(e->dacl));
+	if (e->caps != NULL)
+		report_attr_str(&v, &n, &cap, "caps", cs_xstrdup(e->caps));
+	for (i = 0; i < e->nxattrs; i++)
+		report_attr_add(&v, &n, &cap, "xattr", e->xattrs[i].name,
+		    cs_xmemdup(e->xattrs[i].value, e->xattrs[i].len + 1),
+		    e->xattrs[i].len);
+	if (e->have & CS_F_IFLAGS)
+		report_attr_str(&v, &n, &cap, "iflags",
+		    cs_iflags_text(e->iflags));
+	*vp = v;
+	return n;
+}
+
+static void
+report_attrs_free(struct report_attr *v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].value);
+	free(v);
+}
+
+/* The object a finding describes whole: the added or removed one. */
+static const struct cs_entry *
+report_whole(const struct cs_finding *f)
+{
+	if (f->kind == CS_K_ADDED)
+		return f->new;
+	if (f->kind == CS_K_REMOVED)
+		return f->old;
+	return NULL;
+}
+
+/* Counts by kind, by severity, what was not shown, and the exit status. */
+static void
+text_counts(struct report_ctx *c)
+{
+	const struct cs_report_info	*i = c->info;
+	const struct cs_diff_stats	*st = i->stats;
+	struct cs_buf			*b = c->out;
+
+	cs_buf_printf(b, "result:     %" PRIu64 " added, %" PRIu64
+	    " removed, %" PRIu64 " changed, %" PRIu64 " type changed, %"
+	    PRIu64 " not compared; %" PRIu64 " logs appended, %" PRIu64
+	    " ignored\n", st->count[CS_K_ADDED], st->count[CS_K_REMOVED],
+	    st->count[CS_K_CHANGED], st->count[CS_K_TYPE],
+	    st->count[CS_K_NOTCMP], st->appended, st->ignored);
+	cs_buf_printf(b, "severity:   %" PRIu64 " critical, %" PRIu64
+	    " high, %" PRIu64 " medium, %" PRIu64 " low, %" PRIu64 " info\n",
+	    c->sev[CS_SEV_CRITICAL], c->sev[CS_SEV_HIGH],
+	    c->sev[CS_SEV_MEDIUM], c->sev[CS_SEV_LOW], c->sev[CS_SEV_INFO]);
+	if (c->hidden > 0)
+		cs_buf_printf(b, "not shown:  %zu finding%s below %s "
+		    "(--min-severity)\n", c->hidden, c->hidden == 1 ? "" : "s",
+		    cs_sev_name(c->min));
+	cs_buf_printf(b, "exit:       %d\n", i->exit);
+}
+
 static void
 text_begin(struct report_ctx *c)
 {
 	const struct cs_report_info	*i = c->info;
 	const struct cs_diff_stats	*st = i->stats;
 	struct cs_buf			*b = c->out;
-	uint64_t			 sev[CS_SEV_COUNT] = { 0 };
 	size_t				 k;
 
-	for (k = 0; k < c->n; k++)
-		sev[c->fs[k]->severity]++;
 	cs_buf_printf(b, "custos %s report\n", i->command);
 	if (!i->is_signed)
 		cs_buf_adds(b, "WARNING: the baseline is NOT SIGNED: nothing "
@@ -178,15 +400,15 @@ text_begin(struct report_ctx *c)
 		cs_buf_adds(b, "WARNING: the baseline's signature was NOT "
 		    "checked against a trusted key\n");
 	cs_buf_adds(b, "baseline:   ");
-	report_safe(b, i->baseline);
+	report_safe(b, i->baseline, 0);
 	cs_buf_adds(b, "\n  created:  ");
-	report_safe(b, i->created);
+	report_safe(b, i->created, 0);
 	cs_buf_adds(b, "\n  host:     ");
-	report_safe(b, i->host);
+	report_safe(b, i->host, 0);
 	cs_buf_adds(b, "\n  root:     ");
-	report_safe(b, i->root);
+	report_safe(b, i->root, 0);
 	cs_buf_adds(b, "\n  digests:  ");
-	report_safe(b, i->digests);
+	report_safe(b, i->digests, 0);
 	if (i->is_signed)
 		cs_buf_printf(b, "\n  signer:   key %s%s%s, %s\n",
 		    i->signer != NULL ? i->signer : "?",
@@ -196,30 +418,35 @@ text_begin(struct report_ctx *c)
 	else
 		cs_buf_adds(b, "\n  signer:   NONE (unsigned)\n");
 	cs_buf_adds(b, "source:     ");
-	report_safe(b, i->source);
+	report_safe(b, i->source, REPORT_R_ASCII);
 	cs_buf_adds(b, "\npolicy:     ");
-	report_safe(b, i->policy);
+	report_safe(b, i->policy, 0);
 	cs_buf_printf(b, "\nexamined:   %" PRIu64 " objects (%" PRIu64
 	    " in the baseline), %.1f MiB, %.2f s\n", st->new_records,
 	    st->old_records, (double)st->bytes / 1048576.0, i->seconds);
 	for (k = 0; k < i->nwarnings; k++) {
 		cs_buf_adds(b, "warning:    ");
-		report_safe(b, i->warnings[k]);
+		report_safe(b, i->warnings[k], REPORT_R_ASCII);
 		cs_buf_addc(b, '\n');
 	}
-	cs_buf_printf(b, "result:     %" PRIu64 " added, %" PRIu64
-	    " removed, %" PRIu64 " changed, %" PRIu64 " type changed, %"
-	    PRIu64 " errors; %" PRIu64 " logs appended, %" PRIu64
-	    " ignored\n", st->count[CS_K_ADDED], st->count[CS_K_REMOVED],
-	    st->count[CS_K_CHANGED], st->count[CS_K_TYPE],
-	    st->count[CS_K_NOTCMP], st->appended, st->ignored);
-	cs_buf_printf(b, "severity:   %" PRIu64 " critical, %" PRIu64
-	    " high, %" PRIu64 " medium, %" PRIu64 " low, %" PRIu64 " info\n",
-	    sev[CS_SEV_CRITICAL], sev[CS_SEV_HIGH], sev[CS_SEV_MEDIUM],
-	    sev[CS_SEV_LOW], sev[CS_SEV_INFO]);
-	cs_buf_printf(b, "exit:       %d\n", i->exit);
-	if (c->n > 0)
+	text_counts(c);
+	if (c->n > c->hidden)
 		cs_buf_adds(b, "\nFINDINGS (most severe first)\n");
+}
+
+/* The lines of a finding's entry-level detail, indented. */
+static void
+text_detail(struct cs_buf *b, const char *d)
+{
+	const char	*nl;
+
+	for (; *d != '\0'; d = *nl != '\0' ? nl + 1 : nl) {
+		if ((nl = strchr(d, '\n')) == NULL)
+			nl = d + strlen(d);
+		cs_buf_adds(b, "    entry: ");
+		report_readable(b, d, (size_t)(nl - d), 0);
+		cs_buf_addc(b, '\n');
+	}
 }
 
 static void
@@ -228,32 +455,57 @@ text_finding(struct report_ctx *c, const struct cs_finding *f)
 	struct cs_buf			*b = c->out;
 	const struct cs_change		*ch;
 	const struct cs_entry		*e = f->new != NULL ? f->new : f->old;
-	size_t				 i;
+	const struct cs_entry		*w = report_whole(f);
+	struct report_attr		*v;
+	size_t				 i, nv;
 
 	cs_buf_printf(b, "\n%s%-8s%s %-12s %s %s\n",
 	    report_sev(c, f->severity, 1), cs_sev_name(f->severity),
 	    report_sev(c, f->severity, 0), cs_kind_name(f->kind),
 	    cs_type_name(e->type), f->shown);
 	for (i = 0; i < f->nreasons; i++)
-		cs_buf_printf(b, "    why:   %s\n", f->reasons[i]);
+		cs_buf_printf(b, "    why:   %s%s%s%s\n", f->reasons[i],
+		    f->techniques[i] != NULL ? " (" : "",
+		    f->techniques[i] != NULL ? f->techniques[i] : "",
+		    f->techniques[i] != NULL ? ")" : "");
 	if (f->flags & CS_FF_TIMESTOMP)
 		cs_buf_adds(b, "    note:  TIMESTOMPED: content changed while "
 		    "the mtime was kept or set before the baseline\n");
 	if (f->related != NULL)
 		cs_buf_printf(b, "    link:  same inode as %s\n", f->related);
+	if (f->copy_of != NULL)
+		cs_buf_printf(b, "    copy of: %s\n", f->copy_of);
 	if (f->kind == CS_K_NOTCMP) {
 		cs_buf_adds(b, "    not compared: ");
-		report_safe(b, report_why_not(f));
+		report_safe(b, report_why_not(f), 0);
 		cs_buf_addc(b, '\n');
 	}
+	if (f->detail != NULL)
+		text_detail(b, f->detail);
 	for (i = 0; i < f->nchanges; i++) {
 		ch = &f->changes[i];
-		cs_buf_printf(b, "    %s%s%s: %s -> %s\n", cs_attr_name(ch->attr),
+		cs_buf_printf(b, "    %s%s%s: ", cs_attr_name(ch->attr),
 		    ch->name != NULL ? " " : "",
-		    ch->name != NULL ? ch->name : "",
-		    ch->old != NULL ? ch->old : "(none)",
-		    ch->new != NULL ? ch->new : "(none)");
+		    ch->name != NULL ? ch->name : "");
+		report_evalue(b, ch->old, 0);
+		cs_buf_adds(b, " -> ");
+		report_evalue(b, ch->new, 0);
+		cs_buf_addc(b, '\n');
 	}
+	if (w == NULL)
+		return;
+	nv = report_describe(w, &v);
+	for (i = 0; i < nv; i++) {
+		cs_buf_printf(b, "    %s", v[i].key);
+		if (v[i].name != NULL) {
+			cs_buf_addc(b, ' ');
+			cs_encode_str(b, v[i].name);
+		}
+		cs_buf_adds(b, ": ");
+		report_rvalue(b, v[i].value, v[i].len, 0);
+		cs_buf_addc(b, '\n');
+	}
+	report_attrs_free(v, nv);
 }
 
 static void
@@ -309,11 +561,17 @@ text_plan(struct report_ctx *c, enum cs_plan p, const struct cs_finding *f,
 	    f->shown, why);
 }
 
+/* The summary again, so that it is what stays on the screen. */
 static void
 text_end(struct report_ctx *c)
 {
+	cs_buf_adds(c->out, "\nSUMMARY\n");
+	text_counts(c);
 	if (c->n == 0)
-		cs_buf_adds(c->out, "\nNo differences.\n");
+		cs_buf_adds(c->out, "No differences.\n");
+	else if (c->n == c->hidden)
+		cs_buf_printf(c->out, "No findings at %s or above; the "
+		    "comparison found differences.\n", cs_sev_name(c->min));
 }
 
 static const struct report_ops report_text_ops = {
@@ -322,31 +580,32 @@ static const struct report_ops report_text_ops = {
 
 /* JSON Lines. */
 
+/* ",\"KEY\":" and a raw string, encoded, or null. */
+static void
+json_field(struct cs_buf *b, const char *key, const char *raw)
+{
+	cs_buf_printf(b, ",\"%s\":", key);
+	report_jraw(b, raw);
+}
+
 static void
 json_begin(struct report_ctx *c)
 {
 	const struct cs_report_info	*i = c->info;
 	const struct cs_diff_stats	*st = i->stats;
 	struct cs_buf			*b = c->out;
-	uint64_t			 sev[CS_SEV_COUNT] = { 0 };
 	size_t				 k;
 	int				 s;
 
-	for (k = 0; k < c->n; k++)
-		sev[c->fs[k]->severity]++;
 	cs_buf_adds(b, "{\"type\":\"summary\",\"format\":\"custos-report\","
 	    "\"version\":1,\"command\":");
 	cs_json_str(b, i->command);
 	cs_buf_adds(b, ",\"baseline\":{\"file\":");
 	report_jraw(b, i->baseline);
-	cs_buf_adds(b, ",\"created\":");
-	report_jraw(b, i->created);
-	cs_buf_adds(b, ",\"host\":");
-	report_jraw(b, i->host);
-	cs_buf_adds(b, ",\"root\":");
-	report_jraw(b, i->root);
-	cs_buf_adds(b, ",\"digests\":");
-	report_jraw(b, i->digests);
+	json_field(b, "created", i->created);
+	json_field(b, "host", i->host);
+	json_field(b, "root", i->root);
+	json_field(b, "digests", i->digests);
 	cs_buf_printf(b, ",\"signed\":%s,\"verified\":%s,\"signer\":",
 	    i->is_signed ? "true" : "false", i->verified ? "true" : "false");
 	report_jstr(b, i->signer);
@@ -366,7 +625,7 @@ json_begin(struct report_ctx *c)
 	cs_buf_printf(b, "\"appended\":%" PRIu64 ",\"ignored\":%" PRIu64
 	    "},\"severity\":{", st->appended, st->ignored);
 	for (s = CS_SEV_CRITICAL; s >= 0; s--)
-		cs_buf_printf(b, "\"%s\":%" PRIu64 "%s", cs_sev_name(s), sev[s],
+		cs_buf_printf(b, "\"%s\":%" PRIu64 "%s", cs_sev_name(s), c->sev[s],
 		    s > 0 ? "," : "");
 	cs_buf_adds(b, "},\"warnings\":[");
 	for (k = 0; k < i->nwarnings; k++) {
@@ -384,6 +643,77 @@ json_time(struct cs_buf *b, const char *key, const struct cs_time *t)
 
 	cs_buf_printf(b, ",\"%s\":\"%s\"", key, s);
 	free(s);
+}
+
+/* Append N raw bytes as an encoded JSON string. */
+static void
+json_bytes(struct cs_buf *b, const void *p, size_t n)
+{
+	struct cs_buf	 enc;
+
+	cs_buf_init(&enc);
+	cs_encode(&enc, p, n);
+	cs_json_str(b, cs_buf_str(&enc));
+	cs_buf_release(&enc);
+}
+
+/* ",\"entry\":{...}": every attribute of an added or removed object. */
+static void
+json_entry(struct cs_buf *b, const struct cs_entry *e)
+{
+	char	 hex[2 * CS_DIGEST_MAXLEN + 1], *t;
+	size_t	 i;
+	int	 d;
+
+	cs_buf_printf(b, ",\"entry\":{\"type\":\"%s\",\"mode\":\"%04" PRIo32
+	    "\",\"uid\":%" PRIu32, cs_type_name(e->type), e->mode & 07777,
+	    e->uid);
+	json_field(b, "user", e->user);
+	cs_buf_printf(b, ",\"gid\":%" PRIu32, e->gid);
+	json_field(b, "group", e->group);
+	if (e->type == CS_T_FILE)
+		cs_buf_printf(b, ",\"size\":%" PRIu64, e->size);
+	cs_buf_adds(b, ",\"digests\":{");
+	for (d = 0, i = 0; d < CS_D_COUNT; d++) {
+		if ((e->digests & (1U << d)) == 0)
+			continue;
+		cs_hex(e->digest[d], cs_digest_len((enum cs_digest)d), hex);
+		cs_buf_printf(b, "%s\"%s\":\"%s\"", i++ > 0 ? "," : "",
+		    cs_digest_name((enum cs_digest)d), hex);
+	}
+	cs_buf_addc(b, '}');
+	if (e->type == CS_T_LINK && e->target != NULL) {
+		cs_buf_adds(b, ",\"target\":");
+		json_bytes(b, e->target, e->targetlen);
+	}
+	if (e->type == CS_T_CHAR || e->type == CS_T_BLOCK)
+		cs_buf_printf(b, ",\"rdev\":\"%" PRIu32 ",%" PRIu32 "\"",
+		    e->rmajor, e->rminor);
+	if (e->have & CS_F_INO)
+		cs_buf_printf(b, ",\"ino\":%" PRIu64, e->ino);
+	if (e->have & CS_F_NLINK)
+		cs_buf_printf(b, ",\"nlink\":%" PRIu64, e->nlink);
+	json_field(b, "caps", e->caps);
+	json_field(b, "acl", e->acl);
+	json_field(b, "dacl", e->dacl);
+	cs_buf_adds(b, ",\"xattrs\":{");
+	for (i = 0; i < e->nxattrs; i++) {
+		if (i > 0)
+			cs_buf_addc(b, ',');
+		report_jraw(b, e->xattrs[i].name);
+		cs_buf_addc(b, ':');
+		json_bytes(b, e->xattrs[i].value, e->xattrs[i].len);
+	}
+	cs_buf_addc(b, '}');
+	if (e->have & CS_F_IFLAGS) {
+		t = cs_iflags_text(e->iflags);
+		cs_buf_printf(b, ",\"iflags\":\"%s\"", t);
+		free(t);
+	}
+	json_time(b, "mtime", &e->mtime);
+	if (e->have & CS_F_CTIME)
+		json_time(b, "ctime", &e->ctime);
+	cs_buf_addc(b, '}');
 }
 
 static void
@@ -419,14 +749,31 @@ json_finding(struct report_ctx *c, const struct cs_finding *f)
 	cs_buf_printf(b, "],\"timestomped\":%s,\"appended\":%s",
 	    (f->flags & CS_FF_TIMESTOMP) ? "true" : "false",
 	    (f->flags & CS_FF_APPENDED) ? "true" : "false");
+	cs_buf_adds(b, ",\"techniques\":[");
+	for (i = 0; i < f->nreasons; i++) {
+		if (i > 0)
+			cs_buf_addc(b, ',');
+		report_jstr(b, f->techniques[i]);
+	}
+	cs_buf_addc(b, ']');
 	if (f->related != NULL) {
 		cs_buf_adds(b, ",\"related\":");
 		cs_json_str(b, f->related);
+	}
+	if (f->copy_of != NULL) {
+		cs_buf_adds(b, ",\"copy_of\":");
+		cs_json_str(b, f->copy_of);
 	}
 	if (f->kind == CS_K_NOTCMP) {
 		cs_buf_adds(b, ",\"message\":");
 		report_jraw(b, report_why_not(f));
 	}
+	if (f->detail != NULL) {
+		cs_buf_adds(b, ",\"detail\":");
+		cs_json_str(b, f->detail);
+	}
+	if (report_whole(f) != NULL)
+		json_entry(b, report_whole(f));
 	json_time(b, "mtime", &e->mtime);
 	if (e->have & CS_F_CTIME)
 		json_time(b, "ctime", &e->ctime);
@@ -480,6 +827,96 @@ static const struct report_ops report_json_ops = {
 	json_begin, json_finding, json_burst, json_plan, json_end
 };
 
+/* Lines: one per finding, nothing else. */
+
+/* " KEY=VALUE" of one attribute, the name joined to the key by '.'. */
+static void
+line_key(struct cs_buf *b, const char *key, const char *name)
+{
+	cs_buf_addc(b, ' ');
+	cs_buf_adds(b, key);
+	if (name != NULL) {
+		cs_buf_addc(b, '.');
+		cs_buf_adds(b, name);
+	}
+	cs_buf_addc(b, '=');
+}
+
+/* The free text after " -- ": reasons, why not compared, detail. */
+static void
+line_why(struct cs_buf *b, const struct cs_finding *f)
+{
+	const char	*sep = " -- ", *d, *nl;
+	size_t		 i;
+
+	for (i = 0; i < f->nreasons; i++, sep = "; ") {
+		cs_buf_printf(b, "%s%s", sep, f->reasons[i]);
+		if (f->techniques[i] != NULL)
+			cs_buf_printf(b, " (%s)", f->techniques[i]);
+	}
+	if (f->kind == CS_K_NOTCMP) {
+		cs_buf_printf(b, "%snot compared: ", sep);
+		report_safe(b, report_why_not(f), 0);
+		sep = "; ";
+	}
+	for (d = f->detail; d != NULL && *d != '\0'; sep = "; ") {
+		if ((nl = strchr(d, '\n')) == NULL)
+			nl = d + strlen(d);
+		cs_buf_adds(b, sep);
+		report_readable(b, d, (size_t)(nl - d), 0);
+		d = *nl != '\0' ? nl + 1 : nl;
+	}
+}
+
+void
+cs_report_line(struct cs_buf *b, const struct cs_finding *f)
+{
+	const struct cs_entry	*w = report_whole(f);
+	const struct cs_change	*ch;
+	struct report_attr	*v;
+	size_t			 i, nv;
+	char			*name;
+
+	cs_buf_printf(b, "%s %s %s", cs_sev_name(f->severity),
+	    cs_kind_name(f->kind), f->shown);
+	for (i = 0; i < f->nchanges; i++) {
+		ch = &f->changes[i];
+		line_key(b, ch->attr == CS_A_DIGEST && ch->name != NULL ?
+		    ch->name : cs_attr_name(ch->attr),
+		    ch->attr == CS_A_DIGEST ? NULL : ch->name);
+		report_evalue(b, ch->old, REPORT_R_SPACE);
+		cs_buf_adds(b, "->");
+		report_evalue(b, ch->new, REPORT_R_SPACE);
+	}
+	if (w != NULL) {
+		nv = report_describe(w, &v);
+		for (i = 0; i < nv; i++) {
+			name = v[i].name != NULL ? cs_encode_dup(v[i].name) :
+			    NULL;
+			line_key(b, v[i].key, name);
+			free(name);
+			report_rvalue(b, v[i].value, v[i].len, REPORT_R_SPACE);
+		}
+		report_attrs_free(v, nv);
+	}
+	if (f->copy_of != NULL)
+		cs_buf_printf(b, " copy_of=%s", f->copy_of);
+	if (f->related != NULL)
+		cs_buf_printf(b, " related=%s", f->related);
+	line_why(b, f);
+}
+
+static void
+line_finding(struct report_ctx *c, const struct cs_finding *f)
+{
+	cs_report_line(c->out, f);
+	cs_buf_addc(c->out, '\n');
+}
+
+static const struct report_ops report_line_ops = {
+	NULL, line_finding, NULL, NULL, NULL
+};
+
 /* Timeline: by time, then discovery order. */
 static int
 report_tl_cmp(const void *pa, const void *pb)
@@ -506,7 +943,7 @@ report_timeline(struct report_ctx *c, const struct report_ops *ops)
 	for (i = 0; i < c->n; i++) {
 		f = c->fs[i];
 		if (f->new == NULL || f->kind == CS_K_REMOVED ||
-		    f->kind == CS_K_NOTCMP)
+		    f->kind == CS_K_NOTCMP || f->severity < c->min)
 			continue;
 		tl[n].f = f;
 		tl[n].by_ctime = (f->new->have & CS_F_CTIME) != 0;
@@ -535,6 +972,8 @@ report_plan(struct report_ctx *c, const struct report_ops *ops)
 	ops->plan(c, CS_PLAN_NONE, NULL, NULL);
 	for (want = CS_PLAN_REINSTALL; want <= CS_PLAN_REVIEW; want++) {
 		for (i = 0; i < c->n; i++) {
+			if (c->fs[i]->severity < c->min)
+				continue;
 			p = cs_triage_plan(c->fs[i], &why);
 			if (p == want)
 				ops->plan(c, p, c->fs[i], why);
@@ -550,16 +989,103 @@ cs_report_write(struct cs_buf *out, enum cs_format fmt,
 	struct report_ctx	 c;
 	size_t			 i;
 
-	ops = fmt == CS_FMT_JSON ? &report_json_ops : &report_text_ops;
+	if (fmt == CS_FMT_JSON)
+		ops = &report_json_ops;
+	else if (fmt == CS_FMT_LINE)
+		ops = &report_line_ops;
+	else
+		ops = &report_text_ops;
+	memset(&c, 0, sizeof c);
 	c.out = out;
 	c.info = info;
 	c.fs = fs;
 	c.n = n;
 	c.last = CS_PLAN_NONE;
-	ops->begin(&c);
+	/* JSON keeps everything; the others may hide the least severe. */
+	c.min = fmt == CS_FMT_JSON ? CS_SEV_INFO : info->min_severity;
+	for (i = 0; i < n; i++) {
+		c.sev[fs[i]->severity]++;
+		if (fs[i]->severity < c.min)
+			c.hidden++;
+	}
+	if (ops->begin != NULL)
+		ops->begin(&c);
+	for (i = 0; i < n; i++) {
+		if (fs[i]->severity >= c.min)
+			ops->finding(&c, fs[i]);
+	}
+	if (ops->burst != NULL)
+		report_timeline(&c, ops);
+	if (ops->plan != NULL)
+		report_plan(&c, ops);
+	if (ops->end != NULL)
+		ops->end(&c);
+}
+
+/* The syslog level of a severity (medium and up are sent). */
+static int
+report_level(int sev)
+{
+	if (sev >= CS_SEV_CRITICAL)
+		return LOG_CRIT;
+	if (sev == CS_SEV_HIGH)
+		return LOG_ERR;
+	return LOG_WARNING;
+}
+
+/* "summary added=N ... exit=N -- SOURCE against BASELINE". */
+static void
+report_summary_line(struct cs_buf *b, const struct cs_report_info *info,
+    struct cs_finding **fs, size_t n)
+{
+	uint64_t	 sev[CS_SEV_COUNT] = { 0 };
+	size_t		 i;
+	int		 s;
+
 	for (i = 0; i < n; i++)
-		ops->finding(&c, fs[i]);
-	report_timeline(&c, ops);
-	report_plan(&c, ops);
-	ops->end(&c);
+		sev[fs[i]->severity]++;
+	cs_buf_adds(b, "summary");
+	for (i = 0; i < CS_K_COUNT; i++)
+		cs_buf_printf(b, " %s=%" PRIu64, cs_kind_name((enum cs_kind)i),
+		    info->stats->count[i]);
+	for (s = CS_SEV_CRITICAL; s >= 0; s--)
+		cs_buf_printf(b, " %s=%" PRIu64, cs_sev_name(s), sev[s]);
+	cs_buf_printf(b, " exit=%d -- %s ", info->exit,
+	    n == 0 ? "no differences:" : "differences:");
+	report_safe(b, info->source, REPORT_R_ASCII);
+	cs_buf_adds(b, " against ");
+	report_safe(b, info->baseline, 0);
+}
+
+int
+cs_report_syslog(const char *socket, const struct cs_report_info *info,
+    struct cs_finding **fs, size_t n, struct cs_err *err)
+{
+	struct cs_syslog	*sl;
+	struct cs_buf		 line;
+	size_t			 i;
+	int			 rc = -1;
+
+	cs_buf_init(&line);
+	if ((sl = cs_syslog_open(socket, "custos", LOG_AUTHPRIV, err)) == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (fs[i]->severity < CS_SEV_MEDIUM)
+			continue;
+		cs_buf_reset(&line);
+		cs_report_line(&line, fs[i]);
+		if (cs_syslog_send(sl, report_level(fs[i]->severity),
+		    cs_buf_str(&line), err) != 0)
+			goto out;
+	}
+	cs_buf_reset(&line);
+	report_summary_line(&line, info, fs, n);
+	if (cs_syslog_send(sl, info->exit != 0 ? LOG_NOTICE : LOG_INFO,
+	    cs_buf_str(&line), err) != 0)
+		goto out;
+	rc = 0;
+out:
+	cs_syslog_close(sl);
+	cs_buf_release(&line);
+	return rc;
 }
