@@ -1,5 +1,7 @@
 /*
- * report.c: text and JSON Lines reports of a comparison.
+ * report.c: text and line reports of a comparison, the same findings as
+ * syslog messages, and the driver of every format (JSON Lines is in
+ * report_json.c).
  *
  * The findings arrive triaged and sorted.  A report is built in memory
  * (its size follows the findings, not the tree) so that it can be written
@@ -26,27 +28,10 @@
 #include "custos/path.h"
 #include "custos/policy.h"
 #include "custos/report.h"
+#include "custos/report_int.h"
 #include "custos/syslog.h"
 #include "custos/triage.h"
 #include "custos/xmalloc.h"
-
-/* A timeline item: a changed or added object at a time. */
-struct report_tl {
-	const struct cs_finding	*f;
-	struct cs_time		 t;
-	int			 by_ctime;
-};
-
-struct report_ctx {
-	struct cs_buf			*out;
-	const struct cs_report_info	*info;
-	struct cs_finding		**fs;
-	size_t				 n;
-	uint64_t			 sev[CS_SEV_COUNT];	/* all */
-	int				 min;	/* severity shown from */
-	size_t				 hidden;	/* findings below it */
-	enum cs_plan			 last;	/* plan group being written */
-};
 
 /* One attribute of an object, for text and line output (raw value). */
 struct report_attr {
@@ -60,16 +45,6 @@ struct report_attr {
 #define REPORT_R_SPACE	0x01
 /* report_readable: already encoded or printable: keep '\\' and '>'. */
 #define REPORT_R_ASCII	0x02
-
-struct report_ops {
-	void	(*begin)(struct report_ctx *);
-	void	(*finding)(struct report_ctx *, const struct cs_finding *);
-	void	(*burst)(struct report_ctx *, unsigned, const struct report_tl *,
-		    size_t);
-	void	(*plan)(struct report_ctx *, enum cs_plan,
-		    const struct cs_finding *, const char *);
-	void	(*end)(struct report_ctx *);
-};
 
 /* Colours per severity, ordered as enum cs_sev. */
 static const char *const report_colours[CS_SEV_COUNT] = {
@@ -92,49 +67,6 @@ cs_report_sort(struct cs_finding **fs, size_t n)
 {
 	if (n > 1)
 		qsort(fs, n, sizeof *fs, report_cmp);
-}
-
-void
-cs_json_str(struct cs_buf *b, const char *s)
-{
-	const unsigned char	*p;
-
-	cs_buf_addc(b, '"');
-	for (p = (const unsigned char *)(s != NULL ? s : ""); *p; p++) {
-		if (*p == '"' || *p == '\\') {
-			cs_buf_addc(b, '\\');
-			cs_buf_addc(b, (char)*p);
-		} else if (*p < 0x20 || *p >= 0x7f)
-			cs_buf_printf(b, "\\u%04x", *p);
-		else
-			cs_buf_addc(b, (char)*p);
-	}
-	cs_buf_addc(b, '"');
-}
-
-/* A JSON string, or null. */
-static void
-report_jstr(struct cs_buf *b, const char *s)
-{
-	if (s == NULL)
-		cs_buf_adds(b, "null");
-	else
-		cs_json_str(b, s);
-}
-
-/* A raw (untrusted) string, encoded, as a JSON string or null. */
-static void
-report_jraw(struct cs_buf *b, const char *s)
-{
-	char	*enc;
-
-	if (s == NULL) {
-		cs_buf_adds(b, "null");
-		return;
-	}
-	enc = cs_encode_dup(s);
-	cs_json_str(b, enc);
-	free(enc);
 }
 
 /*
@@ -211,8 +143,8 @@ report_evalue(struct cs_buf *b, const char *v, int flags)
 }
 
 /* Why a not-compared finding was not compared (raw bytes). */
-static const char *
-report_why_not(const struct cs_finding *f)
+const char *
+cs_report_why_not(const struct cs_finding *f)
 {
 	if (f->why_not != NULL)
 		return f->why_not;
@@ -223,8 +155,8 @@ report_why_not(const struct cs_finding *f)
 	return "unknown";
 }
 
-static char *
-report_time(const struct cs_time *t, int nsec)
+char *
+cs_report_time(const struct cs_time *t, int nsec)
 {
 	struct timespec	 ts;
 
@@ -234,7 +166,7 @@ report_time(const struct cs_time *t, int nsec)
 }
 
 static const char *
-report_sev(const struct report_ctx *c, int sev, int on)
+report_sev(const struct cs_report_ctx *c, int sev, int on)
 {
 	if (!c->info->colour)
 		return "";
@@ -305,10 +237,10 @@ report_describe(const struct cs_entry *e, struct report_attr **vp)
 	    cs_xasprintf("%04" PRIo32, e->mode & 07777));
 	report_attr_str(&v, &n, &cap, "uid", report_id(e->uid, e->user));
 	report_attr_str(&v, &n, &cap, "gid", report_id(e->gid, e->group));
-	report_attr_str(&v, &n, &cap, "mtime", report_time(&e->mtime, 1));
+	report_attr_str(&v, &n, &cap, "mtime", cs_report_time(&e->mtime, 1));
 	if (e->have & CS_F_CTIME)
 		report_attr_str(&v, &n, &cap, "ctime",
-		    report_time(&e->ctime, 1));
+		    cs_report_time(&e->ctime, 1));
 	if (e->have & CS_F_INO)
 		report_attr_str(&v, &n, &cap, "ino",
 		    cs_xasprintf("%" PRIu64, e->ino));
@@ -349,8 +281,8 @@ report_attrs_free(struct report_attr *v, size_t n)
 }
 
 /* The object a finding describes whole: the added or removed one. */
-static const struct cs_entry *
-report_whole(const struct cs_finding *f)
+const struct cs_entry *
+cs_report_whole(const struct cs_finding *f)
 {
 	if (f->kind == CS_K_ADDED)
 		return f->new;
@@ -361,7 +293,7 @@ report_whole(const struct cs_finding *f)
 
 /* Counts by kind, by severity, what was not shown, and the exit status. */
 static void
-text_counts(struct report_ctx *c)
+text_counts(struct cs_report_ctx *c)
 {
 	const struct cs_report_info	*i = c->info;
 	const struct cs_diff_stats	*st = i->stats;
@@ -385,7 +317,7 @@ text_counts(struct report_ctx *c)
 }
 
 static void
-text_begin(struct report_ctx *c)
+text_begin(struct cs_report_ctx *c)
 {
 	const struct cs_report_info	*i = c->info;
 	const struct cs_diff_stats	*st = i->stats;
@@ -450,12 +382,12 @@ text_detail(struct cs_buf *b, const char *d)
 }
 
 static void
-text_finding(struct report_ctx *c, const struct cs_finding *f)
+text_finding(struct cs_report_ctx *c, const struct cs_finding *f)
 {
 	struct cs_buf			*b = c->out;
 	const struct cs_change		*ch;
 	const struct cs_entry		*e = f->new != NULL ? f->new : f->old;
-	const struct cs_entry		*w = report_whole(f);
+	const struct cs_entry		*w = cs_report_whole(f);
 	struct report_attr		*v;
 	size_t				 i, nv;
 
@@ -477,7 +409,7 @@ text_finding(struct report_ctx *c, const struct cs_finding *f)
 		cs_buf_printf(b, "    copy of: %s\n", f->copy_of);
 	if (f->kind == CS_K_NOTCMP) {
 		cs_buf_adds(b, "    not compared: ");
-		report_safe(b, report_why_not(f), 0);
+		report_safe(b, cs_report_why_not(f), 0);
 		cs_buf_addc(b, '\n');
 	}
 	if (f->detail != NULL)
@@ -509,7 +441,7 @@ text_finding(struct report_ctx *c, const struct cs_finding *f)
 }
 
 static void
-text_burst(struct report_ctx *c, unsigned no, const struct report_tl *tl,
+text_burst(struct cs_report_ctx *c, unsigned no, const struct cs_report_tl *tl,
     size_t n)
 {
 	struct cs_buf	*b = c->out;
@@ -519,20 +451,20 @@ text_burst(struct report_ctx *c, unsigned no, const struct report_tl *tl,
 	if (no == 1)
 		cs_buf_printf(b, "\nTIMELINE (by ctime; bursts split by gaps "
 		    "over %" PRId64 " s)\n", c->info->burst_gap);
-	t0 = report_time(&tl[0].t, 0);
-	t1 = report_time(&tl[n - 1].t, 0);
+	t0 = cs_report_time(&tl[0].t, 0);
+	t1 = cs_report_time(&tl[n - 1].t, 0);
 	cs_buf_printf(b, "\nburst %u: %s .. %s, %zu objects\n", no, t0, t1, n);
 	free(t0);
 	free(t1);
 	for (i = 0; i < n; i++) {
-		t = report_time(&tl[i].t, 0);
+		t = cs_report_time(&tl[i].t, 0);
 		cs_buf_printf(b, "  %s  %-8s %-12s %s", t,
 		    cs_sev_name(tl[i].f->severity), cs_kind_name(tl[i].f->kind),
 		    tl[i].f->shown);
 		free(t);
 		if (tl[i].by_ctime && (tl[i].f->new->mtime.sec > tl[i].t.sec +
 		    1 || tl[i].f->new->mtime.sec < tl[i].t.sec - 1)) {
-			m = report_time(&tl[i].f->new->mtime, 0);
+			m = cs_report_time(&tl[i].f->new->mtime, 0);
 			cs_buf_printf(b, " (mtime %s)", m);
 			free(m);
 		}
@@ -543,7 +475,7 @@ text_burst(struct report_ctx *c, unsigned no, const struct report_tl *tl,
 }
 
 static void
-text_plan(struct report_ctx *c, enum cs_plan p, const struct cs_finding *f,
+text_plan(struct cs_report_ctx *c, enum cs_plan p, const struct cs_finding *f,
     const char *why)
 {
 	if (f == NULL)
@@ -563,7 +495,7 @@ text_plan(struct report_ctx *c, enum cs_plan p, const struct cs_finding *f,
 
 /* The summary again, so that it is what stays on the screen. */
 static void
-text_end(struct report_ctx *c)
+text_end(struct cs_report_ctx *c)
 {
 	cs_buf_adds(c->out, "\nSUMMARY\n");
 	text_counts(c);
@@ -574,257 +506,8 @@ text_end(struct report_ctx *c)
 		    "comparison found differences.\n", cs_sev_name(c->min));
 }
 
-static const struct report_ops report_text_ops = {
+static const struct cs_report_ops report_text_ops = {
 	text_begin, text_finding, text_burst, text_plan, text_end
-};
-
-/* JSON Lines. */
-
-/* ",\"KEY\":" and a raw string, encoded, or null. */
-static void
-json_field(struct cs_buf *b, const char *key, const char *raw)
-{
-	cs_buf_printf(b, ",\"%s\":", key);
-	report_jraw(b, raw);
-}
-
-static void
-json_begin(struct report_ctx *c)
-{
-	const struct cs_report_info	*i = c->info;
-	const struct cs_diff_stats	*st = i->stats;
-	struct cs_buf			*b = c->out;
-	size_t				 k;
-	int				 s;
-
-	cs_buf_adds(b, "{\"type\":\"summary\",\"format\":\"custos-report\","
-	    "\"version\":1,\"command\":");
-	cs_json_str(b, i->command);
-	cs_buf_adds(b, ",\"baseline\":{\"file\":");
-	report_jraw(b, i->baseline);
-	json_field(b, "created", i->created);
-	json_field(b, "host", i->host);
-	json_field(b, "root", i->root);
-	json_field(b, "digests", i->digests);
-	cs_buf_printf(b, ",\"signed\":%s,\"verified\":%s,\"signer\":",
-	    i->is_signed ? "true" : "false", i->verified ? "true" : "false");
-	report_jstr(b, i->signer);
-	cs_buf_adds(b, ",\"fingerprint\":");
-	report_jstr(b, i->fingerprint);
-	cs_buf_adds(b, "},\"source\":");
-	cs_json_str(b, i->source);
-	cs_buf_adds(b, ",\"policy\":");
-	report_jraw(b, i->policy);
-	cs_buf_printf(b, ",\"seconds\":%.3f,\"objects\":%" PRIu64
-	    ",\"baseline_objects\":%" PRIu64 ",\"bytes\":%" PRIu64
-	    ",\"counts\":{", i->seconds, st->new_records, st->old_records,
-	    st->bytes);
-	for (k = 0; k < CS_K_COUNT; k++)
-		cs_buf_printf(b, "\"%s\":%" PRIu64 ",",
-		    cs_kind_name((enum cs_kind)k), st->count[k]);
-	cs_buf_printf(b, "\"appended\":%" PRIu64 ",\"ignored\":%" PRIu64
-	    "},\"severity\":{", st->appended, st->ignored);
-	for (s = CS_SEV_CRITICAL; s >= 0; s--)
-		cs_buf_printf(b, "\"%s\":%" PRIu64 "%s", cs_sev_name(s), c->sev[s],
-		    s > 0 ? "," : "");
-	cs_buf_adds(b, "},\"warnings\":[");
-	for (k = 0; k < i->nwarnings; k++) {
-		if (k > 0)
-			cs_buf_addc(b, ',');
-		cs_json_str(b, i->warnings[k]);
-	}
-	cs_buf_printf(b, "],\"exit\":%d}\n", i->exit);
-}
-
-static void
-json_time(struct cs_buf *b, const char *key, const struct cs_time *t)
-{
-	char	*s = report_time(t, 1);
-
-	cs_buf_printf(b, ",\"%s\":\"%s\"", key, s);
-	free(s);
-}
-
-/* Append N raw bytes as an encoded JSON string. */
-static void
-json_bytes(struct cs_buf *b, const void *p, size_t n)
-{
-	struct cs_buf	 enc;
-
-	cs_buf_init(&enc);
-	cs_encode(&enc, p, n);
-	cs_json_str(b, cs_buf_str(&enc));
-	cs_buf_release(&enc);
-}
-
-/* ",\"entry\":{...}": every attribute of an added or removed object. */
-static void
-json_entry(struct cs_buf *b, const struct cs_entry *e)
-{
-	char	 hex[2 * CS_DIGEST_MAXLEN + 1], *t;
-	size_t	 i;
-	int	 d;
-
-	cs_buf_printf(b, ",\"entry\":{\"type\":\"%s\",\"mode\":\"%04" PRIo32
-	    "\",\"uid\":%" PRIu32, cs_type_name(e->type), e->mode & 07777,
-	    e->uid);
-	json_field(b, "user", e->user);
-	cs_buf_printf(b, ",\"gid\":%" PRIu32, e->gid);
-	json_field(b, "group", e->group);
-	if (e->type == CS_T_FILE)
-		cs_buf_printf(b, ",\"size\":%" PRIu64, e->size);
-	cs_buf_adds(b, ",\"digests\":{");
-	for (d = 0, i = 0; d < CS_D_COUNT; d++) {
-		if ((e->digests & (1U << d)) == 0)
-			continue;
-		cs_hex(e->digest[d], cs_digest_len((enum cs_digest)d), hex);
-		cs_buf_printf(b, "%s\"%s\":\"%s\"", i++ > 0 ? "," : "",
-		    cs_digest_name((enum cs_digest)d), hex);
-	}
-	cs_buf_addc(b, '}');
-	if (e->type == CS_T_LINK && e->target != NULL) {
-		cs_buf_adds(b, ",\"target\":");
-		json_bytes(b, e->target, e->targetlen);
-	}
-	if (e->type == CS_T_CHAR || e->type == CS_T_BLOCK)
-		cs_buf_printf(b, ",\"rdev\":\"%" PRIu32 ",%" PRIu32 "\"",
-		    e->rmajor, e->rminor);
-	if (e->have & CS_F_INO)
-		cs_buf_printf(b, ",\"ino\":%" PRIu64, e->ino);
-	if (e->have & CS_F_NLINK)
-		cs_buf_printf(b, ",\"nlink\":%" PRIu64, e->nlink);
-	json_field(b, "caps", e->caps);
-	json_field(b, "acl", e->acl);
-	json_field(b, "dacl", e->dacl);
-	cs_buf_adds(b, ",\"xattrs\":{");
-	for (i = 0; i < e->nxattrs; i++) {
-		if (i > 0)
-			cs_buf_addc(b, ',');
-		report_jraw(b, e->xattrs[i].name);
-		cs_buf_addc(b, ':');
-		json_bytes(b, e->xattrs[i].value, e->xattrs[i].len);
-	}
-	cs_buf_addc(b, '}');
-	if (e->have & CS_F_IFLAGS) {
-		t = cs_iflags_text(e->iflags);
-		cs_buf_printf(b, ",\"iflags\":\"%s\"", t);
-		free(t);
-	}
-	json_time(b, "mtime", &e->mtime);
-	if (e->have & CS_F_CTIME)
-		json_time(b, "ctime", &e->ctime);
-	cs_buf_addc(b, '}');
-}
-
-static void
-json_finding(struct report_ctx *c, const struct cs_finding *f)
-{
-	struct cs_buf		*b = c->out;
-	const struct cs_entry	*e = f->new != NULL ? f->new : f->old;
-	const struct cs_change	*ch;
-	size_t			 i;
-
-	cs_buf_adds(b, "{\"type\":\"finding\",\"path\":");
-	cs_json_str(b, f->shown);
-	cs_buf_printf(b, ",\"kind\":\"%s\",\"object\":\"%s\","
-	    "\"severity\":\"%s\",\"reasons\":[", cs_kind_name(f->kind),
-	    cs_type_name(e->type), cs_sev_name(f->severity));
-	for (i = 0; i < f->nreasons; i++) {
-		if (i > 0)
-			cs_buf_addc(b, ',');
-		cs_json_str(b, f->reasons[i]);
-	}
-	cs_buf_adds(b, "],\"changes\":[");
-	for (i = 0; i < f->nchanges; i++) {
-		ch = &f->changes[i];
-		cs_buf_printf(b, "%s{\"attr\":\"%s\",\"name\":", i ? "," : "",
-		    cs_attr_name(ch->attr));
-		report_jstr(b, ch->name);
-		cs_buf_adds(b, ",\"old\":");
-		report_jstr(b, ch->old);
-		cs_buf_adds(b, ",\"new\":");
-		report_jstr(b, ch->new);
-		cs_buf_addc(b, '}');
-	}
-	cs_buf_printf(b, "],\"timestomped\":%s,\"appended\":%s",
-	    (f->flags & CS_FF_TIMESTOMP) ? "true" : "false",
-	    (f->flags & CS_FF_APPENDED) ? "true" : "false");
-	cs_buf_adds(b, ",\"techniques\":[");
-	for (i = 0; i < f->nreasons; i++) {
-		if (i > 0)
-			cs_buf_addc(b, ',');
-		report_jstr(b, f->techniques[i]);
-	}
-	cs_buf_addc(b, ']');
-	if (f->related != NULL) {
-		cs_buf_adds(b, ",\"related\":");
-		cs_json_str(b, f->related);
-	}
-	if (f->copy_of != NULL) {
-		cs_buf_adds(b, ",\"copy_of\":");
-		cs_json_str(b, f->copy_of);
-	}
-	if (f->kind == CS_K_NOTCMP) {
-		cs_buf_adds(b, ",\"message\":");
-		report_jraw(b, report_why_not(f));
-	}
-	if (f->detail != NULL) {
-		cs_buf_adds(b, ",\"detail\":");
-		cs_json_str(b, f->detail);
-	}
-	if (report_whole(f) != NULL)
-		json_entry(b, report_whole(f));
-	json_time(b, "mtime", &e->mtime);
-	if (e->have & CS_F_CTIME)
-		json_time(b, "ctime", &e->ctime);
-	cs_buf_adds(b, "}\n");
-}
-
-static void
-json_burst(struct report_ctx *c, unsigned no, const struct report_tl *tl,
-    size_t n)
-{
-	struct cs_buf	*b = c->out;
-	size_t		 i;
-
-	for (i = 0; i < n; i++) {
-		cs_buf_printf(b, "{\"type\":\"timeline\",\"burst\":%u", no);
-		json_time(b, "time", &tl[i].t);
-		cs_buf_printf(b, ",\"basis\":\"%s\"", tl[i].by_ctime ?
-		    "ctime" : "mtime");
-		json_time(b, "mtime", &tl[i].f->new->mtime);
-		cs_buf_adds(b, ",\"path\":");
-		cs_json_str(b, tl[i].f->shown);
-		cs_buf_printf(b, ",\"kind\":\"%s\",\"severity\":\"%s\","
-		    "\"timestomped\":%s}\n", cs_kind_name(tl[i].f->kind),
-		    cs_sev_name(tl[i].f->severity),
-		    (tl[i].f->flags & CS_FF_TIMESTOMP) ? "true" : "false");
-	}
-}
-
-static void
-json_plan(struct report_ctx *c, enum cs_plan p, const struct cs_finding *f,
-    const char *why)
-{
-	if (f == NULL)
-		return;
-	cs_buf_printf(c->out, "{\"type\":\"plan\",\"action\":\"%s\",\"path\":",
-	    p == CS_PLAN_REINSTALL ? "reinstall" : "review");
-	cs_json_str(c->out, f->shown);
-	cs_buf_printf(c->out, ",\"kind\":\"%s\",\"why\":", cs_kind_name(f->kind));
-	cs_json_str(c->out, why);
-	cs_buf_adds(c->out, "}\n");
-}
-
-static void
-json_end(struct report_ctx *c)
-{
-	cs_buf_printf(c->out, "{\"type\":\"end\",\"findings\":%zu,"
-	    "\"exit\":%d}\n", c->n, c->info->exit);
-}
-
-static const struct report_ops report_json_ops = {
-	json_begin, json_finding, json_burst, json_plan, json_end
 };
 
 /* Lines: one per finding, nothing else. */
@@ -856,7 +539,7 @@ line_why(struct cs_buf *b, const struct cs_finding *f)
 	}
 	if (f->kind == CS_K_NOTCMP) {
 		cs_buf_printf(b, "%snot compared: ", sep);
-		report_safe(b, report_why_not(f), 0);
+		report_safe(b, cs_report_why_not(f), 0);
 		sep = "; ";
 	}
 	for (d = f->detail; d != NULL && *d != '\0'; sep = "; ") {
@@ -871,7 +554,7 @@ line_why(struct cs_buf *b, const struct cs_finding *f)
 void
 cs_report_line(struct cs_buf *b, const struct cs_finding *f)
 {
-	const struct cs_entry	*w = report_whole(f);
+	const struct cs_entry	*w = cs_report_whole(f);
 	const struct cs_change	*ch;
 	struct report_attr	*v;
 	size_t			 i, nv;
@@ -907,13 +590,13 @@ cs_report_line(struct cs_buf *b, const struct cs_finding *f)
 }
 
 static void
-line_finding(struct report_ctx *c, const struct cs_finding *f)
+line_finding(struct cs_report_ctx *c, const struct cs_finding *f)
 {
 	cs_report_line(c->out, f);
 	cs_buf_addc(c->out, '\n');
 }
 
-static const struct report_ops report_line_ops = {
+static const struct cs_report_ops report_line_ops = {
 	NULL, line_finding, NULL, NULL, NULL
 };
 
@@ -921,7 +604,7 @@ static const struct report_ops report_line_ops = {
 static int
 report_tl_cmp(const void *pa, const void *pb)
 {
-	const struct report_tl	*a = pa, *b = pb;
+	const struct cs_report_tl	*a = pa, *b = pb;
 
 	if (a->t.sec != b->t.sec)
 		return a->t.sec < b->t.sec ? -1 : 1;
@@ -932,9 +615,9 @@ report_tl_cmp(const void *pa, const void *pb)
 
 /* Changed and added objects by ctime (or mtime), cut into bursts. */
 static void
-report_timeline(struct report_ctx *c, const struct report_ops *ops)
+report_timeline(struct cs_report_ctx *c, const struct cs_report_ops *ops)
 {
-	struct report_tl	*tl;
+	struct cs_report_tl	*tl;
 	const struct cs_finding	*f;
 	size_t			 i, n = 0, start = 0;
 	unsigned		 burst = 0;
@@ -963,7 +646,7 @@ report_timeline(struct report_ctx *c, const struct report_ops *ops)
 }
 
 static void
-report_plan(struct report_ctx *c, const struct report_ops *ops)
+report_plan(struct cs_report_ctx *c, const struct cs_report_ops *ops)
 {
 	enum cs_plan	 want, p;
 	const char	*why;
@@ -985,12 +668,12 @@ void
 cs_report_write(struct cs_buf *out, enum cs_format fmt,
     const struct cs_report_info *info, struct cs_finding **fs, size_t n)
 {
-	const struct report_ops	*ops;
-	struct report_ctx	 c;
+	const struct cs_report_ops	*ops;
+	struct cs_report_ctx	 c;
 	size_t			 i;
 
 	if (fmt == CS_FMT_JSON)
-		ops = &report_json_ops;
+		ops = &cs_report_json_ops;
 	else if (fmt == CS_FMT_LINE)
 		ops = &report_line_ops;
 	else

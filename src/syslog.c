@@ -3,9 +3,9 @@
  *
  * One connected SOCK_DGRAM socket; each message is one send.  A daemon
  * that does not read its socket must not stall the caller: sends do not
- * block, and a full socket buffer is waited on for at most a second
- * (three times) before the message is given up.  The caller decides what a failure
- * means (for check: a warning, never a different verdict).
+ * block, and a full socket buffer is waited on at most three times for
+ * a second before the message is given up.  The caller decides what a
+ * failure means (for check: a warning, never a different verdict).
  */
 #include "custos/custos.h"
 
