@@ -1,10 +1,12 @@
 /*
  * test_report.c: the line format (values as typed, unsafe bytes escaped,
  * every attribute of an added object), --min-severity, the summary at
- * the end of a text report, and RFC 3164 message formatting.
+ * the end of a text report, RFC 3164 message formatting, and the copies
+ * of baseline files among added ones.
  */
 #include "custos/custos.h"
 
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,16 +15,22 @@
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "custos/baseline.h"
 #include "custos/buf.h"
+#include "custos/copies.h"
 #include "custos/diff.h"
 #include "custos/entry.h"
+#include "custos/err.h"
 #include "custos/policy.h"
 #include "custos/report.h"
 #include "custos/syslog.h"
 #include "custos/xmalloc.h"
+
+#include "util.h"
 
 static struct cs_entry *
 mk(const char *path, uint32_t mode)
@@ -167,6 +175,114 @@ test_min_severity_hides_lines_only(void **state)
 	free(s);
 }
 
+/* Entries of a baseline: PATH with content digest byte D and SIZE. */
+static struct cs_entry *
+rec(const char *path, unsigned char d, uint64_t size)
+{
+	struct cs_entry	*e = mk(path, 0644);
+
+	e->size = size;
+	e->digests = 1U << CS_D_SHA256;
+	memset(e->digest[CS_D_SHA256], d, 32);
+	return e;
+}
+
+/*
+ * Write an unsigned baseline: files /a (content 1), /b/sh and /b/sh2
+ * (both 2), /e (empty).
+ */
+static void
+write_base(const char *path)
+{
+	struct cs_bl_header	 h;
+	struct cs_blw		*w;
+	struct cs_entry		*e[6];
+	struct cs_err		 err;
+	size_t			 i;
+	int			 fd;
+
+	cs_err_init(&err);
+	e[0] = mk("/", 0755);
+	e[0]->type = CS_T_DIR;
+	e[1] = rec("/a", 1, 10);
+	e[2] = mk("/b", 0755);
+	e[2]->type = CS_T_DIR;
+	e[3] = rec("/b/sh", 2, 20);
+	e[4] = rec("/b/sh2", 2, 20);
+	e[5] = rec("/e", 3, 0);
+	cs_bl_header_init(&h);
+	cs_bl_header_add(&h, "created", "2026-01-01T00:00:00Z", 20);
+	cs_bl_header_add(&h, "host", "h", 1);
+	cs_bl_header_add(&h, "root", "/", 1);
+	cs_bl_header_add(&h, "digests", "sha256", 6);
+	cs_bl_header_add(&h, "tool", "custos", 6);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	assert_true(fd >= 0);
+	w = cs_blw_new(fd, path, &h, &err);
+	assert_non_null(w);
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(cs_blw_add(w, e[i], &err), 0);
+		cs_entry_free(e[i]);
+	}
+	assert_int_equal(cs_blw_finish(w, NULL, &err), 0);
+	cs_blw_free(w);
+	assert_int_equal(close(fd), 0);
+	cs_bl_header_release(&h);
+}
+
+/* An added file's finding. */
+static struct cs_finding *
+added(struct cs_entry *e)
+{
+	return pair(NULL, e, CS_SEV_LOW);
+}
+
+static void
+test_copies_name_the_first_original(void **state)
+{
+	struct cs_diff_base	 base;
+	struct cs_finding	*fs[4];
+	struct cs_err		 err;
+	char			*path = cs_test_path("base.cbl"), *data, *p;
+	size_t			 i, len;
+
+	(void)state;
+	cs_err_init(&err);
+	write_base(path);
+	memset(&base, 0, sizeof base);
+	if (cs_diff_base_load(&base, path, NULL, NULL, 1, NULL, &err) != 0)
+		fail_msg("%s", err.msg);
+	fs[0] = added(rec("/tmp/x", 2, 20));	/* copy of /b/sh */
+	fs[1] = added(rec("/tmp/y", 9, 20));	/* nothing */
+	fs[2] = added(rec("/tmp/z", 3, 0));	/* empty: nothing */
+	fs[3] = added(rec("/tmp/w", 2, 21));	/* other size: nothing */
+	if (cs_copies_find(&base, fs, 4, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_string_equal(fs[0]->copy_of, "/b/sh");
+	assert_null(fs[1]->copy_of);
+	assert_null(fs[2]->copy_of);
+	assert_null(fs[3]->copy_of);
+	/* A digest in the file changes after it was verified: exit 8. */
+	data = cs_test_read(path, &len);
+	assert_non_null(data);
+	assert_non_null(p = strstr(data, "sha256=0101"));
+	p[7] = '2';
+	assert_int_equal(cs_test_write("base.cbl", data, len), 0);
+	free(data);
+	for (i = 0; i < 4; i++) {
+		free(fs[i]->copy_of);
+		fs[i]->copy_of = NULL;
+	}
+	assert_int_equal(cs_copies_find(&base, fs, 4, &err), -1);
+	assert_int_equal(err.code, CS_EXIT_INTEGRITY);
+	assert_null(fs[0]->copy_of);
+	for (i = 0; i < 4; i++)
+		cs_finding_free(fs[i]);
+	cs_diff_base_release(&base);
+	cs_err_release(&err);
+	free(path);
+}
+
 static void
 test_syslog_message(void **state)
 {
@@ -202,6 +318,9 @@ main(void)
 		cmocka_unit_test(test_line_added_object_whole),
 		cmocka_unit_test(test_min_severity_hides_lines_only),
 		cmocka_unit_test(test_syslog_message),
+		cmocka_unit_test_setup_teardown(
+		    test_copies_name_the_first_original, cs_test_setup_tmp,
+		    cs_test_teardown_tmp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
