@@ -376,7 +376,7 @@ text_detail(struct cs_buf *b, const char *d)
 		if ((nl = strchr(d, '\n')) == NULL)
 			nl = d + strlen(d);
 		cs_buf_adds(b, "    entry: ");
-		report_readable(b, d, (size_t)(nl - d), 0);
+		report_readable(b, d, (size_t)(nl - d), REPORT_R_ASCII);
 		cs_buf_addc(b, '\n');
 	}
 }
@@ -546,7 +546,7 @@ line_why(struct cs_buf *b, const struct cs_finding *f)
 		if ((nl = strchr(d, '\n')) == NULL)
 			nl = d + strlen(d);
 		cs_buf_adds(b, sep);
-		report_readable(b, d, (size_t)(nl - d), 0);
+		report_readable(b, d, (size_t)(nl - d), REPORT_R_ASCII);
 		d = *nl != '\0' ? nl + 1 : nl;
 	}
 }
