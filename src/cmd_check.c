@@ -22,6 +22,7 @@
 #include "custos/atomic.h"
 #include "custos/buf.h"
 #include "custos/cmd.h"
+#include "custos/copies.h"
 #include "custos/correlate.h"
 #include "custos/diff.h"
 #include "custos/digest.h"
@@ -33,12 +34,18 @@
 #include "custos/report.h"
 #include "custos/sign.h"
 #include "custos/source.h"
+#include "custos/syslog.h"
 #include "custos/tar.h"
 #include "custos/triage.h"
 #include "custos/walk.h"
 #include "custos/xmalloc.h"
 
 #define CHECK_MAXWARN	16
+
+/* Long-only options of the report. */
+#define CHECK_OPT_MINSEV	0x201
+#define CHECK_OPT_SYSLOG	0x202
+#define CHECK_OPT_SYSLOGSOCK	0x203
 
 struct cmd_check_opts {
 	const char	*baseline;
@@ -57,6 +64,8 @@ struct cmd_check_opts {
 	enum cs_format	 format;
 	int64_t		 burst_gap;
 	int		 is_diff;
+	int		 min_severity;
+	const char	*syslog;	/* socket path, or NULL */
 };
 
 /* Progress on a terminal: objects, bytes, rate, ETA from the baseline. */
@@ -95,6 +104,9 @@ static const struct option cmd_check_longopts[] = {
 	{ "burst-gap", required_argument, NULL, 'g' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "min-severity", required_argument, NULL, CHECK_OPT_MINSEV },
+	{ "syslog", no_argument, NULL, CHECK_OPT_SYSLOG },
+	{ "syslog-socket", required_argument, NULL, CHECK_OPT_SYSLOGSOCK },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -144,10 +156,24 @@ cmd_check_option(int c, struct cmd_check_opts *o, struct cs_err *err)
 			o->format = CS_FMT_TEXT;
 		else if (strcmp(optarg, "json") == 0)
 			o->format = CS_FMT_JSON;
+		else if (strcmp(optarg, "line") == 0)
+			o->format = CS_FMT_LINE;
 		else
 			return cs_err_set(err, CS_EXIT_USAGE, 0,
-			    "bad format '%s' (text or json)", optarg);
+			    "bad format '%s' (text, line or json)", optarg);
 		break;
+	case CHECK_OPT_MINSEV:
+		if ((o->min_severity = cs_sev_lookup(optarg,
+		    strlen(optarg))) < 0)
+			return cs_err_set(err, CS_EXIT_USAGE, 0, "bad severity "
+			    "'%s' (info, low, medium, high or critical)",
+			    optarg);
+		break;
+	case CHECK_OPT_SYSLOG:
+		if (o->syslog == NULL)
+			o->syslog = CS_SYSLOG_SOCKET;
+		break;
+	case CHECK_OPT_SYSLOGSOCK: o->syslog = optarg; break;
 	case 'j':
 		errno = 0;
 		n = strtol(optarg, &end, 10);
@@ -487,6 +513,23 @@ cmd_check_info(const struct cmd_check_opts *o, struct cs_report_info *ri,
 	(void)digests;
 }
 
+/* With --syslog, send the findings; a failure is only a warning. */
+static void
+cmd_check_syslog(const struct cmd_check_opts *o,
+    const struct cs_report_info *ri, const struct cmd_check_state *st)
+{
+	struct cs_err	 e;
+
+	if (o->syslog == NULL)
+		return;
+	cs_err_init(&e);
+	if (cs_report_syslog(o->syslog, ri, st->fs, st->n, &e) != 0)
+		cs_warn(ri->command, "syslog: %s%s%s", e.msg,
+		    e.errnum != 0 ? ": " : "",
+		    e.errnum != 0 ? strerror(e.errnum) : "");
+	cs_err_release(&e);
+}
+
 /* Compare, triage and report; returns the exit status or -1. */
 static int
 cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
@@ -529,6 +572,8 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	if (st->prog.on)
 		fputs("\r\033[K", stderr);
 	cmd_check_gaps(st, &ds);
+	if (cs_copies_find(a, st->fs, st->n, err) != 0)
+		goto out;
 	cs_triage_all(st->fs, st->n);
 	cs_correlate(st->fs, st->n, cs_source_walk(sb) == NULL ? NULL :
 	    o->source != NULL ? o->source : a->root);
@@ -544,9 +589,11 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	ri.exit = cmd_check_status(&ds) | st->exit_bits;
 	ri.colour = o->format == CS_FMT_TEXT && o->output == NULL &&
 	    isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+	ri.min_severity = o->min_severity;
 	cs_report_write(&rep, o->format, &ri, st->fs, st->n);
 	if (cmd_check_emit(o, &rep, err) != 0)
 		goto out;
+	cmd_check_syslog(o, &ri, st);
 	rc = ri.exit;
 out:
 	cs_source_free(sa);
@@ -600,8 +647,9 @@ const struct cs_cmd cs_cmd_check = {
 	.alias = "diff",
 	.usage = "-b BASE.cbl (--pubkey PUB | --signer FP | --allow-unsigned) "
 	    "[--custody FILE] [--policy FILE] [--root DIR] "
-	    "[--format text|json] [-o REPORT [-f]] "
-	    "[--burst-gap T] [-j N] [-q] [SOURCE]\n"
+	    "[--format text|line|json] [--min-severity LEVEL] [--syslog] "
+	    "[--syslog-socket PATH] [-o REPORT [-f]] [--burst-gap T] "
+	    "[-j N] [-q] [SOURCE]\n"
 	    "       custos diff [options] A.cbl B.cbl",
 	.summary = "compare a tree or baseline with a trusted baseline",
 	.help =
@@ -615,7 +663,15 @@ const struct cs_cmd cs_cmd_check = {
 	    "      --policy FILE        what to compare where (custos-policy(5))\n"
 	    "      --root DIR           compare with the tree at DIR (e.g. a\n"
 	    "                           disk mounted read-only)\n"
-	    "  -F, --format FMT         text (default) or json (JSON Lines)\n"
+	    "  -F, --format FMT         text (default), line (one line per\n"
+	    "                           finding) or json (JSON Lines)\n"
+	    "      --min-severity LEVEL text and line: show only findings of\n"
+	    "                           LEVEL or above (counts and exit\n"
+	    "                           status stay those of all findings)\n"
+	    "      --syslog             also send findings of medium or\n"
+	    "                           higher and the summary to syslog\n"
+	    "      --syslog-socket PATH the syslog socket (default /dev/log;\n"
+	    "                           implies --syslog)\n"
 	    "  -o, --output REPORT      write the report to REPORT\n"
 	    "  -f, --force              replace REPORT if it exists\n"
 	    "      --burst-gap T        a gap over T (default 10m) starts a\n"

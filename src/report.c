@@ -1,15 +1,25 @@
 /*
- * report.c: text and JSON Lines reports of a comparison.
+ * report.c: text and line reports of a comparison, the same findings as
+ * syslog messages, and the driver of every format (JSON Lines is in
+ * report_json.c).
  *
  * The findings arrive triaged and sorted.  A report is built in memory
  * (its size follows the findings, not the tree) so that it can be written
  * atomically, or not at all when the baseline fails its final check.
  * Invariant: everything appended to the output is printable ASCII (plus
  * newlines and, in text on a terminal, colour escapes made here).
+ *
+ * Paths and names keep the canonical encoding (path.h) in every format:
+ * one spelling per path, the one the baseline and every report use.
+ * Values (capabilities, ACLs, link targets, xattr values, header fields)
+ * are shown in text and line output as typed, with only the bytes that
+ * are unsafe on a terminal or ambiguous there escaped (report_readable);
+ * JSON keeps the canonical encoding.
  */
 #include "custos/custos.h"
 
 #include <inttypes.h>
+#include <syslog.h>
 
 #include "custos/buf.h"
 #include "custos/diff.h"
@@ -18,33 +28,23 @@
 #include "custos/path.h"
 #include "custos/policy.h"
 #include "custos/report.h"
+#include "custos/report_int.h"
+#include "custos/syslog.h"
 #include "custos/triage.h"
 #include "custos/xmalloc.h"
 
-/* A timeline item: a changed or added object at a time. */
-struct report_tl {
-	const struct cs_finding	*f;
-	struct cs_time		 t;
-	int			 by_ctime;
+/* One attribute of an object, for text and line output (raw value). */
+struct report_attr {
+	const char	*key;		/* "mode", "sha256", "xattr", ... */
+	const char	*name;		/* xattr name (raw), or NULL */
+	char		*value;		/* raw bytes, NUL-terminated */
+	size_t		 len;
 };
 
-struct report_ctx {
-	struct cs_buf			*out;
-	const struct cs_report_info	*info;
-	struct cs_finding		**fs;
-	size_t				 n;
-	enum cs_plan			 last;	/* plan group being written */
-};
-
-struct report_ops {
-	void	(*begin)(struct report_ctx *);
-	void	(*finding)(struct report_ctx *, const struct cs_finding *);
-	void	(*burst)(struct report_ctx *, unsigned, const struct report_tl *,
-		    size_t);
-	void	(*plan)(struct report_ctx *, enum cs_plan,
-		    const struct cs_finding *, const char *);
-	void	(*end)(struct report_ctx *);
-};
+/* report_readable: the space separates fields (line format). */
+#define REPORT_R_SPACE	0x01
+/* report_readable: already encoded or printable: keep '\\' and '>'. */
+#define REPORT_R_ASCII	0x02
 
 /* Colours per severity, ordered as enum cs_sev. */
 static const char *const report_colours[CS_SEV_COUNT] = {
@@ -69,66 +69,85 @@ cs_report_sort(struct cs_finding **fs, size_t n)
 		qsort(fs, n, sizeof *fs, report_cmp);
 }
 
-void
-cs_json_str(struct cs_buf *b, const char *s)
+/*
+ * Append N bytes at S as typed, except the bytes unsafe on a terminal
+ * (controls, DEL, and every byte from 0x80: how a terminal reads those
+ * depends on its locale) and the ambiguous ones: the escape character
+ * '\\', '>' (of "->" between an old and a new value; both kept with
+ * REPORT_R_ASCII) and, with REPORT_R_SPACE, the space.  Those are written
+ * \xHH.
+ */
+static void
+report_readable(struct cs_buf *b, const char *s, size_t n, int flags)
 {
-	const unsigned char	*p;
+	const unsigned char	*p = (const unsigned char *)s;
+	size_t			 i;
 
-	cs_buf_addc(b, '"');
-	for (p = (const unsigned char *)(s != NULL ? s : ""); *p; p++) {
-		if (*p == '"' || *p == '\\') {
-			cs_buf_addc(b, '\\');
-			cs_buf_addc(b, (char)*p);
-		} else if (*p < 0x20 || *p >= 0x7f)
-			cs_buf_printf(b, "\\u%04x", *p);
+	for (i = 0; i < n; i++) {
+		if (p[i] < 0x20 || p[i] >= 0x7f ||
+		    ((p[i] == '\\' || p[i] == '>') &&
+		    (flags & REPORT_R_ASCII) == 0) ||
+		    (p[i] == ' ' && (flags & REPORT_R_SPACE)))
+			cs_buf_printf(b, "\\x%02x", p[i]);
 		else
-			cs_buf_addc(b, (char)*p);
+			cs_buf_addc(b, (char)p[i]);
 	}
-	cs_buf_addc(b, '"');
 }
 
-/* A JSON string, or null. */
+/* A raw header field or message, readable; "(none)" if absent. */
 static void
-report_jstr(struct cs_buf *b, const char *s)
+report_safe(struct cs_buf *b, const char *s, int flags)
 {
 	if (s == NULL)
-		cs_buf_adds(b, "null");
-	else
-		cs_json_str(b, s);
+		s = "(none)";
+	report_readable(b, s, strlen(s), flags);
 }
 
-/* A raw (untrusted) string, encoded, as a JSON string or null. */
+/*
+ * A raw value of N bytes, readable; NULL is "(none)", and a value that
+ * reads "(none)" has its '(' escaped.
+ */
 static void
-report_jraw(struct cs_buf *b, const char *s)
+report_rvalue(struct cs_buf *b, const char *v, size_t n, int flags)
 {
-	char	*enc;
-
-	if (s == NULL) {
-		cs_buf_adds(b, "null");
+	if (v == NULL) {
+		cs_buf_adds(b, "(none)");
 		return;
 	}
-	enc = cs_encode_dup(s);
-	cs_json_str(b, enc);
-	free(enc);
-}
-
-/* Append S with any byte outside printable ASCII shown as \xHH. */
-static void
-report_safe(struct cs_buf *b, const char *s)
-{
-	const unsigned char	*p;
-
-	for (p = (const unsigned char *)(s != NULL ? s : "(none)"); *p; p++) {
-		if (*p < 0x20 || *p >= 0x7f)
-			cs_buf_printf(b, "\\x%02x", *p);
-		else
-			cs_buf_addc(b, (char)*p);
+	if (n == 6 && memcmp(v, "(none)", 6) == 0) {
+		cs_buf_adds(b, "\\x28");
+		v++;
+		n--;
 	}
+	report_readable(b, v, n, flags);
 }
 
-/* Why a not-compared finding was not compared, appended to B (raw). */
+/* An encoded value (a change's old or new), readable. */
 static void
-report_why_not(struct cs_buf *b, const struct cs_finding *f)
+report_evalue(struct cs_buf *b, const char *v, int flags)
+{
+	char	*raw;
+	size_t	 n;
+
+	if (v == NULL) {
+		report_rvalue(b, NULL, 0, flags);
+		return;
+	}
+	if ((raw = cs_decode_dup(v, strlen(v), &n)) == NULL) {
+		/* Not an encoding: it is printable ASCII as it is. */
+		report_rvalue(b, v, strlen(v), flags);
+		return;
+	}
+	report_rvalue(b, raw, n, flags);
+	free(raw);
+}
+
+/*
+ * Why a not-compared finding was not compared (raw bytes; heap string):
+ * the comparison's reason, then the error the source gave.
+ */
+char *
+cs_report_why_not(const struct cs_finding *f)
 {
 	const char	*err = NULL;
 
@@ -136,20 +155,14 @@ report_why_not(struct cs_buf *b, const struct cs_finding *f)
 		err = f->new->error;
 	else if (f->old != NULL && f->old->error != NULL)
 		err = f->old->error;
-	if (f->why_not != NULL)
-		cs_buf_adds(b, f->why_not);
 	if (f->why_not != NULL && err != NULL)
-		cs_buf_adds(b, ": ");
-	if (err != NULL)
-		cs_buf_adds(b, err);
-	if (f->detail != NULL) {
-		cs_buf_adds(b, "; ");
-		cs_buf_adds(b, f->detail);
-	}
+		return cs_xasprintf("%s: %s", f->why_not, err);
+	return cs_xstrdup(f->why_not != NULL ? f->why_not :
+	    err != NULL ? err : "unknown");
 }
 
-static char *
-report_time(const struct cs_time *t, int nsec)
+char *
+cs_report_time(const struct cs_time *t, int nsec)
 {
 	struct timespec	 ts;
 
@@ -159,7 +172,7 @@ report_time(const struct cs_time *t, int nsec)
 }
 
 static const char *
-report_sev(const struct report_ctx *c, int sev, int on)
+report_sev(const struct cs_report_ctx *c, int sev, int on)
 {
 	if (!c->info->colour)
 		return "";
@@ -168,54 +181,130 @@ report_sev(const struct report_ctx *c, int sev, int on)
 
 /* Text. */
 
+/* The attributes of one object. */
+
 static void
-text_begin(struct report_ctx *c)
+report_attr_add(struct report_attr **v, size_t *n, size_t *cap,
+    const char *key, const char *name, char *value, size_t len)
+{
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 24;
+		*v = cs_xreallocarray(*v, *cap, sizeof **v);
+	}
+	(*v)[*n].key = key;
+	(*v)[*n].name = name;
+	(*v)[*n].value = value;
+	(*v)[*n].len = len;
+	(*n)++;
+}
+
+/* Same, for a heap C string. */
+static void
+report_attr_str(struct report_attr **v, size_t *n, size_t *cap,
+    const char *key, char *value)
+{
+	report_attr_add(v, n, cap, key, NULL, value, strlen(value));
+}
+
+/* An owner as "ID(NAME)" (raw), as changes show it. */
+static char *
+report_id(uint32_t id, const char *name)
+{
+	if (name == NULL)
+		return cs_xasprintf("%" PRIu32, id);
+	return cs_xasprintf("%" PRIu32 "(%s)", id, name);
+}
+
+/*
+ * Every attribute E carries, in the order changes are reported: what an
+ * added object is, or what a removed one was.  Returns the count.
+ */
+static size_t
+report_describe(const struct cs_entry *e, struct report_attr **vp)
+{
+	struct report_attr	*v = NULL;
+	char			 hex[2 * CS_DIGEST_MAXLEN + 1];
+	size_t			 n = 0, cap = 0, i;
+	int			 d;
+
+	report_attr_str(&v, &n, &cap, "type",
+	    cs_xstrdup(cs_type_name(e->type)));
+	if (e->type == CS_T_FILE)
+		report_attr_str(&v, &n, &cap, "size",
+		    cs_xasprintf("%" PRIu64, e->size));
+	for (d = 0; d < CS_D_COUNT; d++) {
+		if ((e->digests & (1U << d)) == 0)
+			continue;
+		cs_hex(e->digest[d], cs_digest_len((enum cs_digest)d), hex);
+		report_attr_str(&v, &n, &cap, cs_digest_name((enum cs_digest)d),
+		    cs_xstrdup(hex));
+	}
+	report_attr_str(&v, &n, &cap, "mode",
+	    cs_xasprintf("%04" PRIo32, e->mode & 07777));
+	report_attr_str(&v, &n, &cap, "uid", report_id(e->uid, e->user));
+	report_attr_str(&v, &n, &cap, "gid", report_id(e->gid, e->group));
+	report_attr_str(&v, &n, &cap, "mtime", cs_report_time(&e->mtime, 1));
+	if (e->have & CS_F_CTIME)
+		report_attr_str(&v, &n, &cap, "ctime",
+		    cs_report_time(&e->ctime, 1));
+	if (e->have & CS_F_INO)
+		report_attr_str(&v, &n, &cap, "ino",
+		    cs_xasprintf("%" PRIu64, e->ino));
+	if (e->have & CS_F_NLINK)
+		report_attr_str(&v, &n, &cap, "nlink",
+		    cs_xasprintf("%" PRIu64, e->nlink));
+	if (e->type == CS_T_LINK && e->target != NULL)
+		report_attr_add(&v, &n, &cap, "target", NULL,
+		    cs_xmemdup(e->target, e->targetlen + 1), e->targetlen);
+	if (e->type == CS_T_CHAR || e->type == CS_T_BLOCK)
+		report_attr_str(&v, &n, &cap, "rdev", cs_xasprintf("%" PRIu32
+		    ",%" PRIu32, e->rmajor, e->rminor));
+	if (e->acl != NULL)
+		report_attr_str(&v, &n, &cap, "acl", cs_xstrdup(e->acl));
+	if (e->dacl != NULL)
+		report_attr_str(&v, &n, &cap, "dacl", cs_xstrdup(e->dacl));
+	if (e->caps != NULL)
+		report_attr_str(&v, &n, &cap, "caps", cs_xstrdup(e->caps));
+	for (i = 0; i < e->nxattrs; i++)
+		report_attr_add(&v, &n, &cap, "xattr", e->xattrs[i].name,
+		    cs_xmemdup(e->xattrs[i].value, e->xattrs[i].len + 1),
+		    e->xattrs[i].len);
+	if (e->have & CS_F_IFLAGS)
+		report_attr_str(&v, &n, &cap, "iflags",
+		    cs_iflags_text(e->iflags));
+	*vp = v;
+	return n;
+}
+
+static void
+report_attrs_free(struct report_attr *v, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].value);
+	free(v);
+}
+
+/* The object a finding describes whole: the added or removed one. */
+const struct cs_entry *
+cs_report_whole(const struct cs_finding *f)
+{
+	if (f->kind == CS_K_ADDED)
+		return f->new;
+	if (f->kind == CS_K_REMOVED)
+		return f->old;
+	return NULL;
+}
+
+/* Counts by kind, by severity, what was not shown, and the exit status. */
+static void
+text_counts(struct cs_report_ctx *c)
 {
 	const struct cs_report_info	*i = c->info;
 	const struct cs_diff_stats	*st = i->stats;
 	struct cs_buf			*b = c->out;
-	uint64_t			 sev[CS_SEV_COUNT] = { 0 };
-	size_t				 k;
 
-	for (k = 0; k < c->n; k++)
-		sev[c->fs[k]->severity]++;
-	cs_buf_printf(b, "custos %s report\n", i->command);
-	if (!i->is_signed)
-		cs_buf_adds(b, "WARNING: the baseline is NOT SIGNED: nothing "
-		    "proves who made it or that it is unaltered\n");
-	else if (!i->verified)
-		cs_buf_adds(b, "WARNING: the baseline's signature was NOT "
-		    "checked against a trusted key\n");
-	cs_buf_adds(b, "baseline:   ");
-	report_safe(b, i->baseline);
-	cs_buf_adds(b, "\n  created:  ");
-	report_safe(b, i->created);
-	cs_buf_adds(b, "\n  host:     ");
-	report_safe(b, i->host);
-	cs_buf_adds(b, "\n  root:     ");
-	report_safe(b, i->root);
-	cs_buf_adds(b, "\n  digests:  ");
-	report_safe(b, i->digests);
-	if (i->is_signed)
-		cs_buf_printf(b, "\n  signer:   key %s%s%s, %s\n",
-		    i->signer != NULL ? i->signer : "?",
-		    i->fingerprint != NULL ? ", fingerprint " : "",
-		    i->fingerprint != NULL ? i->fingerprint : "",
-		    i->verified ? "signature good" : "signature NOT checked");
-	else
-		cs_buf_adds(b, "\n  signer:   NONE (unsigned)\n");
-	cs_buf_adds(b, "source:     ");
-	report_safe(b, i->source);
-	cs_buf_adds(b, "\npolicy:     ");
-	report_safe(b, i->policy);
-	cs_buf_printf(b, "\nexamined:   %" PRIu64 " objects (%" PRIu64
-	    " in the baseline), %.1f MiB, %.2f s\n", st->new_records,
-	    st->old_records, (double)st->bytes / 1048576.0, i->seconds);
-	for (k = 0; k < i->nwarnings; k++) {
-		cs_buf_adds(b, "warning:    ");
-		report_safe(b, i->warnings[k]);
-		cs_buf_addc(b, '\n');
-	}
 	cs_buf_printf(b, "result:     %" PRIu64 " added, %" PRIu64
 	    " removed, %" PRIu64 " changed, %" PRIu64 " type changed, %"
 	    PRIu64 " not compared; %" PRIu64 " logs appended, %" PRIu64
@@ -230,21 +319,90 @@ text_begin(struct report_ctx *c)
 		    st->unsilenced);
 	cs_buf_printf(b, "severity:   %" PRIu64 " critical, %" PRIu64
 	    " high, %" PRIu64 " medium, %" PRIu64 " low, %" PRIu64 " info\n",
-	    sev[CS_SEV_CRITICAL], sev[CS_SEV_HIGH], sev[CS_SEV_MEDIUM],
-	    sev[CS_SEV_LOW], sev[CS_SEV_INFO]);
+	    c->sev[CS_SEV_CRITICAL], c->sev[CS_SEV_HIGH],
+	    c->sev[CS_SEV_MEDIUM], c->sev[CS_SEV_LOW], c->sev[CS_SEV_INFO]);
+	if (c->hidden > 0)
+		cs_buf_printf(b, "not shown:  %zu finding%s below %s "
+		    "(--min-severity)\n", c->hidden, c->hidden == 1 ? "" : "s",
+		    cs_sev_name(c->min));
 	cs_buf_printf(b, "exit:       %d\n", i->exit);
-	if (c->n > 0)
-		cs_buf_adds(b, "\nFINDINGS (most severe first)\n");
 }
 
 static void
-text_finding(struct report_ctx *c, const struct cs_finding *f)
+text_begin(struct cs_report_ctx *c)
+{
+	const struct cs_report_info	*i = c->info;
+	const struct cs_diff_stats	*st = i->stats;
+	struct cs_buf			*b = c->out;
+	size_t				 k;
+
+	cs_buf_printf(b, "custos %s report\n", i->command);
+	if (!i->is_signed)
+		cs_buf_adds(b, "WARNING: the baseline is NOT SIGNED: nothing "
+		    "proves who made it or that it is unaltered\n");
+	else if (!i->verified)
+		cs_buf_adds(b, "WARNING: the baseline's signature was NOT "
+		    "checked against a trusted key\n");
+	cs_buf_adds(b, "baseline:   ");
+	report_safe(b, i->baseline, 0);
+	cs_buf_adds(b, "\n  created:  ");
+	report_safe(b, i->created, 0);
+	cs_buf_adds(b, "\n  host:     ");
+	report_safe(b, i->host, 0);
+	cs_buf_adds(b, "\n  root:     ");
+	report_safe(b, i->root, 0);
+	cs_buf_adds(b, "\n  digests:  ");
+	report_safe(b, i->digests, 0);
+	if (i->is_signed)
+		cs_buf_printf(b, "\n  signer:   key %s%s%s, %s\n",
+		    i->signer != NULL ? i->signer : "?",
+		    i->fingerprint != NULL ? ", fingerprint " : "",
+		    i->fingerprint != NULL ? i->fingerprint : "",
+		    i->verified ? "signature good" : "signature NOT checked");
+	else
+		cs_buf_adds(b, "\n  signer:   NONE (unsigned)\n");
+	cs_buf_adds(b, "source:     ");
+	report_safe(b, i->source, REPORT_R_ASCII);
+	cs_buf_adds(b, "\npolicy:     ");
+	report_safe(b, i->policy, 0);
+	cs_buf_printf(b, "\nexamined:   %" PRIu64 " objects (%" PRIu64
+	    " in the baseline), %.1f MiB, %.2f s\n", st->new_records,
+	    st->old_records, (double)st->bytes / 1048576.0, i->seconds);
+	for (k = 0; k < i->nwarnings; k++) {
+		cs_buf_adds(b, "warning:    ");
+		report_safe(b, i->warnings[k], REPORT_R_ASCII);
+		cs_buf_addc(b, '\n');
+	}
+	text_counts(c);
+	if (c->n > c->hidden)
+		cs_buf_adds(b, "\nFINDINGS (most severe first)\n");
+}
+
+/* The lines of a finding's entry-level detail, indented. */
+static void
+text_detail(struct cs_buf *b, const char *d)
+{
+	const char	*nl;
+
+	for (; *d != '\0'; d = *nl != '\0' ? nl + 1 : nl) {
+		if ((nl = strchr(d, '\n')) == NULL)
+			nl = d + strlen(d);
+		cs_buf_adds(b, "    detail: ");
+		report_readable(b, d, (size_t)(nl - d), REPORT_R_ASCII);
+		cs_buf_addc(b, '\n');
+	}
+}
+
+static void
+text_finding(struct cs_report_ctx *c, const struct cs_finding *f)
 {
 	struct cs_buf			*b = c->out;
 	const struct cs_change		*ch;
 	const struct cs_entry		*e = f->new != NULL ? f->new : f->old;
-	struct cs_buf			 why;
-	size_t				 i;
+	const struct cs_entry		*w = cs_report_whole(f);
+	struct report_attr		*v;
+	char				*why;
+	size_t				 i, nv;
 
 	cs_buf_printf(b, "\n%s%-8s%s %-12s %s %s\n",
 	    report_sev(c, f->severity, 1), cs_sev_name(f->severity),
@@ -261,26 +419,45 @@ text_finding(struct report_ctx *c, const struct cs_finding *f)
 	if (f->related != NULL)
 		cs_buf_printf(b, "    %s %s\n", (f->flags & CS_FF_NAMED) ?
 		    "via:   named by" : "link:  same inode as", f->related);
+	if (f->copy_of != NULL)
+		cs_buf_printf(b, "    copy of: %s\n", f->copy_of);
 	if (f->kind == CS_K_NOTCMP) {
-		cs_buf_init(&why);
-		report_why_not(&why, f);
+		why = cs_report_why_not(f);
 		cs_buf_adds(b, "    not compared: ");
-		report_safe(b, why.data);
+		report_safe(b, why, 0);
 		cs_buf_addc(b, '\n');
-		cs_buf_release(&why);
+		free(why);
 	}
+	if (f->detail != NULL)
+		text_detail(b, f->detail);
 	for (i = 0; i < f->nchanges; i++) {
 		ch = &f->changes[i];
-		cs_buf_printf(b, "    %s%s%s: %s -> %s\n", cs_attr_name(ch->attr),
+		cs_buf_printf(b, "    %s%s%s: ", cs_attr_name(ch->attr),
 		    ch->name != NULL ? " " : "",
-		    ch->name != NULL ? ch->name : "",
-		    ch->old != NULL ? ch->old : "(none)",
-		    ch->new != NULL ? ch->new : "(none)");
+		    ch->name != NULL ? ch->name : "");
+		report_evalue(b, ch->old, 0);
+		cs_buf_adds(b, " -> ");
+		report_evalue(b, ch->new, 0);
+		cs_buf_addc(b, '\n');
 	}
+	if (w == NULL)
+		return;
+	nv = report_describe(w, &v);
+	for (i = 0; i < nv; i++) {
+		cs_buf_printf(b, "    %s", v[i].key);
+		if (v[i].name != NULL) {
+			cs_buf_addc(b, ' ');
+			cs_encode_str(b, v[i].name);
+		}
+		cs_buf_adds(b, ": ");
+		report_rvalue(b, v[i].value, v[i].len, 0);
+		cs_buf_addc(b, '\n');
+	}
+	report_attrs_free(v, nv);
 }
 
 static void
-text_burst(struct report_ctx *c, unsigned no, const struct report_tl *tl,
+text_burst(struct cs_report_ctx *c, unsigned no, const struct cs_report_tl *tl,
     size_t n)
 {
 	struct cs_buf	*b = c->out;
@@ -290,20 +467,20 @@ text_burst(struct report_ctx *c, unsigned no, const struct report_tl *tl,
 	if (no == 1)
 		cs_buf_printf(b, "\nTIMELINE (by ctime; bursts split by gaps "
 		    "over %" PRId64 " s)\n", c->info->burst_gap);
-	t0 = report_time(&tl[0].t, 0);
-	t1 = report_time(&tl[n - 1].t, 0);
+	t0 = cs_report_time(&tl[0].t, 0);
+	t1 = cs_report_time(&tl[n - 1].t, 0);
 	cs_buf_printf(b, "\nburst %u: %s .. %s, %zu objects\n", no, t0, t1, n);
 	free(t0);
 	free(t1);
 	for (i = 0; i < n; i++) {
-		t = report_time(&tl[i].t, 0);
+		t = cs_report_time(&tl[i].t, 0);
 		cs_buf_printf(b, "  %s  %-8s %-12s %s", t,
 		    cs_sev_name(tl[i].f->severity), cs_kind_name(tl[i].f->kind),
 		    tl[i].f->shown);
 		free(t);
 		if (tl[i].by_ctime && (tl[i].f->new->mtime.sec > tl[i].t.sec +
 		    1 || tl[i].f->new->mtime.sec < tl[i].t.sec - 1)) {
-			m = report_time(&tl[i].f->new->mtime, 0);
+			m = cs_report_time(&tl[i].f->new->mtime, 0);
 			cs_buf_printf(b, " (mtime %s)", m);
 			free(m);
 		}
@@ -314,7 +491,7 @@ text_burst(struct report_ctx *c, unsigned no, const struct report_tl *tl,
 }
 
 static void
-text_plan(struct report_ctx *c, enum cs_plan p, const struct cs_finding *f,
+text_plan(struct cs_report_ctx *c, enum cs_plan p, const struct cs_finding *f,
     const char *why)
 {
 	if (f == NULL)
@@ -332,198 +509,125 @@ text_plan(struct report_ctx *c, enum cs_plan p, const struct cs_finding *f,
 	    f->shown, why);
 }
 
+/* The summary again, so that it is what stays on the screen. */
 static void
-text_end(struct report_ctx *c)
+text_end(struct cs_report_ctx *c)
 {
+	cs_buf_adds(c->out, "\nSUMMARY\n");
+	text_counts(c);
 	if (c->n == 0 && (c->info->exit & CS_EXIT_INCOMPLETE) == 0)
-		cs_buf_adds(c->out, "\nNo differences.\n");
+		cs_buf_adds(c->out, "No differences.\n");
 	else if (c->n == 0)
-		cs_buf_adds(c->out, "\nNo differences in what could be "
-		    "compared, but the comparison is INCOMPLETE (see the "
-		    "warnings above).\n");
+		cs_buf_adds(c->out, "No differences in what could be compared, "
+		    "but the comparison is INCOMPLETE (see the warnings "
+		    "above).\n");
+	else if (c->n == c->hidden)
+		cs_buf_printf(c->out, "No findings at %s or above; the "
+		    "comparison found differences.\n", cs_sev_name(c->min));
 }
 
-static const struct report_ops report_text_ops = {
+static const struct cs_report_ops report_text_ops = {
 	text_begin, text_finding, text_burst, text_plan, text_end
 };
 
-/* JSON Lines. */
+/* Lines: one per finding, nothing else. */
 
+/* " KEY=VALUE" of one attribute, the name joined to the key by '.'. */
 static void
-json_begin(struct report_ctx *c)
+line_key(struct cs_buf *b, const char *key, const char *name)
 {
-	const struct cs_report_info	*i = c->info;
-	const struct cs_diff_stats	*st = i->stats;
-	struct cs_buf			*b = c->out;
-	uint64_t			 sev[CS_SEV_COUNT] = { 0 };
-	size_t				 k;
-	int				 s;
-
-	for (k = 0; k < c->n; k++)
-		sev[c->fs[k]->severity]++;
-	cs_buf_adds(b, "{\"type\":\"summary\",\"format\":\"custos-report\","
-	    "\"version\":1,\"command\":");
-	cs_json_str(b, i->command);
-	cs_buf_adds(b, ",\"baseline\":{\"file\":");
-	report_jraw(b, i->baseline);
-	cs_buf_adds(b, ",\"created\":");
-	report_jraw(b, i->created);
-	cs_buf_adds(b, ",\"host\":");
-	report_jraw(b, i->host);
-	cs_buf_adds(b, ",\"root\":");
-	report_jraw(b, i->root);
-	cs_buf_adds(b, ",\"digests\":");
-	report_jraw(b, i->digests);
-	cs_buf_printf(b, ",\"signed\":%s,\"verified\":%s,\"signer\":",
-	    i->is_signed ? "true" : "false", i->verified ? "true" : "false");
-	report_jstr(b, i->signer);
-	cs_buf_adds(b, ",\"fingerprint\":");
-	report_jstr(b, i->fingerprint);
-	cs_buf_adds(b, "},\"source\":");
-	cs_json_str(b, i->source);
-	cs_buf_adds(b, ",\"policy\":");
-	report_jraw(b, i->policy);
-	cs_buf_printf(b, ",\"seconds\":%.3f,\"objects\":%" PRIu64
-	    ",\"baseline_objects\":%" PRIu64 ",\"bytes\":%" PRIu64
-	    ",\"counts\":{", i->seconds, st->new_records, st->old_records,
-	    st->bytes);
-	for (k = 0; k < CS_K_COUNT; k++)
-		cs_buf_printf(b, "\"%s\":%" PRIu64 ",",
-		    cs_kind_name((enum cs_kind)k), st->count[k]);
-	cs_buf_printf(b, "\"appended\":%" PRIu64 ",\"ignored\":%" PRIu64
-	    ",\"unsilenced\":%" PRIu64 ",\"below_not_entered\":%" PRIu64
-	    "},\"severity\":{", st->appended, st->ignored, st->unsilenced,
-	    st->below);
-	for (s = CS_SEV_CRITICAL; s >= 0; s--)
-		cs_buf_printf(b, "\"%s\":%" PRIu64 "%s", cs_sev_name(s), sev[s],
-		    s > 0 ? "," : "");
-	cs_buf_adds(b, "},\"warnings\":[");
-	for (k = 0; k < i->nwarnings; k++) {
-		if (k > 0)
-			cs_buf_addc(b, ',');
-		cs_json_str(b, i->warnings[k]);
+	cs_buf_addc(b, ' ');
+	cs_buf_adds(b, key);
+	if (name != NULL) {
+		cs_buf_addc(b, '.');
+		cs_buf_adds(b, name);
 	}
-	cs_buf_printf(b, "],\"exit\":%d}\n", i->exit);
+	cs_buf_addc(b, '=');
 }
 
+/* The free text after " -- ": reasons, why not compared, detail. */
 static void
-json_time(struct cs_buf *b, const char *key, const struct cs_time *t)
+line_why(struct cs_buf *b, const struct cs_finding *f)
 {
-	char	*s = report_time(t, 1);
-
-	cs_buf_printf(b, ",\"%s\":\"%s\"", key, s);
-	free(s);
-}
-
-static void
-json_finding(struct report_ctx *c, const struct cs_finding *f)
-{
-	struct cs_buf		*b = c->out;
-	const struct cs_entry	*e = f->new != NULL ? f->new : f->old;
-	const struct cs_change	*ch;
-	struct cs_buf		 why;
-	size_t			 i;
-
-	cs_buf_adds(b, "{\"type\":\"finding\",\"path\":");
-	cs_json_str(b, f->shown);
-	cs_buf_printf(b, ",\"kind\":\"%s\",\"object\":\"%s\","
-	    "\"severity\":\"%s\",\"reasons\":[", cs_kind_name(f->kind),
-	    cs_type_name(e->type), cs_sev_name(f->severity));
-	for (i = 0; i < f->nreasons; i++) {
-		if (i > 0)
-			cs_buf_addc(b, ',');
-		cs_json_str(b, f->reasons[i]);
-	}
-	cs_buf_adds(b, "],\"techniques\":[");
-	for (i = 0; i < f->nreasons; i++) {
-		if (i > 0)
-			cs_buf_addc(b, ',');
-		report_jstr(b, f->techniques[i]);
-	}
-	cs_buf_adds(b, "],\"changes\":[");
-	for (i = 0; i < f->nchanges; i++) {
-		ch = &f->changes[i];
-		cs_buf_printf(b, "%s{\"attr\":\"%s\",\"name\":", i ? "," : "",
-		    cs_attr_name(ch->attr));
-		report_jstr(b, ch->name);
-		cs_buf_adds(b, ",\"old\":");
-		report_jstr(b, ch->old);
-		cs_buf_adds(b, ",\"new\":");
-		report_jstr(b, ch->new);
-		cs_buf_addc(b, '}');
-	}
-	cs_buf_printf(b, "],\"timestomped\":%s,\"appended\":%s",
-	    (f->flags & CS_FF_TIMESTOMP) ? "true" : "false",
-	    (f->flags & CS_FF_APPENDED) ? "true" : "false");
-	if (f->related != NULL) {
-		cs_buf_adds(b, ",\"related\":");
-		cs_json_str(b, f->related);
-	}
-	if (f->kind == CS_K_NOTCMP) {
-		cs_buf_init(&why);
-		report_why_not(&why, f);
-		cs_buf_adds(b, ",\"message\":");
-		cs_json_str(b, why.data);
-		cs_buf_release(&why);
-	}
-	json_time(b, "mtime", &e->mtime);
-	if (e->have & CS_F_CTIME)
-		json_time(b, "ctime", &e->ctime);
-	cs_buf_adds(b, "}\n");
-}
-
-static void
-json_burst(struct report_ctx *c, unsigned no, const struct report_tl *tl,
-    size_t n)
-{
-	struct cs_buf	*b = c->out;
+	const char	*sep = " -- ", *d, *nl;
+	char		*why;
 	size_t		 i;
 
-	for (i = 0; i < n; i++) {
-		cs_buf_printf(b, "{\"type\":\"timeline\",\"burst\":%u", no);
-		json_time(b, "time", &tl[i].t);
-		cs_buf_printf(b, ",\"basis\":\"%s\"", tl[i].by_ctime ?
-		    "ctime" : "mtime");
-		json_time(b, "mtime", &tl[i].f->new->mtime);
-		cs_buf_adds(b, ",\"path\":");
-		cs_json_str(b, tl[i].f->shown);
-		cs_buf_printf(b, ",\"kind\":\"%s\",\"severity\":\"%s\","
-		    "\"timestomped\":%s}\n", cs_kind_name(tl[i].f->kind),
-		    cs_sev_name(tl[i].f->severity),
-		    (tl[i].f->flags & CS_FF_TIMESTOMP) ? "true" : "false");
+	for (i = 0; i < f->nreasons; i++, sep = "; ") {
+		cs_buf_printf(b, "%s%s", sep, f->reasons[i]);
+		if (f->techniques[i] != NULL)
+			cs_buf_printf(b, " (%s)", f->techniques[i]);
+	}
+	if (f->kind == CS_K_NOTCMP) {
+		why = cs_report_why_not(f);
+		cs_buf_printf(b, "%snot compared: ", sep);
+		report_safe(b, why, 0);
+		free(why);
+		sep = "; ";
+	}
+	for (d = f->detail; d != NULL && *d != '\0'; sep = "; ") {
+		if ((nl = strchr(d, '\n')) == NULL)
+			nl = d + strlen(d);
+		cs_buf_adds(b, sep);
+		report_readable(b, d, (size_t)(nl - d), REPORT_R_ASCII);
+		d = *nl != '\0' ? nl + 1 : nl;
 	}
 }
 
-static void
-json_plan(struct report_ctx *c, enum cs_plan p, const struct cs_finding *f,
-    const char *why)
+void
+cs_report_line(struct cs_buf *b, const struct cs_finding *f)
 {
-	if (f == NULL)
-		return;
-	cs_buf_printf(c->out, "{\"type\":\"plan\",\"action\":\"%s\",\"path\":",
-	    p == CS_PLAN_REINSTALL ? "reinstall" : "review");
-	cs_json_str(c->out, f->shown);
-	cs_buf_printf(c->out, ",\"kind\":\"%s\",\"why\":", cs_kind_name(f->kind));
-	cs_json_str(c->out, why);
-	cs_buf_adds(c->out, "}\n");
+	const struct cs_entry	*w = cs_report_whole(f);
+	const struct cs_change	*ch;
+	struct report_attr	*v;
+	size_t			 i, nv;
+	char			*name;
+
+	cs_buf_printf(b, "%s %s %s", cs_sev_name(f->severity),
+	    cs_kind_name(f->kind), f->shown);
+	for (i = 0; i < f->nchanges; i++) {
+		ch = &f->changes[i];
+		line_key(b, ch->attr == CS_A_DIGEST && ch->name != NULL ?
+		    ch->name : cs_attr_name(ch->attr),
+		    ch->attr == CS_A_DIGEST ? NULL : ch->name);
+		report_evalue(b, ch->old, REPORT_R_SPACE);
+		cs_buf_adds(b, "->");
+		report_evalue(b, ch->new, REPORT_R_SPACE);
+	}
+	if (w != NULL) {
+		nv = report_describe(w, &v);
+		for (i = 0; i < nv; i++) {
+			name = v[i].name != NULL ? cs_encode_dup(v[i].name) :
+			    NULL;
+			line_key(b, v[i].key, name);
+			free(name);
+			report_rvalue(b, v[i].value, v[i].len, REPORT_R_SPACE);
+		}
+		report_attrs_free(v, nv);
+	}
+	if (f->copy_of != NULL)
+		cs_buf_printf(b, " copy_of=%s", f->copy_of);
+	if (f->related != NULL)
+		cs_buf_printf(b, " related=%s", f->related);
+	line_why(b, f);
 }
 
 static void
-json_end(struct report_ctx *c)
+line_finding(struct cs_report_ctx *c, const struct cs_finding *f)
 {
-	cs_buf_printf(c->out, "{\"type\":\"end\",\"findings\":%zu,"
-	    "\"exit\":%d}\n", c->n, c->info->exit);
+	cs_report_line(c->out, f);
+	cs_buf_addc(c->out, '\n');
 }
 
-static const struct report_ops report_json_ops = {
-	json_begin, json_finding, json_burst, json_plan, json_end
+static const struct cs_report_ops report_line_ops = {
+	NULL, line_finding, NULL, NULL, NULL
 };
 
 /* Timeline: by time, then discovery order. */
 static int
 report_tl_cmp(const void *pa, const void *pb)
 {
-	const struct report_tl	*a = pa, *b = pb;
+	const struct cs_report_tl	*a = pa, *b = pb;
 
 	if (a->t.sec != b->t.sec)
 		return a->t.sec < b->t.sec ? -1 : 1;
@@ -534,9 +638,9 @@ report_tl_cmp(const void *pa, const void *pb)
 
 /* Changed and added objects by ctime (or mtime), cut into bursts. */
 static void
-report_timeline(struct report_ctx *c, const struct report_ops *ops)
+report_timeline(struct cs_report_ctx *c, const struct cs_report_ops *ops)
 {
-	struct report_tl	*tl;
+	struct cs_report_tl	*tl;
 	const struct cs_finding	*f;
 	size_t			 i, n = 0, start = 0;
 	unsigned		 burst = 0;
@@ -545,7 +649,7 @@ report_timeline(struct report_ctx *c, const struct report_ops *ops)
 	for (i = 0; i < c->n; i++) {
 		f = c->fs[i];
 		if (f->new == NULL || f->kind == CS_K_REMOVED ||
-		    f->kind == CS_K_NOTCMP)
+		    f->kind == CS_K_NOTCMP || f->severity < c->min)
 			continue;
 		tl[n].f = f;
 		tl[n].by_ctime = (f->new->have & CS_F_CTIME) != 0;
@@ -565,7 +669,7 @@ report_timeline(struct report_ctx *c, const struct report_ops *ops)
 }
 
 static void
-report_plan(struct report_ctx *c, const struct report_ops *ops)
+report_plan(struct cs_report_ctx *c, const struct cs_report_ops *ops)
 {
 	enum cs_plan	 want, p;
 	const char	*why;
@@ -574,6 +678,8 @@ report_plan(struct report_ctx *c, const struct report_ops *ops)
 	ops->plan(c, CS_PLAN_NONE, NULL, NULL);
 	for (want = CS_PLAN_REINSTALL; want <= CS_PLAN_REVIEW; want++) {
 		for (i = 0; i < c->n; i++) {
+			if (c->fs[i]->severity < c->min)
+				continue;
 			p = cs_triage_plan(c->fs[i], &why);
 			if (p == want)
 				ops->plan(c, p, c->fs[i], why);
@@ -585,20 +691,107 @@ void
 cs_report_write(struct cs_buf *out, enum cs_format fmt,
     const struct cs_report_info *info, struct cs_finding **fs, size_t n)
 {
-	const struct report_ops	*ops;
-	struct report_ctx	 c;
+	const struct cs_report_ops	*ops;
+	struct cs_report_ctx	 c;
 	size_t			 i;
 
-	ops = fmt == CS_FMT_JSON ? &report_json_ops : &report_text_ops;
+	if (fmt == CS_FMT_JSON)
+		ops = &cs_report_json_ops;
+	else if (fmt == CS_FMT_LINE)
+		ops = &report_line_ops;
+	else
+		ops = &report_text_ops;
+	memset(&c, 0, sizeof c);
 	c.out = out;
 	c.info = info;
 	c.fs = fs;
 	c.n = n;
 	c.last = CS_PLAN_NONE;
-	ops->begin(&c);
+	/* JSON keeps everything; the others may hide the least severe. */
+	c.min = fmt == CS_FMT_JSON ? CS_SEV_INFO : info->min_severity;
+	for (i = 0; i < n; i++) {
+		c.sev[fs[i]->severity]++;
+		if (fs[i]->severity < c.min)
+			c.hidden++;
+	}
+	if (ops->begin != NULL)
+		ops->begin(&c);
+	for (i = 0; i < n; i++) {
+		if (fs[i]->severity >= c.min)
+			ops->finding(&c, fs[i]);
+	}
+	if (ops->burst != NULL)
+		report_timeline(&c, ops);
+	if (ops->plan != NULL)
+		report_plan(&c, ops);
+	if (ops->end != NULL)
+		ops->end(&c);
+}
+
+/* The syslog level of a severity (medium and up are sent). */
+static int
+report_level(int sev)
+{
+	if (sev >= CS_SEV_CRITICAL)
+		return LOG_CRIT;
+	if (sev == CS_SEV_HIGH)
+		return LOG_ERR;
+	return LOG_WARNING;
+}
+
+/* "summary added=N ... exit=N -- SOURCE against BASELINE". */
+static void
+report_summary_line(struct cs_buf *b, const struct cs_report_info *info,
+    struct cs_finding **fs, size_t n)
+{
+	uint64_t	 sev[CS_SEV_COUNT] = { 0 };
+	size_t		 i;
+	int		 s;
+
 	for (i = 0; i < n; i++)
-		ops->finding(&c, fs[i]);
-	report_timeline(&c, ops);
-	report_plan(&c, ops);
-	ops->end(&c);
+		sev[fs[i]->severity]++;
+	cs_buf_adds(b, "summary");
+	for (i = 0; i < CS_K_COUNT; i++)
+		cs_buf_printf(b, " %s=%" PRIu64, cs_kind_name((enum cs_kind)i),
+		    info->stats->count[i]);
+	for (s = CS_SEV_CRITICAL; s >= 0; s--)
+		cs_buf_printf(b, " %s=%" PRIu64, cs_sev_name(s), sev[s]);
+	cs_buf_printf(b, " exit=%d -- %s ", info->exit,
+	    n == 0 ? "no differences:" : "differences:");
+	report_safe(b, info->source, REPORT_R_ASCII);
+	cs_buf_adds(b, " against ");
+	report_safe(b, info->baseline, 0);
+}
+
+int
+cs_report_syslog(const char *socket, const struct cs_report_info *info,
+    struct cs_finding **fs, size_t n, struct cs_err *err)
+{
+	struct cs_syslog	*sl;
+	struct cs_buf		 line;
+	size_t			 i;
+	int			 rc = -1;
+
+	cs_buf_init(&line);
+	if ((sl = cs_syslog_open(socket, "custos", LOG_AUTHPRIV, err)) == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (fs[i]->severity < CS_SEV_MEDIUM)
+			continue;
+		cs_buf_reset(&line);
+		cs_report_line(&line, fs[i]);
+		if (cs_syslog_send(sl, report_level(fs[i]->severity),
+		    cs_buf_str(&line), err) != 0)
+			goto out;
+	}
+	cs_buf_reset(&line);
+	report_summary_line(&line, info, fs, n);
+	if (cs_syslog_send(sl, info->exit != 0 ? LOG_NOTICE : LOG_INFO,
+	    cs_buf_str(&line), err) != 0)
+		goto out;
+	rc = 0;
+out:
+	cs_syslog_close(sl);
+	cs_buf_release(&line);
+	return rc;
 }

@@ -4,10 +4,13 @@
  *
  * A report is a summary (counts, baseline identity and signer, source,
  * time taken), the findings most severe first, a timeline of changed and
- * added objects grouped into bursts, and a rebuild plan.  Both formats
- * are sinks with the same five steps (begin, finding, timeline, plan,
- * end), driven by cs_report_write.  Every string from an examined system
- * reaches the output encoded (path.h); the JSON writer escapes the rest.
+ * added objects grouped into bursts, and a rebuild plan; the text report
+ * ends with the summary again.  The line format is one line per finding
+ * and nothing else.  The formats are sinks with the same five steps
+ * (begin, finding, timeline, plan, end), driven by cs_report_write.
+ * Paths and names reach the output in the canonical encoding (path.h);
+ * values in text and line output are escaped only where a byte is unsafe
+ * on a terminal or ambiguous there (doc/custos-report.5).
  */
 #ifndef CUSTOS_REPORT_H
 #define CUSTOS_REPORT_H
@@ -17,11 +20,13 @@
 
 struct cs_buf;
 struct cs_diff_stats;
+struct cs_err;
 struct cs_finding;
 
 enum cs_format {
 	CS_FMT_TEXT = 0,
-	CS_FMT_JSON
+	CS_FMT_JSON,
+	CS_FMT_LINE		/* one line per finding */
 };
 
 struct cs_report_info {
@@ -44,6 +49,7 @@ struct cs_report_info {
 	int		 exit;		/* exit status the command returns */
 	int64_t		 burst_gap;	/* seconds */
 	int		 colour;
+	int		 min_severity;	/* text and line: hide findings below */
 };
 
 /* Sort findings: most severe first, then in canonical (discovery) order. */
@@ -53,5 +59,18 @@ void	 cs_report_write(struct cs_buf *, enum cs_format,
 	    const struct cs_report_info *, struct cs_finding **, size_t);
 /* Append S as a JSON string (quoted, escaped) to OUT. */
 void	 cs_json_str(struct cs_buf *, const char *);
+/*
+ * Append the line-format line of one finding (without its newline):
+ * "SEVERITY KIND PATH ATTR=OLD->NEW ... -- REASONS".
+ */
+void	 cs_report_line(struct cs_buf *, const struct cs_finding *);
+/*
+ * Send one line per finding of medium severity or higher, then a summary,
+ * to the syslog socket SOCKET (RFC 3164, facility authpriv, tag custos).
+ * Returns 0, or -1 when a message could not be sent (nothing more is
+ * sent); the report itself is never affected.
+ */
+int	 cs_report_syslog(const char *, const struct cs_report_info *,
+	    struct cs_finding **, size_t, struct cs_err *);
 
 #endif /* CUSTOS_REPORT_H */

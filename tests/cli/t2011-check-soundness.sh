@@ -151,7 +151,8 @@ test_expect_success ROOT,SETPRIV 'a directory not entered: one finding, its base
 	    "$nb/custos" check -q --allow-unsigned -b "$nb/d.cbl" >out; rc=$?; } &&
 	rm -rf "$nb" && test $rc = 16 &&
 	test_grep "^medium   not-compared dir /d$" out &&
-	test_grep "cannot open directory: Permission denied; 2 objects of the baseline below it not compared" out &&
+	test_grep "not compared: cannot open directory: Permission denied" out &&
+	test_grep "detail: 2 objects of the baseline below it not compared" out &&
 	test_grep "mode: 0755 -> 0000" out &&
 	test_must_fail grep -q "^[a-z]* *removed " out
 '
