@@ -543,7 +543,8 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	struct cs_buf		 rep;
 	struct timespec		 t0 = cs_time_mono();
 	unsigned		 digests;
-	char			*dl = NULL;
+	uint64_t		*hits = NULL;
+	char			*dl = NULL, *unused;
 	int			 rc = -1;
 
 	cs_buf_init(&rep);
@@ -554,6 +555,8 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	memset(&dopts, 0, sizeof dopts);
 	dopts.policy = pol;
 	dopts.carried = cmd_check_carried(st, sa, sb);
+	hits = cs_xcalloc(cs_policy_count(pol) + 1, sizeof *hits);
+	dopts.hits = hits;
 	if (cs_rfc3339_parse(a->created, &dopts.created) != 0)
 		dopts.created = INT64_MIN;
 	dopts.found = cmd_check_found;
@@ -572,6 +575,11 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	if (st->prog.on)
 		fputs("\r\033[K", stderr);
 	cmd_check_gaps(st, &ds);
+	if ((unused = cs_policy_unmatched(pol, hits)) != NULL) {
+		cmd_check_warn(st, cs_xasprintf("policy lines that match "
+		    "nothing in the baseline: %s", unused));
+		free(unused);
+	}
 	if (cs_copies_find(a, st->fs, st->n, err) != 0)
 		goto out;
 	cs_triage_all(st->fs, st->n);
@@ -600,6 +608,7 @@ out:
 	cs_source_free(sb);
 	cs_buf_release(&rep);
 	free(dl);
+	free(hits);
 	return rc;
 }
 

@@ -28,6 +28,7 @@ struct policy_line {
 	int		 ignore;	/* -1 unchanged, 0 off, 1 on */
 	int		 append_only;	/* -1 unchanged, 0 off, 1 on */
 	int		 severity;	/* -1 unchanged */
+	unsigned long	 lineno;	/* in the policy file */
 };
 
 struct cs_policy {
@@ -266,13 +267,14 @@ cs_policy_parse(struct cs_policy *p, const char *text, size_t len,
 {
 	const char	*why, *nl;
 	char		*shown;
-	size_t		 off = 0, n;
+	size_t		 off = 0, n, before;
 	unsigned long	 lineno = 0;
 
 	while (off < len) {
 		lineno++;
 		nl = memchr(text + off, '\n', len - off);
 		n = nl != NULL ? (size_t)(nl - (text + off)) : len - off;
+		before = p->n;
 		if (policy_line(p, text + off, n, &why) != 0) {
 			shown = cs_encode_dup(p->name);
 			cs_err_set(err, CS_EXIT_DATAERR, 0, "%s:%lu: %s",
@@ -280,6 +282,8 @@ cs_policy_parse(struct cs_policy *p, const char *text, size_t len,
 			free(shown);
 			return -1;
 		}
+		if (p->n > before)
+			p->lines[p->n - 1].lineno = lineno;
 		off += n + 1;
 	}
 	return 0;
@@ -351,6 +355,13 @@ void
 cs_policy_eval(const struct cs_policy *p, const char *path,
     struct cs_rule *r)
 {
+	cs_policy_eval_hits(p, path, r, NULL);
+}
+
+void
+cs_policy_eval_hits(const struct cs_policy *p, const char *path,
+    struct cs_rule *r, uint64_t *hits)
+{
 	const struct policy_line	*l;
 	size_t				 i;
 
@@ -364,6 +375,8 @@ cs_policy_eval(const struct cs_policy *p, const char *path,
 			continue;
 		if (!cs_path_match(l->glob, path))
 			continue;
+		if (hits != NULL)
+			hits[i]++;
 		r->groups = (r->groups | l->set) & ~l->clear;
 		if (l->ignore >= 0)
 			r->ignore = l->ignore;
@@ -372,4 +385,33 @@ cs_policy_eval(const struct cs_policy *p, const char *path,
 		if (l->severity >= 0)
 			r->severity = l->severity;
 	}
+}
+
+size_t
+cs_policy_count(const struct cs_policy *p)
+{
+	return p->n;
+}
+
+char *
+cs_policy_unmatched(const struct cs_policy *p, const uint64_t *hits)
+{
+	struct cs_buf	 b;
+	char		*name, *glob;
+	size_t		 i;
+
+	cs_buf_init(&b);
+	name = cs_encode_dup(p->name);
+	for (i = 0; i < p->n; i++) {
+		if (hits[i] != 0)
+			continue;
+		glob = cs_encode_dup(p->lines[i].glob);
+		cs_buf_printf(&b, "%s%s:%lu '%s'", b.len > 0 ? ", " : "",
+		    name, p->lines[i].lineno, glob);
+		free(glob);
+	}
+	free(name);
+	if (b.len == 0)
+		return NULL;
+	return cs_buf_detach(&b, NULL);
 }

@@ -109,6 +109,8 @@ struct cs_finding {
 struct cs_diff_opts {
 	const struct cs_policy *policy;
 	unsigned	 carried;	/* CS_G_* both sources carry; 0: all */
+	uint64_t	*hits;		/* optional: per policy line, the
+					   baseline paths it matched */
 	int64_t		 created;	/* baseline creation (s), or INT64_MIN */
 	/* Called for each finding; takes it over. */
 	void		(*found)(void *, struct cs_finding *);

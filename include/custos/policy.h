@@ -12,6 +12,7 @@
 #define CUSTOS_POLICY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct cs_err;
 struct cs_policy;
@@ -71,6 +72,17 @@ int		 cs_policy_has_append(const struct cs_policy *);
 /* The rule for a canonical PATH (NUL-terminated). */
 void		 cs_policy_eval(const struct cs_policy *, const char *,
 		    struct cs_rule *);
+/* The same, counting in HITS[i] (one per line) the lines that match. */
+void		 cs_policy_eval_hits(const struct cs_policy *, const char *,
+		    struct cs_rule *, uint64_t *);
+/* The number of rule lines. */
+size_t		 cs_policy_count(const struct cs_policy *);
+/*
+ * The lines whose HITS are 0, as "FILE:LINE 'GLOB', ..." (encoded; heap
+ * string), or NULL when every line matched something.
+ */
+char		*cs_policy_unmatched(const struct cs_policy *,
+		    const uint64_t *);
 
 /* "info", "low", "medium", "high", "critical". */
 const char	*cs_sev_name(int);

@@ -58,4 +58,12 @@ test_expect_success 'the shipped default policy parses' '
 	test_grep "^policy: .*default.policy$" out
 '
 
+test_expect_success 'a line that matches nothing in the baseline is a warning naming it' '
+	printf "/data/*  severity=low\n\n/nowhere/*  ignore\n*.bak  -times\n" >unused &&
+	test_expect_code 4 "$CUSTOS" check -q --allow-unsigned --policy unused \
+	    -b base.cbl >out &&
+	test_grep "^warning: *policy lines that match nothing in the baseline: unused:3 ./nowhere/\*., unused:4 .\*\.bak.$" out &&
+	test_must_fail grep -q "unused:1" out
+'
+
 test_done
