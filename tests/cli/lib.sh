@@ -15,6 +15,11 @@ CUSTOS="$CS_BUILDDIR/custos"
 FIXTURES="$CS_SRCDIR/fixtures"
 PATH="$CS_BUILDDIR:$PATH"
 export CS_BUILDDIR CS_SRCDIR CUSTOS FIXTURES PATH
+# The binary must use the policy a test gives it, never one that an earlier
+# "make install" left under $(sysconfdir): point it at an empty directory.
+CUSTOS_SYSCONFDIR="$CS_BUILDDIR/tests/cli/sysconfdir"
+mkdir -p "$CUSTOS_SYSCONFDIR" || exit 99
+export CUSTOS_SYSCONFDIR
 # Reports must not depend on the caller's terminal or locale.
 unset NO_COLOR CS_PASSPHRASE 2>/dev/null || :
 LC_ALL=C

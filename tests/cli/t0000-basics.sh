@@ -42,7 +42,7 @@ test_expect_success 'a bad option is a usage error with the usage line' '
 test_expect_success 'every command has a man page, listed in custos(1)' '
 	for c in baseline check custody-sheet keygen sign snapshot update verify; do
 		test -f "$CS_SRCDIR/doc/custos-$c.1" || exit 1
-		sed "s/\\\\-/-/g" "$CS_SRCDIR/doc/custos.1" |
+		sed "s/\\\\-/-/g" "$CS_BUILDDIR/doc/custos.1" |
 		    grep -q "custos-$c" || exit 1
 	done &&
 	test -f "$CS_SRCDIR/doc/custos-baseline.5"
