@@ -629,7 +629,12 @@ ev_members(struct ev *v)
 			ev_manifest_member(v, &m);
 		else
 			ev_tree_member(v, &m, e);
+		if (v->o->progress != NULL)
+			v->o->progress(v->o->progress_arg, v->members,
+			    v->r->size);
 	}
+	if (v->o->progress != NULL)
+		v->o->progress(v->o->progress_arg, UINT64_MAX, UINT64_MAX);
 	cs_entry_free(e);
 	if (n < 0)
 		ev_problem_err(v, &err);

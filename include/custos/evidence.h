@@ -28,6 +28,14 @@ struct cs_evidence_opts {
 	const char	 *fingerprint;	/* 64 hex digits, or NULL */
 	int		  allow_unsigned;
 	int		  quiet;
+	/*
+	 * Or NULL: called after each member with the members and archive
+	 * bytes read so far, and with -1 (UINT64_MAX) for both once the
+	 * archive has been read, before anything is printed to standard
+	 * output.
+	 */
+	void		(*progress)(void *, uint64_t, uint64_t);
+	void		 *progress_arg;
 };
 
 /* Nonzero if PATH is a regular file with the ustar magic at 257. */
