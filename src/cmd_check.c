@@ -442,7 +442,8 @@ cmd_check_run(int argc, char **argv, struct cs_err *err)
 	memset(&st, 0, sizeof st);
 	memset(&a, 0, sizeof a);
 	memset(&b, 0, sizeof b);
-	if (cmd_check_parse(argc, argv, &o, err) != 0)
+	if (cmd_check_parse(argc, argv, &o, err) != 0 ||
+	    (o.output != NULL && cs_atomic_check(o.output, o.force, err) != 0))
 		goto out;
 	if (o.pubkey != NULL &&
 	    (st.key = cs_key_load_public(o.pubkey, err)) == NULL)

@@ -86,15 +86,15 @@ cmd_custody_run(int argc, char **argv, struct cs_err *err)
 	if (o.pubkey != NULL &&
 	    (pub = cs_key_load_public(o.pubkey, err)) == NULL)
 		goto out;
+	if (cs_atomic_open(&out, o.output, 0, err) != 0)
+		goto out;
+	opened = 1;
 	if (cs_custody_load(&c, o.file, err) != 0)
 		goto out;
 	if ((pub != NULL || o.signer != NULL) && cs_custody_verify(&c, pub,
 	    o.signer != NULL ? o.fp : NULL, o.file, err) != 0)
 		goto out;
 	cs_custody_sheet(&b, &c);
-	if (cs_atomic_open(&out, o.output, 0, err) != 0)
-		goto out;
-	opened = 1;
 	if (cs_write_all(out.fd, b.data, b.len) != 0) {
 		cs_err_set(err, CS_EXIT_IOERR, errno, "cannot write the sheet");
 		goto out;
