@@ -262,7 +262,8 @@ const struct cs_cmd cs_cmd_snapshot = {
 	    "      --verify-after       read the output back and check it\n"
 	    "      --cross-filesystems  descend into other filesystems\n"
 	    "  -j, --jobs N             reading threads (default: CPUs)\n"
-	    "  -q, --quiet              no progress line, no label at the end\n",
+	    "  -q, --quiet              no progress line and no label at\n"
+	    "                           the end\n",
 	.flags = CS_CMD_WRITES,
 	.run = cmd_snapshot_run,
 };

@@ -340,8 +340,8 @@ out:
 const struct cs_cmd cs_cmd_update = {
 	.name = "update",
 	.alias = NULL,
-	.usage = "-b OLD.cbl [--key KEY] -o NEW.cbl (--pubkey PUB | --signer FP "
-	    "| --allow-unsigned) (--accept PATH|GLOB... | --accept-all) "
+	.usage = "-b OLD.cbl [--key KEY] -o NEW.cbl (--pubkey PUB | --signer "
+	    "FP | --allow-unsigned) (--accept PATH|GLOB... | --accept-all) "
 	    "[--root DIR] [-f] [-q] [SOURCE]",
 	.summary = "write a new baseline with only the accepted changes",
 	.help =
