@@ -152,10 +152,42 @@ atomic_dirname(const char *path)
 }
 
 int
+cs_atomic_check(const char *path, int force, struct cs_err *err)
+{
+	struct stat	 st;
+	char		*shown, *dir;
+	int		 rc = -1;
+
+	if (strcmp(path, "-") == 0)
+		return 0;
+	shown = cs_encode_dup(path);
+	dir = atomic_dirname(path);
+	if (!force && lstat(path, &st) == 0)
+		cs_err_set(err, CS_EXIT_CANTCREAT, 0,
+		    "'%s' already exists (use --force to replace it)", shown);
+	else if (force && lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		cs_err_set(err, CS_EXIT_CANTCREAT, 0,
+		    "'%s' exists and is not a regular file", shown);
+	else if (stat(dir, &st) != 0)
+		cs_err_set(err, CS_EXIT_CANTCREAT, errno,
+		    "cannot create '%s'", shown);
+	else if (!S_ISDIR(st.st_mode))
+		cs_err_set(err, CS_EXIT_CANTCREAT, ENOTDIR,
+		    "cannot create '%s'", shown);
+	else if (access(dir, W_OK | X_OK) != 0)
+		cs_err_set(err, CS_EXIT_CANTCREAT, errno,
+		    "cannot create '%s'", shown);
+	else
+		rc = 0;
+	free(dir);
+	free(shown);
+	return rc;
+}
+
+int
 cs_atomic_open(struct cs_atomic *a, const char *path, int force,
     struct cs_err *err)
 {
-	struct stat	 st;
 	char		*shown = NULL;
 	int		 tries;
 
@@ -170,19 +202,9 @@ cs_atomic_open(struct cs_atomic *a, const char *path, int force,
 		a->path = cs_xstrdup(path);
 		return 0;
 	}
+	if (cs_atomic_check(path, force, err) != 0)
+		return -1;
 	shown = cs_encode_dup(path);
-	if (!force && lstat(path, &st) == 0) {
-		cs_err_set(err, CS_EXIT_CANTCREAT, 0,
-		    "'%s' already exists (use --force to replace it)", shown);
-		free(shown);
-		return -1;
-	}
-	if (force && lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		cs_err_set(err, CS_EXIT_CANTCREAT, 0,
-		    "'%s' exists and is not a regular file", shown);
-		free(shown);
-		return -1;
-	}
 	for (tries = 0; tries < 100; tries++) {
 		free(a->tmp);
 		a->tmp = cs_xasprintf("%s.tmp-%ld-%d", path, (long)getpid(),

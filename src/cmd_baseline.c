@@ -28,6 +28,7 @@
 #include "custos/err.h"
 #include "custos/host.h"
 #include "custos/path.h"
+#include "custos/progress.h"
 #include "custos/sign.h"
 #include "custos/walk.h"
 #include "custos/xmalloc.h"
@@ -193,6 +194,7 @@ cmd_baseline_run(int argc, char **argv, struct cs_err *err)
 	struct cmd_baseline_opts o;
 	struct cs_bl_header	 hdr;
 	struct cs_atomic	 out;
+	struct cs_progress	 prog;
 	struct timespec		 t0 = cs_time_mono();
 	struct cs_key		*key = NULL;
 	struct cs_walk		*walk = NULL;
@@ -219,7 +221,11 @@ cmd_baseline_run(int argc, char **argv, struct cs_err *err)
 	cmd_baseline_header(&hdr, &o);
 	if ((w = cs_blw_new(out.fd, o.output, &hdr, err)) == NULL)
 		goto out;
+	cs_progress_init(&prog, "baseline", o.quiet);
+	cs_progress_estimate(&prog, o.walk.root);
 	while ((n = cs_walk_next(walk, &e, err)) == 1) {
+		cs_progress_update(&prog, cs_walk_stats(walk)->objects,
+		    cs_walk_stats(walk)->bytes);
 		if (e->type == CS_T_FILE && ((e->dev == (uint64_t)self.st_dev &&
 		    e->ino == (uint64_t)self.st_ino) ||
 		    (e->dev == (uint64_t)old.st_dev &&
@@ -234,6 +240,7 @@ cmd_baseline_run(int argc, char **argv, struct cs_err *err)
 		if (n != 0)
 			goto out;
 	}
+	cs_progress_end(&prog);
 	if (n < 0 || cs_blw_finish(w, key, err) != 0 ||
 	    cs_atomic_commit(&out, 0644, err) != 0)
 		goto out;
@@ -269,7 +276,8 @@ const struct cs_cmd cs_cmd_baseline = {
 	    "      --one-file-system    stay on DIR's filesystem (default)\n"
 	    "      --cross-filesystems  descend into other filesystems\n"
 	    "  -j, --jobs N             hashing threads (default: CPUs)\n"
-	    "  -q, --quiet              no summary on standard error\n",
+	    "  -q, --quiet              no progress line and no summary on\n"
+	    "                           standard error\n",
 	.flags = CS_CMD_WRITES,
 	.run = cmd_baseline_run,
 };

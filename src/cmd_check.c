@@ -31,6 +31,7 @@
 #include "custos/host.h"
 #include "custos/path.h"
 #include "custos/policy.h"
+#include "custos/progress.h"
 #include "custos/report.h"
 #include "custos/sign.h"
 #include "custos/source.h"
@@ -68,19 +69,9 @@ struct cmd_check_opts {
 	const char	*syslog;	/* socket path, or NULL */
 };
 
-/* Progress on a terminal: objects, bytes, rate, ETA from the baseline. */
-struct cmd_check_progress {
-	int		 on;
-	unsigned	 tick;
-	struct timespec	 t0;
-	double		 last;
-	uint64_t	 total_obj;
-	uint64_t	 total_bytes;
-};
-
 /* What the comparison callbacks update. */
 struct cmd_check_state {
-	struct cmd_check_progress	 prog;
+	struct cs_progress		 prog;	/* ETA from the baseline */
 	struct cs_finding		**fs;
 	size_t				 n;
 	size_t				 cap;
@@ -232,26 +223,8 @@ cmd_check_parse(int argc, char **argv, struct cmd_check_opts *o,
 static void
 cmd_check_progress(void *arg, uint64_t objects, uint64_t bytes)
 {
-	struct cmd_check_progress	*p = &((struct cmd_check_state *)arg)->prog;
-	double				 secs, rate, eta;
-
-	if (!p->on || (++p->tick & 255) != 0)
-		return;
-	secs = cs_time_since(&p->t0);
-	if (secs - p->last < 0.25)
-		return;
-	p->last = secs;
-	rate = secs > 0 ? (double)bytes / secs : 0;
-	if (p->total_bytes > 0)		/* counted: estimate by bytes */
-		eta = rate > 0 && p->total_bytes > bytes ?
-		    (double)(p->total_bytes - bytes) / rate : 0;
-	else				/* by objects */
-		eta = objects > 0 && p->total_obj > objects ?
-		    secs * (double)(p->total_obj - objects) / (double)objects :
-		    0;
-	fprintf(stderr, "\r\033[Kcustos: check: %" PRIu64 "/%" PRIu64
-	    " objects, %.0f MiB, %.1f MiB/s, ETA %.0f s", objects,
-	    p->total_obj, (double)bytes / 1048576.0, rate / 1048576.0, eta);
+	cs_progress_update(&((struct cmd_check_state *)arg)->prog, objects,
+	    bytes);
 }
 
 static void
@@ -562,18 +535,15 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	dopts.found = cmd_check_found;
 	dopts.progress = cmd_check_progress;
 	dopts.arg = st;
-	st->prog.on = !o->quiet && isatty(STDERR_FILENO);
-	st->prog.t0 = cs_time_mono();
-	st->prog.total_obj = a->records;
-	st->prog.total_bytes = a->bytes;
+	cs_progress_init(&st->prog, "check", o->quiet);
+	cs_progress_total(&st->prog, a->records, a->bytes);
 	if (cs_diff_run(sa, sb, &dopts, digests, &ds, err) != 0) {
 		/* The verified file no longer reads as it did. */
 		if (a->verified && err->code == CS_EXIT_DATAERR)
 			err->code = CS_EXIT_INTEGRITY;
 		goto out;
 	}
-	if (st->prog.on)
-		fputs("\r\033[K", stderr);
+	cs_progress_end(&st->prog);
 	cmd_check_gaps(st, &ds);
 	if ((unused = cs_policy_unmatched(pol, hits)) != NULL) {
 		cmd_check_warn(st, cs_xasprintf("policy lines that match "
@@ -625,7 +595,8 @@ cmd_check_run(int argc, char **argv, struct cs_err *err)
 	memset(&st, 0, sizeof st);
 	memset(&a, 0, sizeof a);
 	memset(&b, 0, sizeof b);
-	if (cmd_check_parse(argc, argv, &o, err) != 0)
+	if (cmd_check_parse(argc, argv, &o, err) != 0 ||
+	    (o.output != NULL && cs_atomic_check(o.output, o.force, err) != 0))
 		goto out;
 	if (o.pubkey != NULL &&
 	    (st.key = cs_key_load_public(o.pubkey, err)) == NULL)

@@ -77,7 +77,7 @@ cmd_custody_run(int argc, char **argv, struct cs_err *err)
 	struct cs_atomic	 out;
 	struct cs_key		*pub = NULL;
 	struct cs_buf		 b;
-	int			 rc = -1, opened = 0;
+	int			 rc = -1, opened = 0, verified = 0;
 
 	memset(&c, 0, sizeof c);
 	cs_buf_init(&b);
@@ -86,15 +86,19 @@ cmd_custody_run(int argc, char **argv, struct cs_err *err)
 	if (o.pubkey != NULL &&
 	    (pub = cs_key_load_public(o.pubkey, err)) == NULL)
 		goto out;
-	if (cs_custody_load(&c, o.file, err) != 0)
-		goto out;
-	if ((pub != NULL || o.signer != NULL) && cs_custody_verify(&c, pub,
-	    o.signer != NULL ? o.fp : NULL, o.file, err) != 0)
-		goto out;
-	cs_custody_sheet(&b, &c);
 	if (cs_atomic_open(&out, o.output, 0, err) != 0)
 		goto out;
 	opened = 1;
+	if (cs_custody_load(&c, o.file, err) != 0)
+		goto out;
+	if (pub != NULL || o.signer != NULL) {
+		if (cs_custody_verify(&c, pub, o.signer != NULL ? o.fp : NULL,
+		    o.file, err) != 0)
+			goto out;
+		verified = 1;
+	}
+	cs_custody_sheet(&b, &c, !verified ? NULL : pub != NULL ?
+	    cs_key_fingerprint(pub) : o.fp);
 	if (cs_write_all(out.fd, b.data, b.len) != 0) {
 		cs_err_set(err, CS_EXIT_IOERR, errno, "cannot write the sheet");
 		goto out;

@@ -21,6 +21,7 @@
 #include "custos/digest.h"
 #include "custos/err.h"
 #include "custos/path.h"
+#include "custos/progress.h"
 #include "custos/sign.h"
 #include "custos/snapshot.h"
 #include "custos/xmalloc.h"
@@ -201,8 +202,9 @@ cmd_snapshot_run(int argc, char **argv, struct cs_err *err)
 {
 	struct cmd_snapshot_opts o;
 	struct cs_snap_result	 r;
+	struct cs_progress	 prog;
 	struct cs_key		*key = NULL;
-	int			 rc = -1;
+	int			 rc = -1, n;
 
 	memset(&r, 0, sizeof r);
 	if (cmd_snapshot_parse(argc, argv, &o, err) != 0)
@@ -211,7 +213,13 @@ cmd_snapshot_run(int argc, char **argv, struct cs_err *err)
 	    (key = cs_key_load_private(o.keyfile, o.passfile, err)) == NULL)
 		goto out;
 	o.snap.key = key;
-	if (cs_snapshot(&o.snap, &r, err) != 0) {
+	cs_progress_init(&prog, "snapshot", o.quiet);
+	cs_progress_estimate(&prog, o.snap.root);
+	o.snap.progress = cs_progress_cb;
+	o.snap.progress_arg = &prog;
+	n = cs_snapshot(&o.snap, &r, err);
+	cs_progress_end(&prog);
+	if (n != 0) {
 		if (r.status == CS_SNAP_FAILED && r.custody != NULL &&
 		    err->code != CS_EXIT_CANTCREAT &&
 		    err->code != CS_EXIT_USAGE)
@@ -254,7 +262,8 @@ const struct cs_cmd cs_cmd_snapshot = {
 	    "      --verify-after       read the output back and check it\n"
 	    "      --cross-filesystems  descend into other filesystems\n"
 	    "  -j, --jobs N             reading threads (default: CPUs)\n"
-	    "  -q, --quiet              print no label at the end\n",
+	    "  -q, --quiet              no progress line and no label at\n"
+	    "                           the end\n",
 	.flags = CS_CMD_WRITES,
 	.run = cmd_snapshot_run,
 };

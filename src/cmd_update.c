@@ -7,8 +7,11 @@
  * is taken if the path is accepted (--accept GLOB, or --accept-all), the
  * old record otherwise; an accepted path that is gone is dropped.  A
  * source record that could not be fully examined is never accepted: the
- * old record is kept and the exit status says so.  The new file appears
- * atomically, signed with --key.
+ * old record is kept and the exit status says so.  The output is created
+ * (as a temporary file) before anything is read, so a name that cannot be
+ * written fails at once; the new file appears atomically, signed with
+ * --key, or unsigned without it, to be signed later with "custos sign" on
+ * the machine that keeps the key.
  */
 #include "custos/custos.h"
 
@@ -99,9 +102,9 @@ cmd_update_parse(int argc, char **argv, struct cmd_update_opts *o,
 			return cs_err_set(err, CS_EXIT_USAGE, 0, "bad option");
 		}
 	}
-	if (o->baseline == NULL || o->output == NULL || o->keyfile == NULL)
+	if (o->baseline == NULL || o->output == NULL)
 		return cs_err_set(err, CS_EXIT_USAGE, 0,
-		    "need -b OLD.cbl, --key KEY and -o NEW.cbl");
+		    "need -b OLD.cbl and -o NEW.cbl");
 	if (argc - optind > 1 || (argc - optind == 1 && o->root != NULL))
 		return cs_err_set(err, CS_EXIT_USAGE, 0,
 		    "expected at most one source (or --root DIR)");
@@ -237,40 +240,54 @@ cmd_update_source(const struct cmd_update_opts *o, struct cs_diff_base *a,
 	return cs_source_open(path, &w, err);
 }
 
+/* Merge into OUT, opened by the caller; OUT is committed on success. */
 static int
 cmd_update_write(const struct cmd_update_opts *o, struct cs_diff_base *a,
-    const struct cs_key *key, struct cmd_update_counts *cnt,
-    struct cs_err *err)
+    const struct cs_key *key, struct cs_atomic *out,
+    struct cmd_update_counts *cnt, struct cs_err *err)
 {
 	struct cs_source	*sa = NULL, *sb = NULL;
 	struct cs_bl_header	 hdr;
-	struct cs_atomic	 out;
 	struct cs_blw		*w = NULL;
-	int			 opened = 0, rc = -1;
+	int			 rc = -1;
 
 	cs_bl_header_init(&hdr);
 	if ((sa = cs_diff_base_source(a, err)) == NULL ||
 	    (sb = cmd_update_source(o, a, err)) == NULL)
 		goto out;
-	if (cs_atomic_open(&out, o->output, o->force, err) != 0)
-		goto out;
-	opened = 1;
 	cmd_update_header(&hdr, cs_blr_header(cs_source_blr(sa)), a);
-	if ((w = cs_blw_new(out.fd, o->output, &hdr, err)) == NULL ||
+	if ((w = cs_blw_new(out->fd, o->output, &hdr, err)) == NULL ||
 	    cmd_update_merge(o, sa, sb, w, cnt, err) != 0 ||
 	    cs_blw_finish(w, key, err) != 0 ||
-	    cs_atomic_commit(&out, 0644, err) != 0)
+	    cs_atomic_commit(out, 0644, err) != 0)
 		goto out;
-	opened = 0;
 	rc = 0;
 out:
-	if (opened)
-		cs_atomic_abort(&out);
 	cs_blw_free(w);
 	cs_source_free(sa);
 	cs_source_free(sb);
 	cs_bl_header_release(&hdr);
 	return rc;
+}
+
+/*
+ * A new signer is worth a word: whoever checks the new baseline must
+ * trust that key instead of the old one.
+ */
+static void
+cmd_update_signer(const struct cs_diff_base *a, const struct cs_key *key)
+{
+	char	*was, *now;
+
+	if (key == NULL || !a->is_signed || a->fingerprint[0] == '\0' ||
+	    strcmp(a->fingerprint, cs_key_fingerprint(key)) == 0)
+		return;
+	was = cs_fingerprint_pretty(a->fingerprint);
+	now = cs_fingerprint_pretty(cs_key_fingerprint(key));
+	cs_warn("update", "the new baseline is signed by another key than "
+	    "the old one: was %s, now %s", was, now);
+	free(was);
+	free(now);
 }
 
 static int
@@ -279,30 +296,40 @@ cmd_update_run(int argc, char **argv, struct cs_err *err)
 	struct cmd_update_opts	 o;
 	struct cmd_update_counts cnt;
 	struct cs_diff_base	 a;
+	struct cs_atomic	 out;
 	struct cs_key		*key = NULL, *pub = NULL;
-	int			 rc = -1;
+	int			 rc = -1, opened = 0;
 
 	memset(&a, 0, sizeof a);
 	memset(&cnt, 0, sizeof cnt);
 	if (cmd_update_parse(argc, argv, &o, err) != 0)
 		goto out;
-	if ((key = cs_key_load_private(o.keyfile, o.passfile, err)) == NULL)
+	if (o.keyfile != NULL &&
+	    (key = cs_key_load_private(o.keyfile, o.passfile, err)) == NULL)
 		goto out;
 	if (o.pubkey != NULL &&
 	    (pub = cs_key_load_public(o.pubkey, err)) == NULL)
 		goto out;
+	if (cs_atomic_open(&out, o.output, o.force, err) != 0)
+		goto out;
+	opened = 1;
 	if (cs_diff_base_load(&a, o.baseline, pub, o.signer != NULL ? o.fp :
-	    NULL, o.allow_unsigned, NULL, err) != 0 ||
-	    cmd_update_write(&o, &a, key, &cnt, err) != 0)
+	    NULL, o.allow_unsigned, NULL, err) != 0)
+		goto out;
+	cmd_update_signer(&a, key);
+	if (cmd_update_write(&o, &a, key, &out, &cnt, err) != 0)
 		goto out;
 	if (!o.quiet)
 		fprintf(stderr, "%s: update: %" PRIu64 " records taken from "
 		    "the source, %" PRIu64 " dropped, %" PRIu64 " kept, %"
-		    PRIu64 " refused (incomplete); signed by key %s\n",
+		    PRIu64 " refused (incomplete); %s%s\n",
 		    CS_PROGNAME, cnt.taken, cnt.dropped, cnt.kept, cnt.refused,
-		    cs_key_id(key));
+		    key != NULL ? "signed by key " : "unsigned (sign it with "
+		    "custos sign)", key != NULL ? cs_key_id(key) : "");
 	rc = cnt.refused > 0 ? CS_EXIT_INCOMPLETE : CS_EXIT_OK;
 out:
+	if (opened)
+		cs_atomic_abort(&out);
 	cs_diff_base_release(&a);
 	cs_key_free(key);
 	cs_key_free(pub);
@@ -313,13 +340,15 @@ out:
 const struct cs_cmd cs_cmd_update = {
 	.name = "update",
 	.alias = NULL,
-	.usage = "-b OLD.cbl --key KEY -o NEW.cbl (--pubkey PUB | --signer FP "
-	    "| --allow-unsigned) (--accept PATH|GLOB... | --accept-all) "
+	.usage = "-b OLD.cbl [--key KEY] -o NEW.cbl (--pubkey PUB | --signer "
+	    "FP | --allow-unsigned) (--accept PATH|GLOB... | --accept-all) "
 	    "[--root DIR] [-f] [-q] [SOURCE]",
 	.summary = "write a new baseline with only the accepted changes",
 	.help =
 	    "  -b, --baseline OLD       the trusted baseline to start from\n"
 	    "  -k, --key KEY            sign the new baseline with KEY\n"
+	    "                           (without it: unsigned, for\n"
+	    "                           custos sign on another machine)\n"
 	    "      --passphrase-file F  read the key's passphrase from F\n"
 	    "  -p, --pubkey PUB         trust OLD if signed by the key in PUB\n"
 	    "  -s, --signer FP          trust OLD if signed by key FP\n"
@@ -332,6 +361,6 @@ const struct cs_cmd cs_cmd_update = {
 	    "      --root DIR           the source tree (default: OLD's root)\n"
 	    "  -f, --force              replace NEW if it exists\n"
 	    "  -q, --quiet              no summary on standard error\n",
-	.flags = CS_CMD_WRITES | CS_CMD_NEEDS_KEY,
+	.flags = CS_CMD_WRITES,
 	.run = cmd_update_run,
 };

@@ -10,6 +10,8 @@
  */
 #include "custos/custos.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -25,6 +27,7 @@
 #include "custos/err.h"
 #include "custos/evidence.h"
 #include "custos/path.h"
+#include "custos/progress.h"
 #include "custos/sign.h"
 #include "custos/xmalloc.h"
 
@@ -176,12 +179,24 @@ out:
 	return rc;
 }
 
+/* Progress through an evidence tar; the end clears the line. */
+static void
+cmd_verify_progress(void *arg, uint64_t members, uint64_t bytes)
+{
+	if (members == UINT64_MAX)
+		cs_progress_end(arg);
+	else
+		cs_progress_update(arg, members, bytes);
+}
+
 /* An evidence tar: see evidence.h for everything that is checked. */
 static int
 cmd_verify_evidence(const struct cmd_verify_opts *o, struct cs_err *err)
 {
 	struct cs_evidence_opts	 eo;
+	struct cs_progress	 prog;
 	struct cs_key		*pub = NULL;
+	struct stat		 st;
 	int			 rc;
 
 	if (o->pubkey != NULL &&
@@ -194,7 +209,13 @@ cmd_verify_evidence(const struct cmd_verify_opts *o, struct cs_err *err)
 	eo.fingerprint = o->signer != NULL ? o->fp : NULL;
 	eo.allow_unsigned = o->allow_unsigned;
 	eo.quiet = o->quiet;
+	cs_progress_init(&prog, "verify", o->quiet);
+	if (stat(o->file, &st) == 0)
+		cs_progress_total(&prog, 0, (uint64_t)st.st_size);
+	eo.progress = cmd_verify_progress;
+	eo.progress_arg = &prog;
 	rc = cs_evidence_verify(&eo, err);
+	cs_progress_end(&prog);
 	cs_key_free(pub);
 	return rc;
 }
@@ -230,7 +251,8 @@ const struct cs_cmd cs_cmd_verify = {
 	    "      --allow-unsigned     accept an unsigned file (form only)\n"
 	    "  -c, --custody FILE       an evidence tar's custody record\n"
 	    "                           (default: EVIDENCE.tar.custody)\n"
-	    "  -q, --quiet              print nothing; use the exit status\n",
+	    "  -q, --quiet              print nothing (no progress line\n"
+	    "                           either); use the exit status\n",
 	.flags = 0,
 	.run = cmd_verify_run,
 };

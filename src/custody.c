@@ -370,8 +370,58 @@ sheet_value(const struct cs_custody *c, const char *key)
 	return cs_custody_display(v, strlen(v));
 }
 
+/* One banner line: "##", TEXT centred in the sheet's width, "##". */
+static void
+sheet_banner_line(struct cs_buf *out, const char *text)
+{
+	const int	 w = CS_SHEET_WIDTH - 4;
+	int		 n = (int)strlen(text), left;
+
+	if (n > w)
+		n = w;
+	left = (w - n) / 2;
+	cs_buf_printf(out, "##%*s%.*s%*s##\n", left, "", n, text,
+	    w - n - left, "");
+}
+
+/*
+ * What the signature check established, in large print: the words
+ * spaced out inside a frame of '#', the same height either way, so that
+ * a photocopy or a glance at any page shows it.
+ */
+static void
+sheet_banner(struct cs_buf *out, const char *verified)
+{
+	char	*pretty, *l1, *l2;
+	size_t	 half;
+
+	cs_buf_printf(out, "%.78s\n", "####################################"
+	    "##########################################");
+	if (verified != NULL) {
+		pretty = cs_fingerprint_pretty(verified);
+		half = strlen(pretty) / 2;	/* 8 groups of 4 each side */
+		l1 = cs_xasprintf("key %.*s", (int)half, pretty);
+		l2 = cs_xasprintf("    %s", pretty + half + 1);
+		sheet_banner_line(out, "S I G N A T U R E    V E R I F I E D");
+		sheet_banner_line(out, l1);
+		sheet_banner_line(out, l2);
+		free(l1);
+		free(l2);
+		free(pretty);
+	} else {
+		sheet_banner_line(out, "");
+		sheet_banner_line(out, "S I G N A T U R E    N O T    "
+		    "V E R I F I E D");
+		sheet_banner_line(out, "(no trusted key was given to check "
+		    "this record)");
+	}
+	cs_buf_printf(out, "%.78s\n", "####################################"
+	    "##########################################");
+}
+
 size_t
-cs_custody_sheet(struct cs_buf *out, const struct cs_custody *c)
+cs_custody_sheet(struct cs_buf *out, const struct cs_custody *c,
+    const char *verified)
 {
 	const size_t	 per = CS_SHEET_LINES - CS_SHEET_HEAD - CS_SHEET_FOOT;
 	struct sheet_lines l;
@@ -394,6 +444,7 @@ cs_custody_sheet(struct cs_buf *out, const struct cs_custody *c)
 		cs_buf_printf(out, "page %zu of %zu\n", p + 1, pages);
 		cs_buf_printf(out, "%.78s\n", "=================================="
 		    "============================================");
+		sheet_banner(out, verified);
 		for (i = 0; i < per; i++, at++)
 			cs_buf_printf(out, "%s\n", at < l.n ? l.v[at] : "");
 		cs_buf_printf(out, "%.78s\n", "----------------------------------"

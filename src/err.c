@@ -14,6 +14,14 @@
 #include "custos/err.h"
 #include "custos/xmalloc.h"
 
+static void	(*err_hook)(void);
+
+void
+cs_err_set_hook(void (*fn)(void))
+{
+	err_hook = fn;
+}
+
 void
 cs_err_init(struct cs_err *e)
 {
@@ -72,6 +80,8 @@ cs_err_print(const struct cs_err *e, const char *cmd)
 {
 	const char	*msg = e->msg != NULL ? e->msg : "unknown error";
 
+	if (err_hook != NULL)
+		err_hook();
 	if (cmd != NULL)
 		fprintf(stderr, "%s: %s: %s", CS_PROGNAME, cmd, msg);
 	else
@@ -86,6 +96,8 @@ cs_warn(const char *cmd, const char *fmt, ...)
 {
 	va_list	 ap;
 
+	if (err_hook != NULL)
+		err_hook();
 	if (cmd != NULL)
 		fprintf(stderr, "%s: %s: ", CS_PROGNAME, cmd);
 	else

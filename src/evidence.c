@@ -341,6 +341,12 @@ cs_evr_finish(struct cs_evr *r, unsigned char d[][CS_DIGEST_MAXLEN],
 	return 0;
 }
 
+uint64_t
+cs_evr_bytes(const struct cs_evr *r)
+{
+	return r->size;
+}
+
 void
 cs_evr_close(struct cs_evr *r)
 {

@@ -313,8 +313,14 @@ ev_members(struct ev *v, struct cs_evm *first)
 	cs_err_init(&err);
 	if (first != NULL)
 		ev_member(v, first, e);
-	while ((n = cs_evr_next(v->r, &m, &err)) == 1)
+	while ((n = cs_evr_next(v->r, &m, &err)) == 1) {
 		ev_member(v, &m, e);
+		if (v->o.progress != NULL)
+			v->o.progress(v->o.progress_arg, v->members,
+			    cs_evr_bytes(v->r));
+	}
+	if (v->o.progress != NULL)
+		v->o.progress(v->o.progress_arg, UINT64_MAX, UINT64_MAX);
 	cs_entry_free(e);
 	if (n < 0)
 		ev_problem_err(v, &err);

@@ -5,6 +5,7 @@
  */
 #include "custos/custos.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,10 @@
 #include "custos/atomic.h"
 #include "custos/cmd.h"
 #include "custos/err.h"
+#include "custos/xmalloc.h"
+
+/* What getopt reports as an unknown option or a missing argument. */
+#define MAIN_BAD_OPTION	"bad option"
 
 /* Alphabetical, NULL-terminated. */
 static const struct cs_cmd *const cs_cmd_table[] = {
@@ -28,19 +33,96 @@ static const struct cs_cmd *const cs_cmd_table[] = {
 	NULL
 };
 
+/* One line of the command list: a name or an alias. */
+struct main_row {
+	const char	*name;
+	const struct cs_cmd *cmd;
+};
+
+static int
+main_row_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct main_row *)a)->name,
+	    ((const struct main_row *)b)->name);
+}
+
+/* Every command and alias, alphabetically, the summaries aligned. */
 static void
 main_usage(FILE *f)
 {
 	const struct cs_cmd *const	*c;
+	struct main_row			*rows;
+	size_t				 n = 0, i, width = 0;
 
+	for (c = cs_cmd_table; *c != NULL; c++)
+		n += (*c)->alias != NULL ? 2 : 1;
+	rows = cs_xcalloc(n, sizeof *rows);
+	n = 0;
+	for (c = cs_cmd_table; *c != NULL; c++) {
+		rows[n].name = (*c)->name;
+		rows[n++].cmd = *c;
+		if ((*c)->alias != NULL) {
+			rows[n].name = (*c)->alias;
+			rows[n++].cmd = *c;
+		}
+	}
+	qsort(rows, n, sizeof *rows, main_row_cmp);
+	for (i = 0; i < n; i++)
+		if (strlen(rows[i].name) > width)
+			width = strlen(rows[i].name);
 	fprintf(f, "usage: %s [--version] [--help] COMMAND [ARGS]\n\n",
 	    CS_PROGNAME);
 	fprintf(f, "Forensic snapshots and file-integrity baselines.\n\n");
 	fprintf(f, "commands:\n");
-	for (c = cs_cmd_table; *c != NULL; c++)
-		fprintf(f, "  %-10s %s\n", (*c)->name, (*c)->summary);
-	fprintf(f, "\nRun '%s help COMMAND' for a command's options; see "
-	    "custos(1) for exit statuses.\n", CS_PROGNAME);
+	for (i = 0; i < n; i++) {
+		if (rows[i].name == rows[i].cmd->name)
+			fprintf(f, "  %-*s  %s\n", (int)width, rows[i].name,
+			    rows[i].cmd->summary);
+		else
+			fprintf(f, "  %-*s  the same as %s\n", (int)width,
+			    rows[i].name, rows[i].cmd->name);
+	}
+	fprintf(f, "\nRun '%s help COMMAND' for a command's options;\n"
+	    "see custos(1) for exit statuses.\n", CS_PROGNAME);
+	free(rows);
+}
+
+/*
+ * Say which option getopt refused (its own messages are turned off, so
+ * there is one message, in custos's form).  A known option fails only
+ * for a missing argument, or for an argument it does not take; whether a
+ * short option is known is read from the command's help text.
+ */
+static void
+main_bad_option(const struct cs_cmd *c, int argc, char **argv,
+    struct cs_err *err)
+{
+	const char	*arg = optind >= 1 && optind <= argc ?
+			    argv[optind - 1] : "";
+	char		*name, *eq, *pat;
+
+	if (strncmp(arg, "--", 2) == 0) {
+		name = cs_xstrdup(arg);
+		if ((eq = strchr(name, '=')) != NULL)
+			*eq = '\0';
+		if (optopt == 0)
+			cs_err_set(err, CS_EXIT_USAGE, 0, "unknown option "
+			    "'%s'", name);
+		else
+			cs_err_set(err, CS_EXIT_USAGE, 0, "option '%s' %s",
+			    name, eq != NULL ? "takes no argument" :
+			    "needs an argument");
+		free(name);
+		return;
+	}
+	pat = cs_xasprintf("  -%c,", optopt);
+	if (optopt != 0 && c->help != NULL && strstr(c->help, pat) != NULL)
+		cs_err_set(err, CS_EXIT_USAGE, 0, "option '-%c' needs an "
+		    "argument", optopt);
+	else
+		cs_err_set(err, CS_EXIT_USAGE, 0, "unknown option '-%c'",
+		    optopt);
+	free(pat);
 }
 
 void
@@ -115,6 +197,7 @@ main(int argc, char **argv)
 	int			 rc, ambiguous;
 
 	cs_atomic_setup();
+	opterr = 0;
 	if (argc < 2) {
 		main_usage(stderr);
 		return CS_EXIT_USAGE;
@@ -144,6 +227,9 @@ main(int argc, char **argv)
 	}
 	cs_err_init(&err);
 	rc = c->run(argc - 1, argv + 1, &err);
+	if (rc < 0 && err.code == CS_EXIT_USAGE && err.msg != NULL &&
+	    strcmp(err.msg, MAIN_BAD_OPTION) == 0)
+		main_bad_option(c, argc - 1, argv + 1, &err);
 	if (rc < 0) {
 		cs_err_print(&err, c->name);
 		if (err.code == CS_EXIT_USAGE)

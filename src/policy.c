@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "custos/buf.h"
@@ -341,14 +342,35 @@ cs_policy_load(const char *path, struct cs_err *err)
 	return p;
 }
 
+/*
+ * The configuration directory: $CUSTOS_SYSCONFDIR when set and not empty
+ * (the test harness points it at an empty directory, so that an installed
+ * policy never leaks into a test), else the configured $(sysconfdir).
+ */
+static const char *
+policy_sysconfdir(void)
+{
+	const char	*dir;
+
+	dir = getenv("CUSTOS_SYSCONFDIR");
+	if (dir == NULL || *dir == '\0')
+		dir = CS_SYSCONFDIR;
+	return dir;
+}
+
 struct cs_policy *
 cs_policy_default(struct cs_err *err)
 {
-	const char	*path = CS_SYSCONFDIR "/custos/default.policy";
+	struct cs_policy	*p;
+	char			*path;
 
+	path = cs_xasprintf("%s/custos/default.policy", policy_sysconfdir());
 	if (access(path, F_OK) == 0)
-		return cs_policy_load(path, err);
-	return cs_policy_new(NULL);
+		p = cs_policy_load(path, err);
+	else
+		p = cs_policy_new(NULL);
+	free(path);
+	return p;
 }
 
 void

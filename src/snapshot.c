@@ -1478,6 +1478,9 @@ snap_walk(struct snap *s, struct cs_err *err)
 		cs_entry_free(e);
 		if (n != 0)
 			break;
+		if (s->o->progress != NULL)
+			s->o->progress(s->o->progress_arg, s->res->objects,
+			    s->res->bytes);
 	}
 	cs_walk_close(w);
 	return n == 0 ? 0 : -1;

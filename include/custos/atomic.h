@@ -27,6 +27,13 @@ struct cs_atomic {
 /* Install the atexit and signal handlers (once, from main). */
 void	cs_atomic_setup(void);
 int	cs_atomic_open(struct cs_atomic *, const char *, int, struct cs_err *);
+/*
+ * Would cs_atomic_open succeed?  The checks it makes first (no file, or
+ * with FORCE a regular file, under the name; a writable directory),
+ * without creating anything: for outputs created only after the work,
+ * so that a bad name fails before the work starts.
+ */
+int	cs_atomic_check(const char *, int, struct cs_err *);
 /* Make the output final with MODE; on failure the temp file is removed. */
 int	cs_atomic_commit(struct cs_atomic *, mode_t, struct cs_err *);
 /* Discard the output (safe after commit or failed open). */

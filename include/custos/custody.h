@@ -76,16 +76,21 @@ char		*cs_custody_display(const char *, size_t);
 /*
  * The printable custody sheet of C: pages of CS_SHEET_LINES lines of at
  * most CS_SHEET_WIDTH columns, separated by form feeds, each headed with
- * "page I of N", the case, the label and the stream digest, and footed
+ * "page I of N", the case, the label, the stream digest and a banner of
+ * CS_SHEET_BANNER lines in large print: "SIGNATURE VERIFIED" with the
+ * fingerprint VERIFIED (64 hex digits) of the key that verified it, in
+ * groups of four, or "SIGNATURE NOT VERIFIED" when VERIFIED is NULL; footed
  * with lines for name, signature, date and time; the body is the whole
  * custody record and then a transfer log with CS_SHEET_ROWS empty rows.
  * Returns the number of pages.
  */
 #define CS_SHEET_LINES		66
 #define CS_SHEET_WIDTH		78
-#define CS_SHEET_HEAD		5
+#define CS_SHEET_BANNER		5
+#define CS_SHEET_HEAD		(5 + CS_SHEET_BANNER)
 #define CS_SHEET_FOOT		6
 #define CS_SHEET_ROWS		10
-size_t		 cs_custody_sheet(struct cs_buf *, const struct cs_custody *);
+size_t		 cs_custody_sheet(struct cs_buf *, const struct cs_custody *,
+		    const char *);
 
 #endif /* CUSTOS_CUSTODY_H */

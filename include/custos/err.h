@@ -23,6 +23,8 @@ int	 cs_err_set(struct cs_err *, int, int, const char *, ...)
 int	 cs_err_ssl(struct cs_err *, int, const char *, ...) CS_PRINTF(3, 4);
 /* Print "custos: CMD: MSG[: strerror]" on stderr. */
 void	 cs_err_print(const struct cs_err *, const char *);
+/* Call FN before cs_err_print and cs_warn write (a progress line clears). */
+void	 cs_err_set_hook(void (*)(void));
 /* Print a warning "custos: CMD: ..." on stderr. */
 void	 cs_warn(const char *, const char *, ...) CS_PRINTF(2, 3);
 

@@ -30,6 +30,14 @@ struct cs_evidence_opts {
 	int		  allow_unsigned;
 	int		  quiet;
 	const char	 *cmd;		/* for messages; NULL: "verify" */
+	/*
+	 * Or NULL: called after each member with the members and archive
+	 * bytes read so far, and with -1 (UINT64_MAX) for both once the
+	 * archive has been read, before anything is printed to standard
+	 * output.
+	 */
+	void		(*progress)(void *, uint64_t, uint64_t);
+	void		 *progress_arg;
 };
 
 /* Nonzero if PATH is a regular file with the ustar magic at 257. */
@@ -107,6 +115,8 @@ int		 cs_evr_skip(struct cs_evr *, const struct cs_evm *,
 int		 cs_evr_finish(struct cs_evr *,
 		    unsigned char [][CS_DIGEST_MAXLEN], uint64_t *,
 		    struct cs_err *);
+/* The bytes of the archive read so far. */
+uint64_t	 cs_evr_bytes(const struct cs_evr *);
 void		 cs_evr_close(struct cs_evr *);
 /* Fill E (cleared first) from member M: path, type and metadata. */
 int		 cs_evidence_entry(const struct cs_evm *, struct cs_entry *);

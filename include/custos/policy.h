@@ -60,8 +60,9 @@ int		 cs_policy_parse(struct cs_policy *, const char *, size_t,
 /* Read a policy file. */
 struct cs_policy *cs_policy_load(const char *, struct cs_err *);
 /*
- * The default policy: $(sysconfdir)/custos/default.policy if it exists,
- * else the built-in defaults (CS_G_DEFAULT everywhere, nothing ignored).
+ * The default policy: $(sysconfdir)/custos/default.policy if it exists
+ * ($CUSTOS_SYSCONFDIR in place of $(sysconfdir) when set), else the
+ * built-in defaults (CS_G_DEFAULT everywhere, nothing ignored).
  */
 struct cs_policy *cs_policy_default(struct cs_err *);
 void		 cs_policy_free(struct cs_policy *);

@@ -56,6 +56,9 @@ struct cs_snap_opts {
 	const struct cs_key *key;	/* signs manifest and custody */
 	int		  argc;		/* the exact command line */
 	char *const	 *argv;
+	/* Or NULL: called after each object with objects and bytes. */
+	void		(*progress)(void *, uint64_t, uint64_t);
+	void		 *progress_arg;
 };
 
 enum cs_snap_status {

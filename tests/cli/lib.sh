@@ -6,6 +6,12 @@
 # a check run in a subshell inside the script's own trash directory, with
 # their output kept in the log.  Set CS_KEEP_TMP=1 to keep trash
 # directories, CS_VERBOSE=1 to see every command.
+#
+# A prerequisite not named in cs_probe_prereq is a command that must be on
+# PATH, upper-cased (MMDEBSTRAP: mmdebstrap).  A check that needs a heavy
+# or networked tool a user should not have to install (mmdebstrap, a
+# peer tool) names it so, and is skipped with the reason where it is
+# missing; the README's package list covers everything else.
 
 set -u
 
@@ -15,6 +21,11 @@ CUSTOS="$CS_BUILDDIR/custos"
 FIXTURES="$CS_SRCDIR/fixtures"
 PATH="$CS_BUILDDIR:$PATH"
 export CS_BUILDDIR CS_SRCDIR CUSTOS FIXTURES PATH
+# The binary must use the policy a test gives it, never one that an earlier
+# "make install" left under $(sysconfdir): point it at an empty directory.
+CUSTOS_SYSCONFDIR="$CS_BUILDDIR/tests/cli/sysconfdir"
+mkdir -p "$CUSTOS_SYSCONFDIR" || exit 99
+export CUSTOS_SYSCONFDIR
 # Reports must not depend on the caller's terminal or locale.
 unset NO_COLOR CS_PASSPHRASE 2>/dev/null || :
 LC_ALL=C

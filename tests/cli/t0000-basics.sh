@@ -8,11 +8,28 @@ test_expect_success 'version names the program and version' '
 	test_grep "^custos [0-9]" out
 '
 
-test_expect_success 'help lists every command' '
+test_expect_success 'help lists every command and alias of the table' '
 	"$CUSTOS" --help >out &&
-	for c in baseline check custody-sheet keygen sign snapshot update verify; do
-		test_grep "^  $c " out || exit 1
-	done
+	sed -n -e "s/^	\.name = \"\(.*\)\",$/\1/p" \
+	    -e "s/^	\.alias = \"\(.*\)\",$/\1/p" \
+	    "$CS_SRCDIR"/src/cmd_*.c | sort >want &&
+	test_grep -x diff want && test_grep -x custody-sheet want &&
+	test "$(grep -c "&cs_cmd_" "$CS_SRCDIR/src/main.c")" = \
+	    "$(grep -c "^	\.name = " "$CS_SRCDIR"/src/cmd_*.c | \
+	    awk -F: "{ n += \$2 } END { print n }")" &&
+	sed -n "/^commands:/,/^$/s/^  \([a-z-]*\) .*/\1/p" out >got &&
+	test_cmp want got
+'
+
+test_expect_success 'help: the summaries start in one column' '
+	"$CUSTOS" --help >out &&
+	sed -n "/^commands:/,/^$/p" out | grep "^  " |
+	    sed "s/^  [a-z-]* *//" >summaries &&
+	sed -n "/^commands:/,/^$/s/^\(  [a-z-]* *\)[^ ].*/\1/p" out |
+	    awk "{ print length(\$0) }" | sort -u >cols &&
+	test "$(wc -l <cols)" = 1 &&
+	test "$(wc -l <summaries)" -ge 9 &&
+	awk "length(\$0) > 80 { exit 1 }" out
 '
 
 test_expect_success 'help COMMAND shows its usage and options' '
@@ -39,10 +56,26 @@ test_expect_success 'a bad option is a usage error with the usage line' '
 	test_grep "usage: custos baseline" err
 '
 
+test_expect_success 'a bad option: one message naming it, then the usage' '
+	test_expect_code 64 "$CUSTOS" baseline --no-such-option . 2>err &&
+	test "$(grep -c "^custos: " err)" = 1 &&
+	test_grep -x "custos: baseline: unknown option .--no-such-option." err &&
+	test_expect_code 64 "$CUSTOS" check -Z 2>err &&
+	test "$(grep -c "^custos: " err)" = 1 &&
+	test "$(grep -c -v "^usage: \|^       custos " err)" = 1 &&
+	test_grep -x "custos: check: unknown option .-Z." err &&
+	test_expect_code 64 "$CUSTOS" verify --pubkey 2>err &&
+	test_grep -x "custos: verify: option .--pubkey. needs an argument" err &&
+	test_expect_code 64 "$CUSTOS" baseline -o 2>err &&
+	test_grep -x "custos: baseline: option .-o. needs an argument" err &&
+	test_expect_code 64 "$CUSTOS" baseline --quiet=1 . 2>err &&
+	test_grep -x "custos: baseline: option .--quiet. takes no argument" err
+'
+
 test_expect_success 'every command has a man page, listed in custos(1)' '
 	for c in baseline check custody-sheet keygen sign snapshot update verify; do
 		test -f "$CS_SRCDIR/doc/custos-$c.1" || exit 1
-		sed "s/\\\\-/-/g" "$CS_SRCDIR/doc/custos.1" |
+		sed "s/\\\\-/-/g" "$CS_BUILDDIR/doc/custos.1" |
 		    grep -q "custos-$c" || exit 1
 	done &&
 	test -f "$CS_SRCDIR/doc/custos-baseline.5"

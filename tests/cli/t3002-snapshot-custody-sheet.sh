@@ -1,6 +1,7 @@
 #!/bin/bash
 # t3002: the custody sheet: numbered pages, each with the case, label,
-# stream digest and signature lines; the whole record and a transfer log.
+# stream digest, what the signature check established (in large print)
+# and signature lines; the whole record and a transfer log.
 . "$(dirname "$0")/lib.sh"
 
 mkdir -p tree && echo a >tree/a
@@ -13,7 +14,7 @@ dig=$(sed -n "s/^stream-sha256=//p" ev.tar.custody)
 # line of the transfer log, so the page count can be checked.
 body_end() {
 	tr "\f" "\n" <"$1" | awk "NR % 67 != 0 || 1" |
-	    awk "{ l = (NR - 1) % 67; if (l >= 5 && l < 60) { n++;
+	    awk "{ l = (NR - 1) % 67; if (l >= 10 && l < 60) { n++;
 	        if (\$0 ~ /^-+\+-/) last = n } } END { print last }"
 }
 
@@ -37,7 +38,7 @@ test_expect_success 'pages of 66 lines with every mark, as many as needed' '
 	"$CUSTOS" custody-sheet -o sheet.txt ev.tar.custody &&
 	pages=$(sed -n "s/^page 1 of \([0-9]*\)$/\1/p" sheet.txt | head -n 1) &&
 	test "$pages" -le 2 &&
-	test "$pages" = $(( ($(body_end sheet.txt) + 54) / 55 )) &&
+	test "$pages" = $(( ($(body_end sheet.txt) + 49) / 50 )) &&
 	check_pages sheet.txt $pages &&
 	test_grep "^operator: *Jane Doe$" sheet.txt &&
 	test_grep "^status: *complete$" sheet.txt &&
@@ -61,7 +62,7 @@ test_expect_success 'many excludes: the record and the pages grow' '
 	pages=$(sed -n "s/^page 1 of \([0-9]*\)$/\1/p" sheet2.txt | head -n 1) &&
 	test "$pages" -ge 3 &&
 	body_end sheet2.txt >end &&
-	test "$pages" = $(( ($(cat end) + 54) / 55 )) &&
+	test "$pages" = $(( ($(cat end) + 49) / 50 )) &&
 	check_pages sheet2.txt $pages
 '
 
@@ -77,6 +78,39 @@ test_expect_success 'the signature is checked with --pubkey' '
 	    ev.tar.custody >/dev/null &&
 	test_expect_code 8 "$CUSTOS" custody-sheet \
 	    --pubkey "$FIXTURES/keys/test-enc.pub" ev.tar.custody >/dev/null
+'
+
+# banner SHEET N: N pages, each with the same large-print banner.
+not_verified() {
+	test "$(grep -c "^## *S I G N A T U R E    N O T    V E R I F I E D *##$" "$1")" = "$2" &&
+	! grep -q "S I G N A T U R E    V E R I F I E D" "$1"
+}
+
+test_expect_success 'without a trusted key: SIGNATURE NOT VERIFIED on every page' '
+	pages=$(sed -n "s/^page 1 of \([0-9]*\)$/\1/p" sheet.txt | head -n 1) &&
+	not_verified sheet.txt "$pages" &&
+	pages=$(sed -n "s/^page 1 of \([0-9]*\)$/\1/p" sheet2.txt | head -n 1) &&
+	test "$pages" -ge 3 &&
+	not_verified sheet2.txt "$pages"
+'
+
+test_expect_success 'with --pubkey or --signer: verified, the fingerprint as keygen prints it' '
+	"$CUSTOS" keygen --no-passphrase -o k >kg &&
+	pretty=$(sed -n "s/^fingerprint: *//p" kg) &&
+	g1=$(echo "$pretty" | cut -d" " -f1-8) &&
+	g2=$(echo "$pretty" | cut -d" " -f9-16) &&
+	test -n "$g2" &&
+	"$CUSTOS" snapshot -q --case IR-7 --label "DISK 1" --operator "Jane Doe" \
+	    --key k.key -o ev3.tar tree &&
+	"$CUSTOS" custody-sheet --pubkey k.pub ev3.tar.custody >v.txt &&
+	pages=$(sed -n "s/^page 1 of \([0-9]*\)$/\1/p" v.txt | head -n 1) &&
+	test "$(grep -c "^## *S I G N A T U R E    V E R I F I E D *##$" v.txt)" = "$pages" &&
+	test "$(grep -c "^## *key $g1 *##$" v.txt)" = "$pages" &&
+	test "$(grep -c "^## *$g2 *##$" v.txt)" = "$pages" &&
+	! grep -q "N O T" v.txt &&
+	"$CUSTOS" custody-sheet --signer "$pretty" ev3.tar.custody >s.txt &&
+	test_cmp v.txt s.txt &&
+	test "$(awk "length > 78" v.txt | wc -l)" = 0
 '
 
 test_expect_success 'an existing sheet is not replaced (73)' '

@@ -167,6 +167,8 @@ test_signed(void **state)
 	free(p);
 }
 
+#define SHEET_PER	(CS_SHEET_LINES - CS_SHEET_HEAD - CS_SHEET_FOOT)
+
 /* Count the form feeds and the "page i of n" lines of a sheet. */
 static void
 check_sheet(size_t fields, size_t want_pages)
@@ -186,9 +188,9 @@ check_sheet(size_t fields, size_t want_pages)
 	cs_err_init(&err);
 	assert_int_equal(cs_custody_format(&b, &h, NULL, &err), 0);
 	assert_int_equal(cs_custody_parse(&c, b.data, b.len, "t", &err), 0);
-	pages = cs_custody_sheet(&s, &c);
+	pages = cs_custody_sheet(&s, &c, NULL);
 	assert_int_equal(pages, want_pages);
-	assert_int_equal(pages, (body + 54) / 55);
+	assert_int_equal(pages, (body + SHEET_PER - 1) / SHEET_PER);
 	for (i = 0; i < s.len; i++) {
 		ff += s.data[i] == '\f';
 		lines += s.data[i] == '\n';
@@ -215,16 +217,16 @@ static void
 test_sheet_page_boundary(void **state)
 {
 	(void)state;
-	/* 55 body lines exactly fill one page; one more needs a second */
-	check_sheet(55 - (2 + 1 + 3 + 2 + 2 * CS_SHEET_ROWS), 1);
-	check_sheet(56 - (2 + 1 + 3 + 2 + 2 * CS_SHEET_ROWS), 2);
+	/* SHEET_PER body lines exactly fill one page; one more needs two */
+	check_sheet(SHEET_PER - (2 + 1 + 3 + 2 + 2 * CS_SHEET_ROWS), 1);
+	check_sheet(SHEET_PER + 1 - (2 + 1 + 3 + 2 + 2 * CS_SHEET_ROWS), 2);
 }
 
 static void
 test_sheet_many_pages(void **state)
 {
 	(void)state;
-	check_sheet(300, 6);
+	check_sheet(300, 7);	/* 328 body lines, 50 a page */
 }
 
 #define T(f)	cmocka_unit_test_setup_teardown(f, cs_test_setup_tmp, \
