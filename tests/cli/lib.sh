@@ -11,7 +11,10 @@
 # PATH, upper-cased (MMDEBSTRAP: mmdebstrap).  A check that needs a heavy
 # or networked tool a user should not have to install (mmdebstrap, a
 # peer tool) names it so, and is skipped with the reason where it is
-# missing; the README's package list covers everything else.
+# missing; the README's package list covers everything else.  A check
+# that downloads from the Debian archive or takes minutes also names
+# NETWORK: it runs only when CS_NETWORK_TESTS=1, which .ci/run sets for
+# one build (not for the sanitizer build nor distcheck).
 
 set -u
 
@@ -66,6 +69,7 @@ cs_probe_prereq() {
 	GNUTAR)	tar --version 2>/dev/null | grep -q 'GNU tar' ;;
 	BSDTAR)	command -v bsdtar >/dev/null ;;
 	PYTHON)	command -v python3 >/dev/null ;;
+	NETWORK) test "${CS_NETWORK_TESTS:-}" = 1 ;;
 	SETPRIV) command -v setpriv >/dev/null &&
 		setpriv --reuid=65534 --regid=65534 --clear-groups true ;;
 	*)	command -v "$(echo "$1" | tr 'A-Z' 'a-z')" >/dev/null ;;

@@ -5,13 +5,14 @@
 # account tools' backups and the skeleton copies are low, rotations are
 # info, and nothing else but the new packages' files ranks above low.
 #
-# Needs mmdebstrap and the Debian archive (prerequisite MMDEBSTRAP); the
-# root is kept as a tarball in $CS_DEBIAN_ROOT_CACHE between runs.
+# Needs mmdebstrap and the Debian archive (prerequisites MMDEBSTRAP and
+# NETWORK); the root is kept as a tarball in $CUSTOS_CI_CACHE between runs,
+# the one .ci/pristine uses.
 . "$(dirname "$0")/lib.sh"
 
 POLICY="$CS_SRCDIR/etc/default.policy"
-: "${CS_DEBIAN_ROOT_CACHE:=/var/cache/custos-ci}"
-tarball="$CS_DEBIAN_ROOT_CACHE/debian-bookworm-important.tar"
+: "${CUSTOS_CI_CACHE:=/var/cache/custos-ci}"
+tarball="$CUSTOS_CI_CACHE/debian-bookworm-important.tar"
 
 # in_root CMD...: run CMD in the root with /proc and /dev mounted.
 in_root() {
@@ -24,9 +25,9 @@ in_root() {
 	return $rc
 }
 
-test_expect_success ROOT,MMDEBSTRAP 'a pristine Debian 12 root' '
+test_expect_success ROOT,MMDEBSTRAP,NETWORK 'a pristine Debian 12 root' '
 	if ! test -s "$tarball"; then
-		mkdir -p "$CS_DEBIAN_ROOT_CACHE" &&
+		mkdir -p "$CUSTOS_CI_CACHE" &&
 		mmdebstrap --variant=important --quiet bookworm "$tarball.new" &&
 		mv "$tarball.new" "$tarball"
 	fi &&
@@ -39,7 +40,7 @@ test_expect_success ROOT,MMDEBSTRAP 'a pristine Debian 12 root' '
 	"$CUSTOS" baseline -q --key ops.key -o day.cbl root
 '
 
-test_expect_success ROOT,MMDEBSTRAP 'the day: packages, a user, a password, rotation' '
+test_expect_success ROOT,MMDEBSTRAP,NETWORK 'the day: packages, a user, a password, rotation' '
 	in_root apt-get install -y -q --no-install-recommends hello sl \
 	    >>apt.out 2>&1 &&
 	in_root useradd -m -s /bin/bash -G users bob &&
@@ -59,7 +60,7 @@ test_expect_success ROOT,MMDEBSTRAP 'the day: packages, a user, a password, rota
 	test $((rc & 8)) = 0
 '
 
-test_expect_success ROOT,MMDEBSTRAP,PYTHON 'one account finding, explained copies, info rotations' '
+test_expect_success ROOT,MMDEBSTRAP,NETWORK,PYTHON 'one account finding, explained copies, info rotations' '
 	python3 - r.json pkgfiles <<-\PY
 	import json, sys
 	rank = ["info", "low", "medium", "high", "critical"]
