@@ -222,6 +222,23 @@ text_begin(struct report_ctx *c)
 		cs_buf_adds(b, "\nFINDINGS (most severe first)\n");
 }
 
+/* Entry-level changes of a structured file, one "entry:" line each. */
+static void
+text_detail(struct cs_buf *b, const char *d)
+{
+	const char	*nl;
+
+	for (; d != NULL && *d != '\0'; d = nl + 1) {
+		if ((nl = strchr(d, '\n')) == NULL)
+			nl = d + strlen(d);
+		cs_buf_adds(b, "    entry: ");
+		cs_buf_add(b, d, (size_t)(nl - d));
+		cs_buf_addc(b, '\n');
+		if (*nl == '\0')
+			break;
+	}
+}
+
 static void
 text_finding(struct report_ctx *c, const struct cs_finding *f)
 {
@@ -241,6 +258,7 @@ text_finding(struct report_ctx *c, const struct cs_finding *f)
 		    "the mtime was kept or set before the baseline\n");
 	if (f->related != NULL)
 		cs_buf_printf(b, "    link:  same inode as %s\n", f->related);
+	text_detail(b, f->detail);
 	if (f->kind == CS_K_NOTCMP) {
 		cs_buf_adds(b, "    not compared: ");
 		report_safe(b, report_why_not(f));
@@ -422,6 +440,10 @@ json_finding(struct report_ctx *c, const struct cs_finding *f)
 	if (f->related != NULL) {
 		cs_buf_adds(b, ",\"related\":");
 		cs_json_str(b, f->related);
+	}
+	if (f->detail != NULL) {
+		cs_buf_adds(b, ",\"detail\":");
+		cs_json_str(b, f->detail);
 	}
 	if (f->kind == CS_K_NOTCMP) {
 		cs_buf_adds(b, ",\"message\":");

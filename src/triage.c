@@ -460,6 +460,10 @@ cs_triage(struct cs_finding *f)
 		cs_finding_reason(f, f->floor_technique, f->floor_reason);
 		if (f->floor > sev)
 			sev = f->floor;
+		if (f->flags & CS_FF_EXPLAINED) {	/* examined entries */
+			f->severity = f->floor;
+			return;
+		}
 	}
 	for (i = 0; i < CS_NELEM(tr_rules); i++) {
 		if (!tr_rules[i].match(f))
