@@ -29,6 +29,7 @@
 #include "custos/entry.h"
 #include "custos/err.h"
 #include "custos/host.h"
+#include "custos/logrot.h"
 #include "custos/path.h"
 #include "custos/policy.h"
 #include "custos/report.h"
@@ -447,6 +448,8 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	}
 	if (st->prog.on)
 		fputs("\r\033[K", stderr);
+	cs_logrot_explain(st->fs, st->n, cs_source_walk(sb) != NULL ?
+	    (o->source != NULL ? o->source : a->root) : NULL, &ds);
 	cs_structured_correlate(st->fs, st->n);
 	cs_triage_all(st->fs, st->n);
 	cs_report_sort(st->fs, st->n);

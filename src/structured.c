@@ -646,6 +646,7 @@ cs_structured_read(int kind, int fd, uint64_t size,
 	const char	*error = NULL;
 	char		*text = NULL;
 	ssize_t		 r;
+	off_t		 pos = -1;
 	int		 saved;
 
 	if (kind <= 0 || kind >= CS_S_COUNT)
@@ -658,10 +659,16 @@ cs_structured_read(int kind, int fd, uint64_t size,
 		if ((r = sk_pread(fd, buf, (size_t)size, 0)) < 0)
 			goto fail;
 		sk_kinds[kind].feed(&p, buf, (size_t)r, 0);
+	} else if (kind == CS_S_LASTLOG) {
+		/* SEEK_DATA moves the offset: put it back for the hasher */
+		buf = cs_xmalloc(SK_CHUNK);
+		if ((pos = lseek(fd, 0, SEEK_CUR)) < 0 ||
+		    sk_read_lastlog(&p, fd, size, buf) != 0 ||
+		    lseek(fd, pos, SEEK_SET) != pos)
+			goto fail;
 	} else {
 		buf = cs_xmalloc(SK_CHUNK);
-		if ((kind == CS_S_LASTLOG ? sk_read_lastlog(&p, fd, size, buf) :
-		    sk_feed_range(&p, kind, fd, buf, 0, size)) != 0)
+		if (sk_feed_range(&p, kind, fd, buf, 0, size) != 0)
 			goto fail;
 	}
 	text = sk_end(&p, kind, error, lenp);
@@ -669,6 +676,8 @@ cs_structured_read(int kind, int fd, uint64_t size,
 	return text;
 fail:
 	saved = errno;
+	if (pos >= 0)
+		(void)lseek(fd, pos, SEEK_SET);
 	cs_buf_release(&p.out);
 	free(buf);
 	errno = saved;

@@ -727,6 +727,9 @@ cs_sk_cmp_utmp(struct cs_sk_cmp *c)
 {
 	const struct cs_sk_tab	*o = &c->o, *n = &c->n;
 
+	if (o->un == n->un && o->uzero == n->uzero && o->ulast == n->ulast &&
+	    o->uback == n->uback && (c->f->attrs & CS_ABIT(CS_A_PREFIX)) == 0)
+		return;
 	cs_buf_printf(&c->detail, "records %" PRIu64 " -> %" PRIu64
 	    ", zeroed %" PRIu64 " -> %" PRIu64 ", last time %" PRId64
 	    " -> %" PRId64, o->un, n->un, o->uzero, n->uzero, o->ulast,

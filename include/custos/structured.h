@@ -60,8 +60,8 @@ const char	*cs_skind_name(int);
 char		*cs_structured_parse(int, const void *, size_t,
 		    const unsigned char *, size_t *);
 /*
- * Read regular file FD of SIZE bytes (offset untouched: pread) and parse
- * it as KIND.  Files too large to carry get an "#error=" line.  Returns
+ * Read regular file FD of SIZE bytes (its offset is left where it was)
+ * and parse it as KIND.  Files too large to carry get an "#error=" line.  Returns
  * the text, or NULL on a read error (errno set).
  */
 char		*cs_structured_read(int, int, uint64_t,
