@@ -366,6 +366,24 @@ cs_policy_default(struct cs_err *err)
 	return cs_policy_new(NULL);
 }
 
+int
+cs_policy_structured(const struct cs_policy *p, const char *path)
+{
+	const struct policy_line	*l;
+	size_t				 i;
+	int				 k = 0;
+
+	for (i = 0; p->has_structured && i < p->n; i++) {
+		l = &p->lines[i];
+		if (l->structured < 0 || (l->litlen > 0 &&
+		    strncmp(path, l->glob, l->litlen) != 0))
+			continue;
+		if (cs_path_match(l->glob, path))
+			k = l->structured;
+	}
+	return k;
+}
+
 void
 cs_policy_eval(const struct cs_policy *p, const char *path,
     struct cs_rule *r)

@@ -711,18 +711,17 @@ void
 cs_structured_walk(void *arg, struct cs_entry *e, int fd)
 {
 	const struct cs_structured_ctx	*c = arg;
-	struct cs_rule			 rule;
 	char				*text;
 	size_t				 len;
+	int				 kind;
 
-	cs_policy_eval(c->policy, e->path, &rule);
-	if (rule.structured <= 0 || rule.ignore)
+	if ((kind = cs_policy_structured(c->policy, e->path)) <= 0)
 		return;
-	text = cs_structured_read(rule.structured, fd, e->size,
+	text = cs_structured_read(kind, fd, e->size,
 	    c->has_key ? c->key : NULL, &len);
 	if (text == NULL) {
 		text = cs_xasprintf("%s:#error=read error\n",
-		    cs_skind_name(rule.structured));
+		    cs_skind_name(kind));
 		len = strlen(text);
 	}
 	free(e->sdata);

@@ -71,6 +71,8 @@ const char	*cs_policy_name(const struct cs_policy *);
 int		 cs_policy_has_append(const struct cs_policy *);
 /* Nonzero if some line sets structured=KIND. */
 int		 cs_policy_has_structured(const struct cs_policy *);
+/* Only the structured= kind of PATH (what cs_policy_eval says, faster). */
+int		 cs_policy_structured(const struct cs_policy *, const char *);
 /* The rule for a canonical PATH (NUL-terminated). */
 void		 cs_policy_eval(const struct cs_policy *, const char *,
 		    struct cs_rule *);

@@ -154,6 +154,23 @@ test_expect_success 'a line custos cannot parse is high' '
 	test_grep "malformed lines 0 -> 1" p
 '
 
+test_expect_success 'update keeps the entries and their key' '
+	mkroot r11 && base r11 &&
+	echo "carol:x:1002:1002::/home/carol:/bin/sh" >>r11/etc/passwd &&
+	"$CUSTOS" keygen --no-passphrase -o ops >/dev/null &&
+	"$CUSTOS" update -q -b r11.cbl --allow-unsigned --key ops.key \
+	    --policy "$POL" --accept /etc/passwd -o r11new.cbl r11 &&
+	test $(grep -c "^#struct-key=" r11new.cbl) = 1 &&
+	grep "^#struct-key=" r11.cbl >k1 && grep "^#struct-key=" r11new.cbl >k2 &&
+	test_cmp k1 k2 &&
+	test_grep "^/etc/passwd .*struct=passwd:.*carol:x:1002" r11new.cbl &&
+	sed -i "s/bobhash/bobhash2/" r11/etc/shadow &&
+	rc=0 && "$CUSTOS" check -q --pubkey ops.pub --policy "$POL" \
+	    -b r11new.cbl --format json r11 >j || rc=$? &&
+	test $rc = 4 &&
+	finding j /etc/shadow | grep -q "password of an ordinary user changed"
+'
+
 test_expect_success 'a version 1 baseline is still read (no entries)' '
 	mkroot r10 && base r10 &&
 	sed -e "1s/ 2$/ 1/" -e "/^#struct-key=/d" -e "s/ struct=[^ ]*//" \

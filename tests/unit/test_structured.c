@@ -219,6 +219,9 @@ test_policy_rule(void **state)
 	assert_int_equal(r.structured, 0);
 	cs_policy_eval(p, "/etc/hosts", &r);
 	assert_int_equal(r.structured, 0);
+	assert_int_equal(cs_policy_structured(p, "/etc/passwd"), CS_S_PASSWD);
+	assert_int_equal(cs_policy_structured(p, "/etc/passwd+"), 0);
+	assert_int_equal(cs_policy_structured(p, "/etc/group"), 0);
 	assert_int_equal(cs_policy_parse(p, "/x structured=pwd\n", 18, &err),
 	    -1);
 	assert_non_null(strstr(err.msg, "t.policy:1: unknown structured"));
@@ -390,6 +393,20 @@ test_cmp_privilege(void **state)
 	env_release(&v);
 }
 
+/* A wtmp record of the first N bytes of B. */
+static struct cs_entry *
+utmp_ent(const unsigned char *b, size_t n)
+{
+	struct cs_entry	*e = cs_entry_new();
+
+	cs_entry_set_path(e, "/var/log/wtmp", 13);
+	e->type = CS_T_FILE;
+	e->sdata = cs_structured_parse(CS_S_UTMP, b, n, NULL, &e->sdatalen);
+	e->have |= CS_F_STRUCT;
+	e->size = n;
+	return e;
+}
+
 static void
 test_cmp_logins(void **state)
 {
@@ -400,28 +417,25 @@ test_cmp_logins(void **state)
 
 	(void)state;
 	env_init(&v);
+	memset(buf, 0x41, sizeof buf);
 	utmp_rec(buf, 1000, "a");
 	utmp_rec(buf + 384, 2000, "b");
 	utmp_rec(buf + 768, 3000, "c");
-	o = cs_entry_new();
-	cs_entry_set_path(o, "/var/log/wtmp", 13);
-	o->type = CS_T_FILE;
-	o->sdata = cs_structured_parse(CS_S_UTMP, buf, 768, NULL,
-	    &o->sdatalen);
-	o->have |= CS_F_STRUCT;
-	o->size = 768;
-	n = cs_entry_new();
-	cs_entry_set_path(n, "/var/log/wtmp", 13);
-	n->type = CS_T_FILE;
+	o = utmp_ent(buf, 768);
 	memset(buf + 384, 0, 384);		/* b's record wiped */
-	n->sdata = cs_structured_parse(CS_S_UTMP, buf, sizeof buf, NULL,
-	    &n->sdatalen);
-	n->have |= CS_F_STRUCT;
-	n->size = sizeof buf;
+	n = utmp_ent(buf, sizeof buf);
 	f = pair(&v, o, n);
 	assert_non_null(f);
 	assert_int_equal(f->severity, CS_SEV_HIGH);
 	assert_string_equal(f->floor_technique, "T1070.002");
+	cs_finding_free(f);
+	/* a trailing partial record: the file cannot be compared */
+	o = utmp_ent(buf, 384);
+	n = utmp_ent(buf, 384 + 100);
+	f = pair(&v, o, n);
+	assert_non_null(f);
+	assert_int_equal(f->kind, CS_K_NOTCMP);
+	assert_non_null(strstr(f->why_not, "partial login record"));
 	cs_finding_free(f);
 	env_release(&v);
 }
