@@ -1,15 +1,10 @@
 /*
- * structured_cmp.c: compare two entry texts of a structured file and
- * explain the finding: which entries were added, removed or changed
- * (the finding's detail, printable lines), and how dangerous that is
- * (its floor, reason and ATT&CK technique).
- *
- * The old side is always the baseline's record; nothing on the examined
- * host (such as passwd-) stands in for it.  What a comparator needs from
- * other files (passwd's uids, login.defs' UID_MIN, a backup's primary)
- * was remembered by cs_structured_learn when their pairs went by: in
- * canonical order login.defs and passwd come before shadow, subgid and
- * subuid, and each primary before its "-" backup.
+ * structured_cmp.c: compare two entry texts of a structured file, entry
+ * by entry: which entries were added, removed or changed (printable
+ * detail lines, every field encoded), and how dangerous that is (the
+ * floor, its reason and ATT&CK technique).  What a comparator needs from
+ * other files of the join (uids from passwd, UID_MIN, group members) is
+ * in the cs_sstate (structured_state.c).
  */
 #include "custos/custos.h"
 
@@ -45,65 +40,22 @@
 #define R_USERPASS	"password of an ordinary user changed"
 #define R_AGING		"password aging changed"
 #define R_GRPPASS	"group password changed"
-#define R_PARTOF	"part of the account added in /etc/passwd"
 #define R_SUBID		"subordinate id range added or changed"
-#define R_BADLINE	"lines the account tools may read but custos cannot"
 #define R_WIPED		"login records wiped"
 #define R_LLWIPED	"lastlog entry zeroed or set back"
 #define R_BACKTIME	"time goes backwards in new login records"
 #define R_LOGINS	"new logins recorded"
 #define R_UIDMIN	"UID_MIN changed"
-#define R_BACKUP	"backup made by the account tools: copy of the " \
-			"primary file as baselined"
 
 #define T_CREATE	"T1136.001"
 #define T_MANIP		"T1098"
 #define T_REMOVAL	"T1531"
 #define T_CLEAR		"T1070.002"
 
-/* Backups of the standard files, and what to say of them. */
-static const struct {
-	const char	*path;
-	const char	*reason;
-} sk_backups[] = {
-	{ "/etc/group-", "backup made by the account tools: copy of "
-	    "/etc/group as baselined" },
-	{ "/etc/gshadow-", "backup made by the account tools: copy of "
-	    "/etc/gshadow as baselined" },
-	{ "/etc/passwd-", "backup made by the account tools: copy of "
-	    "/etc/passwd as baselined" },
-	{ "/etc/shadow-", "backup made by the account tools: copy of "
-	    "/etc/shadow as baselined" },
-	{ "/etc/subgid-", "backup made by the account tools: copy of "
-	    "/etc/subgid as baselined" },
-	{ "/etc/subuid-", "backup made by the account tools: copy of "
-	    "/etc/subuid as baselined" },
-};
-
 /* Groups whose members hold administrative power. */
 static const char *const sk_admin_groups[] = {
 	"root", "sudo", "adm", "wheel", "disk", "shadow", "staff", "docker",
 	"lxd", "libvirt", NULL
-};
-
-/* A primary account file's digests as baselined. */
-struct sk_prim {
-	char		*path;
-	size_t		 len;
-	char		*sdata;		/* its entries, or NULL */
-	size_t		 sdatalen;
-	unsigned	 digests;
-	unsigned char	 digest[CS_D_COUNT][CS_DIGEST_MAXLEN];
-};
-
-struct cs_sstate {
-	uint64_t	 uid_min;
-	int		 has_uid_min;
-	struct cs_sk_tab pw_old;	/* the last passwd primary */
-	struct cs_sk_tab pw_new;
-	struct cs_sk_tab gr_new;	/* the last group primary */
-	struct sk_prim	*prim;
-	size_t		 nprim;
 };
 
 /* Texts. */
@@ -122,8 +74,8 @@ sk_ent_cmp(const void *a, const void *b)
 	return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
-static void
-sk_tab_release(struct cs_sk_tab *t)
+void
+cs_sk_tab_release(struct cs_sk_tab *t)
 {
 	free(t->text);
 	free(t->e);
@@ -179,8 +131,8 @@ sk_tab_meta(struct cs_sk_tab *t, const char *l, size_t n)
 }
 
 /* Parse text S (N bytes) if it is of KIND; T->have says whether it was. */
-static void
-sk_tab_parse(struct cs_sk_tab *t, const char *s, size_t sn, int kind)
+void
+cs_sk_tab_parse(struct cs_sk_tab *t, const char *s, size_t sn, int kind)
 {
 	const char	*p, *end, *nl;
 	size_t		 cap = 0, len, k;
@@ -226,13 +178,13 @@ sk_tab_parse(struct cs_sk_tab *t, const char *s, size_t sn, int kind)
 }
 
 /* Parse E's entries if they are of KIND. */
-static void
-sk_tab_load(struct cs_sk_tab *t, const struct cs_entry *e, int kind)
+void
+cs_sk_tab_load(struct cs_sk_tab *t, const struct cs_entry *e, int kind)
 {
 	if (e == NULL || (e->have & CS_F_STRUCT) == 0)
-		sk_tab_parse(t, NULL, 0, kind);
+		cs_sk_tab_parse(t, NULL, 0, kind);
 	else
-		sk_tab_parse(t, e->sdata, e->sdatalen, kind);
+		cs_sk_tab_parse(t, e->sdata, e->sdatalen, kind);
 }
 
 /* Field K of X (empty if absent). */
@@ -306,8 +258,8 @@ sk_find(const struct cs_sk_tab *t, const char *name, size_t n)
 
 /* Detail and verdict. */
 
-static void
-sk_raise(struct cs_sk_cmp *c, int sev, const char *reason, const char *tech)
+void
+cs_sk_raise(struct cs_sk_cmp *c, int sev, const char *reason, const char *tech)
 {
 	if (sev > c->sev) {
 		c->sev = sev;
@@ -466,7 +418,7 @@ sk_groups_of(struct cs_sk_cmp *c, const struct cs_sk_ent *x)
 		cs_buf_adds(&c->detail, k++ == 0 ? ", groups " : ",");
 		sk_put(c, &g->e[i], 0);
 		if (sk_admin_group(&g->e[i], 1))
-			sk_raise(c, CS_SEV_HIGH, R_ADMGRP, T_MANIP);
+			cs_sk_raise(c, CS_SEV_HIGH, R_ADMGRP, T_MANIP);
 	}
 }
 
@@ -494,12 +446,12 @@ sk_pw_change(struct cs_sk_cmp *c, const struct cs_sk_ent *o,
 	cs_buf_adds(&c->detail, ", password changed");
 	if (sk_f_is(n, k, "")) {
 		cs_buf_adds(&c->detail, " to none");
-		sk_raise(c, CS_SEV_HIGH, R_NOPASS, T_MANIP);
+		cs_sk_raise(c, CS_SEV_HIGH, R_NOPASS, T_MANIP);
 	}
 	if (uid < sk_uid_min(c) || sk_f_is(n, 0, "root"))
-		sk_raise(c, CS_SEV_HIGH, R_SYSPASS, T_MANIP);
+		cs_sk_raise(c, CS_SEV_HIGH, R_SYSPASS, T_MANIP);
 	else
-		sk_raise(c, CS_SEV_LOW, R_USERPASS, T_MANIP);
+		cs_sk_raise(c, CS_SEV_LOW, R_USERPASS, T_MANIP);
 }
 
 /* passwd: name:pw:uid:gid:gecos:home:shell */
@@ -511,7 +463,7 @@ sk_pair_passwd(struct cs_sk_cmp *c, const struct cs_sk_ent *o,
 
 	if (n == NULL) {
 		sk_line(c, "removed user", o);
-		sk_raise(c, CS_SEV_LOW, R_USERDEL, T_REMOVAL);
+		cs_sk_raise(c, CS_SEV_LOW, R_USERDEL, T_REMOVAL);
 		return;
 	}
 	uid = sk_f_num(n, 2);
@@ -527,24 +479,24 @@ sk_pair_passwd(struct cs_sk_cmp *c, const struct cs_sk_ent *o,
 		cs_buf_adds(&c->detail, ", shell ");
 		sk_put(c, n, 6);
 		if (uid == 0)
-			sk_raise(c, CS_SEV_CRITICAL, R_UID0, T_CREATE);
+			cs_sk_raise(c, CS_SEV_CRITICAL, R_UID0, T_CREATE);
 		if (sk_f_is(n, 1, ""))
-			sk_raise(c, CS_SEV_HIGH, R_NOPASS, T_MANIP);
-		sk_raise(c, CS_SEV_MEDIUM, uid >= sk_uid_min(c) ? R_USERADD :
+			cs_sk_raise(c, CS_SEV_HIGH, R_NOPASS, T_MANIP);
+		cs_sk_raise(c, CS_SEV_MEDIUM, uid >= sk_uid_min(c) ? R_USERADD :
 		    R_SYSADD, T_CREATE);
 		return;
 	}
 	sk_line(c, "changed user", n);
 	if (sk_delta(c, "uid", o, n, 2) && uid == 0)
-		sk_raise(c, CS_SEV_CRITICAL, R_TOUID0, T_MANIP);
+		cs_sk_raise(c, CS_SEV_CRITICAL, R_TOUID0, T_MANIP);
 	if (sk_delta(c, "gid", o, n, 3) && sk_f_num(n, 3) == 0)
-		sk_raise(c, CS_SEV_HIGH, R_ACCTCHG, T_MANIP);
+		cs_sk_raise(c, CS_SEV_HIGH, R_ACCTCHG, T_MANIP);
 	sk_delta(c, "gecos", o, n, 4);
 	if (sk_delta(c, "home", o, n, 5) | sk_delta(c, "shell", o, n, 6) ||
 	    !sk_f_eq(o, n, 2) || !sk_f_eq(o, n, 3))
-		sk_raise(c, CS_SEV_MEDIUM, R_ACCTCHG, T_MANIP);
+		cs_sk_raise(c, CS_SEV_MEDIUM, R_ACCTCHG, T_MANIP);
 	sk_pw_change(c, o, n, 1, uid);
-	sk_raise(c, CS_SEV_LOW, R_ACCTCHG, T_MANIP);
+	cs_sk_raise(c, CS_SEV_LOW, R_ACCTCHG, T_MANIP);
 }
 
 void
@@ -586,7 +538,7 @@ sk_pair_group(struct cs_sk_cmp *c, const struct cs_sk_ent *o,
 
 	if (n == NULL) {
 		sk_line(c, "removed group", o);
-		sk_raise(c, CS_SEV_LOW, R_GRPCHG, T_MANIP);
+		cs_sk_raise(c, CS_SEV_LOW, R_GRPCHG, T_MANIP);
 		return;
 	}
 	admin = sk_admin_group(n, 1);
@@ -595,15 +547,15 @@ sk_pair_group(struct cs_sk_cmp *c, const struct cs_sk_ent *o,
 		cs_buf_adds(&c->detail, ": gid ");
 		sk_put(c, n, 1);
 		if (sk_f_num(n, 1) == 0)
-			sk_raise(c, CS_SEV_CRITICAL, R_GID0, T_CREATE);
-		sk_raise(c, CS_SEV_LOW, R_GRPADD, T_CREATE);
+			cs_sk_raise(c, CS_SEV_CRITICAL, R_GID0, T_CREATE);
+		cs_sk_raise(c, CS_SEV_LOW, R_GRPADD, T_CREATE);
 	} else if (sk_delta(c, "gid", o, n, 1) && sk_f_num(n, 1) == 0)
-		sk_raise(c, CS_SEV_CRITICAL, R_GID0, T_MANIP);
+		cs_sk_raise(c, CS_SEV_CRITICAL, R_GID0, T_MANIP);
 	more = sk_members_added(c, o, n, 2, "added members");
 	if (more && admin)
-		sk_raise(c, CS_SEV_HIGH, R_ADMGRP, T_MANIP);
+		cs_sk_raise(c, CS_SEV_HIGH, R_ADMGRP, T_MANIP);
 	sk_members_added(c, n, o, 2, "removed members");
-	sk_raise(c, CS_SEV_LOW, R_GRPCHG, T_MANIP);
+	cs_sk_raise(c, CS_SEV_LOW, R_GRPCHG, T_MANIP);
 }
 
 void
@@ -620,24 +572,24 @@ sk_pair_gshadow(struct cs_sk_cmp *c, const struct cs_sk_ent *o,
 
 	if (n == NULL) {
 		sk_line(c, "removed group", o);
-		sk_raise(c, CS_SEV_LOW, R_GRPCHG, T_MANIP);
+		cs_sk_raise(c, CS_SEV_LOW, R_GRPCHG, T_MANIP);
 		return;
 	}
 	admin = sk_admin_group(n, -1);
 	sk_line(c, o == NULL ? "added group" : "changed group", n);
 	if ((sk_members_added(c, o, n, 2, "added administrators") |
 	    sk_members_added(c, o, n, 3, "added members")) && admin)
-		sk_raise(c, CS_SEV_HIGH, R_ADMGRP, T_MANIP);
+		cs_sk_raise(c, CS_SEV_HIGH, R_ADMGRP, T_MANIP);
 	sk_members_added(c, n, o, 2, "removed administrators");
 	sk_members_added(c, n, o, 3, "removed members");
 	if (o != NULL && !sk_f_eq(o, n, 1)) {
 		cs_buf_adds(&c->detail, ", group password changed");
-		sk_raise(c, admin ? CS_SEV_HIGH : CS_SEV_LOW, R_GRPPASS,
+		cs_sk_raise(c, admin ? CS_SEV_HIGH : CS_SEV_LOW, R_GRPPASS,
 		    T_MANIP);
 	}
 	if (o == NULL && sk_user_added(c, n))
-		sk_raise(c, CS_SEV_LOW, R_PARTOF, T_CREATE);
-	sk_raise(c, CS_SEV_LOW, o == NULL ? R_GRPADD : R_GRPCHG, T_MANIP);
+		cs_sk_raise(c, CS_SEV_LOW, CS_SK_PARTOF, T_CREATE);
+	cs_sk_raise(c, CS_SEV_LOW, o == NULL ? R_GRPADD : R_GRPCHG, T_MANIP);
 }
 
 void
@@ -656,17 +608,17 @@ sk_pair_shadow(struct cs_sk_cmp *c, const struct cs_sk_ent *o,
 
 	if (n == NULL) {
 		sk_line(c, "removed shadow entry", o);
-		sk_raise(c, CS_SEV_LOW, R_USERDEL, T_REMOVAL);
+		cs_sk_raise(c, CS_SEV_LOW, R_USERDEL, T_REMOVAL);
 		return;
 	}
 	if (o == NULL) {
 		sk_line(c, "added shadow entry", n);
 		if (sk_f_is(n, 1, ""))
-			sk_raise(c, CS_SEV_HIGH, R_NOPASS, T_MANIP);
+			cs_sk_raise(c, CS_SEV_HIGH, R_NOPASS, T_MANIP);
 		if (sk_user_added(c, n))
-			sk_raise(c, CS_SEV_LOW, R_PARTOF, T_CREATE);
+			cs_sk_raise(c, CS_SEV_LOW, CS_SK_PARTOF, T_CREATE);
 		else
-			sk_raise(c, CS_SEV_MEDIUM, R_SYSADD, T_CREATE);
+			cs_sk_raise(c, CS_SEV_MEDIUM, R_SYSADD, T_CREATE);
 		return;
 	}
 	sk_line(c, "changed shadow entry", n);
@@ -684,7 +636,7 @@ sk_pair_shadow(struct cs_sk_cmp *c, const struct cs_sk_ent *o,
 			if (k < 7)
 				cs_buf_addc(&c->detail, ':');
 		}
-		sk_raise(c, CS_SEV_LOW, R_AGING, T_MANIP);
+		cs_sk_raise(c, CS_SEV_LOW, R_AGING, T_MANIP);
 	}
 }
 
@@ -708,11 +660,11 @@ sk_pair_subid(struct cs_sk_cmp *c, const struct cs_sk_ent *o,
 	cs_buf_addc(&c->detail, ':');
 	sk_put(c, x, 2);
 	if (n == NULL)
-		sk_raise(c, CS_SEV_LOW, R_SUBID, T_MANIP);
+		cs_sk_raise(c, CS_SEV_LOW, R_SUBID, T_MANIP);
 	else if (o == NULL && sk_user_added(c, n))
-		sk_raise(c, CS_SEV_LOW, R_PARTOF, T_CREATE);
+		cs_sk_raise(c, CS_SEV_LOW, CS_SK_PARTOF, T_CREATE);
 	else
-		sk_raise(c, CS_SEV_MEDIUM, R_SUBID, T_MANIP);
+		cs_sk_raise(c, CS_SEV_MEDIUM, R_SUBID, T_MANIP);
 }
 
 void
@@ -736,10 +688,10 @@ cs_sk_cmp_utmp(struct cs_sk_cmp *c)
 	    n->ulast);
 	if (n->un < o->un || n->uzero > o->uzero ||
 	    (c->f->attrs & CS_ABIT(CS_A_PREFIX)))
-		sk_raise(c, CS_SEV_HIGH, R_WIPED, T_CLEAR);
+		cs_sk_raise(c, CS_SEV_HIGH, R_WIPED, T_CLEAR);
 	if (n->uback > o->uback)
-		sk_raise(c, CS_SEV_LOW, R_BACKTIME, NULL);
-	sk_raise(c, CS_SEV_INFO, R_LOGINS, NULL);
+		cs_sk_raise(c, CS_SEV_LOW, R_BACKTIME, NULL);
+	cs_sk_raise(c, CS_SEV_INFO, R_LOGINS, NULL);
 }
 
 /* lastlog: uid:time of each non-empty slot. */
@@ -752,7 +704,7 @@ sk_pair_lastlog(struct cs_sk_cmp *c, const struct cs_sk_ent *o,
 	sk_line(c, n == NULL ? "zeroed slot of uid" : o == NULL ?
 	    "new slot of uid" : "changed slot of uid", n != NULL ? n : o);
 	if (n == NULL) {
-		sk_raise(c, CS_SEV_HIGH, R_LLWIPED, T_CLEAR);
+		cs_sk_raise(c, CS_SEV_HIGH, R_LLWIPED, T_CLEAR);
 		return;
 	}
 	cs_buf_adds(&c->detail, ", time ");
@@ -764,8 +716,8 @@ sk_pair_lastlog(struct cs_sk_cmp *c, const struct cs_sk_ent *o,
 	to = o != NULL ? (int64_t)sk_f_num(o, 1) : 0;
 	tn = (int64_t)sk_f_num(n, 1);
 	if (o != NULL && tn < to)
-		sk_raise(c, CS_SEV_HIGH, R_LLWIPED, T_CLEAR);
-	sk_raise(c, CS_SEV_INFO, R_LOGINS, NULL);
+		cs_sk_raise(c, CS_SEV_HIGH, R_LLWIPED, T_CLEAR);
+	cs_sk_raise(c, CS_SEV_INFO, R_LOGINS, NULL);
 }
 
 void
@@ -783,280 +735,6 @@ cs_sk_cmp_logindefs(struct cs_sk_cmp *c)
 	cs_buf_printf(&c->detail, "UID_MIN %" PRIu64 " -> %" PRIu64,
 	    c->o.has_uid_min ? c->o.uid_min : SK_UID_MIN,
 	    c->n.has_uid_min ? c->n.uid_min : SK_UID_MIN);
-	sk_raise(c, CS_SEV_MEDIUM, R_UIDMIN, T_MANIP);
+	cs_sk_raise(c, CS_SEV_MEDIUM, R_UIDMIN, T_MANIP);
 	c->noexplain = 1;
-}
-
-/* State. */
-
-struct cs_sstate *
-cs_sstate_new(void)
-{
-	return cs_xcalloc(1, sizeof(struct cs_sstate));
-}
-
-void
-cs_sstate_free(struct cs_sstate *st)
-{
-	size_t	 i;
-
-	if (st == NULL)
-		return;
-	sk_tab_release(&st->pw_old);
-	sk_tab_release(&st->pw_new);
-	sk_tab_release(&st->gr_new);
-	for (i = 0; i < st->nprim; i++) {
-		free(st->prim[i].path);
-		free(st->prim[i].sdata);
-	}
-	free(st->prim);
-	free(st);
-}
-
-static int
-sk_is_backup(const struct cs_entry *e)
-{
-	return e->pathlen > 1 && e->path[e->pathlen - 1] == '-';
-}
-
-static int
-sk_account_kind(int kind)
-{
-	return kind == CS_S_PASSWD || kind == CS_S_GROUP ||
-	    kind == CS_S_SHADOW || kind == CS_S_GSHADOW || kind == CS_S_SUBID;
-}
-
-void
-cs_structured_learn(struct cs_sstate *st, int kind, const struct cs_entry *old,
-    const struct cs_entry *new)
-{
-	const struct cs_entry	*e = new != NULL ? new : old;
-	struct cs_sk_tab	 t;
-	struct sk_prim		*p;
-	int			 side;
-
-	if (st == NULL)
-		return;
-	for (side = 0; kind == CS_S_LOGINDEFS && side < 2; side++) {
-		sk_tab_load(&t, side ? new : old, kind);
-		if (t.has_uid_min && (!st->has_uid_min || t.uid_min >
-		    st->uid_min)) {
-			st->uid_min = t.uid_min;
-			st->has_uid_min = 1;
-		}
-		sk_tab_release(&t);
-	}
-	if (!sk_account_kind(kind) || sk_is_backup(e))
-		return;
-	if (old != NULL && old->type == CS_T_FILE && old->digests != 0) {
-		st->prim = cs_xreallocarray(st->prim, st->nprim + 1,
-		    sizeof *st->prim);
-		p = &st->prim[st->nprim++];
-		p->path = cs_xmemdup(old->path, old->pathlen + 1);
-		p->len = old->pathlen;
-		p->digests = old->digests;
-		memcpy(p->digest, old->digest, sizeof p->digest);
-		p->sdata = NULL;
-		if (old->have & CS_F_STRUCT) {
-			p->sdata = cs_xmemdup(old->sdata, old->sdatalen + 1);
-			p->sdatalen = old->sdatalen;
-		}
-	}
-	if (kind == CS_S_PASSWD) {
-		sk_tab_release(&st->pw_old);
-		sk_tab_release(&st->pw_new);
-		sk_tab_load(&st->pw_old, old, kind);
-		sk_tab_load(&st->pw_new, new, kind);
-	} else if (kind == CS_S_GROUP) {
-		sk_tab_release(&st->gr_new);
-		sk_tab_load(&st->gr_new, new, kind);
-	}
-}
-
-/* May the comparator's floor be final for F? */
-static int
-sk_explainable(const struct cs_finding *f)
-{
-	const unsigned	 ok = CS_ABIT(CS_A_SIZE) | CS_ABIT(CS_A_DIGEST) |
-	    CS_ABIT(CS_A_PREFIX) | CS_ABIT(CS_A_MTIME) |
-	    CS_ABIT(CS_A_CTIME) | CS_ABIT(CS_A_INO) | CS_ABIT(CS_A_NLINK);
-
-	return f->new != NULL && f->new->type == CS_T_FILE &&
-	    (f->new->mode & 07111) == 0 && f->new->caps == NULL &&
-	    (f->attrs & ~ok) == 0 && (f->flags & CS_FF_TIMESTOMP) == 0;
-}
-
-/* The baselined primary of backup E, or NULL. */
-static const struct sk_prim *
-sk_primary(const struct cs_sstate *st, const struct cs_entry *e)
-{
-	size_t	 i;
-
-	if (st == NULL || e == NULL || !sk_is_backup(e))
-		return NULL;
-	for (i = 0; i < st->nprim; i++) {
-		if (st->prim[i].len + 1 == e->pathlen &&
-		    memcmp(st->prim[i].path, e->path, st->prim[i].len) == 0)
-			return &st->prim[i];
-	}
-	return NULL;
-}
-
-/*
- * A "-" backup whose content is the baseline's primary file: what the
- * account tools do before every change.
- */
-static int
-sk_backup(struct cs_sstate *st, struct cs_finding *f)
-{
-	const struct cs_entry	*n = f->new;
-	const struct sk_prim	*p;
-	unsigned		 both;
-	size_t			 i;
-	int			 d;
-
-	if ((p = sk_primary(st, n)) == NULL || n->type != CS_T_FILE ||
-	    (both = p->digests & n->digests) == 0)
-		return 0;
-	for (d = 0; d < CS_D_COUNT; d++) {
-		if ((both & (1U << d)) != 0 && memcmp(p->digest[d],
-		    n->digest[d], cs_digest_len((enum cs_digest)d)) != 0)
-			return 0;
-	}
-	f->floor = CS_SEV_LOW;
-	f->floor_reason = R_BACKUP;
-	for (i = 0; i < CS_NELEM(sk_backups); i++) {
-		if (strcmp(sk_backups[i].path, n->path) == 0)
-			f->floor_reason = sk_backups[i].reason;
-	}
-	f->floor_technique = NULL;
-	if (f->copy_of == NULL)
-		f->copy_of = cs_encode_dup(p->path);
-	free(f->detail);
-	f->detail = cs_xasprintf("copy of %s as baselined", f->copy_of);
-	if (sk_explainable(f) || (f->kind == CS_K_ADDED &&
-	    (n->mode & 07111) == 0 && n->caps == NULL))
-		f->flags |= CS_FF_EXPLAINED;
-	return 1;
-}
-
-/* Say what a comparison found in F. */
-static void
-sk_conclude(struct cs_sk_cmp *c, int kind)
-{
-	struct cs_finding	*f = c->f;
-
-	if (sk_account_kind(kind) && c->n.bad > c->o.bad) {
-		if (c->detail.len > 0)
-			cs_buf_addc(&c->detail, '\n');
-		cs_buf_printf(&c->detail, "malformed lines %" PRIu64
-		    " -> %" PRIu64, c->o.bad, c->n.bad);
-		sk_raise(c, CS_SEV_HIGH, R_BADLINE, T_MANIP);
-		c->noexplain = 1;
-	}
-	if (c->detail.len > 0) {
-		free(f->detail);
-		f->detail = cs_buf_detach(&c->detail, NULL);
-	}
-	if (c->sev < 0)
-		return;
-	f->floor = c->sev;
-	f->floor_reason = c->reason;
-	f->floor_technique = c->tech;
-	if (!c->noexplain && (sk_explainable(f) || (f->kind == CS_K_ADDED &&
-	    (f->new->mode & 07111) == 0 && f->new->caps == NULL)))
-		f->flags |= CS_FF_EXPLAINED;
-}
-
-/* A trailing partial login record: the file cannot be compared. */
-static void
-sk_partial(struct cs_sk_cmp *c)
-{
-	if (c->n.partial == 0 || c->sev >= CS_SEV_HIGH)
-		return;
-	c->f->kind = CS_K_NOTCMP;
-	c->f->why_not = "trailing partial login record (not a whole "
-	    "number of records)";
-	c->f->flags &= ~(unsigned)CS_FF_APPENDED;
-	c->sev = -1;
-}
-
-void
-cs_structured_explain(struct cs_sstate *st, int kind, struct cs_finding *f)
-{
-	struct cs_sk_cmp	 c;
-	const struct sk_prim	*prim;
-	cs_sk_cmp_fn		*fn;
-
-	if (f->kind != CS_K_CHANGED && f->kind != CS_K_ADDED)
-		return;
-	if (sk_backup(st, f) || (fn = cs_sk_comparator(kind)) == NULL)
-		return;
-	memset(&c, 0, sizeof c);
-	c.f = f;
-	c.st = st;
-	c.sev = -1;
-	cs_buf_init(&c.detail);
-	sk_tab_load(&c.n, f->new, kind);
-	if (f->old != NULL)
-		sk_tab_load(&c.o, f->old, kind);
-	else if ((prim = sk_primary(st, f->new)) != NULL)
-		/* a new backup: what changed since the baselined primary */
-		sk_tab_parse(&c.o, prim->sdata, prim->sdatalen, kind);
-	else
-		c.o.have = 1;		/* added: every entry is new */
-	if (!c.n.have || !c.o.have)
-		goto out;
-	if (c.n.error != NULL || c.o.error != NULL) {
-		cs_buf_adds(&c.detail, "entries not compared: ");
-		if (c.n.error != NULL)
-			cs_encode(&c.detail, c.n.error, c.n.errorlen);
-		else
-			cs_encode(&c.detail, c.o.error, c.o.errorlen);
-		sk_conclude(&c, CS_S_NONE);
-		goto out;
-	}
-	fn(&c);
-	if (kind == CS_S_UTMP || kind == CS_S_LASTLOG)
-		sk_partial(&c);
-	sk_conclude(&c, kind);
-out:
-	cs_buf_release(&c.detail);
-	sk_tab_release(&c.o);
-	sk_tab_release(&c.n);
-}
-
-/* Is F the finding of a primary passwd file? */
-static int
-sk_is_passwd(const struct cs_finding *f)
-{
-	return f->new != NULL && (f->new->have & CS_F_STRUCT) &&
-	    cs_structured_kind(f->new->sdata, f->new->sdatalen) ==
-	    CS_S_PASSWD && !sk_is_backup(f->new);
-}
-
-void
-cs_structured_correlate(struct cs_finding **fs, size_t n)
-{
-	struct cs_finding	*pw = NULL;
-	struct cs_buf		 b;
-	size_t			 i;
-
-	for (i = 0; i < n; i++) {
-		if (sk_is_passwd(fs[i]))
-			pw = fs[i];
-		if (pw == NULL || fs[i]->floor_reason == NULL ||
-		    fs[i]->new == NULL || sk_is_backup(fs[i]->new) ||
-		    strcmp(fs[i]->floor_reason, R_PARTOF) != 0 ||
-		    fs[i]->detail == NULL)
-			continue;
-		cs_buf_init(&b);
-		if (pw->detail != NULL)
-			cs_buf_adds(&b, pw->detail);
-		cs_buf_printf(&b, "%swith it in %s: ", b.len > 0 ? "\n" : "",
-		    fs[i]->shown);
-		cs_buf_adds(&b, fs[i]->detail);
-		free(pw->detail);
-		pw->detail = cs_buf_detach(&b, NULL);
-	}
 }

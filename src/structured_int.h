@@ -1,6 +1,7 @@
 /*
- * structured_int.h: what structured.c (parsers, kind table) and
- * structured_cmp.c (comparators) share; not part of the library's
+ * structured_int.h: what structured.c (parsers, kind table),
+ * structured_cmp.c (comparators) and structured_state.c (state across
+ * files, explanation of findings) share; not part of the library's
  * interface.
  */
 #ifndef CUSTOS_STRUCTURED_INT_H
@@ -10,6 +11,7 @@
 #include <stdint.h>
 
 #include "custos/buf.h"
+#include "custos/digest.h"
 
 #define CS_SK_MAXF	8	/* fields of an entry line */
 
@@ -42,8 +44,8 @@ struct cs_sk_tab {
 	int		 has_uid_min;
 };
 
+struct cs_entry;
 struct cs_finding;
-struct cs_sstate;
 
 /* One comparison of a finding's two texts. */
 struct cs_sk_cmp {
@@ -57,6 +59,39 @@ struct cs_sk_cmp {
 	const char		*tech;
 	int			 noexplain;	/* leave the rules their say */
 };
+
+/* The reason of an account's lines in other databases. */
+#define CS_SK_PARTOF	"part of the account added in /etc/passwd"
+
+/* A primary account file's digests as baselined. */
+struct cs_sk_prim {
+	char		*path;
+	size_t		 len;
+	char		*sdata;		/* its entries, or NULL */
+	size_t		 sdatalen;
+	unsigned	 digests;
+	unsigned char	 digest[CS_D_COUNT][CS_DIGEST_MAXLEN];
+};
+
+/* What the comparators learn across the files of one join. */
+struct cs_sstate {
+	uint64_t	 uid_min;
+	int		 has_uid_min;
+	struct cs_sk_tab pw_old;	/* the last passwd primary */
+	struct cs_sk_tab pw_new;
+	struct cs_sk_tab gr_new;	/* the last group primary */
+	struct cs_sk_prim	*prim;
+	size_t		 nprim;
+};
+
+/* Parse text S (N bytes) if it is of KIND; T->have says whether it was. */
+void		 cs_sk_tab_parse(struct cs_sk_tab *, const char *, size_t, int);
+/* Parse E's entries if they are of KIND. */
+void		 cs_sk_tab_load(struct cs_sk_tab *, const struct cs_entry *, int);
+void		 cs_sk_tab_release(struct cs_sk_tab *);
+/* Raise C's floor to SEV with REASON and TECHNIQUE. */
+void		 cs_sk_raise(struct cs_sk_cmp *, int, const char *,
+		    const char *);
 
 typedef void	 cs_sk_cmp_fn(struct cs_sk_cmp *);
 
