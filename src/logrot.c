@@ -5,7 +5,8 @@
  * The findings are grouped in families: the files of one directory whose
  * names reduce to the same log name once a compression suffix (.gz, .xz,
  * .zst, .bz2), a number (.N) and a date (-YYYYMMDD, dateext) are taken
- * off.  In a family, a "source" is a baselined content that is no longer
+ * off; rotated copies in a directory without that live log (olddir) join
+ * the family of the one directory that has it.  In a family, a "source" is a baselined content that is no longer
  * where it was (removed, or rewritten other than by growth); a
  * "destination" is a file whose content is new or changed.  Each source
  * is looked for in the destinations: same size and digest, or its old
@@ -56,6 +57,8 @@ struct lr_mem {
 	const struct cs_entry	*old;	/* as baselined, or NULL */
 	const struct cs_entry	*new;	/* as found, or NULL */
 	size_t			 keylen;	/* dir + log name: the family */
+	size_t			 base;		/* where the name starts */
+	int			 joined;	/* olddir: in the live log's */
 	int			 comp;		/* compressed name */
 	int			 rot;		/* 1 numbered, 2 dated */
 	uint64_t		 idx;		/* number, or date digits */
@@ -111,25 +114,79 @@ lr_parse(struct lr_mem *m)
 	k = n - base;
 	m->rot = lr_rotation(p + base, &k, &m->idx);
 	m->keylen = base + k;
+	m->base = base;
 }
 
+static int
+lr_live(const struct lr_mem *m)
+{
+	return m->rot == 0 && !m->comp;
+}
+
+/* Compare the log names of A and B, then their directories. */
 static int
 lr_mem_cmp(const void *a, const void *b)
 {
 	const struct lr_mem	*x = a, *y = b;
-	size_t			 n = x->keylen < y->keylen ? x->keylen : y->keylen;
+	size_t			 xn = x->keylen - x->base, yn = y->keylen - y->base;
 	int			 c;
 
-	if ((c = memcmp(x->f->path, y->f->path, n)) != 0)
+	if ((c = memcmp(x->f->path + x->base, y->f->path + y->base,
+	    xn < yn ? xn : yn)) != 0 || xn != yn)
+		return c != 0 ? c : xn < yn ? -1 : 1;
+	if ((c = memcmp(x->f->path, y->f->path,
+	    x->base < y->base ? x->base : y->base)) != 0 || x->base == y->base)
 		return c;
-	return x->keylen < y->keylen ? -1 : x->keylen > y->keylen;
+	return x->base < y->base ? -1 : 1;
 }
 
 static int
+lr_same_name(const struct lr_mem *a, const struct lr_mem *b)
+{
+	return a->keylen - a->base == b->keylen - b->base &&
+	    memcmp(a->f->path + a->base, b->f->path + b->base,
+	    a->keylen - a->base) == 0;
+}
+
+static int
+lr_same_dir(const struct lr_mem *a, const struct lr_mem *b)
+{
+	return a->base == b->base && memcmp(a->f->path, b->f->path,
+	    a->base) == 0;
+}
+
+/*
+ * Among the members [M, M + N) of one log name: if the live log is in
+ * exactly one directory, rotated copies in directories without a live
+ * log of that name (logrotate's olddir) join its family.
+ */
+static void
+lr_olddir(struct lr_mem *m, size_t n)
+{
+	const struct lr_mem	*live = NULL;
+	size_t			 i, j;
+	int			 has;
+
+	for (i = 0; i < n; i++) {
+		if (!lr_live(&m[i]))
+			continue;
+		if (live != NULL && !lr_same_dir(live, &m[i]))
+			return;		/* two live logs of that name */
+		live = &m[i];
+	}
+	for (i = 0; live != NULL && i < n; i++) {
+		for (j = 0, has = 0; j < n; j++)
+			has |= lr_live(&m[j]) && lr_same_dir(&m[i], &m[j]);
+		m[i].joined = !has;
+	}
+}
+
+/* Are A and B (sorted, of one name) in one family? */
+static int
 lr_same_family(const struct lr_mem *a, const struct lr_mem *b)
 {
-	return a->keylen == b->keylen &&
-	    memcmp(a->f->path, b->f->path, a->keylen) == 0;
+	return lr_same_name(a, b) && (lr_same_dir(a, b) || a->joined ||
+	    b->joined);
 }
 
 /*
@@ -417,7 +474,7 @@ lr_family(int rootfd, struct lr_mem *m, size_t n, struct cs_diff_stats *st)
 		if (s->corrupt && !s->holds)
 			lr_notcmp(s->f, st);
 		/* the live log after rotation: a fresh append-only file */
-		if (happened && s->rot == 0 && !s->comp && s->new != NULL &&
+		if (happened && lr_live(s) && s->new != NULL &&
 		    s->f->floor < CS_SEV_HIGH && s->moved_to == NULL &&
 		    (!s->src || s->old->size == 0))
 			lr_verdict(s, CS_SEV_INFO, R_FRESH, NULL, NULL);
@@ -466,6 +523,11 @@ cs_logrot_explain(struct cs_finding **fs, size_t n, const char *root,
 		    O_NOCTTY | O_NONBLOCK);
 	if (k > 1)
 		qsort(m, k, sizeof *m, lr_mem_cmp);
+	for (i = 0; i < k; i = j) {
+		for (j = i + 1; j < k && lr_same_name(&m[i], &m[j]); j++)
+			continue;
+		lr_olddir(&m[i], j - i);
+	}
 	for (i = 0; i < k; i = j) {
 		for (j = i + 1; j < k && lr_same_family(&m[i], &m[j]); j++)
 			continue;

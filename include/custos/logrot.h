@@ -2,9 +2,9 @@
  * logrot.h: log rotation understood, after the join.
  *
  * logrotate moves a log's content on: NAME to NAME.1 (same inode, or a
- * copy with copytruncate) or NAME-YYYYMMDD (dateext), NAME.1 to
- * NAME.2.gz (compress, delaycompress), and drops the oldest copy at
- * "rotate N".  Seen file by file, every rotation looks like truncation
+ * copy with copytruncate) or NAME-YYYYMMDD (dateext), possibly in another
+ * directory (olddir), NAME.1 to NAME.2.gz (compress, delaycompress), and
+ * drops the oldest copy at "rotate N".  Seen file by file, every rotation looks like truncation
  * and rewriting.  cs_logrot_explain follows each baselined content of a
  * log family to the file that holds it now (same digest, or its old
  * bytes as a prefix, raw or decompressed with libarchive's filters):

@@ -1,6 +1,6 @@
 #!/bin/bash
 # t2009: log rotation understood.  Real logrotate runs (create, compress,
-# delaycompress; dateext; copytruncate; wtmp) are info; a rotated or
+# delaycompress; dateext; copytruncate; olddir; wtmp) are info; a rotated or
 # compressed copy with a line deleted is a tampered rotated log (high,
 # named); a corrupt compressed copy is not-compared; login records are
 # compared by their structure (a record or lastlog slot zeroed: high; a
@@ -46,11 +46,13 @@ grow() {
 	n=$((${n:-0} + 1))
 	printf "sys line $n\nsys line $n.1\n" >>"$1/var/log/syslog" &&
 	echo "auth line $n" >>"$1/var/log/auth.log" &&
+	echo "kern line $n" >>"$1/var/log/kern.log" &&
 	printf "app line $n\napp line $n.1\n" >>"$1/var/log/app.log" &&
 	utmp "$1/var/log/wtmp" 1 $((1700000000 + n * 100))
 }
 
-# rotate DIR: run logrotate -f on DIR's logs with DIR's state file.
+# rotate DIR: run logrotate -f on DIR's logs with DIR's state file
+# (kern.log's copies go to an olddir).
 rotate() {
 	L="$TRASH/$1/var/log"
 	cat >"$1.conf" <<-EOF
@@ -77,7 +79,15 @@ rotate() {
 		rotate 1
 		create 0664 root root
 	}
+	$L/kern.log {
+		rotate 2
+		olddir $L/old
+		create
+		compress
+		delaycompress
+	}
 	EOF
+	mkdir -p "$L/old" &&
 	sleep 1 &&
 	logrotate -f -s "$1.state" "$1.conf"
 }
@@ -103,15 +113,18 @@ finding() {
 	grep "\"type\":\"finding\",\"path\":\"$2\"," "$1"
 }
 
-test_expect_success LOGROTATE,PYTHON 'logrotate: nothing above info' '
+test_expect_success LOGROTATE,PYTHON 'logrotate: no file above info' '
 	setup r1 &&
 	test -f r1/var/log/syslog.3.gz && test -f r1/var/log/app.log.2.gz &&
 	test -f r1/var/log/wtmp.1 && ls r1/var/log | grep -q "^auth.log-" &&
+	test -f r1/var/log/old/kern.log.2.gz &&
 	check r1 &&
-	! grep "\"severity\":\"\(low\|medium\|high\|critical\)\"" r1.json &&
+	! grep "\"object\":\"file\",\"severity\":\"\(low\|medium\|high\|critical\)\"" r1.json &&
+	! grep "\"severity\":\"\(medium\|high\|critical\)\"" r1.json &&
 	finding r1.json /var/log/syslog.1 | grep -q "log rotated: its old content is intact" &&
 	finding r1.json /var/log/syslog.3.gz | grep -q "\"severity\":\"info\"" &&
-	finding r1.json /var/log/wtmp | grep -q "\"severity\":\"info\""
+	finding r1.json /var/log/wtmp | grep -q "\"severity\":\"info\"" &&
+	finding r1.json /var/log/kern.log | grep -q "old content now in /var/log/old/kern.log.1"
 '
 
 test_expect_success LOGROTATE,PYTHON 'a line deleted from the rotated copy: high, named' '
