@@ -207,7 +207,7 @@ lr_open(int rootfd, const char *path, size_t len, const struct cs_entry *e)
 		return -1;
 	copy = cs_xmemdup(path + 1, len);
 	copy[len - 1] = '\0';
-	dfd = dup(rootfd);
+	dfd = fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
 	for (comp = copy; dfd >= 0 && (slash = strchr(comp, '/')) != NULL;
 	    comp = slash + 1) {
 		*slash = '\0';
@@ -494,7 +494,9 @@ lr_member(struct lr_mem *m, struct cs_finding *f)
 	    f->new->error == NULL ? f->new : NULL;
 	if (m->old == NULL && m->new == NULL)
 		return 0;
+	/* grown with its old content intact in place: not a source */
 	m->src = m->old != NULL && m->old->digests != 0 &&
+	    (f->flags & CS_FF_APPENDED) == 0 &&
 	    (f->kind == CS_K_REMOVED || (f->attrs & LR_CONTENT) != 0);
 	m->dst = m->new != NULL && (f->kind == CS_K_ADDED ||
 	    (f->attrs & LR_CONTENT) != 0);

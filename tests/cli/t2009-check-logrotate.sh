@@ -172,13 +172,17 @@ test_expect_success LOGROTATE,PYTHON 'a corrupt compressed copy is not-compared 
 	test_grep "rotated..x20log..x20cannot..x20be..x20decompressed" f
 '
 
-test_expect_success LOGROTATE,PYTHON 'a rotated copy removed out of turn: high' '
+test_expect_success LOGROTATE,PYTHON 'a rotated copy removed out of turn: high; the log that grew is not' '
 	mkdir -p r7/var/log && grow r7 && rotate r7 && grow r7 && rotate r7 &&
 	grow r7 && rotate r7 && grow r7 &&
 	"$CUSTOS" baseline -q --policy "$POL" -o r7.cbl r7 &&
 	rm r7/var/log/syslog.2.gz &&
+	echo "more" >>r7/var/log/syslog &&
 	check r7 &&
-	finding r7.json /var/log/syslog.2.gz | grep -q "\"severity\":\"high\",\"reasons\":\[\"tampered rotated log\""
+	finding r7.json /var/log/syslog.2.gz | grep -q "\"severity\":\"high\",\"reasons\":\[\"tampered rotated log\"" &&
+	finding r7.json /var/log/syslog >f &&
+	test_grep "\"appended\":true" f &&
+	! grep -q "tampered\|\"severity\":\"high\"" f
 '
 
 test_expect_success PYTHON 'login records: a login is info, a zeroed slot or record high' '
