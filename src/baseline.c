@@ -28,6 +28,7 @@
 #include "custos/err.h"
 #include "custos/path.h"
 #include "custos/sign.h"
+#include "custos/structured.h"
 #include "custos/xmalloc.h"
 
 #define BL_MAXLINE	(16 * 1024 * 1024)
@@ -38,7 +39,8 @@
 enum bl_field {
 	F_TYPE, F_MODE, F_UID, F_GID, F_USER, F_GROUP, F_SIZE, F_MTIME,
 	F_CTIME, F_INO, F_NLINK, F_RDEV, F_TARGET, F_ACL, F_DACL, F_CAPS,
-	F_IFLAGS, F_DIGEST, F_XATTR = F_DIGEST + CS_D_COUNT, F_ERROR, F_COUNT
+	F_IFLAGS, F_DIGEST, F_XATTR = F_DIGEST + CS_D_COUNT, F_STRUCT, F_ERROR,
+	F_COUNT
 };
 
 #define BL_FIELD(name)	{ name, sizeof(name) - 1 }
@@ -53,7 +55,7 @@ static const struct {
 	BL_FIELD("acl"), BL_FIELD("dacl"), BL_FIELD("caps"),
 	BL_FIELD("iflags"), BL_FIELD("sha256"), BL_FIELD("sha512"),
 	BL_FIELD("sha3-256"), BL_FIELD("blake2b512"), BL_FIELD("xattr."),
-	BL_FIELD("error")
+	BL_FIELD("struct"), BL_FIELD("error")
 };
 #undef BL_FIELD
 
@@ -64,13 +66,21 @@ static const char *const bl_bad_value[F_COUNT] = {
 	"bad ctime", "bad ino", "bad nlink", "bad rdev (want MAJOR,MINOR)",
 	"bad link target", "bad ACL", "bad default ACL", "bad capabilities",
 	"bad iflags", "bad sha256", "bad sha512", "bad sha3-256",
-	"bad blake2b512", "bad or unsorted xattr", "bad error text"
+	"bad blake2b512", "bad or unsorted xattr",
+	"bad structured entries (want KIND:LINES)", "bad error text"
 };
 
 /* Header keys every baseline has. */
 static const char *const bl_required_keys[] = {
 	"created", "host", "root", "digests", "tool"
 };
+
+int
+cs_bl_magic_ok(const char *l, size_t n)
+{
+	return (n == strlen(CS_BL_MAGIC) && memcmp(l, CS_BL_MAGIC, n) == 0) ||
+	    (n == strlen(CS_BL_MAGIC_V1) && memcmp(l, CS_BL_MAGIC_V1, n) == 0);
+}
 
 void
 cs_bl_header_init(struct cs_bl_header *h)
@@ -214,6 +224,8 @@ cs_bl_format(struct cs_buf *b, const struct cs_entry *e)
 		cs_buf_addc(b, '=');
 		cs_encode(b, e->xattrs[i].value, e->xattrs[i].len);
 	}
+	if (e->have & CS_F_STRUCT)
+		bl_fmt_bytes(b, " struct=", e->sdata, e->sdatalen);
 	if (e->error != NULL)
 		bl_fmt_bytes(b, " error=", e->error, strlen(e->error));
 	cs_buf_addc(b, '\n');
@@ -413,6 +425,12 @@ bl_parse_field(enum bl_field f, const char *v, size_t n, struct cs_entry *e)
 	case F_IFLAGS:
 		e->have |= CS_F_IFLAGS;
 		return bl_parse_hexnum(v, n, &e->iflags);
+	case F_STRUCT:
+		if (bl_parse_text(v, n, &e->sdata, &e->sdatalen) != 0 ||
+		    !cs_structured_valid(e->sdata, e->sdatalen))
+			return -1;
+		e->have |= CS_F_STRUCT;
+		return 0;
 	case F_ERROR:
 		return bl_parse_text(v, n, &e->error, NULL);
 	default:
@@ -486,6 +504,11 @@ bl_check_record(const struct cs_entry *e, unsigned seen, const char **why)
 	}
 	if (e->dacl != NULL && e->type != CS_T_DIR) {
 		*why = "default ACL on something other than a directory";
+		return -1;
+	}
+	if ((e->have & CS_F_STRUCT) && e->type != CS_T_FILE) {
+		*why = "structured entries on something other than a regular "
+		    "file";
 		return -1;
 	}
 	return 0;
@@ -887,8 +910,7 @@ blr_read_header(struct cs_blr *r, struct cs_err *err)
 	int		 rc;
 
 	rc = blr_getline(r, &l, &n, err);
-	if (rc <= 0 || n != strlen(CS_BL_MAGIC) ||
-	    memcmp(l, CS_BL_MAGIC, n) != 0)
+	if (rc <= 0 || !cs_bl_magic_ok(l, n))
 		return rc < 0 ? -1 : blr_fail(r, err, CS_EXIT_DATAERR,
 		    "not a custos baseline (bad first line)");
 	blr_hash(r, l, n);

@@ -20,6 +20,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "custos/atomic.h"
 #include "custos/baseline.h"
 #include "custos/cmd.h"
@@ -28,8 +30,10 @@
 #include "custos/err.h"
 #include "custos/host.h"
 #include "custos/path.h"
+#include "custos/policy.h"
 #include "custos/progress.h"
 #include "custos/sign.h"
+#include "custos/structured.h"
 #include "custos/walk.h"
 #include "custos/xmalloc.h"
 
@@ -37,6 +41,7 @@ struct cmd_baseline_opts {
 	const char	 *output;
 	const char	 *keyfile;
 	const char	 *passfile;
+	const char	 *policy;
 	unsigned	  digests;
 	int		  force;
 	int		  quiet;
@@ -48,6 +53,7 @@ static const struct option cmd_baseline_longopts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "key", required_argument, NULL, 'k' },
 	{ "passphrase-file", required_argument, NULL, 'P' },
+	{ "policy", required_argument, NULL, 'p' },
 	{ "digest", required_argument, NULL, 'd' },
 	{ "exclude", required_argument, NULL, 'x' },
 	{ "one-file-system", no_argument, NULL, '1' },
@@ -91,6 +97,7 @@ cmd_baseline_parse(int argc, char **argv, struct cmd_baseline_opts *o,
 		case 'o': o->output = optarg; break;
 		case 'k': o->keyfile = optarg; break;
 		case 'P': o->passfile = optarg; break;
+		case 'p': o->policy = optarg; break;
 		case 'd':
 			if (cs_digest_parse_list(optarg, &o->digests, err))
 				return -1;
@@ -127,8 +134,10 @@ cmd_baseline_parse(int argc, char **argv, struct cmd_baseline_opts *o,
 
 /* The header: when, where, what was walked and how. */
 static void
-cmd_baseline_header(struct cs_bl_header *h, const struct cmd_baseline_opts *o)
+cmd_baseline_header(struct cs_bl_header *h, const struct cmd_baseline_opts *o,
+    const struct cs_structured_ctx *sc)
 {
+	char		 hex[2 * CS_SKEY_LEN + 1];
 	struct timespec	 now = cs_time_now();
 	char		*s, *root;
 	size_t		 i;
@@ -154,6 +163,34 @@ cmd_baseline_header(struct cs_bl_header *h, const struct cmd_baseline_opts *o)
 	for (i = 0; i < o->walk.nexcludes; i++)
 		cs_bl_header_add(h, "exclude", o->excludes[i],
 		    strlen(o->excludes[i]));
+	if (sc->has_key) {
+		cs_hex(sc->key, sizeof sc->key, hex);
+		cs_bl_header_add(h, CS_SKEY_HEADER, hex, strlen(hex));
+	}
+}
+
+/*
+ * Files the policy marks structured carry their entries; the password
+ * digests among them are keyed with a new random key of this baseline.
+ */
+static int
+cmd_baseline_structured(struct cmd_baseline_opts *o,
+    struct cs_structured_ctx *sc, struct cs_policy **pol, struct cs_err *err)
+{
+	memset(sc, 0, sizeof *sc);
+	*pol = o->policy != NULL ? cs_policy_load(o->policy, err) :
+	    cs_policy_default(err);
+	if (*pol == NULL)
+		return -1;
+	if (!cs_policy_has_structured(*pol))
+		return 0;
+	if (cs_skey_new(sc->key, err) != 0)
+		return -1;
+	sc->has_key = 1;
+	sc->policy = *pol;
+	o->walk.structured = cs_structured_walk;
+	o->walk.structured_arg = sc;
+	return 0;
 }
 
 /*
@@ -197,6 +234,8 @@ cmd_baseline_run(int argc, char **argv, struct cs_err *err)
 	struct cs_progress	 prog;
 	struct timespec		 t0 = cs_time_mono();
 	struct cs_key		*key = NULL;
+	struct cs_policy	*pol = NULL;
+	struct cs_structured_ctx sc;
 	struct cs_walk		*walk = NULL;
 	struct cs_blw		*w = NULL;
 	struct cs_entry		*e;
@@ -204,7 +243,9 @@ cmd_baseline_run(int argc, char **argv, struct cs_err *err)
 	int			 rc = -1, opened = 0, n;
 
 	cs_bl_header_init(&hdr);
-	if (cmd_baseline_parse(argc, argv, &o, err) != 0)
+	memset(&sc, 0, sizeof sc);
+	if (cmd_baseline_parse(argc, argv, &o, err) != 0 ||
+	    cmd_baseline_structured(&o, &sc, &pol, err) != 0)
 		goto out;
 	if (o.keyfile != NULL &&
 	    (key = cs_key_load_private(o.keyfile, o.passfile, err)) == NULL)
@@ -218,7 +259,7 @@ cmd_baseline_run(int argc, char **argv, struct cs_err *err)
 		memset(&old, 0, sizeof old);	/* what --force replaces */
 	if ((walk = cs_walk_open(&o.walk, err)) == NULL)
 		goto out;
-	cmd_baseline_header(&hdr, &o);
+	cmd_baseline_header(&hdr, &o, &sc);
 	if ((w = cs_blw_new(out.fd, o.output, &hdr, err)) == NULL)
 		goto out;
 	cs_progress_init(&prog, "baseline", o.quiet);
@@ -253,6 +294,8 @@ out:
 	cs_blw_free(w);
 	cs_walk_close(walk);
 	cs_key_free(key);
+	cs_policy_free(pol);
+	OPENSSL_cleanse(&sc, sizeof sc);
 	cs_bl_header_release(&hdr);
 	free(o.excludes);
 	return rc;
@@ -262,7 +305,7 @@ const struct cs_cmd cs_cmd_baseline = {
 	.name = "baseline",
 	.alias = NULL,
 	.usage = "[-o FILE [-f]] [--key KEY [--passphrase-file F]] "
-	    "[--digest LIST] [--exclude GLOB]... "
+	    "[--digest LIST] [--policy FILE] [--exclude GLOB]... "
 	    "[--one-file-system|--cross-filesystems] [-j N] [-q] DIR",
 	.summary = "walk a directory tree and write a (signed) baseline",
 	.help =
@@ -272,6 +315,8 @@ const struct cs_cmd cs_cmd_baseline = {
 	    "      --passphrase-file F  read the key's passphrase from F\n"
 	    "  -d, --digest LIST        digests: sha256 (default), sha512,\n"
 	    "                           sha3-256, blake2b512, comma-separated\n"
+	    "      --policy FILE        which files carry parsed entries\n"
+	    "                           (structured=, custos-policy(5))\n"
 	    "  -x, --exclude GLOB       skip paths matching GLOB (repeatable)\n"
 	    "      --one-file-system    stay on DIR's filesystem (default)\n"
 	    "      --cross-filesystems  descend into other filesystems\n"

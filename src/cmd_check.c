@@ -19,6 +19,8 @@
 #include <stdint.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "custos/atomic.h"
 #include "custos/buf.h"
 #include "custos/cmd.h"
@@ -29,6 +31,7 @@
 #include "custos/entry.h"
 #include "custos/err.h"
 #include "custos/host.h"
+#include "custos/logrot.h"
 #include "custos/path.h"
 #include "custos/policy.h"
 #include "custos/progress.h"
@@ -36,6 +39,7 @@
 #include "custos/sign.h"
 #include "custos/source.h"
 #include "custos/syslog.h"
+#include "custos/structured.h"
 #include "custos/tar.h"
 #include "custos/triage.h"
 #include "custos/walk.h"
@@ -79,6 +83,7 @@ struct cmd_check_state {
 	char				*warn[CHECK_MAXWARN];
 	size_t				 nwarn;
 	int				 exit_bits;	/* OR-ed in */
+	struct cs_structured_ctx	 sctx;	/* structured.h */
 };
 
 static const struct option cmd_check_longopts[] = {
@@ -326,6 +331,13 @@ cmd_check_source(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	w.nexcludes = a->nexcludes;
 	w.prefix = a->nappend > 0 ? cs_diff_prefix : NULL;
 	w.prefix_arg = a;
+	if (st->sctx.policy != NULL &&
+	    cs_policy_has_structured(st->sctx.policy)) {
+		st->sctx.has_key = a->has_skey;
+		memcpy(st->sctx.key, a->skey, sizeof st->sctx.key);
+		w.structured = cs_structured_walk;
+		w.structured_arg = &st->sctx;
+	}
 	return cs_source_open(path, &w, err);
 }
 
@@ -521,15 +533,17 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	int			 rc = -1;
 
 	cs_buf_init(&rep);
+	memset(&dopts, 0, sizeof dopts);
+	st->sctx.policy = pol;
 	if ((sb = cmd_check_source(o, st, a, b, err)) == NULL ||
 	    (sa = cs_diff_base_source(a, err)) == NULL)
 		goto out;
 	cmd_check_provenance(o, st, a, b, &digests);
-	memset(&dopts, 0, sizeof dopts);
 	dopts.policy = pol;
 	dopts.carried = cmd_check_carried(st, sa, sb);
 	hits = cs_xcalloc(cs_policy_count(pol) + 1, sizeof *hits);
 	dopts.hits = hits;
+	dopts.sstate = cs_sstate_new();
 	if (cs_rfc3339_parse(a->created, &dopts.created) != 0)
 		dopts.created = INT64_MIN;
 	dopts.found = cmd_check_found;
@@ -552,6 +566,9 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	}
 	if (cs_copies_find(a, st->fs, st->n, err) != 0)
 		goto out;
+	cs_logrot_explain(st->fs, st->n, cs_source_walk(sb) != NULL ?
+	    (o->source != NULL ? o->source : a->root) : NULL, &ds);
+	cs_structured_correlate(st->fs, st->n);
 	cs_triage_all(st->fs, st->n);
 	cs_correlate(st->fs, st->n, cs_source_walk(sb) == NULL ? NULL :
 	    o->source != NULL ? o->source : a->root);
@@ -576,6 +593,8 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 out:
 	cs_source_free(sa);
 	cs_source_free(sb);
+	cs_sstate_free(dopts.sstate);
+	OPENSSL_cleanse(&st->sctx, sizeof st->sctx);
 	cs_buf_release(&rep);
 	free(dl);
 	free(hits);

@@ -19,6 +19,8 @@
 #include <inttypes.h>
 #include <stdint.h>
 
+#include <openssl/crypto.h>
+
 #include "custos/atomic.h"
 #include "custos/baseline.h"
 #include "custos/cmd.h"
@@ -28,8 +30,10 @@
 #include "custos/err.h"
 #include "custos/host.h"
 #include "custos/path.h"
+#include "custos/policy.h"
 #include "custos/sign.h"
 #include "custos/source.h"
+#include "custos/structured.h"
 #include "custos/walk.h"
 #include "custos/xmalloc.h"
 
@@ -44,6 +48,7 @@ struct cmd_update_opts {
 	const char	 *output;
 	const char	 *root;
 	const char	 *source;
+	const char	 *policy;
 	const char	**accept;
 	size_t		  naccept;
 	int		  accept_all;
@@ -67,6 +72,7 @@ static const struct option cmd_update_longopts[] = {
 	{ "allow-unsigned", no_argument, NULL, 'u' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "root", required_argument, NULL, 'r' },
+	{ "policy", required_argument, NULL, 'y' },
 	{ "accept", required_argument, NULL, 'a' },
 	{ "accept-all", no_argument, NULL, 'A' },
 	{ "force", no_argument, NULL, 'f' },
@@ -94,6 +100,7 @@ cmd_update_parse(int argc, char **argv, struct cmd_update_opts *o,
 		case 'u': o->allow_unsigned = 1; break;
 		case 'o': o->output = optarg; break;
 		case 'r': o->root = optarg; break;
+		case 'y': o->policy = optarg; break;
 		case 'a': o->accept[o->naccept++] = optarg; break;
 		case 'A': o->accept_all = 1; break;
 		case 'f': o->force = 1; break;
@@ -221,7 +228,7 @@ cmd_update_merge(const struct cmd_update_opts *o, struct cs_source *sa,
 
 static struct cs_source *
 cmd_update_source(const struct cmd_update_opts *o, struct cs_diff_base *a,
-    struct cs_err *err)
+    struct cs_structured_ctx *sc, struct cs_err *err)
 {
 	struct cs_walk_opts	 w;
 	const char		*path = o->source != NULL ? o->source : a->root;
@@ -237,7 +244,42 @@ cmd_update_source(const struct cmd_update_opts *o, struct cs_diff_base *a,
 	w.cross_fs = a->cross_fs;
 	w.excludes = (const char *const *)a->excludes;
 	w.nexcludes = a->nexcludes;
+	if (sc->has_key) {
+		w.structured = cs_structured_walk;
+		w.structured_arg = sc;
+	}
 	return cs_source_open(path, &w, err);
+}
+
+/*
+ * Records taken from the source carry the entries of the files the
+ * policy marks structured, keyed as the old baseline's (a new key if it
+ * has none, added to the header).
+ */
+static int
+cmd_update_structured(const struct cmd_update_opts *o,
+    const struct cs_diff_base *a, struct cs_structured_ctx *sc,
+    struct cs_policy **pol, struct cs_bl_header *hdr, struct cs_err *err)
+{
+	char	 hex[2 * CS_SKEY_LEN + 1];
+
+	*pol = o->policy != NULL ? cs_policy_load(o->policy, err) :
+	    cs_policy_default(err);
+	if (*pol == NULL)
+		return -1;
+	if (!cs_policy_has_structured(*pol))
+		return 0;
+	sc->policy = *pol;
+	if (a->has_skey) {
+		memcpy(sc->key, a->skey, sizeof sc->key);
+	} else {
+		if (cs_skey_new(sc->key, err) != 0)
+			return -1;
+		cs_hex(sc->key, sizeof sc->key, hex);
+		cs_bl_header_add(hdr, CS_SKEY_HEADER, hex, strlen(hex));
+	}
+	sc->has_key = 1;
+	return 0;
 }
 
 /* Merge into OUT, opened by the caller; OUT is committed on success. */
@@ -249,13 +291,18 @@ cmd_update_write(const struct cmd_update_opts *o, struct cs_diff_base *a,
 	struct cs_source	*sa = NULL, *sb = NULL;
 	struct cs_bl_header	 hdr;
 	struct cs_blw		*w = NULL;
+	struct cs_policy	*pol = NULL;
+	struct cs_structured_ctx sc;
 	int			 rc = -1;
 
 	cs_bl_header_init(&hdr);
-	if ((sa = cs_diff_base_source(a, err)) == NULL ||
-	    (sb = cmd_update_source(o, a, err)) == NULL)
+	memset(&sc, 0, sizeof sc);
+	if ((sa = cs_diff_base_source(a, err)) == NULL)
 		goto out;
 	cmd_update_header(&hdr, cs_blr_header(cs_source_blr(sa)), a);
+	if (cmd_update_structured(o, a, &sc, &pol, &hdr, err) != 0 ||
+	    (sb = cmd_update_source(o, a, &sc, err)) == NULL)
+		goto out;
 	if ((w = cs_blw_new(out->fd, o->output, &hdr, err)) == NULL ||
 	    cmd_update_merge(o, sa, sb, w, cnt, err) != 0 ||
 	    cs_blw_finish(w, key, err) != 0 ||
@@ -266,6 +313,8 @@ out:
 	cs_blw_free(w);
 	cs_source_free(sa);
 	cs_source_free(sb);
+	cs_policy_free(pol);
+	OPENSSL_cleanse(&sc, sizeof sc);
 	cs_bl_header_release(&hdr);
 	return rc;
 }
@@ -342,7 +391,7 @@ const struct cs_cmd cs_cmd_update = {
 	.alias = NULL,
 	.usage = "-b OLD.cbl [--key KEY] -o NEW.cbl (--pubkey PUB | --signer "
 	    "FP | --allow-unsigned) (--accept PATH|GLOB... | --accept-all) "
-	    "[--root DIR] [-f] [-q] [SOURCE]",
+	    "[--root DIR] [--policy FILE] [-f] [-q] [SOURCE]",
 	.summary = "write a new baseline with only the accepted changes",
 	.help =
 	    "  -b, --baseline OLD       the trusted baseline to start from\n"
@@ -359,6 +408,8 @@ const struct cs_cmd cs_cmd_update = {
 	    "                           source (repeatable)\n"
 	    "      --accept-all         take every change\n"
 	    "      --root DIR           the source tree (default: OLD's root)\n"
+	    "      --policy FILE        which files carry parsed entries\n"
+	    "                           (structured=, custos-policy(5))\n"
 	    "  -f, --force              replace NEW if it exists\n"
 	    "  -q, --quiet              no summary on standard error\n",
 	.flags = CS_CMD_WRITES,

@@ -24,6 +24,7 @@
 #include "custos/policy.h"
 #include "custos/sign.h"
 #include "custos/source.h"
+#include "custos/structured.h"
 #include "custos/xmalloc.h"
 
 /* Ordered as enum cs_kind. */
@@ -613,7 +614,7 @@ diff_same_type(struct cs_finding *f, const struct cs_rule *rule,
 
 /* The comparison, with the path's rule already evaluated. */
 static struct cs_finding *
-diff_pair_rule(struct cs_entry *old, struct cs_entry *new,
+diff_pair_cmp(struct cs_entry *old, struct cs_entry *new,
     const struct cs_rule *rule, const struct cs_diff_opts *opts,
     unsigned digests)
 {
@@ -655,6 +656,22 @@ diff_pair_rule(struct cs_entry *old, struct cs_entry *new,
 	    same.attrs == CS_ABIT(CS_A_SIZE))
 		same.severity = CS_SEV_INFO;
 	return diff_keep(&same);
+}
+
+/* The comparison, with structured content explained entry by entry. */
+static struct cs_finding *
+diff_pair_rule(struct cs_entry *old, struct cs_entry *new,
+    const struct cs_rule *rule, const struct cs_diff_opts *opts,
+    unsigned digests)
+{
+	struct cs_finding	*f;
+
+	if (rule->structured > 0)
+		cs_structured_learn(opts->sstate, rule->structured, old, new);
+	f = diff_pair_cmp(old, new, rule, opts, digests);
+	if (f != NULL && rule->structured > 0)
+		cs_structured_explain(opts->sstate, rule->structured, f);
+	return f;
 }
 
 struct cs_finding *
@@ -1042,6 +1059,9 @@ diff_base_header(struct cs_diff_base *b, const struct cs_blr *r,
 	b->host = diff_hdr_dup(h, "host");
 	b->root = diff_hdr_dup(h, "root");
 	b->digest_list = diff_hdr_dup(h, "digests");
+	fs = cs_bl_header_get(h, CS_SKEY_HEADER);
+	b->has_skey = fs != NULL && strlen(fs) == 2 * sizeof b->skey &&
+	    cs_unhex(fs, strlen(fs), b->skey, sizeof b->skey) == 0;
 	fs = cs_bl_header_get(h, "filesystems");
 	b->cross_fs = fs != NULL && strcmp(fs, "all") == 0;
 	b->excludes = cs_xcalloc(h->n + 1, sizeof *b->excludes);

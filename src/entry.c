@@ -49,6 +49,7 @@ entry_release(struct cs_entry *e)
 	free(e->xattrs);
 	free(e->caps);
 	free(e->error);
+	free(e->sdata);
 	if (e->fd >= 0)
 		close(e->fd);
 	if (e->attach != NULL && e->attach_free != NULL)

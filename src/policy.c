@@ -17,6 +17,7 @@
 #include "custos/err.h"
 #include "custos/path.h"
 #include "custos/policy.h"
+#include "custos/structured.h"
 #include "custos/xmalloc.h"
 
 #define POLICY_MAXSIZE	(1024 * 1024)
@@ -30,6 +31,7 @@ struct policy_line {
 	int		 append_only;	/* -1 unchanged, 0 off, 1 on */
 	int		 severity;	/* -1 unchanged */
 	unsigned long	 lineno;	/* in the policy file */
+	int		 structured;	/* -1 unchanged, else enum cs_skind */
 };
 
 struct cs_policy {
@@ -38,6 +40,7 @@ struct cs_policy {
 	size_t			 n;
 	size_t			 cap;
 	int			 has_append;
+	int			 has_structured;
 };
 
 /* Ordered as enum cs_sev. */
@@ -133,6 +136,12 @@ cs_policy_has_append(const struct cs_policy *p)
 	return p->has_append;
 }
 
+int
+cs_policy_has_structured(const struct cs_policy *p)
+{
+	return p->has_structured;
+}
+
 /* Apply one rule word (W, N bytes) to line L; returns a reason or NULL. */
 static const char *
 policy_word(struct policy_line *l, const char *w, size_t n)
@@ -145,6 +154,14 @@ policy_word(struct policy_line *l, const char *w, size_t n)
 			return "unknown severity (want info, low, medium, "
 			    "high or critical)";
 		l->severity = s;
+		return NULL;
+	}
+	if (n >= 11 && memcmp(w, "structured=", 11) == 0) {
+		if ((s = cs_skind_lookup(w + 11, n - 11)) < 0)
+			return "unknown structured kind (want passwd, group, "
+			    "shadow, gshadow, subid, utmp, lastlog, "
+			    "logindefs or none)";
+		l->structured = s;
 		return NULL;
 	}
 	if (n > 0 && (w[0] == '+' || w[0] == '-')) {
@@ -246,7 +263,7 @@ policy_line(struct cs_policy *p, const char *s, size_t n, const char **why)
 		return -1;
 	}
 	memset(&l, 0, sizeof l);
-	l.ignore = l.append_only = l.severity = -1;
+	l.ignore = l.append_only = l.severity = l.structured = -1;
 	if ((*why = policy_rules(&l, s + rs, re - rs)) != NULL)
 		return -1;
 	l.glob = cs_xmemdup(s + gs, ge - gs + 1);
@@ -254,6 +271,8 @@ policy_line(struct cs_policy *p, const char *s, size_t n, const char **why)
 	l.litlen = policy_literal(l.glob);
 	if (l.append_only == 1)
 		p->has_append = 1;
+	if (l.structured > 0)
+		p->has_structured = 1;
 	if (p->n == p->cap) {
 		p->cap = p->cap ? 2 * p->cap : 16;
 		p->lines = cs_xreallocarray(p->lines, p->cap, sizeof l);
@@ -373,6 +392,24 @@ cs_policy_default(struct cs_err *err)
 	return p;
 }
 
+int
+cs_policy_structured(const struct cs_policy *p, const char *path)
+{
+	const struct policy_line	*l;
+	size_t				 i;
+	int				 k = 0;
+
+	for (i = 0; p->has_structured && i < p->n; i++) {
+		l = &p->lines[i];
+		if (l->structured < 0 || (l->litlen > 0 &&
+		    strncmp(path, l->glob, l->litlen) != 0))
+			continue;
+		if (cs_path_match(l->glob, path))
+			k = l->structured;
+	}
+	return k;
+}
+
 void
 cs_policy_eval(const struct cs_policy *p, const char *path,
     struct cs_rule *r)
@@ -391,6 +428,7 @@ cs_policy_eval_hits(const struct cs_policy *p, const char *path,
 	r->ignore = 0;
 	r->append_only = 0;
 	r->severity = -1;
+	r->structured = 0;
 	for (i = 0; i < p->n; i++) {
 		l = &p->lines[i];
 		if (l->litlen > 0 && strncmp(path, l->glob, l->litlen) != 0)
@@ -406,6 +444,8 @@ cs_policy_eval_hits(const struct cs_policy *p, const char *path,
 			r->append_only = l->append_only;
 		if (l->severity >= 0)
 			r->severity = l->severity;
+		if (l->structured >= 0)
+			r->structured = l->structured;
 	}
 }
 

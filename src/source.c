@@ -125,7 +125,7 @@ source_is_baseline(const char *path)
 	n = read(fd, buf, sizeof buf - 1);
 	close(fd);
 	return n == (ssize_t)sizeof buf - 1 &&
-	    memcmp(buf, CS_BL_MAGIC, sizeof buf - 1) == 0;
+	    cs_bl_magic_ok(buf, sizeof buf - 1);
 }
 
 struct cs_source *

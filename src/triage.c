@@ -1154,6 +1154,10 @@ cs_triage(struct cs_finding *f)
 			    f->floor_reason);
 		if (f->floor > sev)
 			sev = f->floor;
+		if (f->flags & CS_FF_EXPLAINED) {	/* examined entries */
+			f->severity = f->floor;
+			return;
+		}
 	}
 	if ((skel = tr_skel(f)) != NULL) {
 		cs_finding_reason(f, NULL, skel);

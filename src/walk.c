@@ -698,6 +698,8 @@ walk_examine(struct cs_walk *w, struct cs_hasher *h, struct job *j)
 		walk_fill_stat(e, &st);
 	}
 	cs_meta_collect(e, fd, 0);
+	if (w->opts.structured != NULL)
+		w->opts.structured(w->opts.structured_arg, e, fd);
 	if (w->opts.keep_fd) {
 		e->fd = fd;
 		if (w->opts.file != NULL && h != NULL)

@@ -1,7 +1,7 @@
 /*
  * baseline.h: the baseline file format (doc/custos-baseline.5).
  *
- *   #custos-baseline 1                      magic and version
+ *   #custos-baseline 2                      magic and version (1: read)
  *   #key=value                              header (created, host, ...)
  *   /path type=file mode=0644 ...           records, canonical order
  *   #end records=N errors=N sha256=HEX      trailer: digest of all above
@@ -26,7 +26,8 @@ struct cs_entry;
 struct cs_err;
 struct cs_key;
 
-#define CS_BL_MAGIC		"#custos-baseline 1"
+#define CS_BL_MAGIC		"#custos-baseline 2"	/* written */
+#define CS_BL_MAGIC_V1		"#custos-baseline 1"	/* still read */
 
 struct cs_bl_hdrline {
 	char	*key;
@@ -54,6 +55,8 @@ struct cs_bl_trailer {
 	uint64_t	 endoff;	/* its offset in the file */
 };
 
+/* Nonzero if the N bytes at L are a first line this reader accepts. */
+int		 cs_bl_magic_ok(const char *, size_t);
 void		 cs_bl_header_init(struct cs_bl_header *);
 void		 cs_bl_header_release(struct cs_bl_header *);
 /* Append KEY=VALUE (value bytes of length LEN). */

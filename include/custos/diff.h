@@ -19,6 +19,7 @@ struct cs_err;
 struct cs_key;
 struct cs_policy;
 struct cs_source;
+struct cs_sstate;
 
 enum cs_kind {
 	CS_K_ADDED = 0,		/* in the source only */
@@ -61,6 +62,8 @@ enum cs_attr {
 #define CS_FF_NOPREFIX	0x08	/* append-only: no prefix digest, whole
 				   file compared */
 #define CS_FF_NAMED	0x10	/* named by a start-up file (related) */
+#define CS_FF_EXPLAINED	0x20	/* a comparator of structured content
+				   examined every change: floor is final */
 
 #define CS_MAX_REASONS	6
 #define CS_DIFF_NGROUPS	10	/* bits of CS_G_ALL (policy.h) */
@@ -117,6 +120,8 @@ struct cs_diff_opts {
 	void		*arg;
 	/* Optional: called after each pair, with pairs seen and bytes. */
 	void		(*progress)(void *, uint64_t, uint64_t);
+	/* Optional: state of the structured comparators (structured.h). */
+	struct cs_sstate *sstate;
 };
 
 struct cs_diff_stats {
@@ -195,6 +200,8 @@ struct cs_diff_base {
 	unsigned char	 sha256[32];	/* the trailer's digest */
 	uint64_t	 records;
 	uint64_t	 bytes;		/* sum of file sizes; 0: not counted */
+	unsigned char	 skey[32];	/* key of the password digests */
+	int		 has_skey;	/* (structured.h), from the header */
 	struct cs_diff_append *append;
 	size_t		 nappend;
 };

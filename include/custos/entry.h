@@ -34,6 +34,7 @@ enum cs_type {
 #define CS_F_PREFIX	0x0020	/* prefix_digest holds a prefix's digests */
 #define CS_F_MAGIC	0x0040	/* magic holds what the first bytes show */
 #define CS_F_NOENTRY	0x0080	/* a directory the walk could not enter */
+#define CS_F_STRUCT	0x0100	/* sdata holds parsed entries (structured.h) */
 
 /* What a regular file's first bytes show (cs_entry.magic). */
 enum cs_magic {
@@ -82,6 +83,8 @@ struct cs_entry {
 	unsigned char	 digest[CS_D_COUNT][CS_DIGEST_MAXLEN];
 	char		*error;		/* why the record is incomplete */
 	unsigned char	 magic;		/* enum cs_magic, with CS_F_MAGIC */
+	char		*sdata;		/* with CS_F_STRUCT: "KIND:ENTRIES", */
+	size_t		 sdatalen;	/* NUL-terminated, no other NUL */
 
 	/* Runtime only, never written: */
 	uint64_t	 dev;		/* st_dev */

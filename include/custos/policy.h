@@ -47,6 +47,7 @@ struct cs_rule {
 	int		 ignore;	/* not compared, not reported */
 	int		 append_only;	/* old content must be a prefix */
 	int		 severity;	/* base severity, or -1 for default */
+	int		 structured;	/* enum cs_skind (structured.h), or 0 */
 };
 
 /* An empty policy: the defaults (CS_G_DEFAULT) everywhere. */
@@ -70,6 +71,10 @@ void		 cs_policy_free(struct cs_policy *);
 const char	*cs_policy_name(const struct cs_policy *);
 /* Nonzero if some line sets append-only. */
 int		 cs_policy_has_append(const struct cs_policy *);
+/* Nonzero if some line sets structured=KIND. */
+int		 cs_policy_has_structured(const struct cs_policy *);
+/* Only the structured= kind of PATH (what cs_policy_eval says, faster). */
+int		 cs_policy_structured(const struct cs_policy *, const char *);
 /* The rule for a canonical PATH (NUL-terminated). */
 void		 cs_policy_eval(const struct cs_policy *, const char *,
 		    struct cs_rule *);

@@ -49,6 +49,14 @@ struct cs_walk_opts {
 	 */
 	void		(*file)(void *, struct cs_entry *, struct cs_hasher *);
 	void		 *file_arg;
+	/*
+	 * Optional: called on a worker thread for each regular file open
+	 * for reading as FD (identity checked), before it is hashed, to
+	 * read structured content with pread (structured.h).  It must only
+	 * read shared data.
+	 */
+	void		(*structured)(void *, struct cs_entry *, int);
+	void		 *structured_arg;
 };
 
 struct cs_walk_stats {

@@ -14,7 +14,7 @@ test_expect_success 'an existing output is refused and left unchanged' '
 
 test_expect_success '--force replaces an existing output' '
 	"$CUSTOS" baseline -q --force -o out.cbl tree &&
-	test_grep "^#custos-baseline 1" out.cbl
+	test_grep "^#custos-baseline 2$" out.cbl
 '
 
 test_expect_success 'a missing directory fails with 66 and creates nothing' '

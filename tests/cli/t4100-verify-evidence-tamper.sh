@@ -33,7 +33,7 @@ test_expect_success 'the untouched snapshot verifies' '
 test_expect_success 'a flipped byte anywhere fails verification (8), named' '
 	size=$(stat -c %s ev.tar) &&
 	c=$(offset_of "#custos-custody 1") &&
-	m=$(offset_of "#custos-baseline 1") &&
+	m=$(offset_of "#custos-baseline 2") &&
 	hdr=$(offset_of "tree/etc/passwd") &&
 	pax=$(offset_of "CUSTOS.sha256=") &&
 	data=$(offset_of "root:x:0:0") &&
@@ -65,7 +65,7 @@ test_expect_success 'altered custody member and manifest are named' '
 	test_expect_code 8 "$CUSTOS" verify -q --pubkey "$PUB" f.tar 2>err &&
 	test_grep "custos/custody" err &&
 	cp ev.tar f.tar &&
-	flip $(( $(offset_of "#custos-baseline 1") + 100 )) f.tar &&
+	flip $(( $(offset_of "#custos-baseline 2") + 100 )) f.tar &&
 	test_expect_code 8 "$CUSTOS" verify -q --pubkey "$PUB" f.tar 2>err &&
 	test_grep "custos/manifest.cbl" err
 '
