@@ -46,6 +46,7 @@
 #define R_COPY		"rotated copy of the log, old content intact"
 #define R_DROPPED	"oldest rotated copy dropped (rotate N)"
 #define R_TAMPER	"tampered rotated log"
+#define R_SAME		"rotated copy replaced by one of the same content"
 #define T_CLEAR		"T1070.002"
 
 /* Compression suffixes of rotated copies. */
@@ -473,6 +474,11 @@ lr_family(int rootfd, struct lr_mem *m, size_t n, struct cs_diff_stats *st)
 		s = &m[i];
 		if (s->corrupt && !s->holds)
 			lr_notcmp(s->f, st);
+		/* a copy rotated over one with the same content (empty) */
+		if (happened && !lr_live(s) && s->old != NULL &&
+		    s->new != NULL && (s->f->attrs & LR_CONTENT) == 0 &&
+		    s->f->floor < 0)
+			lr_verdict(s, CS_SEV_INFO, R_SAME, NULL, NULL);
 		/* the live log after rotation: a fresh append-only file */
 		if (happened && lr_live(s) && s->new != NULL &&
 		    s->f->floor < CS_SEV_HIGH && s->moved_to == NULL &&

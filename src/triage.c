@@ -1154,10 +1154,13 @@ cs_triage(struct cs_finding *f)
 			    f->floor_reason);
 		if (f->floor > sev)
 			sev = f->floor;
-		if (f->flags & CS_FF_EXPLAINED) {	/* examined entries */
-			f->severity = f->floor;
-			return;
-		}
+		/*
+		 * A comparator examined every change of the content: its
+		 * floor replaces the base, even below it; rules on modes,
+		 * owners, capabilities, flags and links still apply.
+		 */
+		if (f->flags & CS_FF_EXPLAINED)
+			sev = f->floor;
 	}
 	if ((skel = tr_skel(f)) != NULL) {
 		cs_finding_reason(f, NULL, skel);

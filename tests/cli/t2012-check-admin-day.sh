@@ -37,7 +37,7 @@ test_expect_success ROOT,MMDEBSTRAP,NETWORK 'a pristine Debian 12 root' '
 	in_root logrotate -f /etc/logrotate.conf &&
 	in_root dpkg-query -W -f "\${Package}\n" | sort >pkgs.before &&
 	"$CUSTOS" keygen --no-passphrase -o ops >/dev/null &&
-	"$CUSTOS" baseline -q --key ops.key -o day.cbl root
+	"$CUSTOS" baseline -q --policy "$POLICY" --key ops.key -o day.cbl root
 '
 
 test_expect_success ROOT,MMDEBSTRAP,NETWORK 'the day: packages, a user, a password, rotation' '

@@ -737,6 +737,35 @@ test_directory_times_are_info(void **state)
 	cs_finding_free(f);
 }
 
+/* A comparator's explanation lowers a content change, never danger. */
+static void
+test_explained_keeps_danger(void **state)
+{
+	struct cs_finding	*f;
+	struct cs_entry		*o, *n;
+
+	(void)state;
+	o = mk("/var/log/wtmp.1", CS_T_FILE, 0664);
+	n = mk("/var/log/wtmp.1", CS_T_FILE, 04775);
+	f = finding(CS_K_CHANGED, o, n, CS_ABIT(CS_A_MODE) |
+	    CS_ABIT(CS_A_MTIME), CS_FF_EXPLAINED);
+	f->floor = CS_SEV_INFO;
+	f->floor_reason = "rotated copy moved on intact";
+	cs_triage(f);
+	assert_int_equal(f->severity, CS_SEV_CRITICAL);
+	cs_finding_free(f);
+
+	o = mk("/var/log/wtmp.1", CS_T_FILE, 0664);
+	n = mk("/var/log/wtmp.1", CS_T_FILE, 0664);
+	f = finding(CS_K_CHANGED, o, n, CS_ABIT(CS_A_MTIME), CS_FF_EXPLAINED);
+	f->base = CS_SEV_LOW;
+	f->floor = CS_SEV_INFO;
+	f->floor_reason = "rotated copy moved on intact";
+	cs_triage(f);
+	assert_int_equal(f->severity, CS_SEV_INFO);
+	cs_finding_free(f);
+}
+
 int
 main(void)
 {
@@ -747,6 +776,7 @@ main(void)
 		cmocka_unit_test(test_new_hard_link_to_sensitive_file),
 		cmocka_unit_test(test_rebuild_plan),
 		cmocka_unit_test(test_loader_cache),
+		cmocka_unit_test(test_explained_keeps_danger),
 		cmocka_unit_test(test_directory_times_are_info),
 		cmocka_unit_test(test_rule_table),
 		cmocka_unit_test(test_capability_and_flags),
