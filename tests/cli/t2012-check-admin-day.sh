@@ -87,8 +87,20 @@ test_expect_success ROOT,MMDEBSTRAP,NETWORK,PYTHON 'one account finding, explain
 	    if s > 1:
 	        bad.append(("above low", p, f["severity"], f["reasons"]))
 	pw = by.get("/etc/passwd")
-	if pw is None or "bob" not in json.dumps(pw):
-	    bad.append(("no account finding naming bob", "/etc/passwd"))
+	d = pw.get("detail", "") if pw else ""
+	for want in ("added user bob: uid ", "groups users", "shell /bin/bash",
+	             "with it in /etc/subuid: added range bob:",
+	             "with it in /etc/subgid: added range bob:"):
+	    if want not in d:
+	        bad.append(("account finding lacks", want, d))
+	if pw and rank.index(pw["severity"]) > 2:
+	    bad.append(("account finding above medium", pw["severity"]))
+	for p in ("/home/bob/.bashrc", "/home/bob/.profile"):
+	    if p not in by or "copy of /etc/skel/" not in " ".join(by[p]["reasons"]):
+	        bad.append(("skeleton copy not explained", p))
+	for p in ("/etc/passwd-", "/etc/shadow-", "/etc/group-", "/etc/gshadow-"):
+	    if p in by and "backup" not in " ".join(by[p]["reasons"]):
+	        bad.append(("backup not explained", p, by[p]["reasons"]))
 	for b in bad:
 	    print(*b)
 	sys.exit(1 if bad else 0)
