@@ -29,6 +29,7 @@
 #include "custos/entry.h"
 #include "custos/err.h"
 #include "custos/host.h"
+#include "custos/join.h"
 #include "custos/path.h"
 #include "custos/policy.h"
 #include "custos/sign.h"

@@ -1,9 +1,8 @@
 /*
- * diff.c: the merge-join of two canonical record streams, and the
- * comparison of two records for one path under a policy.
+ * diff.c: the comparison of two records for one path under a policy,
+ * and the run of it over the pairs of the join (join.h).
  *
- * The join holds one record per side; memory does not grow with the
- * number of records.  A finding keeps both records (the triage and the
+ * Memory does not grow with the number of records.  A finding keeps both records (the triage and the
  * report need their metadata); records without differences are freed at
  * once.  Every value put in a finding is encoded (path.h), so findings
  * hold printable ASCII only.
@@ -20,6 +19,7 @@
 #include "custos/entry.h"
 #include "custos/err.h"
 #include "custos/host.h"
+#include "custos/join.h"
 #include "custos/path.h"
 #include "custos/policy.h"
 #include "custos/sign.h"
@@ -63,15 +63,6 @@ static const struct {
 	{ 0x00001000, "indexed" },
 	{ 0x00080000, "extents" },
 	{ 0x10000000, "inline-data" },
-};
-
-struct cs_join {
-	struct cs_source	*a;
-	struct cs_source	*b;
-	struct cs_entry		*ha;
-	struct cs_entry		*hb;
-	int			 enda;
-	int			 endb;
 };
 
 const char *
@@ -160,74 +151,6 @@ cs_rfc3339_parse(const char *s, int64_t *out)
 		return -1;
 	*out = (int64_t)t;
 	return 0;
-}
-
-/* Join. */
-
-struct cs_join *
-cs_join_new(struct cs_source *a, struct cs_source *b)
-{
-	struct cs_join	*j;
-
-	j = cs_xcalloc(1, sizeof *j);
-	j->a = a;
-	j->b = b;
-	return j;
-}
-
-void
-cs_join_free(struct cs_join *j)
-{
-	if (j == NULL)
-		return;
-	cs_entry_free(j->ha);
-	cs_entry_free(j->hb);
-	free(j);
-}
-
-/* Fill one side's head record unless it is at its end. */
-static int
-join_fill(struct cs_source *s, struct cs_entry **h, int *end,
-    struct cs_err *err)
-{
-	int	 n;
-
-	if (*h != NULL || *end)
-		return 0;
-	if ((n = cs_source_next(s, h, err)) < 0)
-		return -1;
-	if (n == 0)
-		*end = 1;
-	return 0;
-}
-
-int
-cs_join_next(struct cs_join *j, struct cs_entry **a, struct cs_entry **b,
-    struct cs_err *err)
-{
-	int	 c;
-
-	*a = *b = NULL;
-	if (join_fill(j->a, &j->ha, &j->enda, err) != 0 ||
-	    join_fill(j->b, &j->hb, &j->endb, err) != 0)
-		return -1;
-	if (j->ha == NULL && j->hb == NULL)
-		return 0;
-	if (j->ha == NULL)
-		c = 1;
-	else if (j->hb == NULL)
-		c = -1;
-	else
-		c = cs_entry_cmp(j->ha, j->hb);
-	if (c <= 0) {
-		*a = j->ha;
-		j->ha = NULL;
-	}
-	if (c >= 0) {
-		*b = j->hb;
-		j->hb = NULL;
-	}
-	return 1;
 }
 
 /* Findings. */

@@ -17,7 +17,7 @@
  *   header, joined with the manifest as the comparison goes, and its
  *   stream digest must equal the first pass's (the same file).
  *
- * The join is diff.c's cs_join of the manifest's records with the
+ * The join is cs_join (join.h) of the manifest's records with the
  * members' records: a member must match its record, a record with
  * content must have its member.  Every problem is reported, by member or
  * field name, not just the first; a source with problems fails.
@@ -39,7 +39,7 @@
 #include "custos/baseline.h"
 #include "custos/buf.h"
 #include "custos/custody.h"
-#include "custos/diff.h"
+#include "custos/join.h"
 #include "custos/digest.h"
 #include "custos/entry.h"
 #include "custos/err.h"

@@ -37,6 +37,7 @@
 #include "custos/entry.h"
 #include "custos/err.h"
 #include "custos/evidence.h"
+#include "custos/join.h"
 #include "custos/path.h"
 #include "custos/policy.h"
 #include "custos/snapshot.h"
@@ -69,6 +70,7 @@ struct tar_foreign {
 	size_t		 npend;
 	size_t		 pendcap;
 	size_t		 pendbytes;
+	size_t		 ntarget;	/* targets handed to the join */
 	char		*shown;
 	int		 seekable;
 	struct tar_link	*links;		/* sorted by path */
@@ -284,39 +286,100 @@ tar_pend_out(struct tar_foreign *f, size_t i, const struct cs_buf *line,
 	return cs_sort_add(out, l, err);
 }
 
+/* The sorted records, as one side of the join. */
+static int
+tar_sorted_next(void *impl, struct cs_entry **ep, struct cs_err *err)
+{
+	struct tar_foreign	*f = impl;
+
+	return cs_sort_next(f->sort, ep, err);
+}
+
+/* The targets of the held hard links, once each, as the other side. */
+static int
+tar_targets_next(void *impl, struct cs_entry **ep, struct cs_err *err)
+{
+	struct tar_foreign	*f = impl;
+	struct tar_pend		*pd;
+	struct cs_entry		*e;
+
+	(void)err;
+	if (f->ntarget >= f->npend)
+		return 0;
+	pd = &f->pend[f->ntarget];
+	e = cs_entry_new();
+	e->path = cs_xmemdup(pd->target, pd->tlen);
+	e->pathlen = pd->tlen;
+	while (f->ntarget < f->npend && cs_path_cmp(f->pend[f->ntarget].target,
+	    f->pend[f->ntarget].tlen, pd->target, pd->tlen) == 0)
+		f->ntarget++;
+	*ep = e;
+	return 1;
+}
+
+static void
+tar_nothing(void *impl)
+{
+	(void)impl;
+}
+
+static const struct cs_source_ops tar_sorted_ops = {
+	"tar", tar_sorted_next, tar_nothing
+};
+
+static const struct cs_source_ops tar_targets_ops = {
+	"tar", tar_targets_next, tar_nothing
+};
+
 /*
- * From a pipe: one pass over the sorted records into a new sort stage,
- * giving the held hard links their targets' content on the way.
+ * The hard links held for target T (from *I on) into OUT, with the
+ * record E (NULL: none) if it is T's file.
+ */
+static int
+tar_pend_target(struct tar_foreign *f, size_t *i, const struct cs_entry *t,
+    const struct cs_entry *e, struct cs_sort *out, struct cs_err *err)
+{
+	struct cs_buf	 b;
+	int		 rc = 0;
+
+	cs_buf_init(&b);
+	if (e != NULL && e->type == CS_T_FILE)
+		cs_bl_format(&b, e);
+	for (; *i < f->npend && rc == 0 && cs_path_cmp(f->pend[*i].target,
+	    f->pend[*i].tlen, t->path, t->pathlen) == 0; (*i)++)
+		rc = tar_pend_out(f, *i, b.len > 0 ? &b : NULL, out, err);
+	cs_buf_release(&b);
+	return rc;
+}
+
+/*
+ * From a pipe: the join of the sorted records with the held hard links'
+ * targets, into a new sort stage; each hard link gets its target's
+ * content on the way.
  */
 static int
 tar_resolve(struct tar_foreign *f, struct cs_err *err)
 {
-	struct cs_sort	*out = cs_sort_new(f->bound);
-	struct cs_entry	*e;
-	struct cs_buf	 b;
-	size_t		 i = 0;
-	int		 n, c, rc = -1;
+	struct cs_sort		*out = cs_sort_new(f->bound);
+	struct cs_source	*sa, *sb;
+	struct cs_join		*j;
+	struct cs_entry		*e, *t;
+	size_t			 i = 0;
+	int			 n, rc = -1;
 
 	qsort(f->pend, f->npend, sizeof *f->pend, tar_pend_cmp);
-	cs_buf_init(&b);
-	while ((n = cs_sort_next(f->sort, &e, err)) == 1) {
-		cs_buf_reset(&b);
-		cs_bl_format(&b, e);
-		for (; i < f->npend; i++) {
-			c = cs_path_cmp(f->pend[i].target, f->pend[i].tlen,
-			    e->path, e->pathlen);
-			if (c > 0)
-				break;
-			if (tar_pend_out(f, i, c == 0 && e->type == CS_T_FILE ?
-			    &b : NULL, out, err) != 0)
-				goto out;
+	sa = cs_source_new(&tar_sorted_ops, f, f->shown);
+	sb = cs_source_new(&tar_targets_ops, f, f->shown);
+	j = cs_join_new(sa, sb);
+	while ((n = cs_join_next(j, &e, &t, err)) == 1) {
+		if (t != NULL && tar_pend_target(f, &i, t, e, out, err) != 0)
+			n = -1;
+		cs_entry_free(t);
+		if (n < 0 || (e != NULL && cs_sort_add(out, e, err) != 0)) {
+			if (n < 0)
+				cs_entry_free(e);
+			goto out;
 		}
-		if (cs_sort_add(out, e, err) != 0)
-			goto out;
-	}
-	for (; n == 0 && i < f->npend; i++) {
-		if (tar_pend_out(f, i, NULL, out, err) != 0)
-			goto out;
 	}
 	if (n < 0)
 		goto out;
@@ -325,8 +388,10 @@ tar_resolve(struct tar_foreign *f, struct cs_err *err)
 	out = NULL;
 	rc = 0;
 out:
+	cs_join_free(j);
+	cs_source_free(sb);
+	cs_source_free(sa);
 	cs_sort_free(out);
-	cs_buf_release(&b);
 	return rc;
 }
 

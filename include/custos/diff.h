@@ -1,9 +1,9 @@
 /*
- * diff.h: the merge-join of two record streams, and findings.
+ * diff.h: the comparison of two record streams, and findings.
  *
- * Both streams are in canonical order (source.h), so one pass that always
- * advances the side with the smaller path pairs every path with its
- * counterpart: linear time, and memory bounded by what the sources hold
+ * Both streams are in canonical order (source.h), so the join (join.h),
+ * always advancing the side with the smaller path, pairs every path with
+ * its counterpart: linear time, and memory bounded by what the sources hold
  * (the walker's depth and widest directory), not by the tree's size.
  * Each pair that differs under the policy becomes a cs_finding; the
  * findings are kept by the caller for triage and the report.
@@ -139,13 +139,6 @@ struct cs_diff_stats {
 	   group bit (CS_G_* = 1 << i): not compared there. */
 	uint64_t	 lacking[CS_DIFF_NGROUPS];
 };
-
-/* Pairing of two streams: 1 with *A and/or *B set, 0 at the end, -1. */
-struct cs_join;
-struct cs_join	*cs_join_new(struct cs_source *, struct cs_source *);
-int		 cs_join_next(struct cs_join *, struct cs_entry **,
-		    struct cs_entry **, struct cs_err *);
-void		 cs_join_free(struct cs_join *);
 
 /*
  * Compare OLD and NEW (either may be NULL, not both) for one path under

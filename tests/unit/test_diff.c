@@ -14,6 +14,7 @@
 #include "custos/diff.h"
 #include "custos/entry.h"
 #include "custos/err.h"
+#include "custos/join.h"
 #include "custos/policy.h"
 #include "custos/source.h"
 #include "custos/xmalloc.h"
