@@ -582,7 +582,7 @@ struct cs_blw {
 	EVP_MD_CTX	*sha;
 	uint64_t	 records;
 	uint64_t	 errors;
-	struct cs_buf	 prev;		/* last path, for the order */
+	struct cs_order	 order;		/* of the records' paths */
 };
 
 static int
@@ -610,6 +610,7 @@ cs_blw_new(int fd, const char *name, const struct cs_bl_header *h,
 	w->fd = fd;
 	w->shown = cs_encode_dup(name);
 	cs_buf_init(&w->out);
+	cs_order_init(&w->order);
 	w->sha = EVP_MD_CTX_new();
 	if (w->sha == NULL || EVP_DigestInit_ex(w->sha, EVP_sha256(),
 	    NULL) != 1) {
@@ -631,16 +632,13 @@ cs_blw_add(struct cs_blw *w, const struct cs_entry *e, struct cs_err *err)
 {
 	char	*shown;
 
-	if (w->records > 0 &&
-	    cs_path_cmp(w->prev.data, w->prev.len, e->path, e->pathlen) >= 0) {
+	if (cs_order_check(&w->order, e->path, e->pathlen) != 0) {
 		shown = cs_encode_dup(e->path);
 		cs_err_set(err, CS_EXIT_SOFTWARE, 0,
 		    "record '%s' out of canonical order", shown);
 		free(shown);
 		return -1;
 	}
-	cs_buf_reset(&w->prev);
-	cs_buf_add(&w->prev, e->path, e->pathlen);
 	cs_bl_format(&w->out, e);
 	w->records++;
 	if (e->error != NULL)
@@ -713,7 +711,7 @@ cs_blw_free(struct cs_blw *w)
 		return;
 	EVP_MD_CTX_free(w->sha);
 	cs_buf_release(&w->out);
-	cs_buf_release(&w->prev);
+	cs_order_release(&w->order);
 	free(w->shown);
 	free(w);
 }
@@ -739,7 +737,7 @@ struct cs_blr {
 	int			 have_trailer;
 	char			*pending;	/* first record line, saved */
 	size_t			 pendinglen;
-	struct cs_buf		 prev;		/* last path, for the order */
+	struct cs_order		 order;		/* of the records' paths */
 	uint64_t		 records;
 	uint64_t		 errors;
 	int			 done;
@@ -1094,6 +1092,7 @@ cs_blr_open_as(const char *path, const char *name, struct cs_err *err)
 	r->fd = -1;
 	r->shown = cs_encode_dup(name);
 	cs_bl_header_init(&r->hdr);
+	cs_order_init(&r->order);
 	r->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (r->fd < 0 || fstat(r->fd, &st) != 0) {
 		cs_err_set(err, CS_EXIT_NOINPUT, errno, "cannot open '%s'",
@@ -1212,8 +1211,7 @@ blr_record(struct cs_blr *r, const char *l, size_t n, struct cs_entry **ep,
 		cs_entry_free(e);
 		return blr_fail(r, err, CS_EXIT_DATAERR, why);
 	}
-	if (r->records > 0 &&
-	    cs_path_cmp(r->prev.data, r->prev.len, e->path, e->pathlen) >= 0) {
+	if (cs_order_check(&r->order, e->path, e->pathlen) != 0) {
 		cs_entry_free(e);
 		return blr_fail(r, err, CS_EXIT_DATAERR,
 		    "path out of canonical order or repeated");
@@ -1229,8 +1227,6 @@ blr_record(struct cs_blr *r, const char *l, size_t n, struct cs_entry **ep,
 		return blr_fail(r, err, CS_EXIT_DATAERR,
 		    "digests differ from the header's list");
 	}
-	cs_buf_reset(&r->prev);
-	cs_buf_add(&r->prev, e->path, e->pathlen);
 	r->records++;
 	if (e->error != NULL)
 		r->errors++;
@@ -1281,7 +1277,7 @@ cs_blr_close(struct cs_blr *r)
 	cs_bl_header_release(&r->hdr);
 	free(r->tr.endline);
 	free(r->pending);
-	cs_buf_release(&r->prev);
+	cs_order_release(&r->order);
 	free(r->buf);
 	free(r->shown);
 	free(r);

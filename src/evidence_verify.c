@@ -69,8 +69,7 @@ struct ev {
 	FILE			*spool;
 	char			*spool_line;
 	size_t			 spool_cap;
-	char			*prev;
-	size_t			 prevlen;
+	struct cs_order		 order;		/* of the members' paths */
 	uint64_t		 members;
 	unsigned char		 stream[CS_D_COUNT][CS_DIGEST_MAXLEN];
 	uint64_t		 size;
@@ -228,15 +227,11 @@ ev_record(struct ev *v, struct cs_evm *m, struct cs_entry *e)
 		    "a snapshot (added)", m->name);
 		return -1;
 	}
-	if (v->prev != NULL &&
-	    cs_path_cmp(v->prev, v->prevlen, e->path, e->pathlen) >= 0) {
+	if (cs_order_check(&v->order, e->path, e->pathlen) != 0) {
 		ev_problem(v, CS_EXIT_INTEGRITY, "member '%s' is out of "
 		    "canonical order (reordered or repeated)", m->name);
 		return -1;
 	}
-	free(v->prev);
-	v->prev = cs_xmemdup(e->path, e->pathlen);
-	v->prevlen = e->pathlen;
 	return 0;
 }
 
@@ -694,7 +689,7 @@ ev_free(struct ev *v)
 	cs_custody_release(&v->start);
 	cs_custody_release(&v->side);
 	cs_evr_close(v->r);
-	free(v->prev);
+	cs_order_release(&v->order);
 	free(v->shown);
 	free(v);
 }
@@ -727,8 +722,7 @@ ev_start(struct ev *v, struct cs_evm *first, struct cs_err *err)
 		if ((v->r = cs_evr_open(v->o.file, d, err)) == NULL)
 			return -1;
 		cs_evr_set_digests(v->r, d);
-		free(v->prev);
-		v->prev = NULL;
+		cs_order_release(&v->order);	/* the second pass */
 		v->mem = cs_source_new(&ev_pass2_ops, v, v->o.file);
 	} else {
 		rewind(v->spool);
@@ -746,6 +740,7 @@ ev_new(const struct cs_evidence_opts *o, struct cs_evr *r)
 	v = cs_xcalloc(1, sizeof *v);
 	v->o = *o;
 	v->mfd = -1;
+	cs_order_init(&v->order);
 	v->shown = cs_encode_dup(o->file);
 	v->r = r;
 	v->seek = r == NULL;

@@ -160,6 +160,31 @@ cs_path_cmp(const char *a, size_t alen, const char *b, size_t blen)
 	return alen < blen ? -1 : 1;
 }
 
+void
+cs_order_init(struct cs_order *o)
+{
+	cs_buf_init(&o->prev);
+	o->any = 0;
+}
+
+void
+cs_order_release(struct cs_order *o)
+{
+	cs_buf_release(&o->prev);
+	o->any = 0;
+}
+
+int
+cs_order_check(struct cs_order *o, const char *p, size_t n)
+{
+	if (o->any && cs_path_cmp(o->prev.data, o->prev.len, p, n) >= 0)
+		return -1;
+	cs_buf_reset(&o->prev);
+	cs_buf_add(&o->prev, p, n);
+	o->any = 1;
+	return 0;
+}
+
 char *
 cs_path_join(const char *dir, size_t dlen, const char *name, size_t nlen,
     size_t *lenp)

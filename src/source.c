@@ -26,8 +26,7 @@ struct cs_source {
 	const struct cs_source_ops	*ops;
 	void				*impl;
 	char				*label;
-	char				*prev;
-	size_t				 prevlen;
+	struct cs_order			 order;
 	unsigned			 carries;	/* CS_G_* */
 };
 
@@ -41,6 +40,7 @@ cs_source_new(const struct cs_source_ops *ops, void *impl, const char *path)
 	s->ops = ops;
 	s->impl = impl;
 	s->carries = CS_G_ALL;
+	cs_order_init(&s->order);
 	shown = cs_encode_dup(path);
 	s->label = cs_xasprintf("%s %s", ops->kind, shown);
 	free(shown);
@@ -169,8 +169,7 @@ cs_source_next(struct cs_source *s, struct cs_entry **ep, struct cs_err *err)
 	rc = s->ops->next(s->impl, &e, err);
 	if (rc != 1)
 		return rc;
-	if (s->prev != NULL &&
-	    cs_path_cmp(s->prev, s->prevlen, e->path, e->pathlen) >= 0) {
+	if (cs_order_check(&s->order, e->path, e->pathlen) != 0) {
 		shown = cs_encode_dup(e->path);
 		cs_err_set(err, CS_EXIT_DATAERR, 0, "%s: '%s' is out of "
 		    "canonical order", s->label, shown);
@@ -178,9 +177,6 @@ cs_source_next(struct cs_source *s, struct cs_entry **ep, struct cs_err *err)
 		cs_entry_free(e);
 		return -1;
 	}
-	free(s->prev);
-	s->prev = cs_xmemdup(e->path, e->pathlen);
-	s->prevlen = e->pathlen;
 	*ep = e;
 	return 1;
 }
@@ -192,7 +188,7 @@ cs_source_free(struct cs_source *s)
 		return;
 	s->ops->close(s->impl);
 	free(s->label);
-	free(s->prev);
+	cs_order_release(&s->order);
 	free(s);
 }
 

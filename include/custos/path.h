@@ -19,7 +19,7 @@
 
 #include <stddef.h>
 
-struct cs_buf;
+#include "custos/buf.h"
 
 /* Append the encoding of N bytes at P to OUT. */
 void	 cs_encode(struct cs_buf *, const void *, size_t);
@@ -48,6 +48,24 @@ char	*cs_encode_dup(const char *);
 
 /* Canonical order of two paths (lengths given; NULs allowed): <0, 0, >0. */
 int	 cs_path_cmp(const char *, size_t, const char *, size_t);
+/*
+ * The one order check of a stream of paths (sources, the baseline reader
+ * and writer, the evidence verifier): the last path that passed.  Each
+ * caller words its own error.
+ */
+struct cs_order {
+	struct cs_buf	 prev;
+	int		 any;		/* prev holds a path */
+};
+void	 cs_order_init(struct cs_order *);
+/* Free what O holds; it is then empty, as cs_order_init leaves it. */
+void	 cs_order_release(struct cs_order *);
+/*
+ * 0 if the path P (length N) comes strictly after the last one that
+ * passed, which it then becomes; -1 if it is out of canonical order or
+ * repeated (the last one stays).
+ */
+int	 cs_order_check(struct cs_order *, const char *, size_t);
 /*
  * Join a canonical directory path and a child name: "/" + "a" is "/a",
  * "/a" + "b" is "/a/b".  Returns a heap string.

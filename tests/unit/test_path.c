@@ -154,6 +154,31 @@ test_canonical_order(void **state)
 	}
 }
 
+/* The order check passes a strictly rising stream and nothing else. */
+static void
+test_order_check(void **state)
+{
+	struct cs_order	 o;
+
+	(void)state;
+	cs_order_init(&o);
+	assert_int_equal(cs_order_check(&o, "/", 1), 0);
+	assert_int_equal(cs_order_check(&o, "/a", 2), 0);
+	assert_int_equal(cs_order_check(&o, "/a/b", 4), 0);
+	/* repeated, and before: refused, and the last stays "/a/b" */
+	assert_int_equal(cs_order_check(&o, "/a/b", 4), -1);
+	assert_int_equal(cs_order_check(&o, "/a", 2), -1);
+	assert_int_equal(cs_order_check(&o, "/a-b", 4), 0);
+	/* '/' sorts first: "/a/z" is before "/a-b" */
+	assert_int_equal(cs_order_check(&o, "/a/z", 4), -1);
+	assert_int_equal(cs_order_check(&o, "/b\0c", 4), 0);
+	assert_int_equal(cs_order_check(&o, "/b", 2), -1);
+	/* released, it starts again */
+	cs_order_release(&o);
+	assert_int_equal(cs_order_check(&o, "/a", 2), 0);
+	cs_order_release(&o);
+}
+
 static void
 test_path_valid(void **state)
 {
@@ -200,6 +225,7 @@ main(void)
 		cmocka_unit_test(test_decode_rejects_non_canonical),
 		cmocka_unit_test(test_fmt_u64),
 		cmocka_unit_test(test_canonical_order),
+		cmocka_unit_test(test_order_check),
 		cmocka_unit_test(test_path_valid),
 		cmocka_unit_test(test_path_join_and_match),
 	};
