@@ -30,6 +30,7 @@
 #include "custos/digest.h"
 #include "custos/entry.h"
 #include "custos/err.h"
+#include "custos/evidence_verify.h"
 #include "custos/host.h"
 #include "custos/logrot.h"
 #include "custos/path.h"
@@ -84,6 +85,7 @@ struct cmd_check_state {
 	size_t				 nwarn;
 	int				 exit_bits;	/* OR-ed in */
 	struct cs_structured_ctx	 sctx;	/* structured.h */
+	struct cs_evidence_result	 evres;	/* an evidence tar's problems */
 };
 
 static const struct option cmd_check_longopts[] = {
@@ -253,6 +255,17 @@ cmd_check_warn(struct cmd_check_state *st, char *msg)
 		free(msg);
 }
 
+/* The problems of an evidence tar, in the order its verifier found them. */
+static void
+cmd_check_problems(struct cmd_check_state *st)
+{
+	size_t	 i;
+
+	for (i = 0; i < st->evres.nproblems; i++)
+		cs_warn("check", "%s", st->evres.problems[i].msg);
+	cs_evidence_result_release(&st->evres);
+}
+
 /*
  * A tar: custos evidence, verified with check's trust anchor before any
  * record is believed, or a foreign tar, compared but not vouched for.
@@ -274,6 +287,7 @@ cmd_check_tar(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	t.ev.allow_unsigned = o->allow_unsigned;
 	t.ev.cmd = "check";
 	t.digests = a->digests;
+	t.result = &st->evres;
 	if ((s = cs_source_tar_open(&t, &info, err)) == NULL)
 		return NULL;
 	shown = cs_encode_dup(path);
@@ -591,6 +605,7 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	cmd_check_syslog(o, &ri, st);
 	rc = ri.exit;
 out:
+	cmd_check_problems(st);
 	cs_source_free(sa);
 	cs_source_free(sb);
 	cs_sstate_free(dopts.sstate);

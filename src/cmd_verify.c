@@ -26,6 +26,7 @@
 #include "custos/entry.h"
 #include "custos/err.h"
 #include "custos/evidence.h"
+#include "custos/evidence_verify.h"
 #include "custos/path.h"
 #include "custos/progress.h"
 #include "custos/sign.h"
@@ -80,14 +81,17 @@ cmd_verify_parse(int argc, char **argv, struct cmd_verify_opts *o,
 	return 0;
 }
 
-/* "key: value" with the value encoded (it came from the file). */
+/*
+ * "key: value", the key padded to WIDTH, with the value encoded (it came
+ * from the file): the one field printer of both reports.
+ */
 static void
-cmd_verify_field(const char *key, const char *value)
+cmd_verify_field(int width, const char *key, const char *value)
 {
 	char	*shown;
 
 	shown = cs_encode_dup(value != NULL ? value : "(none)");
-	printf("%-12s %s\n", key, shown);
+	printf("%-*s %s\n", width, key, shown);
 	free(shown);
 }
 
@@ -103,13 +107,13 @@ cmd_verify_report(const struct cmd_verify_opts *o, const struct cs_blr *r,
 
 	if (o->quiet)
 		return;
-	cmd_verify_field("file:", o->file);
+	cmd_verify_field(12, "file:", o->file);
 	printf("%-12s %s\n", "format:", "custos baseline 1");
-	cmd_verify_field("created:", cs_bl_header_get(h, "created"));
-	cmd_verify_field("host:", cs_bl_header_get(h, "host"));
-	cmd_verify_field("root:", cs_bl_header_get(h, "root"));
-	cmd_verify_field("digests:", cs_bl_header_get(h, "digests"));
-	cmd_verify_field("tool:", cs_bl_header_get(h, "tool"));
+	cmd_verify_field(12, "created:", cs_bl_header_get(h, "created"));
+	cmd_verify_field(12, "host:", cs_bl_header_get(h, "host"));
+	cmd_verify_field(12, "root:", cs_bl_header_get(h, "root"));
+	cmd_verify_field(12, "digests:", cs_bl_header_get(h, "digests"));
+	cmd_verify_field(12, "tool:", cs_bl_header_get(h, "tool"));
 	printf("%-12s %" PRIu64 " (%" PRIu64 " with errors)\n", "records:",
 	    tr->records, tr->errors);
 	if (!tr->is_signed) {
@@ -189,11 +193,47 @@ cmd_verify_progress(void *arg, uint64_t members, uint64_t bytes)
 		cs_progress_update(arg, members, bytes);
 }
 
+/*
+ * The problems an evidence tar's verifier found, in the order found, then
+ * its report (if it read the archive to its end).
+ */
+static void
+cmd_verify_evidence_report(const struct cmd_verify_opts *o,
+    const struct cs_evidence_result *res)
+{
+	char	 key[32], hex[65];
+	size_t	 i;
+
+	for (i = 0; i < res->nproblems; i++)
+		cs_warn("verify", "%s", res->problems[i].msg);
+	if (o->quiet || !res->done)
+		return;
+	cmd_verify_field(16, "file:", o->file);
+	printf("%-16s %s\n", "format:", "custos evidence tar 1");
+	for (i = 0; i < CS_EVF_COUNT; i++) {
+		(void)snprintf(key, sizeof key, "%s:",
+		    cs_evidence_field_name((enum cs_evidence_field)i));
+		cmd_verify_field(16, key, res->field[i]);
+	}
+	printf("%-16s %" PRIu64 " (%" PRIu64 " manifest records)\n",
+	    "members:", res->members, res->records);
+	cs_hex(res->stream_sha256, sizeof res->stream_sha256, hex);
+	printf("%-16s %s (%" PRIu64 " bytes)\n", "stream sha256:", hex,
+	    res->size);
+	printf("%-16s %s\n", "custody sig:", res->custody_sig != NULL ?
+	    res->custody_sig : "not checked");
+	printf("%-16s %s\n", "manifest sig:", res->manifest_sig != NULL ?
+	    res->manifest_sig : "not checked");
+	printf("%-16s %s\n", "result:", res->nproblems == 0 ? "VALID" :
+	    "DOES NOT VERIFY");
+}
+
 /* An evidence tar: see evidence.h for everything that is checked. */
 static int
 cmd_verify_evidence(const struct cmd_verify_opts *o, struct cs_err *err)
 {
 	struct cs_evidence_opts	 eo;
+	struct cs_evidence_result res;
 	struct cs_progress	 prog;
 	struct cs_key		*pub = NULL;
 	struct stat		 st;
@@ -214,8 +254,11 @@ cmd_verify_evidence(const struct cmd_verify_opts *o, struct cs_err *err)
 		cs_progress_total(&prog, 0, (uint64_t)st.st_size);
 	eo.progress = cmd_verify_progress;
 	eo.progress_arg = &prog;
-	rc = cs_evidence_verify(&eo, err);
+	cs_evidence_result_init(&res);
+	rc = cs_evidence_verify_result(&eo, &res, err);
 	cs_progress_end(&prog);
+	cmd_verify_evidence_report(o, &res);
+	cs_evidence_result_release(&res);
 	cs_key_free(pub);
 	return rc;
 }

@@ -19,8 +19,11 @@
  *
  * The join is cs_join (join.h) of the manifest's records with the
  * members' records: a member must match its record, a record with
- * content must have its member.  Every problem is reported, by member or
- * field name, not just the first; a source with problems fails.
+ * content must have its member.  Every problem is recorded, by member or
+ * field name, not just the first; a source with problems fails.  Nothing
+ * is printed here: the problems, the custody fields, the counts and the
+ * signature states go into a struct cs_evidence_result
+ * (evidence_verify.h) for the command to print.
  */
 #include "custos/custos.h"
 
@@ -44,6 +47,7 @@
 #include "custos/entry.h"
 #include "custos/err.h"
 #include "custos/evidence.h"
+#include "custos/evidence_verify.h"
 #include "custos/path.h"
 #include "custos/policy.h"
 #include "custos/sign.h"
@@ -58,8 +62,8 @@ struct ev {
 	int			 seek;		/* two passes (a file) */
 	char			*shown;
 	struct cs_evr		*r;
-	unsigned		 problems;
-	int			 code;
+	struct cs_evidence_result own;		/* when the caller gave none */
+	struct cs_evidence_result *res;		/* the problems, the report */
 	struct cs_custody	 start;
 	int			 have_start;
 	struct cs_custody	 side;
@@ -70,12 +74,7 @@ struct ev {
 	char			*spool_line;
 	size_t			 spool_cap;
 	struct cs_order		 order;		/* of the members' paths */
-	uint64_t		 members;
 	unsigned char		 stream[CS_D_COUNT][CS_DIGEST_MAXLEN];
-	uint64_t		 size;
-	const char		*custody_sig;
-	const char		*manifest_sig;
-	uint64_t		 records;
 	struct cs_source	*man;		/* the manifest's records */
 	struct cs_source	*mem;		/* the members' records */
 	struct cs_join		*join;
@@ -85,21 +84,23 @@ struct ev {
 static void
 ev_problem(struct ev *v, int code, const char *fmt, ...) CS_PRINTF(3, 4);
 
-/* Report one problem on stderr and remember the exit code. */
+/* Add one problem to the result and remember the exit code. */
 static void
 ev_problem(struct ev *v, int code, const char *fmt, ...)
 {
-	va_list	 ap;
-	char	*msg;
+	struct cs_evidence_result	*res = v->res;
+	struct cs_evidence_problem	*p;
+	va_list				 ap;
 
+	res->problems = cs_xreallocarray(res->problems, res->nproblems + 1,
+	    sizeof *res->problems);
+	p = &res->problems[res->nproblems++];
+	p->code = code;
 	va_start(ap, fmt);
-	msg = cs_xvasprintf(fmt, ap);
+	p->msg = cs_xvasprintf(fmt, ap);
 	va_end(ap);
-	cs_warn(v->o.cmd != NULL ? v->o.cmd : "verify", "%s", msg);
-	free(msg);
-	v->problems++;
-	if (v->code == 0 || code == CS_EXIT_INTEGRITY)
-		v->code = code;
+	if (res->code == 0 || code == CS_EXIT_INTEGRITY)
+		res->code = code;
 }
 
 static void
@@ -112,13 +113,24 @@ ev_problem_err(struct ev *v, struct cs_err *e)
 	cs_err_init(e);
 }
 
-/* The summary of the problems, as the error of the whole. */
+/*
+ * The summary of the problems, as the error of the whole; with no
+ * caller to list them, it names the first.
+ */
 static int
 ev_fail(const struct ev *v, struct cs_err *err)
 {
-	return cs_err_set(err, v->code != 0 ? v->code : CS_EXIT_INTEGRITY, 0,
-	    "'%s' DOES NOT VERIFY (%u problem%s, listed above)", v->shown,
-	    v->problems, v->problems == 1 ? "" : "s");
+	const struct cs_evidence_result	*res = v->res;
+	size_t				 n = res->nproblems;
+	int				 code;
+
+	code = res->code != 0 ? res->code : CS_EXIT_INTEGRITY;
+	if (res == &v->own && n > 0)
+		return cs_err_set(err, code, 0, "'%s' DOES NOT VERIFY: %s "
+		    "(%zu problem%s)", v->shown, res->problems[0].msg, n,
+		    n == 1 ? "" : "s");
+	return cs_err_set(err, code, 0, "'%s' DOES NOT VERIFY (%zu problem%s, "
+	    "listed above)", v->shown, n, n == 1 ? "" : "s");
 }
 
 /* Check a signature: with a trusted key, or demand one. */
@@ -182,7 +194,7 @@ ev_custody_member(struct ev *v, struct cs_evm *m)
 		    "'digests'", m->name);
 	} else
 		cs_evr_set_digests(v->r, d);
-	v->custody_sig = ev_signature(v, &v->start.tr, CS_SNAP_CUSTODY);
+	v->res->custody_sig = ev_signature(v, &v->start.tr, CS_SNAP_CUSTODY);
 out:
 	cs_err_release(&e);
 	cs_buf_release(&b);
@@ -279,7 +291,7 @@ ev_member(struct ev *v, struct cs_evm *m, struct cs_entry *e)
 	struct cs_err	 err;
 
 	cs_err_init(&err);
-	v->members++;
+	v->res->members++;
 	if (v->have_manifest) {
 		ev_problem(v, CS_EXIT_INTEGRITY, "member '%s' follows the "
 		    "manifest (added)", m->name);
@@ -311,7 +323,7 @@ ev_members(struct ev *v, struct cs_evm *first)
 	while ((n = cs_evr_next(v->r, &m, &err)) == 1) {
 		ev_member(v, &m, e);
 		if (v->o.progress != NULL)
-			v->o.progress(v->o.progress_arg, v->members,
+			v->o.progress(v->o.progress_arg, v->res->members,
 			    cs_evr_bytes(v->r));
 	}
 	if (v->o.progress != NULL)
@@ -319,13 +331,13 @@ ev_members(struct ev *v, struct cs_evm *first)
 	cs_entry_free(e);
 	if (n < 0)
 		ev_problem_err(v, &err);
-	else if (v->members == 0)
+	else if (v->res->members == 0)
 		ev_problem(v, CS_EXIT_DATAERR, "'%s' holds no members",
 		    v->shown);
 	else if (!v->have_manifest)
 		ev_problem(v, CS_EXIT_INTEGRITY, "the manifest '%s' is "
 		    "missing (truncated archive?)", CS_SNAP_MANIFEST);
-	if (cs_evr_finish(v->r, v->stream, &v->size, &err) != 0)
+	if (cs_evr_finish(v->r, v->stream, &v->res->size, &err) != 0)
 		ev_problem_err(v, &err);
 	cs_err_release(&err);
 }
@@ -431,7 +443,7 @@ ev_pair(struct ev *v, struct cs_entry *r, struct cs_entry *m)
 	char		*what;
 
 	if (r != NULL)
-		v->records++;
+		v->res->records++;
 	if (m == NULL) {
 		if (!ev_has_member(r))
 			return r;
@@ -514,7 +526,7 @@ ev_manifest(struct ev *v)
 		return;
 	}
 	b = cs_source_blr(v->man);
-	v->manifest_sig = ev_signature(v, cs_blr_trailer(b),
+	v->res->manifest_sig = ev_signature(v, cs_blr_trailer(b),
 	    CS_SNAP_MANIFEST);
 	c1 = cs_bl_header_get(cs_blr_header(b), "case");
 	c2 = v->have_start ? cs_custody_get(&v->start, "case") : NULL;
@@ -561,11 +573,11 @@ ev_sidecar(struct ev *v)
 			    "member (wrong custody record?)", same[i]);
 	}
 	st = cs_custody_get(&v->side, "stream-size");
-	(void)snprintf(key, sizeof key, "%" PRIu64, v->size);
+	(void)snprintf(key, sizeof key, "%" PRIu64, v->res->size);
 	if (st == NULL || strcmp(st, key) != 0)
 		ev_problem(v, CS_EXIT_INTEGRITY, "custody record: field "
 		    "'stream-size' is %s, the archive has %" PRIu64 " bytes",
-		    st != NULL ? st : "missing", v->size);
+		    st != NULL ? st : "missing", v->res->size);
 	for (d = 0; d < CS_D_COUNT; d++) {
 		(void)snprintf(key, sizeof key, "stream-%s",
 		    cs_digest_name((enum cs_digest)d));
@@ -651,7 +663,7 @@ ev_pass2_next(void *impl, struct cs_entry **ep, struct cs_err *err)
 		v->pass2_end = 1;
 		if (cs_evr_finish(v->r, d, &size, err) != 0)
 			ev_problem_err(v, err);
-		else if (size != v->size || memcmp(d[CS_D_SHA256],
+		else if (size != v->res->size || memcmp(d[CS_D_SHA256],
 		    v->stream[CS_D_SHA256], 32) != 0)
 			ev_problem(v, CS_EXIT_INTEGRITY, "'%s' changed while "
 			    "it was read (the two passes differ)", v->shown);
@@ -691,6 +703,7 @@ ev_free(struct ev *v)
 	cs_evr_close(v->r);
 	cs_order_release(&v->order);
 	free(v->shown);
+	cs_evidence_result_release(&v->own);
 	free(v);
 }
 
@@ -732,13 +745,17 @@ ev_start(struct ev *v, struct cs_evm *first, struct cs_err *err)
 	return 0;
 }
 
+/* A verifier of O->file from R (NULL: seek), its findings into RES. */
 static struct ev *
-ev_new(const struct cs_evidence_opts *o, struct cs_evr *r)
+ev_new(const struct cs_evidence_opts *o, struct cs_evr *r,
+    struct cs_evidence_result *res)
 {
 	struct ev	*v;
 
 	v = cs_xcalloc(1, sizeof *v);
 	v->o = *o;
+	cs_evidence_result_init(&v->own);
+	v->res = res != NULL ? res : &v->own;
 	v->mfd = -1;
 	cs_order_init(&v->order);
 	v->shown = cs_encode_dup(o->file);
@@ -754,7 +771,7 @@ ev_source_next(void *impl, struct cs_entry **ep, struct cs_err *err)
 
 	if (ev_step(v, ep) == 1)
 		return 1;
-	return v->problems > 0 ? ev_fail(v, err) : 0;
+	return v->res->nproblems > 0 ? ev_fail(v, err) : 0;
 }
 
 static void
@@ -771,25 +788,34 @@ struct cs_source *
 cs_evidence_source(const struct cs_evidence_opts *o, struct cs_evr *r,
     struct cs_evm *first, struct cs_evidence_info *info, struct cs_err *err)
 {
+	return cs_evidence_source_result(o, r, first, info, NULL, err);
+}
+
+struct cs_source *
+cs_evidence_source_result(const struct cs_evidence_opts *o, struct cs_evr *r,
+    struct cs_evm *first, struct cs_evidence_info *info,
+    struct cs_evidence_result *res, struct cs_err *err)
+{
 	struct cs_source *s;
 	struct ev	*v;
 	const char	*st;
 
-	v = ev_new(o, r);
+	v = ev_new(o, r, res);
 	if (v->seek && (v->r = cs_evr_open(o->file, 0, err)) == NULL)
 		goto fail;
 	if (ev_start(v, first, err) != 0)
 		goto fail;
-	if (v->problems > 0) {
+	if (v->res->nproblems > 0) {
 		/* Nothing is compared; name every altered member. */
 		ev_drain(v);
 		ev_fail(v, err);
 		goto fail;
 	}
 	memset(info, 0, sizeof *info);
-	info->is_signed = v->custody_sig != NULL && v->manifest_sig != NULL &&
-	    strcmp(v->custody_sig, EV_GOOD) == 0 &&
-	    strcmp(v->manifest_sig, EV_GOOD) == 0;
+	info->is_signed = v->res->custody_sig != NULL &&
+	    v->res->manifest_sig != NULL &&
+	    strcmp(v->res->custody_sig, EV_GOOD) == 0 &&
+	    strcmp(v->res->manifest_sig, EV_GOOD) == 0;
 	st = cs_custody_get(&v->side, "status");
 	info->incomplete = st != NULL && strcmp(st, "incomplete") == 0;
 	s = cs_source_new(&ev_source_ops, v, o->file);
@@ -801,47 +827,58 @@ fail:
 	return NULL;
 }
 
-static void
-ev_field(const char *k, const char *val)
-{
-	char	*shown = cs_encode_dup(val != NULL ? val : "(none)");
+/* Ordered as enum cs_evidence_field. */
+static const char *const ev_field_names[CS_EVF_COUNT] = {
+	"case", "label", "operator", "host", "started", "finished", "status"
+};
 
-	printf("%-16s %s\n", k, shown);
-	free(shown);
+const char *
+cs_evidence_field_name(enum cs_evidence_field f)
+{
+	return (unsigned)f < CS_EVF_COUNT ? ev_field_names[f] : "unknown";
 }
 
+void
+cs_evidence_result_init(struct cs_evidence_result *res)
+{
+	memset(res, 0, sizeof *res);
+}
+
+void
+cs_evidence_result_release(struct cs_evidence_result *res)
+{
+	size_t	 i;
+
+	for (i = 0; i < CS_EVF_COUNT; i++)
+		free(res->field[i]);
+	for (i = 0; i < res->nproblems; i++)
+		free(res->problems[i].msg);
+	free(res->problems);
+	cs_evidence_result_init(res);
+}
+
+/* The report's fields: the sidecar's, else the first member's. */
 static void
-ev_report(const struct ev *v)
+ev_report(struct ev *v)
 {
 	const struct cs_custody	*c = v->have_side ? &v->side : &v->start;
-	char			 hex[65];
+	const char		*val;
+	size_t			 i;
 
-	if (v->o.quiet)
-		return;
-	ev_field("file:", v->o.file);
-	printf("%-16s %s\n", "format:", "custos evidence tar 1");
-	ev_field("case:", cs_custody_get(c, "case"));
-	ev_field("label:", cs_custody_get(c, "label"));
-	ev_field("operator:", cs_custody_get(c, "operator"));
-	ev_field("host:", cs_custody_get(c, "host"));
-	ev_field("started:", cs_custody_get(c, "started"));
-	ev_field("finished:", cs_custody_get(c, "finished"));
-	ev_field("status:", cs_custody_get(c, "status"));
-	printf("%-16s %" PRIu64 " (%" PRIu64 " manifest records)\n",
-	    "members:", v->members, v->records);
-	cs_hex(v->stream[CS_D_SHA256], 32, hex);
-	printf("%-16s %s (%" PRIu64 " bytes)\n", "stream sha256:", hex,
-	    v->size);
-	printf("%-16s %s\n", "custody sig:", v->custody_sig != NULL ?
-	    v->custody_sig : "not checked");
-	printf("%-16s %s\n", "manifest sig:", v->manifest_sig != NULL ?
-	    v->manifest_sig : "not checked");
-	printf("%-16s %s\n", "result:", v->problems == 0 ? "VALID" :
-	    "DOES NOT VERIFY");
+	for (i = 0; i < CS_EVF_COUNT; i++) {
+		val = cs_custody_get(c, ev_field_names[i]);
+		free(v->res->field[i]);
+		v->res->field[i] = val != NULL ? cs_xstrdup(val) : NULL;
+	}
+	memcpy(v->res->stream_sha256, v->stream[CS_D_SHA256],
+	    sizeof v->res->stream_sha256);
+	v->res->done = 1;
 }
 
-int
-cs_evidence_verify(const struct cs_evidence_opts *o, struct cs_err *err)
+/* Verify O->file into RES (NULL: the verifier's own). */
+static int
+ev_verify(const struct cs_evidence_opts *o, struct cs_evidence_result *res,
+    struct cs_err *err)
 {
 	struct ev	*v;
 	struct cs_evr	*r;
@@ -850,12 +887,12 @@ cs_evidence_verify(const struct cs_evidence_opts *o, struct cs_err *err)
 
 	if ((r = cs_evr_open(o->file, (1U << CS_D_COUNT) - 1, err)) == NULL)
 		return -1;
-	v = ev_new(o, r);
+	v = ev_new(o, r, res);
 	if (ev_start(v, NULL, err) != 0)
 		goto out;
 	ev_drain(v);
 	ev_report(v);
-	if (v->problems > 0) {
+	if (v->res->nproblems > 0) {
 		ev_fail(v, err);
 		goto out;
 	}
@@ -865,4 +902,17 @@ cs_evidence_verify(const struct cs_evidence_opts *o, struct cs_err *err)
 out:
 	ev_free(v);
 	return rc;
+}
+
+int
+cs_evidence_verify_result(const struct cs_evidence_opts *o,
+    struct cs_evidence_result *res, struct cs_err *err)
+{
+	return ev_verify(o, res, err);
+}
+
+int
+cs_evidence_verify(const struct cs_evidence_opts *o, struct cs_err *err)
+{
+	return ev_verify(o, NULL, err);
 }

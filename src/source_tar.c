@@ -37,6 +37,7 @@
 #include "custos/entry.h"
 #include "custos/err.h"
 #include "custos/evidence.h"
+#include "custos/evidence_verify.h"
 #include "custos/join.h"
 #include "custos/path.h"
 #include "custos/policy.h"
@@ -697,10 +698,11 @@ cs_source_tar_open(const struct cs_tar_opts *o, struct cs_tar_info *info,
 	if (n == 1 && strcmp(archive_entry_pathname(m.ae),
 	    CS_SNAP_CUSTODY) == 0) {
 		if (!seekable)
-			return cs_evidence_source(&o->ev, r, &m, &info->ev,
-			    err);
+			return cs_evidence_source_result(&o->ev, r, &m,
+			    &info->ev, o->result, err);
 		cs_evr_close(r);
-		return cs_evidence_source(&o->ev, NULL, NULL, &info->ev, err);
+		return cs_evidence_source_result(&o->ev, NULL, NULL,
+		    &info->ev, o->result, err);
 	}
 	info->foreign = 1;
 	return tar_foreign(o, r, n == 1 ? &m : NULL, seekable, err);

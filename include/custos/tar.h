@@ -24,12 +24,17 @@
 #include "custos/evidence.h"
 
 struct cs_err;
+struct cs_evidence_result;
 struct cs_source;
 
 struct cs_tar_opts {
 	struct cs_evidence_opts	 ev;	/* the file and the trust anchor */
 	unsigned		 digests; /* computed for a foreign tar */
 	size_t			 sort_bound; /* 0: CS_SORT_BOUND */
+	/* Evidence: the verifier's problems (evidence_verify.h), for the
+	   caller to print; it keeps RESULT until the source is freed.
+	   NULL: the error of the source names the first. */
+	struct cs_evidence_result *result;
 };
 
 struct cs_tar_info {
