@@ -285,7 +285,6 @@ cmd_check_tar(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	t.ev.pub = st->key;
 	t.ev.fingerprint = o->signer != NULL ? o->fp : NULL;
 	t.ev.allow_unsigned = o->allow_unsigned;
-	t.ev.cmd = "check";
 	t.digests = a->digests;
 	t.result = &st->evres;
 	if ((s = cs_source_tar_open(&t, &info, err)) == NULL)

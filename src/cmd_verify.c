@@ -248,7 +248,6 @@ cmd_verify_evidence(const struct cmd_verify_opts *o, struct cs_err *err)
 	eo.pub = pub;
 	eo.fingerprint = o->signer != NULL ? o->fp : NULL;
 	eo.allow_unsigned = o->allow_unsigned;
-	eo.quiet = o->quiet;
 	cs_progress_init(&prog, "verify", o->quiet);
 	if (stat(o->file, &st) == 0)
 		cs_progress_total(&prog, 0, (uint64_t)st.st_size);

@@ -717,7 +717,6 @@ cs_source_tar(const char *path, struct cs_err *err)
 	memset(&o, 0, sizeof o);
 	o.ev.file = path;
 	o.ev.allow_unsigned = 1;
-	o.ev.cmd = "check";
 	o.digests = CS_DIGEST_DEFAULT;
 	return cs_source_tar_open(&o, &info, err);
 }

@@ -28,8 +28,6 @@ struct cs_evidence_opts {
 	const struct cs_key *pub;	/* trusted key, or NULL */
 	const char	 *fingerprint;	/* 64 hex digits, or NULL */
 	int		  allow_unsigned;
-	int		  quiet;
-	const char	 *cmd;		/* for messages; NULL: "verify" */
 	/*
 	 * Or NULL: called after each member with the members and archive
 	 * bytes read so far, and with -1 (UINT64_MAX) for both once the
@@ -43,10 +41,10 @@ struct cs_evidence_opts {
 /* Nonzero if PATH is a regular file with the ustar magic at 257. */
 int		 cs_evidence_is_tar(const char *);
 /*
- * Verify everything (see custos-verify(1)).  Each problem is reported
- * on stderr, by member name, as it is found; returns 0 only if all holds,
- * CS_EXIT_INCOMPLETE for a valid but incomplete snapshot, else -1 with
- * ERR set to the summary.
+ * Verify everything (see custos-verify(1)); nothing is printed (see
+ * evidence_verify.h for the result with each problem, by member name).
+ * Returns 0 only if all holds, CS_EXIT_INCOMPLETE for a valid but
+ * incomplete snapshot, else -1 with ERR set to the summary.
  */
 int		 cs_evidence_verify(const struct cs_evidence_opts *,
 		    struct cs_err *);
@@ -65,9 +63,10 @@ struct cs_evm;
  * believed (see evidence_verify.c for the order of the checks).  With R
  * NULL, FILE is a regular file, read twice; else R is a reader on a pipe
  * or tape whose first member FIRST (the custody record) was just read,
- * and the source takes R over.  Each problem is reported on stderr as it
- * is found; if any, the source is not opened, or its last call fails,
- * with CS_EXIT_INTEGRITY (or the code of the worst problem).
+ * and the source takes R over.  Problems are collected, not printed (see
+ * cs_evidence_source_result in evidence_verify.h); if any, the source is
+ * not opened, or its last call fails, with CS_EXIT_INTEGRITY (or the code
+ * of the worst problem).
  */
 struct cs_source *cs_evidence_source(const struct cs_evidence_opts *,
 		    struct cs_evr *, struct cs_evm *,

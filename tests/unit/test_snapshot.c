@@ -281,7 +281,6 @@ test_streamed_files(void **state)
 	memset(&o, 0, sizeof o);
 	o.file = tar;
 	o.allow_unsigned = 1;
-	o.quiet = 1;
 	cs_err_init(&err);
 	assert_int_equal(cs_evidence_verify(&o, &err), 0);
 	cs_err_release(&err);
