@@ -3,10 +3,10 @@
  *
  * Threads: one walker thread descends the tree and appends one job per
  * object to a ring, in canonical order; worker threads take jobs from the
- * ring and examine them (open, verify identity, read ACLs, xattrs, flags,
- * hash); the consumer (cs_walk_next) takes jobs from the head of the ring
- * only when they are done.  Hence the output order is the walk order
- * whatever the number of workers.
+ * ring and examine them (walk_object.c: open, verify identity, read
+ * ACLs, xattrs, flags, hash); the consumer (cs_walk_next) takes jobs from
+ * the head of the ring only when they are done.  Hence the output order
+ * is the walk order whatever the number of workers.
  *
  * Invariants, all under walk->lock:
  *   head <= work <= tail, tail - head <= cap (the consumer may pass
@@ -46,11 +46,11 @@
 #include "custos/walk.h"
 #include "custos/xmalloc.h"
 
+#include "walk_int.h"
+
 #define WALK_RING		4096	/* records in flight */
 #define WALK_RING_KEEPFD	64	/* ... when each may hold an open file */
-#define WALK_BUFSIZE		(256 * 1024)
 #define WALK_BATCH		16	/* jobs a worker claims at once */
-#define WALK_MAP_MIN		(1024 * 1024)	/* hash mapped from this size */
 
 enum job_state { JOB_FREE = 0, JOB_READY, JOB_RUNNING, JOB_DONE };
 
@@ -133,47 +133,10 @@ cs_walk_default_jobs(void)
 	return (int)n;
 }
 
-/* Is FD on a filesystem whose magic number is one of LIST's N? */
-static int
-walk_fs_in(int fd, const unsigned long *list, size_t n)
-{
-	struct statfs	 sf;
-	size_t		 i;
-
-	if (fstatfs(fd, &sf) != 0)
-		return 0;
-	for (i = 0; i < n; i++) {
-		if ((unsigned long)sf.f_type == list[i])
-			return 1;
-	}
-	return 0;
-}
-
 static int
 walk_is_pseudo(int fd)
 {
-	return walk_fs_in(fd, walk_pseudo_fs, CS_NELEM(walk_pseudo_fs));
-}
-
-/*
- * Disk filesystems whose regular files are plain page-cache data, safe to
- * map for hashing.  Elsewhere (network, FUSE, anything unknown) files are
- * read: a mapping there could fault for reasons of the server's choosing.
- */
-static const unsigned long walk_map_fs[] = {
-	EXT4_SUPER_MAGIC, XFS_SUPER_MAGIC, BTRFS_SUPER_MAGIC, TMPFS_MAGIC,
-	F2FS_SUPER_MAGIC, SQUASHFS_MAGIC, OVERLAYFS_SUPER_MAGIC,
-	ISOFS_SUPER_MAGIC, MSDOS_SUPER_MAGIC, EROFS_SUPER_MAGIC_V1,
-	0x5346544eUL,	/* ntfs3 */
-	0x2011bab0UL,	/* exfat */
-	0x15013346UL,	/* udf */
-	0x2fc12fc1UL,	/* zfs */
-};
-
-static int
-walk_mappable(int fd)
-{
-	return walk_fs_in(fd, walk_map_fs, CS_NELEM(walk_map_fs));
+	return cs_walk_fs_in(fd, walk_pseudo_fs, CS_NELEM(walk_pseudo_fs));
 }
 
 static int
@@ -181,7 +144,7 @@ walk_is_procfs(int fd)
 {
 	static const unsigned long	 proc[] = { PROC_SUPER_MAGIC };
 
-	return walk_fs_in(fd, proc, 1);
+	return cs_walk_fs_in(fd, proc, 1);
 }
 
 static int
@@ -194,39 +157,6 @@ walk_excluded(const struct cs_walk *w, const char *path)
 			return 1;
 	}
 	return 0;
-}
-
-/* Copy what stat(2) says into the record (type excepted). */
-static void
-walk_fill_stat(struct cs_entry *e, const struct stat *st)
-{
-	e->mode = (uint32_t)(st->st_mode & 07777);
-	e->uid = (uint32_t)st->st_uid;
-	e->gid = (uint32_t)st->st_gid;
-	e->size = (uint64_t)st->st_size;
-	e->mtime.sec = (int64_t)st->st_mtim.tv_sec;
-	e->mtime.nsec = (uint32_t)st->st_mtim.tv_nsec;
-	e->ctime.sec = (int64_t)st->st_ctim.tv_sec;
-	e->ctime.nsec = (uint32_t)st->st_ctim.tv_nsec;
-	e->ino = (uint64_t)st->st_ino;
-	e->nlink = (uint64_t)st->st_nlink;
-	e->dev = (uint64_t)st->st_dev;
-	e->blocks = (uint64_t)st->st_blocks;
-	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode)) {
-		e->rmajor = (uint32_t)major(st->st_rdev);
-		e->rminor = (uint32_t)minor(st->st_rdev);
-	}
-	if (!S_ISREG(st->st_mode) && !S_ISLNK(st->st_mode))
-		e->size = 0;	/* meaningless for dirs and specials */
-	e->have |= CS_F_INO | CS_F_NLINK | CS_F_CTIME;
-}
-
-static int
-walk_same_object(const struct cs_entry *e, const struct stat *st)
-{
-	return (uint64_t)st->st_dev == e->dev &&
-	    (uint64_t)st->st_ino == e->ino &&
-	    cs_type_from_mode(st->st_mode) == e->type;
 }
 
 static void
@@ -431,7 +361,7 @@ walk_child(struct cs_walk *w, struct level *top, const char *name,
 		return walk_enqueue(w, e, NULL, NULL, 0);
 	}
 	e->type = cs_type_from_mode(st.st_mode);
-	walk_fill_stat(e, &st);
+	cs_walk_fill_stat(e, &st);
 	if (e->type != CS_T_DIR)
 		return walk_enqueue(w, e, top->dir, name, 1);
 	fd = openat(top->dir->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
@@ -440,12 +370,12 @@ walk_child(struct cs_walk *w, struct level *top, const char *name,
 		cs_entry_add_error(e, "cannot open directory: %s",
 		    strerror(errno));
 		e->have |= CS_F_NOENTRY;
-	} else if (fstat(fd, &st) != 0 || !walk_same_object(e, &st)) {
+	} else if (fstat(fd, &st) != 0 || !cs_walk_same_object(e, &st)) {
 		cs_entry_add_error(e, "replaced during the walk");
 		e->have |= CS_F_NOENTRY;
 		close(fd);
 	} else {
-		walk_fill_stat(e, &st);
+		cs_walk_fill_stat(e, &st);
 		walk_dir(w, e, fd, top->dev);
 	}
 	return walk_enqueue(w, e, NULL, NULL, 0);
@@ -485,232 +415,6 @@ out:
 	return NULL;
 }
 
-/* Open NAME in DIR for reading, without touching atime if allowed. */
-static int
-walk_open_file(int dir, const char *name, int extra)
-{
-	int	 fd, flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | extra;
-
-	fd = openat(dir, name, flags | O_NOATIME);
-	if (fd < 0 && errno == EPERM)
-		fd = openat(dir, name, flags);		/* not the owner */
-	return fd;
-}
-
-/*
- * Open for reading the regular file that O_PATH descriptor PFD refers to.
- * Reopening through /proc/self/fd reaches that very inode, so no rename
- * race can substitute a FIFO or a device between examining and opening;
- * *SAME is then set.  Without /proc, fall back to opening the name again
- * (*SAME is cleared: the caller must check identity).
- */
-static int
-walk_reopen(const struct cs_walk *w, int pfd, int dfd, const char *name,
-    int *same)
-{
-	char	 proc[32];
-	int	 fd, dir = AT_FDCWD;
-
-	/* one lookup in the descriptor directory opened at the start */
-	if (w->procfd >= 0) {
-		dir = w->procfd;
-		cs_fmt_u64(proc, sizeof proc, (uint64_t)pfd);
-	} else
-		snprintf(proc, sizeof proc, "/proc/self/fd/%d", pfd);
-	*same = 1;
-	fd = walk_open_file(dir, proc, 0);
-	if (fd >= 0 || errno != ENOENT)
-		return fd;
-	*same = 0;
-	return walk_open_file(dfd, name, O_NOFOLLOW);
-}
-
-/*
- * Add up to LIMIT bytes from OFF on to the message, mapped or read, but
- * no further than SIZE: growth shows in the size fstat gives afterwards,
- * so reading on to end of file would only cost a read per file.
- */
-static int
-walk_hash_part(struct cs_hasher *h, int fd, int map, uint64_t off,
-    uint64_t size, uint64_t limit, uint64_t *n)
-{
-	if (limit > size - off)
-		limit = size - off;
-	if (map)
-		return cs_hasher_map(h, fd, off, size, limit, n);
-	return cs_hasher_read(h, fd, limit, n);
-}
-
-/* Did the file change since BEFORE was taken? */
-static int
-walk_changed(const struct stat *before, const struct stat *after)
-{
-	return after->st_size != before->st_size ||
-	    after->st_mtim.tv_sec != before->st_mtim.tv_sec ||
-	    after->st_mtim.tv_nsec != before->st_mtim.tv_nsec ||
-	    after->st_ctim.tv_sec != before->st_ctim.tv_sec ||
-	    after->st_ctim.tv_nsec != before->st_ctim.tv_nsec;
-}
-
-/* What the first bytes hashed show: an ELF object or a script. */
-static void
-walk_magic(const struct cs_hasher *h, struct cs_entry *e)
-{
-	unsigned char	 head[CS_HASHER_HEAD];
-	size_t		 n = cs_hasher_head(h, head);
-
-	e->have |= CS_F_MAGIC;
-	if (n >= 4 && memcmp(head, "\177ELF", 4) == 0)
-		e->magic = CS_MAGIC_ELF;
-	else if (n >= 2 && head[0] == '#' && head[1] == '!')
-		e->magic = CS_MAGIC_SCRIPT;
-	else
-		e->magic = CS_MAGIC_NONE;
-}
-
-/* Hash the open file; the record is marked if the file changed meanwhile. */
-static void
-walk_hash(struct cs_walk *w, struct cs_hasher *h, struct cs_entry *e, int fd,
-    const struct stat *before)
-{
-	struct stat	 after;
-	uint64_t	 n = 0, more = 0, limit = UINT64_MAX;
-	uint64_t	 size = (uint64_t)before->st_size;
-	int		 map = 0, saved;
-
-#ifdef HAVE_POSIX_FADVISE
-	if (before->st_size >= WALK_BUFSIZE)
-		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-#endif
-	if (before->st_size >= WALK_MAP_MIN)
-		map = walk_mappable(fd);
-	if (w->opts.prefix != NULL)
-		limit = w->opts.prefix(w->opts.prefix_arg, e);
-	cs_hasher_begin(h);
-	if (walk_hash_part(h, fd, map, 0, size, limit, &n) != 0)
-		goto readerr;
-	if (limit != UINT64_MAX && n == limit) {
-		cs_hasher_peek(h, e->prefix_digest);
-		e->prefix_len = limit;
-		e->have |= CS_F_PREFIX;
-		if (walk_hash_part(h, fd, map, n, size, UINT64_MAX, &more) != 0)
-			goto readerr;
-		n += more;
-	}
-	cs_hasher_end(h, e->digest);
-	walk_magic(h, e);
-	if (fstat(fd, &after) != 0) {
-		cs_entry_add_error(e, "cannot stat: %s", strerror(errno));
-		return;
-	}
-	if (n != size || walk_changed(before, &after)) {
-		cs_entry_add_error(e, "changed while being read");
-		return;
-	}
-	e->digests = w->opts.digests;
-	return;
-readerr:
-	saved = errno;
-	if (fstat(fd, &after) == 0 && walk_changed(before, &after))
-		cs_entry_add_error(e, "changed while being read");
-	else
-		cs_entry_add_error(e, "read error: %s", strerror(saved));
-}
-
-/* Read a symlink's target through its O_PATH descriptor. */
-static void
-walk_readlink(struct cs_entry *e, int fd)
-{
-	char	*buf = NULL;
-	size_t	 size = e->size > 0 && e->size < 65536 ? e->size + 1 : 256;
-	ssize_t	 n;
-
-	for (;;) {
-		buf = cs_xrealloc(buf, size);
-		n = readlinkat(fd, "", buf, size);
-		if (n < 0) {
-			cs_entry_add_error(e, "cannot read link: %s",
-			    strerror(errno));
-			break;
-		}
-		if ((size_t)n < size) {
-			cs_entry_set_target(e, buf, (size_t)n);
-			break;
-		}
-		if (size > (1U << 24)) {
-			cs_entry_add_error(e, "link target too long");
-			break;
-		}
-		size *= 2;
-	}
-	free(buf);
-}
-
-/*
- * Examine one object listed as a non-directory (runs on a worker thread):
- * open it O_PATH without following, fstat it, and only if it is a regular
- * file reopen it for reading (walk_reopen).  FIFOs, sockets and devices
- * are never opened for I/O.
- */
-static void
-walk_examine(struct cs_walk *w, struct cs_hasher *h, struct job *j)
-{
-	struct cs_entry	*e = j->e;
-	struct stat	 st;
-	int		 pfd, fd, same;
-
-	pfd = openat(j->parent->fd, j->name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (pfd < 0 || fstat(pfd, &st) != 0) {
-		cs_entry_add_error(e, errno == ENOENT ? "vanished during "
-		    "the walk" : "cannot open: %s", strerror(errno));
-		if (pfd >= 0)
-			close(pfd);
-		return;
-	}
-	e->type = cs_type_from_mode(st.st_mode);
-	walk_fill_stat(e, &st);
-	if (e->type == CS_T_DIR) {
-		cs_entry_add_error(e, "became a directory during the walk; "
-		    "not entered");
-		e->have |= CS_F_NOENTRY;
-		close(pfd);
-		return;
-	}
-	if (e->type != CS_T_FILE) {
-		cs_meta_collect(e, pfd, 1);
-		if (e->type == CS_T_LINK)
-			walk_readlink(e, pfd);
-		close(pfd);
-		return;
-	}
-	fd = walk_reopen(w, pfd, j->parent->fd, j->name, &same);
-	close(pfd);
-	if (fd < 0) {
-		cs_entry_add_error(e, "cannot open: %s", strerror(errno));
-		return;
-	}
-	if (!same) {
-		if (fstat(fd, &st) != 0 || !walk_same_object(e, &st)) {
-			cs_entry_add_error(e, "replaced during the walk");
-			close(fd);
-			return;
-		}
-		walk_fill_stat(e, &st);
-	}
-	cs_meta_collect(e, fd, 0);
-	if (w->opts.structured != NULL)
-		w->opts.structured(w->opts.structured_arg, e, fd);
-	if (w->opts.keep_fd) {
-		e->fd = fd;
-		if (w->opts.file != NULL && h != NULL)
-			w->opts.file(w->opts.file_arg, e, h);
-		return;
-	}
-	if (w->opts.digests != 0)
-		walk_hash(w, h, e, fd, &st);
-	close(fd);
-}
-
 /*
  * Claim up to WALK_BATCH ready jobs at once when there is plenty of work
  * (one lock round and one wake-up per batch instead of per file), but
@@ -744,7 +448,7 @@ walk_worker(void *arg)
 	size_t			 i, n;
 	int			 wake;
 
-	h = cs_hasher_new(w->opts.digests, WALK_BUFSIZE);
+	h = cs_hasher_new(w->opts.digests, CS_WALK_BUFSIZE);
 	pthread_mutex_lock(&w->lock);
 	for (;;) {
 		if (w->work < w->head)
@@ -767,7 +471,8 @@ walk_worker(void *arg)
 			if (h == NULL && w->opts.digests != 0)
 				cs_entry_add_error(j->e, "digest unavailable");
 			else
-				walk_examine(w, h, j);
+				cs_walk_examine(&w->opts, w->procfd, h,
+				    j->e, j->parent->fd, j->name);
 		}
 		pthread_mutex_lock(&w->lock);
 		wake = 0;
@@ -828,7 +533,7 @@ walk_open_root(struct cs_walk *w, struct cs_err *err)
 	w->rootentry = cs_entry_new();
 	cs_entry_set_path(w->rootentry, "/", 1);
 	w->rootentry->type = CS_T_DIR;
-	walk_fill_stat(w->rootentry, &st);
+	cs_walk_fill_stat(w->rootentry, &st);
 	return 0;
 }
 

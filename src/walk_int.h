@@ -1,0 +1,30 @@
+/*
+ * walk_int.h: what the walk (walk.c) and the examination of one object
+ * (walk_object.c) share; not part of the library's interface.
+ */
+#ifndef CUSTOS_WALK_INT_H
+#define CUSTOS_WALK_INT_H
+
+#include <stddef.h>
+
+struct cs_entry;
+struct cs_hasher;
+struct cs_walk_opts;
+struct stat;
+
+#define CS_WALK_BUFSIZE	(256 * 1024)	/* a worker's read buffer */
+
+/* Is FD on a filesystem whose magic number is one of LIST's N? */
+int	 cs_walk_fs_in(int, const unsigned long *, size_t);
+/* Copy what stat(2) says into the record (type excepted). */
+void	 cs_walk_fill_stat(struct cs_entry *, const struct stat *);
+/* Is ST the object E was made from (device, inode, type)? */
+int	 cs_walk_same_object(const struct cs_entry *, const struct stat *);
+/*
+ * Examine the object E names, NAME in directory DFD, under OPTS (on a
+ * worker thread, with its hasher H; PROCFD is /proc/self/fd or -1).
+ */
+void	 cs_walk_examine(const struct cs_walk_opts *, int,
+	    struct cs_hasher *, struct cs_entry *, int, const char *);
+
+#endif /* CUSTOS_WALK_INT_H */

@@ -1,0 +1,336 @@
+/*
+ * walk_object.c: examine one object of a live tree through descriptors.
+ *
+ * The walk (walk.c) names each object by its parent directory's
+ * descriptor and its name; here it is opened O_PATH without following,
+ * fstat'ed, and only a regular file is reopened for reading, through
+ * /proc/self/fd so that it is that very inode (or by name again, with
+ * its identity checked).  ACLs, xattrs, flags, the link target and the
+ * digests all come from those descriptors.  A file that changes while
+ * it is read is marked, never half-recorded.  Nothing here knows the
+ * walk's ring, locks or order: it runs on a worker thread with that
+ * worker's hasher and touches only the record it is given.
+ */
+#include "custos/custos.h"
+
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/magic.h>
+
+#include "custos/buf.h"
+#include "custos/digest.h"
+#include "custos/entry.h"
+#include "custos/meta.h"
+#include "custos/path.h"
+#include "custos/walk.h"
+#include "custos/xmalloc.h"
+
+#include "walk_int.h"
+
+#define WALK_MAP_MIN		(1024 * 1024)	/* hash mapped from this size */
+
+/* Is FD on a filesystem whose magic number is one of LIST's N? */
+int
+cs_walk_fs_in(int fd, const unsigned long *list, size_t n)
+{
+	struct statfs	 sf;
+	size_t		 i;
+
+	if (fstatfs(fd, &sf) != 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if ((unsigned long)sf.f_type == list[i])
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Disk filesystems whose regular files are plain page-cache data, safe to
+ * map for hashing.  Elsewhere (network, FUSE, anything unknown) files are
+ * read: a mapping there could fault for reasons of the server's choosing.
+ */
+static const unsigned long walk_map_fs[] = {
+	EXT4_SUPER_MAGIC, XFS_SUPER_MAGIC, BTRFS_SUPER_MAGIC, TMPFS_MAGIC,
+	F2FS_SUPER_MAGIC, SQUASHFS_MAGIC, OVERLAYFS_SUPER_MAGIC,
+	ISOFS_SUPER_MAGIC, MSDOS_SUPER_MAGIC, EROFS_SUPER_MAGIC_V1,
+	0x5346544eUL,	/* ntfs3 */
+	0x2011bab0UL,	/* exfat */
+	0x15013346UL,	/* udf */
+	0x2fc12fc1UL,	/* zfs */
+};
+
+static int
+walk_mappable(int fd)
+{
+	return cs_walk_fs_in(fd, walk_map_fs, CS_NELEM(walk_map_fs));
+}
+
+/* Copy what stat(2) says into the record (type excepted). */
+void
+cs_walk_fill_stat(struct cs_entry *e, const struct stat *st)
+{
+	e->mode = (uint32_t)(st->st_mode & 07777);
+	e->uid = (uint32_t)st->st_uid;
+	e->gid = (uint32_t)st->st_gid;
+	e->size = (uint64_t)st->st_size;
+	e->mtime.sec = (int64_t)st->st_mtim.tv_sec;
+	e->mtime.nsec = (uint32_t)st->st_mtim.tv_nsec;
+	e->ctime.sec = (int64_t)st->st_ctim.tv_sec;
+	e->ctime.nsec = (uint32_t)st->st_ctim.tv_nsec;
+	e->ino = (uint64_t)st->st_ino;
+	e->nlink = (uint64_t)st->st_nlink;
+	e->dev = (uint64_t)st->st_dev;
+	e->blocks = (uint64_t)st->st_blocks;
+	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode)) {
+		e->rmajor = (uint32_t)major(st->st_rdev);
+		e->rminor = (uint32_t)minor(st->st_rdev);
+	}
+	if (!S_ISREG(st->st_mode) && !S_ISLNK(st->st_mode))
+		e->size = 0;	/* meaningless for dirs and specials */
+	e->have |= CS_F_INO | CS_F_NLINK | CS_F_CTIME;
+}
+
+int
+cs_walk_same_object(const struct cs_entry *e, const struct stat *st)
+{
+	return (uint64_t)st->st_dev == e->dev &&
+	    (uint64_t)st->st_ino == e->ino &&
+	    cs_type_from_mode(st->st_mode) == e->type;
+}
+
+/* Open NAME in DIR for reading, without touching atime if allowed. */
+static int
+walk_open_file(int dir, const char *name, int extra)
+{
+	int	 fd, flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | extra;
+
+	fd = openat(dir, name, flags | O_NOATIME);
+	if (fd < 0 && errno == EPERM)
+		fd = openat(dir, name, flags);		/* not the owner */
+	return fd;
+}
+
+/*
+ * Open for reading the regular file that O_PATH descriptor PFD refers to.
+ * Reopening through /proc/self/fd reaches that very inode, so no rename
+ * race can substitute a FIFO or a device between examining and opening;
+ * *SAME is then set.  Without /proc, fall back to opening the name again
+ * (*SAME is cleared: the caller must check identity).
+ */
+static int
+walk_reopen(int procfd, int pfd, int dfd, const char *name, int *same)
+{
+	char	 proc[32];
+	int	 fd, dir = AT_FDCWD;
+
+	/* one lookup in the descriptor directory opened at the start */
+	if (procfd >= 0) {
+		dir = procfd;
+		cs_fmt_u64(proc, sizeof proc, (uint64_t)pfd);
+	} else
+		snprintf(proc, sizeof proc, "/proc/self/fd/%d", pfd);
+	*same = 1;
+	fd = walk_open_file(dir, proc, 0);
+	if (fd >= 0 || errno != ENOENT)
+		return fd;
+	*same = 0;
+	return walk_open_file(dfd, name, O_NOFOLLOW);
+}
+
+/*
+ * Add up to LIMIT bytes from OFF on to the message, mapped or read, but
+ * no further than SIZE: growth shows in the size fstat gives afterwards,
+ * so reading on to end of file would only cost a read per file.
+ */
+static int
+walk_hash_part(struct cs_hasher *h, int fd, int map, uint64_t off,
+    uint64_t size, uint64_t limit, uint64_t *n)
+{
+	if (limit > size - off)
+		limit = size - off;
+	if (map)
+		return cs_hasher_map(h, fd, off, size, limit, n);
+	return cs_hasher_read(h, fd, limit, n);
+}
+
+/* Did the file change since BEFORE was taken? */
+static int
+walk_changed(const struct stat *before, const struct stat *after)
+{
+	return after->st_size != before->st_size ||
+	    after->st_mtim.tv_sec != before->st_mtim.tv_sec ||
+	    after->st_mtim.tv_nsec != before->st_mtim.tv_nsec ||
+	    after->st_ctim.tv_sec != before->st_ctim.tv_sec ||
+	    after->st_ctim.tv_nsec != before->st_ctim.tv_nsec;
+}
+
+/* What the first bytes hashed show: an ELF object or a script. */
+static void
+walk_magic(const struct cs_hasher *h, struct cs_entry *e)
+{
+	unsigned char	 head[CS_HASHER_HEAD];
+	size_t		 n = cs_hasher_head(h, head);
+
+	e->have |= CS_F_MAGIC;
+	if (n >= 4 && memcmp(head, "\177ELF", 4) == 0)
+		e->magic = CS_MAGIC_ELF;
+	else if (n >= 2 && head[0] == '#' && head[1] == '!')
+		e->magic = CS_MAGIC_SCRIPT;
+	else
+		e->magic = CS_MAGIC_NONE;
+}
+
+/* Hash the open file; the record is marked if the file changed meanwhile. */
+static void
+walk_hash(const struct cs_walk_opts *opts, struct cs_hasher *h,
+    struct cs_entry *e, int fd, const struct stat *before)
+{
+	struct stat	 after;
+	uint64_t	 n = 0, more = 0, limit = UINT64_MAX;
+	uint64_t	 size = (uint64_t)before->st_size;
+	int		 map = 0, saved;
+
+#ifdef HAVE_POSIX_FADVISE
+	if (before->st_size >= CS_WALK_BUFSIZE)
+		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+	if (before->st_size >= WALK_MAP_MIN)
+		map = walk_mappable(fd);
+	if (opts->prefix != NULL)
+		limit = opts->prefix(opts->prefix_arg, e);
+	cs_hasher_begin(h);
+	if (walk_hash_part(h, fd, map, 0, size, limit, &n) != 0)
+		goto readerr;
+	if (limit != UINT64_MAX && n == limit) {
+		cs_hasher_peek(h, e->prefix_digest);
+		e->prefix_len = limit;
+		e->have |= CS_F_PREFIX;
+		if (walk_hash_part(h, fd, map, n, size, UINT64_MAX, &more) != 0)
+			goto readerr;
+		n += more;
+	}
+	cs_hasher_end(h, e->digest);
+	walk_magic(h, e);
+	if (fstat(fd, &after) != 0) {
+		cs_entry_add_error(e, "cannot stat: %s", strerror(errno));
+		return;
+	}
+	if (n != size || walk_changed(before, &after)) {
+		cs_entry_add_error(e, "changed while being read");
+		return;
+	}
+	e->digests = opts->digests;
+	return;
+readerr:
+	saved = errno;
+	if (fstat(fd, &after) == 0 && walk_changed(before, &after))
+		cs_entry_add_error(e, "changed while being read");
+	else
+		cs_entry_add_error(e, "read error: %s", strerror(saved));
+}
+
+/* Read a symlink's target through its O_PATH descriptor. */
+static void
+walk_readlink(struct cs_entry *e, int fd)
+{
+	char	*buf = NULL;
+	size_t	 size = e->size > 0 && e->size < 65536 ? e->size + 1 : 256;
+	ssize_t	 n;
+
+	for (;;) {
+		buf = cs_xrealloc(buf, size);
+		n = readlinkat(fd, "", buf, size);
+		if (n < 0) {
+			cs_entry_add_error(e, "cannot read link: %s",
+			    strerror(errno));
+			break;
+		}
+		if ((size_t)n < size) {
+			cs_entry_set_target(e, buf, (size_t)n);
+			break;
+		}
+		if (size > (1U << 24)) {
+			cs_entry_add_error(e, "link target too long");
+			break;
+		}
+		size *= 2;
+	}
+	free(buf);
+}
+
+/*
+ * Examine one object listed as a non-directory (runs on a worker thread):
+ * open it O_PATH without following, fstat it, and only if it is a regular
+ * file reopen it for reading (walk_reopen).  FIFOs, sockets and devices
+ * are never opened for I/O.  E is named NAME in directory DFD.
+ */
+void
+cs_walk_examine(const struct cs_walk_opts *opts, int procfd,
+    struct cs_hasher *h, struct cs_entry *e, int dfd, const char *name)
+{
+	struct stat	 st;
+	int		 pfd, fd, same;
+
+	pfd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (pfd < 0 || fstat(pfd, &st) != 0) {
+		cs_entry_add_error(e, errno == ENOENT ? "vanished during "
+		    "the walk" : "cannot open: %s", strerror(errno));
+		if (pfd >= 0)
+			close(pfd);
+		return;
+	}
+	e->type = cs_type_from_mode(st.st_mode);
+	cs_walk_fill_stat(e, &st);
+	if (e->type == CS_T_DIR) {
+		cs_entry_add_error(e, "became a directory during the walk; "
+		    "not entered");
+		e->have |= CS_F_NOENTRY;
+		close(pfd);
+		return;
+	}
+	if (e->type != CS_T_FILE) {
+		cs_meta_collect(e, pfd, 1);
+		if (e->type == CS_T_LINK)
+			walk_readlink(e, pfd);
+		close(pfd);
+		return;
+	}
+	fd = walk_reopen(procfd, pfd, dfd, name, &same);
+	close(pfd);
+	if (fd < 0) {
+		cs_entry_add_error(e, "cannot open: %s", strerror(errno));
+		return;
+	}
+	if (!same) {
+		if (fstat(fd, &st) != 0 || !cs_walk_same_object(e, &st)) {
+			cs_entry_add_error(e, "replaced during the walk");
+			close(fd);
+			return;
+		}
+		cs_walk_fill_stat(e, &st);
+	}
+	cs_meta_collect(e, fd, 0);
+	if (opts->structured != NULL)
+		opts->structured(opts->structured_arg, e, fd);
+	if (opts->keep_fd) {
+		e->fd = fd;
+		if (opts->file != NULL && h != NULL)
+			opts->file(opts->file_arg, e, h);
+		return;
+	}
+	if (opts->digests != 0)
+		walk_hash(opts, h, e, fd, &st);
+	close(fd);
+}
