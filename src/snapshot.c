@@ -5,12 +5,13 @@
  * Layers, from the bottom: the output stream (outstream.c: blocks,
  * O_DIRECT, tape, stream digest, write-once protection); libarchive's
  * pax writer, unblocked, whose header bytes for each member are captured
- * here so that the member's digests can be added to its extended header
- * (pax.c); the walk, whose regular files come with an open descriptor
- * and are read exactly once, hashed while archived (readahead.c).  Files
- * up to inline_max bytes of data are read before their header is
- * written, so the header carries their digests; larger files are
- * streamed, and their digests are in the manifest only (manifest.c).
+ * so that the member's digests can be added to its extended header
+ * (tarwrite.c, pax.c); the walk, whose regular files come with an open
+ * descriptor and are read exactly once, hashed while archived
+ * (readahead.c).  Files up to inline_max bytes of data are read before
+ * their header is written, so the header carries their digests; larger
+ * files are streamed, and their digests are in the manifest only
+ * (manifest.c).
  * The custody record's facts are gathered by snap_custody.c.
  *
  * Invariants: the output is never a pre-existing file; a failed write
@@ -44,6 +45,7 @@
 #include "custos/readahead.h"
 #include "custos/snap_custody.h"
 #include "custos/snapshot.h"
+#include "custos/tarwrite.h"
 #include "custos/walk.h"
 #include "custos/xmalloc.h"
 
@@ -62,12 +64,9 @@ struct snap_link {
 struct snap {
 	const struct cs_snap_opts *o;
 	struct cs_snap_result	*res;
-	struct archive		*a;
 	struct cs_outstream	*os;
+	struct cs_tarwrite	*tw;
 	int			 stream_done;
-	int			 capture;
-	struct cs_buf		 cap;
-	struct cs_buf		 hdr;
 	/* files */
 	struct cs_hasher	*fh;
 	struct cs_readahead	 ra;
@@ -80,141 +79,6 @@ struct snap {
 	char			*started;
 	struct timespec		 t_start;
 };
-
-static int	snap_write_failed(struct snap *, struct cs_err *);
-
-/*
- * Members.
- */
-
-static la_ssize_t
-snap_write_cb(struct archive *a, void *arg, const void *p, size_t n)
-{
-	struct snap	*s = arg;
-
-	(void)a;
-	if (s->capture) {
-		cs_buf_add(&s->cap, p, n);
-		return (la_ssize_t)n;
-	}
-	if (cs_outstream_write(s->os, p, n) != 0) {
-		archive_set_error(a, cs_outstream_error(s->os),
-		    "write error");
-		return -1;
-	}
-	return (la_ssize_t)n;
-}
-
-/*
- * Write the header of AE, with the digests in D (if MASK is not 0) added
- * to its extended header.
- */
-static int
-snap_header(struct snap *s, struct archive_entry *ae, unsigned mask,
-    unsigned char d[][CS_DIGEST_MAXLEN], struct cs_err *err)
-{
-	struct cs_buf	 recs;
-	int		 r, rc = -1;
-
-	cs_buf_init(&recs);
-	cs_buf_reset(&s->cap);
-	cs_buf_reset(&s->hdr);
-	s->capture = 1;
-	r = archive_write_header(s->a, ae);
-	s->capture = 0;
-	if (r < ARCHIVE_WARN && cs_outstream_error(s->os) != 0) {
-		snap_write_failed(s, err);
-		goto out;
-	}
-	if (r < ARCHIVE_WARN) {
-		cs_err_set(err, CS_EXIT_SOFTWARE, 0, "cannot write the header "
-		    "of '%s': %s", archive_entry_pathname(ae),
-		    archive_error_string(s->a));
-		goto out;
-	}
-	if (mask != 0)
-		cs_pax_digest_records(&recs, mask, d);
-	if (cs_pax_splice(&s->hdr, (unsigned char *)s->cap.data,
-	    s->cap.len, recs.data != NULL ? recs.data : "", recs.len) != 0) {
-		cs_err_set(err, CS_EXIT_SOFTWARE, 0, "unexpected tar header "
-		    "from libarchive");
-		goto out;
-	}
-	if (cs_outstream_write(s->os, s->hdr.data, s->hdr.len) != 0) {
-		snap_write_failed(s, err);
-		goto out;
-	}
-	s->res->members++;
-	rc = 0;
-out:
-	cs_buf_release(&recs);
-	return rc;
-}
-
-/* Hand N bytes of member data to libarchive. */
-static int
-snap_data(void *arg, const void *p, size_t n)
-{
-	struct snap	*s = arg;
-	const char	*b = p;
-	la_ssize_t	 w;
-
-	while (n > 0) {
-		w = archive_write_data(s->a, b, n);
-		if (w <= 0)
-			return -1;
-		b += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* The error for a failed write in libarchive or below it. */
-static int
-snap_write_failed(struct snap *s, struct cs_err *err)
-{
-	int	 werr = cs_outstream_error(s->os);
-
-	if (werr != 0)
-		return cs_err_set(err, CS_EXIT_IOERR, werr,
-		    "cannot write '%s'", cs_outstream_shown(s->os));
-	return cs_err_set(err, CS_EXIT_IOERR, 0, "cannot write '%s': %s",
-	    cs_outstream_shown(s->os), archive_error_string(s->a));
-}
-
-/* A whole member from memory: header with its digests, then data. */
-static int
-snap_memory_member(struct snap *s, const char *name, const void *p,
-    size_t n, struct cs_err *err)
-{
-	struct archive_entry	*ae;
-	unsigned char		 d[CS_D_COUNT][CS_DIGEST_MAXLEN];
-	struct timespec		 now = cs_time_now();
-	int			 rc = -1;
-
-	ae = archive_entry_new();
-	archive_entry_copy_pathname(ae, name);
-	archive_entry_set_filetype(ae, AE_IFREG);
-	archive_entry_set_perm(ae, 0444);
-	archive_entry_set_uid(ae, (la_int64_t)getuid());
-	archive_entry_set_gid(ae, (la_int64_t)getgid());
-	archive_entry_set_size(ae, (la_int64_t)n);
-	archive_entry_set_mtime(ae, now.tv_sec, now.tv_nsec);
-	cs_hasher_begin(s->fh);
-	cs_hasher_update(s->fh, p, n);
-	cs_hasher_end(s->fh, d);
-	if (snap_header(s, ae, s->o->digests, d, err) != 0)
-		goto out;
-	if (snap_data(s, p, n) != 0 ||
-	    archive_write_finish_entry(s->a) != ARCHIVE_OK) {
-		snap_write_failed(s, err);
-		goto out;
-	}
-	rc = 0;
-out:
-	archive_entry_free(ae);
-	return rc;
-}
 
 /*
  * Regular files.
@@ -251,11 +115,12 @@ snap_file(struct snap *s, struct cs_entry *e, struct archive_entry *ae,
 	if (p != NULL) {
 		if (p->sparse)
 			snap_sparse(ae, &p->segs, e->size);
-		if (snap_header(s, ae, e->digests, e->digest, err) != 0)
+		if (cs_tarwrite_header(s->tw, ae, e->digests, e->digest,
+		    err) != 0)
 			return -1;
 		if (cs_readahead_content(ra, NULL, e, &p->segs, p->data,
-		    snap_data, s, &nread) != 0)
-			return snap_write_failed(s, err);
+		    cs_tarwrite_data, s->tw, &nread) != 0)
+			return cs_tarwrite_failed(s->tw, err);
 		nread = p->nread;
 		goto done;
 	}
@@ -270,24 +135,25 @@ snap_file(struct snap *s, struct cs_entry *e, struct archive_entry *ae,
 		(void)cs_readahead_content(ra, s->fh, e, &ra->segs, buf, NULL,
 		    NULL, &nread);
 		cs_hasher_end(s->fh, e->digest);
-		if (snap_header(s, ae, s->o->digests, e->digest, err) != 0)
+		if (cs_tarwrite_header(s->tw, ae, s->o->digests, e->digest,
+		    err) != 0)
 			return -1;
 		if (cs_readahead_content(ra, NULL, e, &ra->segs, buf,
-		    snap_data, s, &nread) != 0)
-			return snap_write_failed(s, err);
+		    cs_tarwrite_data, s->tw, &nread) != 0)
+			return cs_tarwrite_failed(s->tw, err);
 	} else {
-		if (snap_header(s, ae, 0, NULL, err) != 0)
+		if (cs_tarwrite_header(s->tw, ae, 0, NULL, err) != 0)
 			return -1;
 		cs_hasher_begin(s->fh);
 		if (cs_readahead_content(ra, s->fh, e, &ra->segs, NULL,
-		    snap_data, s, &nread) != 0)
-			return snap_write_failed(s, err);
+		    cs_tarwrite_data, s->tw, &nread) != 0)
+			return cs_tarwrite_failed(s->tw, err);
 		cs_hasher_end(s->fh, e->digest);
 		cs_readahead_check_changed(e);
 	}
 done:
-	if (archive_write_finish_entry(s->a) != ARCHIVE_OK)
-		return snap_write_failed(s, err);
+	if (cs_tarwrite_finish_entry(s->tw) != 0)
+		return cs_tarwrite_failed(s->tw, err);
 	s->res->bytes += nread;
 	e->digests = s->o->digests;
 	return 0;
@@ -364,68 +230,6 @@ cs_snap_member_path(const char *name, char **pathp, size_t *lenp)
 	return 0;
 }
 
-static unsigned
-snap_filetype(enum cs_type t)
-{
-	switch (t) {
-	case CS_T_FILE:		return AE_IFREG;
-	case CS_T_DIR:		return AE_IFDIR;
-	case CS_T_LINK:		return AE_IFLNK;
-	case CS_T_FIFO:		return AE_IFIFO;
-	case CS_T_CHAR:		return AE_IFCHR;
-	case CS_T_BLOCK:	return AE_IFBLK;
-	default:		return 0;
-	}
-}
-
-/* The archive entry for record E: all the metadata tar can hold. */
-static struct archive_entry *
-snap_entry(const struct cs_entry *e, const char *name)
-{
-	struct archive_entry	*ae;
-	size_t			 i;
-
-	ae = archive_entry_new();
-	archive_entry_copy_pathname(ae, name);
-	archive_entry_set_filetype(ae, snap_filetype(e->type));
-	archive_entry_set_perm(ae, (__LA_MODE_T)(e->mode & 07777));
-	archive_entry_set_uid(ae, e->uid);
-	archive_entry_set_gid(ae, e->gid);
-	if (e->user != NULL)
-		archive_entry_copy_uname(ae, e->user);
-	if (e->group != NULL)
-		archive_entry_copy_gname(ae, e->group);
-	archive_entry_set_size(ae, e->type == CS_T_FILE ?
-	    (la_int64_t)e->size : 0);
-	archive_entry_set_mtime(ae, e->mtime.sec, e->mtime.nsec);
-	if (e->have & CS_F_CTIME)
-		archive_entry_set_ctime(ae, e->ctime.sec, e->ctime.nsec);
-	if (e->have & CS_F_NLINK)
-		archive_entry_set_nlink(ae, (unsigned)e->nlink);
-	if (e->have & CS_F_INO) {
-		archive_entry_set_ino64(ae, (la_int64_t)e->ino);
-		archive_entry_set_dev(ae, (dev_t)e->dev);
-	}
-	if (e->type == CS_T_LINK && e->target != NULL)
-		archive_entry_copy_symlink(ae, e->target);
-	if (e->type == CS_T_CHAR || e->type == CS_T_BLOCK) {
-		archive_entry_set_rdevmajor(ae, e->rmajor);
-		archive_entry_set_rdevminor(ae, e->rminor);
-	}
-	if (e->acl != NULL)
-		(void)archive_entry_acl_from_text(ae, e->acl,
-		    ARCHIVE_ENTRY_ACL_TYPE_ACCESS);
-	if (e->dacl != NULL)
-		(void)archive_entry_acl_from_text(ae, e->dacl,
-		    ARCHIVE_ENTRY_ACL_TYPE_DEFAULT);
-	for (i = 0; i < e->nxattrs; i++)
-		archive_entry_xattr_add_entry(ae, e->xattrs[i].name,
-		    e->xattrs[i].value, e->xattrs[i].len);
-	if ((e->have & CS_F_IFLAGS) && e->iflags != 0)
-		archive_entry_set_fflags(ae, e->iflags, 0);
-	return ae;
-}
-
 /* Note an incomplete record for the custody record and the warnings. */
 static void
 snap_note_error(struct snap *s, const struct cs_entry *e)
@@ -458,20 +262,20 @@ snap_record(struct snap *s, struct cs_entry *e, struct cs_err *err)
 	int			 rc = -1, member;
 
 	name = cs_snap_member_name(e->path, e->pathlen, e->type == CS_T_DIR);
-	member = snap_filetype(e->type) != 0 &&
+	member = cs_tarwrite_filetype(e->type) != 0 &&
 	    (e->type != CS_T_FILE || e->fd >= 0);
 	if (e->type == CS_T_FILE && e->fd >= 0 && e->nlink > 1)
 		l = snap_link_find(s, e);
 	if (member) {
-		ae = snap_entry(e, name);
+		ae = cs_tarwrite_entry(e, name);
 		if (l != NULL) {
 			archive_entry_set_size(ae, 0);
 			archive_entry_copy_hardlink(ae, l->name);
-			if (snap_header(s, ae, l->digests, l->digest,
+			if (cs_tarwrite_header(s->tw, ae, l->digests, l->digest,
 			    err) != 0)
 				goto out;
-			if (archive_write_finish_entry(s->a) != ARCHIVE_OK) {
-				snap_write_failed(s, err);
+			if (cs_tarwrite_finish_entry(s->tw) != 0) {
+				cs_tarwrite_failed(s->tw, err);
 				goto out;
 			}
 			e->digests = l->digests;
@@ -481,10 +285,10 @@ snap_record(struct snap *s, struct cs_entry *e, struct cs_err *err)
 				goto out;
 			if (e->nlink > 1)
 				snap_link_add(s, e, name);
-		} else if (snap_header(s, ae, 0, NULL, err) != 0 ||
-		    archive_write_finish_entry(s->a) != ARCHIVE_OK) {
+		} else if (cs_tarwrite_header(s->tw, ae, 0, NULL, err) != 0 ||
+		    cs_tarwrite_finish_entry(s->tw) != 0) {
 			if (err->msg == NULL)
-				snap_write_failed(s, err);
+				cs_tarwrite_failed(s->tw, err);
 			goto out;
 		}
 	}
@@ -513,8 +317,8 @@ snap_custody_member(struct snap *s, struct cs_err *err)
 
 	cs_buf_init(&b);
 	if (cs_snap_custody_initial(&s->custody, s->o->key, &b, err) == 0)
-		rc = snap_memory_member(s, CS_SNAP_CUSTODY, b.data, b.len,
-		    err);
+		rc = cs_tarwrite_memory(s->tw, CS_SNAP_CUSTODY, b.data,
+		    b.len, s->o->digests, s->fh, err);
 	cs_buf_release(&b);
 	return rc;
 }
@@ -564,18 +368,18 @@ snap_manifest_member(struct snap *s, int fd, unsigned char *mdig,
 	archive_entry_set_gid(ae, (la_int64_t)getgid());
 	archive_entry_set_size(ae, st.st_size);
 	archive_entry_set_mtime(ae, now.tv_sec, now.tv_nsec);
-	if (snap_header(s, ae, s->o->digests | CS_DIGEST_DEFAULT, d,
+	if (cs_tarwrite_header(s->tw, ae, s->o->digests | CS_DIGEST_DEFAULT, d,
 	    err) != 0)
 		goto out;
 	buf = cs_readahead_buf(&s->ra, SNAP_CHUNK);
 	while ((r = read(fd, buf, SNAP_CHUNK)) > 0) {
-		if (snap_data(s, buf, (size_t)r) != 0) {
-			snap_write_failed(s, err);
+		if (cs_tarwrite_data(s->tw, buf, (size_t)r) != 0) {
+			cs_tarwrite_failed(s->tw, err);
 			goto out;
 		}
 	}
-	if (r < 0 || archive_write_finish_entry(s->a) != ARCHIVE_OK) {
-		snap_write_failed(s, err);
+	if (r < 0 || cs_tarwrite_finish_entry(s->tw) != 0) {
+		cs_tarwrite_failed(s->tw, err);
 		goto out;
 	}
 	rc = 0;
@@ -587,23 +391,6 @@ out:
 /*
  * The run.
  */
-
-static int
-snap_archive_open(struct snap *s, struct cs_err *err)
-{
-	s->a = archive_write_new();
-	if (s->a == NULL ||
-	    archive_write_set_format_pax(s->a) != ARCHIVE_OK ||
-	    archive_write_set_options(s->a, "hdrcharset=BINARY") !=
-	    ARCHIVE_OK ||
-	    archive_write_set_bytes_per_block(s->a, 0) != ARCHIVE_OK ||
-	    archive_write_open2(s->a, s, NULL, snap_write_cb, NULL, NULL) !=
-	    ARCHIVE_OK)
-		return cs_err_set(err, CS_EXIT_SOFTWARE, 0, "cannot start "
-		    "the tar writer: %s", s->a != NULL ?
-		    archive_error_string(s->a) : "out of memory");
-	return 0;
-}
 
 /* Walk the tree, archiving every record. */
 static int
@@ -650,12 +437,12 @@ snap_finish_stream(struct snap *s, struct cs_err *err)
 {
 	int	 rc;
 
-	if (archive_write_close(s->a) != ARCHIVE_OK)
-		return snap_write_failed(s, err);
+	if (cs_tarwrite_close(s->tw, err) != 0)
+		return -1;
 	rc = cs_outstream_finish(s->os);
 	s->res->stream_size = cs_outstream_size(s->os);
 	if (rc != 0)
-		return snap_write_failed(s, err);
+		return cs_tarwrite_failed(s->tw, err);
 	cs_outstream_digest(s->os, s->res->stream);
 	s->stream_done = 1;
 	return 0;
@@ -675,8 +462,7 @@ snap_release(struct snap *s)
 {
 	size_t	 i;
 
-	if (s->a != NULL)
-		archive_write_free(s->a);
+	cs_tarwrite_free(s->tw);
 	cs_manifest_close(&s->manifest);
 	for (i = 0; i < s->nlinks; i++)
 		free(s->links[i].name);
@@ -684,8 +470,6 @@ snap_release(struct snap *s)
 	cs_readahead_release(&s->ra);
 	cs_outstream_free(s->os);
 	cs_hasher_free(s->fh);
-	cs_buf_release(&s->cap);
-	cs_buf_release(&s->hdr);
 	cs_bl_header_release(&s->custody);
 	free(s->started);
 }
@@ -719,8 +503,6 @@ snap_init(struct snap *s, const struct cs_snap_opts *o,
 	memset(s, 0, sizeof *s);
 	s->o = o;
 	s->res = res;
-	cs_buf_init(&s->cap);
-	cs_buf_init(&s->hdr);
 	cs_bl_header_init(&s->custody);
 	cs_readahead_init(&s->ra, o->inline_max != 0 ? o->inline_max :
 	    CS_SNAP_INLINE_MAX, o->digests);
@@ -794,7 +576,7 @@ cs_snapshot(const struct cs_snap_opts *o, struct cs_snap_result *res,
 	    cs_manifest_open(&s.manifest, err) != 0)
 		goto out;
 	cs_snap_custody_start(&s.custody, o, s.started);
-	if (snap_archive_open(&s, err) != 0 ||
+	if ((s.tw = cs_tarwrite_new(s.os, &res->members, err)) == NULL ||
 	    snap_custody_member(&s, err) != 0 || snap_walk(&s, err) != 0)
 		goto out;
 	now = cs_time_now();

@@ -26,8 +26,8 @@ int		 cs_manifest_open(struct cs_manifest *, struct cs_err *);
 /* Close the spool.  Accepts a manifest never opened (zeroed). */
 void		 cs_manifest_close(struct cs_manifest *);
 /* Spool the record E. */
-int		 cs_manifest_add(struct cs_manifest *, const struct cs_entry *,
-		    struct cs_err *);
+int		 cs_manifest_add(struct cs_manifest *,
+		    const struct cs_entry *, struct cs_err *);
 /*
  * Write the baseline with header H from the spool, signed with KEY (or
  * NULL), into an anonymous temporary file: its descriptor, or -1.

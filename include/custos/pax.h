@@ -32,14 +32,14 @@ void		 cs_pax_digest_records(struct cs_buf *, unsigned,
  * extended header, creating one if there is none.  -1 if HDR is not a
  * tar header.
  */
-int		 cs_pax_splice(struct cs_buf *, const unsigned char *, size_t,
-		    const char *, size_t);
+int		 cs_pax_splice(struct cs_buf *, const unsigned char *,
+		    size_t, const char *, size_t);
 /*
  * Find KEY among the pax records REC (N bytes): 1 with *V and *VN set,
  * 0 if absent, -1 if the records are malformed.
  */
-int		 cs_pax_find(const char *, size_t, const char *, const char **,
-		    size_t *);
+int		 cs_pax_find(const char *, size_t, const char *,
+		    const char **, size_t *);
 /*
  * The digests among the pax records REC (N bytes) into D: the mask of
  * those present and well formed.
