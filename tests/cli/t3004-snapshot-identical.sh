@@ -35,6 +35,14 @@ umask 022
 	chmod 0600 srv/data/small
 	find . -exec touch -h -d @1700000000 {} +
 ) || exit 99
+# HOLES: the filesystem of the trash directory keeps the holes of the
+# sparse files (the expected listing has them archived sparse).
+if [ $(( $(stat -c '%b * %B' "$TRASH/tree/srv/data/sparse") )) -lt 1048576 ]
+then
+	cs_prereq_cache="$cs_prereq_cache HOLES=1 "
+else
+	cs_prereq_cache="$cs_prereq_cache HOLES=0 "
+fi
 
 cat >dump.py <<'PY'
 # dump.py TAR: the machine-independent listing of an evidence tar.
@@ -270,7 +278,7 @@ test_expect_success 'snapshot of the fixed tree' '
 	test -f ev.tar.custody
 '
 
-test_expect_success PYTHON 'the archive is the one expected' '
+test_expect_success PYTHON,HOLES 'the archive is the one expected' '
 	python3 dump.py ev.tar ev.tar.custody >actual &&
 	test_cmp expect actual
 '
