@@ -204,6 +204,7 @@ cmd_snapshot_run(int argc, char **argv, struct cs_err *err)
 	struct cs_snap_result	 r;
 	struct cs_progress	 prog;
 	struct cs_key		*key = NULL;
+	size_t			 i;
 	int			 rc = -1, n;
 
 	memset(&r, 0, sizeof r);
@@ -219,6 +220,8 @@ cmd_snapshot_run(int argc, char **argv, struct cs_err *err)
 	o.snap.progress_arg = &prog;
 	n = cs_snapshot(&o.snap, &r, err);
 	cs_progress_end(&prog);
+	for (i = 0; i < r.nwarnings; i++)
+		cs_warn("snapshot", "%s", r.warnings[i]);
 	if (n != 0) {
 		if (r.status == CS_SNAP_FAILED && r.custody != NULL &&
 		    err->code != CS_EXIT_CANTCREAT &&

@@ -36,6 +36,7 @@
 #include "custos/err.h"
 #include "custos/evidence.h"
 #include "custos/path.h"
+#include "custos/pax.h"
 #include "custos/sign.h"
 #include "custos/snapshot.h"
 #include "custos/xmalloc.h"
@@ -193,11 +194,9 @@ static void
 evr_header_digests(struct cs_evr *r, int64_t off, struct cs_evm *m)
 {
 	unsigned char	 h[512];
-	char		*rec = NULL, key[64];
-	const char	*v;
+	char		*rec = NULL;
 	uint64_t	 size = 0;
-	size_t		 vn, i;
-	int		 d;
+	size_t		 i;
 
 	m->hdigests = 0;
 	if (off < 0 || evr_get(r, h, 512, off) != 0 || h[156] != 'x')
@@ -209,15 +208,7 @@ evr_header_digests(struct cs_evr *r, int64_t off, struct cs_evm *m)
 	rec = cs_xmalloc((size_t)size);
 	if (evr_get(r, (unsigned char *)rec, (size_t)size, off + 512) != 0)
 		goto out;
-	for (d = 0; d < CS_D_COUNT; d++) {
-		(void)snprintf(key, sizeof key, "%s%s", CS_SNAP_PAXKEY,
-		    cs_digest_name((enum cs_digest)d));
-		if (cs_snap_pax_find(rec, (size_t)size, key, &v, &vn) == 1 &&
-		    vn == 2 * cs_digest_len((enum cs_digest)d) &&
-		    cs_unhex(v, vn, m->hdigest[d],
-		    cs_digest_len((enum cs_digest)d)) == 0)
-			m->hdigests |= 1U << d;
-	}
+	m->hdigests = cs_pax_find_digests(rec, (size_t)size, m->hdigest);
 out:
 	free(rec);
 }

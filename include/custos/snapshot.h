@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "custos/digest.h"
+#include "custos/pax.h"
 
 struct cs_buf;
 struct cs_err;
@@ -28,8 +29,8 @@ struct cs_key;
 #define CS_SNAP_CUSTODY		"custos/custody"
 #define CS_SNAP_MANIFEST	"custos/manifest.cbl"
 #define CS_SNAP_TREE		"tree"
-/* The pax keyword prefix of a member's digests: "CUSTOS.sha256". */
-#define CS_SNAP_PAXKEY		"CUSTOS."
+/* The pax keyword prefix of a member's digests (pax.h). */
+#define CS_SNAP_PAXKEY		CS_PAX_DIGEST_PREFIX
 #define CS_SNAP_BLOCK		10240
 /*
  * Files whose data is at most this large are read into memory before
@@ -79,6 +80,12 @@ struct cs_snap_result {
 	char		*custody;	/* sidecar written, or NULL */
 	char		*protection;	/* what write-once protection holds */
 	int		 verified;	/* --verify-after: 1 ok, 0 not done */
+	/*
+	 * One line per object that could not be read, in walk order, as
+	 * "'PATH': CAUSE" with PATH encoded: for the command to print.
+	 */
+	char		**warnings;
+	size_t		 nwarnings, warncap;
 };
 
 /*
@@ -98,24 +105,35 @@ char		*cs_snap_member_name(const char *, size_t, int);
  */
 int		 cs_snap_member_path(const char *, char **, size_t *);
 
-/* Append the pax record "LEN KEY=VALUE\n" to OUT. */
-void		 cs_snap_pax_record(struct cs_buf *, const char *,
-		    const char *, size_t);
 /*
- * Rewrite the headers HDR (N bytes, as libarchive wrote them for one
- * member) into OUT with the pax records RECS (RN bytes) added to its
- * extended header, creating one if there is none.  -1 if HDR is not a
- * tar header.
+ * The pax codec under its former names (pax.h has the documentation),
+ * for the callers that still use them.
  */
-int		 cs_snap_pax_splice(struct cs_buf *, const unsigned char *,
-		    size_t, const char *, size_t);
-/*
- * Find KEY among the pax records REC (N bytes): 1 with *V and *VN set,
- * 0 if absent, -1 if the records are malformed.
- */
-int		 cs_snap_pax_find(const char *, size_t, const char *,
-		    const char **, size_t *);
-/* Tar header checksum of a 512-byte block. */
-unsigned	 cs_snap_tar_cksum(const unsigned char *);
+static inline void
+cs_snap_pax_record(struct cs_buf *b, const char *key, const char *v,
+    size_t vn)
+{
+	cs_pax_record(b, key, v, vn);
+}
+
+static inline int
+cs_snap_pax_splice(struct cs_buf *out, const unsigned char *h, size_t n,
+    const char *recs, size_t rn)
+{
+	return cs_pax_splice(out, h, n, recs, rn);
+}
+
+static inline int
+cs_snap_pax_find(const char *rec, size_t n, const char *key,
+    const char **v, size_t *vn)
+{
+	return cs_pax_find(rec, n, key, v, vn);
+}
+
+static inline unsigned
+cs_snap_tar_cksum(const unsigned char *h)
+{
+	return cs_pax_tar_cksum(h);
+}
 
 #endif /* CUSTOS_SNAPSHOT_H */

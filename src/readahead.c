@@ -1,0 +1,302 @@
+/*
+ * readahead.c: reading regular files for the evidence tar (readahead.h).
+ *
+ * Files with at most RA_MAX bytes of data are read and hashed by the
+ * walk's workers, while at most RA_BUDGET bytes wait for the writer; the
+ * rest are read by the writer itself, RA_CHUNK bytes at a time.
+ *
+ * Invariants: a file with fewer blocks than its size needs is asked for
+ * its extents (SEEK_DATA/SEEK_HOLE); any other, or one on a filesystem
+ * that cannot say, is one extent; a short read is recorded on the record
+ * and the rest of the extent is zeros; the budget is given back exactly
+ * when the bytes read ahead are freed.
+ */
+#include "custos/custos.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "custos/digest.h"
+#include "custos/entry.h"
+#include "custos/readahead.h"
+#include "custos/xmalloc.h"
+
+#define RA_CHUNK	(1024 * 1024)
+#define RA_MAX		(4U * 1024 * 1024)
+#define RA_BUDGET	(32U * 1024 * 1024)
+
+static const unsigned char ra_zeros[65536];
+
+void
+cs_readahead_init(struct cs_readahead *ra, uint64_t inline_max,
+    unsigned digests)
+{
+	memset(ra, 0, sizeof *ra);
+	ra->inline_max = inline_max;
+	ra->digests = digests;
+	atomic_init(&ra->pending, 0);
+}
+
+void
+cs_readahead_release(struct cs_readahead *ra)
+{
+	free(ra->segs.v);
+	free(ra->buf);
+	ra->segs.v = NULL;
+	ra->buf = NULL;
+	ra->bufcap = 0;
+}
+
+unsigned char *
+cs_readahead_buf(struct cs_readahead *ra, size_t n)
+{
+	if (n > ra->bufcap) {
+		free(ra->buf);
+		ra->bufcap = n;
+		ra->buf = cs_xmalloc(ra->bufcap);
+	}
+	return ra->buf;
+}
+
+static void
+ra_add_seg(struct cs_readahead_segs *sg, uint64_t off, uint64_t len)
+{
+	if (len == 0)
+		return;
+	if (sg->n == sg->cap) {
+		sg->cap = sg->cap ? 2 * sg->cap : 16;
+		sg->v = cs_xreallocarray(sg->v, sg->cap, sizeof *sg->v);
+	}
+	sg->v[sg->n].off = off;
+	sg->v[sg->n].len = len;
+	sg->n++;
+}
+
+int
+cs_readahead_extents(struct cs_readahead_segs *sg, const struct cs_entry *e)
+{
+	off_t	 d, h;
+	uint64_t off = 0, size = e->size;
+	int	 fd = e->fd;
+
+	sg->n = 0;
+	if (e->blocks >= (size + 511) / 512) {
+		ra_add_seg(sg, 0, size);
+		return 0;
+	}
+	while (off < size) {
+		d = lseek(fd, (off_t)off, SEEK_DATA);
+		if (d < 0 && errno == ENXIO)
+			break;		/* a hole to the end */
+		if (d < 0) {
+			sg->n = 0;	/* not supported: all data */
+			ra_add_seg(sg, 0, size);
+			return 0;
+		}
+		h = lseek(fd, d, SEEK_HOLE);
+		if (h < 0 || (uint64_t)h > size)
+			h = (off_t)size;
+		if ((uint64_t)d >= size)
+			break;
+		ra_add_seg(sg, (uint64_t)d, (uint64_t)(h - d));
+		off = (uint64_t)h;
+	}
+	if (sg->n == 1 && sg->v[0].off == 0 && sg->v[0].len == size)
+		return 0;
+	return size > 0;
+}
+
+uint64_t
+cs_readahead_datalen(const struct cs_readahead_segs *sg)
+{
+	uint64_t n = 0;
+	size_t	 i;
+
+	for (i = 0; i < sg->n; i++)
+		n += sg->v[i].len;
+	return n;
+}
+
+/* Feed N zero bytes to H (if not NULL) and to OUT (if not NULL). */
+static int
+ra_zero_fill(struct cs_hasher *h, uint64_t n, cs_readahead_out *out,
+    void *arg)
+{
+	size_t	 k;
+
+	while (n > 0) {
+		k = n < sizeof ra_zeros ? (size_t)n : sizeof ra_zeros;
+		if (h != NULL)
+			cs_hasher_update(h, ra_zeros, k);
+		if (out != NULL && out(arg, ra_zeros, k) != 0)
+			return -1;
+		n -= k;
+	}
+	return 0;
+}
+
+/*
+ * Read up to N bytes at OFF into P.  A short count (the file shrank, or
+ * a read error) is recorded on E; the rest is the caller's to zero.
+ */
+static size_t
+ra_pread(struct cs_entry *e, int fd, void *p, size_t n, uint64_t off)
+{
+	size_t	 got = 0;
+	ssize_t	 r;
+
+	while (got < n) {
+		r = pread(fd, (char *)p + got, n - got, (off_t)(off + got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			cs_entry_add_error(e, "read error at offset %" PRIu64
+			    ": %s", off + got, strerror(errno));
+			break;
+		}
+		if (r == 0) {
+			cs_entry_add_error(e, "shrank while being read "
+			    "(%" PRIu64 " bytes archived as zeros)",
+			    (uint64_t)(n - got));
+			break;
+		}
+		got += (size_t)r;
+	}
+	return got;
+}
+
+uint64_t
+cs_readahead_read(struct cs_entry *e, const struct cs_readahead_segs *sg,
+    unsigned char *buf)
+{
+	size_t	 i, at = 0, got;
+	uint64_t read = 0;
+
+	for (i = 0; i < sg->n; i++) {
+		got = ra_pread(e, e->fd, buf + at, (size_t)sg->v[i].len,
+		    sg->v[i].off);
+		memset(buf + at + got, 0, (size_t)sg->v[i].len - got);
+		read += got;
+		at += (size_t)sg->v[i].len;
+	}
+	return read;
+}
+
+int
+cs_readahead_content(struct cs_readahead *ra, struct cs_hasher *h,
+    struct cs_entry *e, const struct cs_readahead_segs *sg,
+    const unsigned char *data, cs_readahead_out *out, void *arg,
+    uint64_t *readp)
+{
+	const unsigned char *p;
+	unsigned char	*buf;
+	uint64_t	 pos = 0, left;
+	size_t		 i, at = 0, k, got;
+
+	for (i = 0; i < sg->n; i++) {
+		if (ra_zero_fill(h, sg->v[i].off - pos, out, arg) != 0)
+			return -1;
+		pos = sg->v[i].off;
+		for (left = sg->v[i].len; left > 0; left -= k) {
+			k = left < RA_CHUNK ? (size_t)left : RA_CHUNK;
+			if (data != NULL) {
+				p = data + at;
+			} else {
+				buf = k > ra->bufcap ?
+				    cs_readahead_buf(ra, RA_CHUNK) : ra->buf;
+				got = ra_pread(e, e->fd, buf, k, pos);
+				memset(buf + got, 0, k - got);
+				*readp += got;
+				p = buf;
+			}
+			if (h != NULL)
+				cs_hasher_update(h, p, k);
+			if (out != NULL && out(arg, p, k) != 0)
+				return -1;
+			at += k;
+			pos += k;
+		}
+	}
+	return ra_zero_fill(h, e->size - pos, out, arg);
+}
+
+void
+cs_readahead_check_changed(struct cs_entry *e)
+{
+	struct stat	 st;
+
+	if (fstat(e->fd, &st) != 0)
+		return;
+	if ((uint64_t)st.st_size != e->size ||
+	    st.st_mtim.tv_sec != e->mtime.sec ||
+	    (uint32_t)st.st_mtim.tv_nsec != e->mtime.nsec)
+		cs_entry_add_error(e, "changed while being read (archived "
+		    "as read, %" PRIu64 " bytes)", e->size);
+}
+
+static void
+ra_file_free(void *arg)
+{
+	struct cs_readahead_file *p = arg;
+
+	atomic_fetch_sub(p->budget, p->datalen);
+	free(p->segs.v);
+	free(p);
+}
+
+struct cs_readahead_file *
+cs_readahead_file(const struct cs_entry *e)
+{
+	if (e->attach != NULL && e->attach_free == ra_file_free)
+		return e->attach;
+	return NULL;
+}
+
+/*
+ * Read ahead (on a walk worker): a regular file E, open in e->fd, with
+ * little enough data to fit the budget is read into memory and hashed
+ * here, so the writer only has to archive it.  Anything else is left to
+ * the writer.
+ */
+void
+cs_readahead_prefetch(void *arg, struct cs_entry *e, struct cs_hasher *h)
+{
+	struct cs_readahead	 *ra = arg;
+	struct cs_readahead_file *p;
+	struct cs_readahead_segs  sg = { NULL, 0, 0 };
+	uint64_t		  datalen, limit = ra->inline_max;
+	int			  sparse;
+
+	if (e->size > RA_MAX || e->size > limit)
+		return;
+	sparse = cs_readahead_extents(&sg, e);
+	datalen = cs_readahead_datalen(&sg);	/* <= e->size <= RA_MAX */
+	if (datalen > limit || atomic_fetch_add(&ra->pending, datalen) +
+	    datalen > RA_BUDGET) {
+		if (datalen <= limit)
+			atomic_fetch_sub(&ra->pending, datalen);
+		free(sg.v);
+		return;
+	}
+	p = cs_xmalloc(sizeof *p + (size_t)datalen);
+	p->segs = sg;
+	p->sparse = sparse;
+	p->datalen = datalen;
+	p->nread = 0;
+	p->budget = &ra->pending;
+	e->attach = p;
+	e->attach_free = ra_file_free;
+	p->nread = cs_readahead_read(e, &p->segs, p->data);
+	cs_readahead_check_changed(e);
+	cs_hasher_begin(h);
+	(void)cs_readahead_content(ra, h, e, &p->segs, p->data, NULL, NULL,
+	    &p->nread);
+	cs_hasher_end(h, e->digest);
+	e->digests = ra->digests;
+}
