@@ -88,19 +88,13 @@ ev_problem(struct ev *v, int code, const char *fmt, ...) CS_PRINTF(3, 4);
 static void
 ev_problem(struct ev *v, int code, const char *fmt, ...)
 {
-	struct cs_evidence_result	*res = v->res;
-	struct cs_evidence_problem	*p;
-	va_list				 ap;
+	va_list	 ap;
+	char	*msg;
 
-	res->problems = cs_xreallocarray(res->problems, res->nproblems + 1,
-	    sizeof *res->problems);
-	p = &res->problems[res->nproblems++];
-	p->code = code;
 	va_start(ap, fmt);
-	p->msg = cs_xvasprintf(fmt, ap);
+	msg = cs_xvasprintf(fmt, ap);
 	va_end(ap);
-	if (res->code == 0 || code == CS_EXIT_INTEGRITY)
-		res->code = code;
+	cs_evidence_result_add(v->res, code, msg);
 }
 
 static void
@@ -827,36 +821,6 @@ fail:
 	return NULL;
 }
 
-/* Ordered as enum cs_evidence_field. */
-static const char *const ev_field_names[CS_EVF_COUNT] = {
-	"case", "label", "operator", "host", "started", "finished", "status"
-};
-
-const char *
-cs_evidence_field_name(enum cs_evidence_field f)
-{
-	return (unsigned)f < CS_EVF_COUNT ? ev_field_names[f] : "unknown";
-}
-
-void
-cs_evidence_result_init(struct cs_evidence_result *res)
-{
-	memset(res, 0, sizeof *res);
-}
-
-void
-cs_evidence_result_release(struct cs_evidence_result *res)
-{
-	size_t	 i;
-
-	for (i = 0; i < CS_EVF_COUNT; i++)
-		free(res->field[i]);
-	for (i = 0; i < res->nproblems; i++)
-		free(res->problems[i].msg);
-	free(res->problems);
-	cs_evidence_result_init(res);
-}
-
 /* The report's fields: the sidecar's, else the first member's. */
 static void
 ev_report(struct ev *v)
@@ -866,7 +830,8 @@ ev_report(struct ev *v)
 	size_t			 i;
 
 	for (i = 0; i < CS_EVF_COUNT; i++) {
-		val = cs_custody_get(c, ev_field_names[i]);
+		val = cs_custody_get(c,
+		    cs_evidence_field_name((enum cs_evidence_field)i));
 		free(v->res->field[i]);
 		v->res->field[i] = val != NULL ? cs_xstrdup(val) : NULL;
 	}

@@ -57,6 +57,9 @@ struct cs_evidence_result {
 const char	*cs_evidence_field_name(enum cs_evidence_field);
 void		 cs_evidence_result_init(struct cs_evidence_result *);
 void		 cs_evidence_result_release(struct cs_evidence_result *);
+/* Add a problem (MSG: a heap string, taken over) with its exit code. */
+void		 cs_evidence_result_add(struct cs_evidence_result *, int,
+		    char *);
 /*
  * Verify everything (see custos-verify(1)) into RES, which the caller
  * initialised and releases.  Returns 0 only if all holds,

@@ -1,0 +1,21 @@
+/*
+ * diff_int.h: what diff.c (the comparison of one pair) gives diff_run.c
+ * (the run over two streams).  Private to those two files.
+ */
+#ifndef CUSTOS_DIFF_INT_H
+#define CUSTOS_DIFF_INT_H
+
+struct cs_entry;
+struct cs_finding;
+struct cs_rule;
+struct cs_diff_opts;
+
+/*
+ * Compare OLD and NEW for one path under RULE (already evaluated); takes
+ * over both.  A finding, or NULL when they do not differ.
+ */
+struct cs_finding *cs_diff_pair_rule(struct cs_entry *, struct cs_entry *,
+		    const struct cs_rule *, const struct cs_diff_opts *,
+		    unsigned);
+
+#endif /* CUSTOS_DIFF_INT_H */

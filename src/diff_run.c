@@ -1,0 +1,355 @@
+/*
+ * diff_run.c: one comparison run: the merge-join of a baseline and a
+ * source, each pair judged under its policy rule (diff.c), and what no
+ * rule may hide.
+ *
+ * Invariants: a dangerous object (setuid or setgid, capabilities,
+ * executable, a device, a hard link out of an ignored tree) is never
+ * ignored; the objects of the baseline below a directory the source
+ * could not enter are counted on that directory's not-compared finding,
+ * never reported as removed; every finding is handed to the caller once,
+ * numbered in the order found.  Memory: one record per side, the held
+ * directory finding, and the ignored objects with several links (few).
+ */
+#include "custos/custos.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "custos/diff.h"
+#include "custos/entry.h"
+#include "custos/err.h"
+#include "custos/join.h"
+#include "custos/policy.h"
+#include "custos/source.h"
+#include "custos/xmalloc.h"
+
+#include "diff_int.h"
+
+/* Is F only the verified growth of an append-only file? */
+static int
+diff_only_appended(const struct cs_finding *f)
+{
+	return (f->flags & CS_FF_APPENDED) && f->attrs == CS_ABIT(CS_A_SIZE);
+}
+
+/* Properties no policy rule silences (custos-policy(5), DANGER). */
+#define DIFF_D_SETID	0x01
+#define DIFF_D_CAPS	0x02
+#define DIFF_D_EXEC	0x04
+#define DIFF_D_DEVICE	0x08
+#define DIFF_D_LINKS	0x10
+
+static unsigned
+diff_danger(const struct cs_entry *e)
+{
+	unsigned	 d = 0;
+
+	if (e == NULL)
+		return 0;
+	if (e->type == CS_T_CHAR || e->type == CS_T_BLOCK)
+		d |= DIFF_D_DEVICE;
+	if (e->type != CS_T_FILE)
+		return d;
+	if (e->mode & 06000)
+		d |= DIFF_D_SETID;
+	if (e->caps != NULL)
+		d |= DIFF_D_CAPS;
+	if ((e->mode & 0111) != 0 || ((e->have & CS_F_MAGIC) &&
+	    e->magic != CS_MAGIC_NONE))
+		d |= DIFF_D_EXEC;
+	if ((e->have & (CS_F_NLINK | CS_F_INO)) == (CS_F_NLINK | CS_F_INO) &&
+	    e->nlink > 1)
+		d |= DIFF_D_LINKS;
+	return d;
+}
+
+/*
+ * A dangerous object is compared on what makes it dangerous (content,
+ * permissions, owners, capabilities, device numbers) whatever the rule
+ * drops; in an ignored tree, on every attribute.  Its severity is the one
+ * its properties earn, not the path's.
+ */
+#define DIFF_G_DANGER	(CS_G_CONTENT | CS_G_PERMS | CS_G_OWNER | \
+			 CS_G_XATTR | CS_G_LINK)
+
+static void
+diff_unsilence(struct cs_rule *rule)
+{
+	rule->groups |= rule->ignore ? CS_G_DEFAULT : DIFF_G_DANGER;
+	rule->ignore = 0;
+	rule->severity = -1;
+}
+
+static void
+diff_floor(struct cs_finding *f, unsigned danger)
+{
+	if (danger & DIFF_D_EXEC) {
+		f->floor = CS_SEV_HIGH;
+		f->floor_reason = "executable in a tree the policy ignores";
+		f->floor_technique = "T1105";
+	} else if (danger & DIFF_D_DEVICE) {
+		f->floor = CS_SEV_HIGH;
+		f->floor_reason = "device node in a tree the policy ignores";
+		f->floor_technique = "T1006";
+	} else if (danger & DIFF_D_LINKS) {
+		f->floor = CS_SEV_HIGH;
+		f->floor_reason = "hard link from a tree the policy ignores "
+		    "to an object outside it";
+		f->floor_technique = "T1222.002";
+	}
+}
+
+/* An ignored object with several links: kept until all links are seen. */
+struct diff_held {
+	struct cs_entry	*old;
+	struct cs_entry	*new;
+};
+
+struct diff_run {
+	const struct cs_diff_opts *opts;
+	unsigned		 digests;
+	struct cs_diff_stats	*st;
+	size_t			 seq;
+	struct diff_held	*held;		/* ignored, nlink > 1 */
+	size_t			 nheld;
+	size_t			 capheld;
+	struct cs_finding	*dir;		/* directory not entered */
+	uint64_t		 below;		/* its baseline objects */
+	int			 walked;	/* the new side is a live walk */
+};
+
+static void
+diff_emit(struct diff_run *r, struct cs_finding *f)
+{
+	if (diff_only_appended(f))
+		r->st->appended++;
+	else
+		r->st->count[f->kind]++;
+	f->seq = r->seq++;
+	r->opts->found(r->opts->arg, f);
+}
+
+/* Hand out the held not-entered directory, with what it hid. */
+static void
+diff_flush_dir(struct diff_run *r)
+{
+	if (r->dir == NULL)
+		return;
+	if (r->below > 0)
+		r->dir->detail = cs_xasprintf("%" PRIu64 " object%s of the "
+		    "baseline below it not compared", r->below,
+		    r->below == 1 ? "" : "s");
+	r->st->below += r->below;
+	diff_emit(r, r->dir);
+	r->dir = NULL;
+	r->below = 0;
+}
+
+/* Is E below the held directory? */
+static int
+diff_below_dir(const struct diff_run *r, const struct cs_entry *e)
+{
+	size_t	 n = r->dir->pathlen;
+
+	if (n == 1)
+		return e->pathlen > 1;
+	return e->pathlen > n && e->path[n] == '/' &&
+	    memcmp(e->path, r->dir->path, n) == 0;
+}
+
+/* Count the groups RULE compares that one side could not give. */
+static void
+diff_lacking(struct cs_diff_stats *st, unsigned g, const struct cs_entry *o,
+    const struct cs_entry *n)
+{
+	unsigned	 both, lack = 0, i;
+
+	if (o == NULL || n == NULL || o->type != n->type ||
+	    o->error != NULL || n->error != NULL)
+		return;
+	both = o->have & n->have;
+	if ((both & (CS_F_INO | CS_F_NLINK)) != (CS_F_INO | CS_F_NLINK))
+		lack |= CS_G_INODE;
+	if ((both & CS_F_CTIME) == 0)
+		lack |= CS_G_CTIME;
+	if ((both & CS_F_META) == 0)
+		lack |= CS_G_ACL | CS_G_XATTR;
+	if ((both & CS_F_IFLAGS) == 0 &&
+	    (o->type == CS_T_FILE || o->type == CS_T_DIR))
+		lack |= CS_G_FLAGS;
+	lack &= g;
+	for (i = 0; i < CS_DIFF_NGROUPS; i++)
+		st->lacking[i] += (lack >> i) & 1;
+}
+
+/*
+ * A directory whose content the source could not list: the walk says
+ * so; from another source, any directory with an error is taken as not
+ * entered (its objects are then "not compared", never "removed").
+ */
+static int
+diff_not_entered(const struct diff_run *r, const struct cs_entry *e)
+{
+	if (e == NULL || e->error == NULL)
+		return 0;
+	if (e->have & CS_F_NOENTRY)
+		return 1;
+	return !r->walked && e->type == CS_T_DIR;
+}
+
+/* Compare one pair whose rule is known, and report what differs. */
+static void
+diff_one(struct diff_run *r, struct cs_entry *ea, struct cs_entry *eb,
+    struct cs_rule *rule, unsigned danger)
+{
+	struct cs_finding	*f;
+	int			 ignored = rule->ignore;
+
+	if (danger != 0) {
+		if (ignored)
+			r->st->unsilenced++;
+		diff_unsilence(rule);
+	}
+	if (r->opts->carried != 0)
+		rule->groups &= r->opts->carried;
+	diff_lacking(r->st, rule->groups, ea, eb);
+	if ((f = cs_diff_pair_rule(ea, eb, rule, r->opts, r->digests)) == NULL)
+		return;
+	if (ignored)
+		diff_floor(f, danger);
+	if (f->kind == CS_K_NOTCMP && diff_not_entered(r, eb)) {
+		diff_flush_dir(r);
+		r->dir = f;
+		return;
+	}
+	diff_emit(r, f);
+}
+
+/* Keep an ignored object with other links until the end of the run. */
+static void
+diff_hold(struct diff_run *r, struct cs_entry *ea, struct cs_entry *eb)
+{
+	if (r->nheld == r->capheld) {
+		r->capheld = r->capheld ? 2 * r->capheld : 16;
+		r->held = cs_xreallocarray(r->held, r->capheld,
+		    sizeof *r->held);
+	}
+	r->held[r->nheld].old = ea;
+	r->held[r->nheld].new = eb;
+	r->nheld++;
+}
+
+static int
+diff_held_cmp(const void *pa, const void *pb)
+{
+	const struct diff_held	*a = pa, *b = pb;
+
+	if (a->new->dev != b->new->dev)
+		return a->new->dev < b->new->dev ? -1 : 1;
+	if (a->new->ino != b->new->ino)
+		return a->new->ino < b->new->ino ? -1 : 1;
+	return cs_entry_cmp(a->new, b->new);
+}
+
+/*
+ * The held objects: an inode all of whose links lie in ignored trees
+ * stays ignored; one linked from elsewhere is compared and reported.
+ */
+static void
+diff_release_held(struct diff_run *r)
+{
+	struct cs_rule	 rule;
+	size_t		 i, j, k;
+
+	if (r->nheld > 1)
+		qsort(r->held, r->nheld, sizeof *r->held, diff_held_cmp);
+	for (i = 0; i < r->nheld; i = j) {
+		for (j = i + 1; j < r->nheld &&
+		    r->held[j].new->dev == r->held[i].new->dev &&
+		    r->held[j].new->ino == r->held[i].new->ino; j++)
+			continue;
+		for (k = i; k < j; k++) {
+			if ((uint64_t)(j - i) >= r->held[k].new->nlink) {
+				r->st->ignored++;
+				cs_entry_free(r->held[k].old);
+				cs_entry_free(r->held[k].new);
+				continue;
+			}
+			cs_policy_eval(r->opts->policy, r->held[k].new->path,
+			    &rule);
+			diff_one(r, r->held[k].old, r->held[k].new, &rule,
+			    DIFF_D_LINKS);
+		}
+	}
+	free(r->held);
+	r->held = NULL;
+	r->nheld = 0;
+}
+
+int
+cs_diff_run(struct cs_source *a, struct cs_source *b,
+    const struct cs_diff_opts *opts, unsigned digests,
+    struct cs_diff_stats *st, struct cs_err *err)
+{
+	struct cs_join		*j;
+	struct cs_entry		*ea, *eb;
+	struct cs_rule		 rule;
+	struct diff_run		 r;
+	unsigned		 danger;
+	size_t			 i;
+	int			 n;
+
+	memset(st, 0, sizeof *st);
+	memset(&r, 0, sizeof r);
+	r.opts = opts;
+	r.digests = digests;
+	r.st = st;
+	r.walked = strcmp(cs_source_kind(b), "tree") == 0;
+	j = cs_join_new(a, b);
+	while ((n = cs_join_next(j, &ea, &eb, err)) == 1) {
+		st->old_records += ea != NULL;
+		st->new_records += eb != NULL;
+		if (eb != NULL && eb->type == CS_T_FILE)
+			st->bytes += eb->size;
+		if (opts->progress != NULL)
+			opts->progress(opts->arg, st->new_records, st->bytes);
+		if (r.dir != NULL && !diff_below_dir(&r, eb != NULL ? eb : ea))
+			diff_flush_dir(&r);
+		if (r.dir != NULL && eb == NULL) {
+			/* in the baseline, below a directory not entered */
+			r.below++;
+			cs_entry_free(ea);
+			continue;
+		}
+		cs_policy_eval_hits(opts->policy, eb != NULL ? eb->path :
+		    ea->path, &rule, ea != NULL ? opts->hits : NULL);
+		danger = diff_danger(eb);
+		if (!rule.ignore)
+			danger &= ~DIFF_D_LINKS;
+		if (rule.ignore && danger == DIFF_D_LINKS) {
+			diff_hold(&r, ea, eb);
+			continue;
+		}
+		if (rule.ignore && danger == 0) {
+			st->ignored++;
+			cs_entry_free(ea);
+			cs_entry_free(eb);
+			continue;
+		}
+		diff_one(&r, ea, eb, &rule, danger);
+	}
+	cs_join_free(j);
+	diff_flush_dir(&r);
+	if (n < 0) {
+		for (i = 0; i < r.nheld; i++) {
+			cs_entry_free(r.held[i].old);
+			cs_entry_free(r.held[i].new);
+		}
+		free(r.held);
+		return -1;
+	}
+	diff_release_held(&r);
+	return 0;
+}
