@@ -91,6 +91,9 @@ with open(sys.argv[2], encoding="utf-8", errors="surrogateescape") as f:
     sidecar = f.read()
 for name, text in (("custody", custody), ("sidecar", sidecar)):
     for line in text.splitlines():
+        # a root without /etc/machine-id (a chroot) records none
+        if line.startswith("machine-id="):
+            continue
         if line.startswith("#end"):
             print(name, "#end")
         else:
@@ -166,7 +169,6 @@ custody label=L\x201
 custody operator=Op
 custody note=n
 custody host
-custody machine-id
 custody started
 custody tool
 custody argv=custos
@@ -196,7 +198,6 @@ sidecar label=L\x201
 sidecar operator=Op
 sidecar note=n
 sidecar host
-sidecar machine-id
 sidecar started
 sidecar tool
 sidecar argv=custos
