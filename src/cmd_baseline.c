@@ -30,9 +30,12 @@
 #include "custos/err.h"
 #include "custos/host.h"
 #include "custos/path.h"
+#include "custos/pipe.h"
 #include "custos/policy.h"
 #include "custos/progress.h"
 #include "custos/sign.h"
+#include "custos/sink.h"
+#include "custos/source.h"
 #include "custos/structured.h"
 #include "custos/walk.h"
 #include "custos/xmalloc.h"
@@ -198,10 +201,11 @@ cmd_baseline_structured(struct cmd_baseline_opts *o,
  * custos's own text, made of strerror(3) strings).
  */
 static void
-cmd_baseline_warn(const struct cs_entry *e)
+cmd_baseline_warn(void *arg, const struct cs_entry *e)
 {
 	char	*p;
 
+	(void)arg;
 	p = cs_encode_dup(e->path);
 	cs_warn("baseline", "'%s': %s", p, e->error);
 	free(p);
@@ -209,7 +213,7 @@ cmd_baseline_warn(const struct cs_entry *e)
 
 static void
 cmd_baseline_summary(const struct cmd_baseline_opts *o,
-    const struct cs_walk_stats *st, const struct cs_key *key, double secs)
+    const struct cs_pipe_stats *st, const struct cs_key *key, double secs)
 {
 	char	*out;
 
@@ -218,11 +222,33 @@ cmd_baseline_summary(const struct cmd_baseline_opts *o,
 	out = cs_encode_dup(o->output);
 	fprintf(stderr, "%s: baseline: %" PRIu64 " records, %.1f MiB hashed, "
 	    "%" PRIu64 " errors, %.2f s -> %s%s%s\n", CS_PROGNAME,
-	    st->objects, (double)st->bytes / 1048576.0, st->errors, secs,
+	    st->records, (double)st->bytes / 1048576.0, st->errors, secs,
 	    strcmp(o->output, "-") == 0 ? "standard output" : out,
 	    key != NULL ? ", signed by key " : " (unsigned)",
 	    key != NULL ? cs_key_id(key) : "");
 	free(out);
+}
+
+/*
+ * Our own output is not part of the tree's record: the file written,
+ * and the one --force replaces, when they lie inside the tree.
+ */
+static size_t
+cmd_baseline_skip(const struct cs_atomic *out, const char *output,
+    struct cs_pipe_skip *skip)
+{
+	struct stat	 st;
+	size_t		 n = 0;
+
+	if (fstat(out->fd, &st) == 0) {
+		skip[n].dev = (uint64_t)st.st_dev;
+		skip[n++].ino = (uint64_t)st.st_ino;
+	}
+	if (!out->is_stdout && stat(output, &st) == 0) {
+		skip[n].dev = (uint64_t)st.st_dev;
+		skip[n++].ino = (uint64_t)st.st_ino;
+	}
+	return n;
 }
 
 static int
@@ -236,14 +262,16 @@ cmd_baseline_run(int argc, char **argv, struct cs_err *err)
 	struct cs_key		*key = NULL;
 	struct cs_policy	*pol = NULL;
 	struct cs_structured_ctx sc;
-	struct cs_walk		*walk = NULL;
-	struct cs_blw		*w = NULL;
-	struct cs_entry		*e;
-	struct stat		 self, old;
+	struct cs_source	*src = NULL;
+	struct cs_sink		*sink = NULL;
+	struct cs_pipe_skip	 skip[2];
+	struct cs_pipe_opts	 po;
+	struct cs_pipe_stats	 st;
 	int			 rc = -1, opened = 0, n;
 
 	cs_bl_header_init(&hdr);
 	memset(&sc, 0, sizeof sc);
+	memset(&po, 0, sizeof po);
 	if (cmd_baseline_parse(argc, argv, &o, err) != 0 ||
 	    cmd_baseline_structured(&o, &sc, &pol, err) != 0)
 		goto out;
@@ -253,46 +281,29 @@ cmd_baseline_run(int argc, char **argv, struct cs_err *err)
 	if (cs_atomic_open(&out, o.output, o.force, err) != 0)
 		goto out;
 	opened = 1;
-	if (fstat(out.fd, &self) != 0)
-		memset(&self, 0, sizeof self);
-	if (out.is_stdout || stat(o.output, &old) != 0)
-		memset(&old, 0, sizeof old);	/* what --force replaces */
-	if ((walk = cs_walk_open(&o.walk, err)) == NULL)
+	po.skip = skip;
+	po.nskip = cmd_baseline_skip(&out, o.output, skip);
+	if ((src = cs_source_tree(&o.walk, err)) == NULL)
 		goto out;
 	cmd_baseline_header(&hdr, &o, &sc);
-	if ((w = cs_blw_new(out.fd, o.output, &hdr, err)) == NULL)
-		goto out;
+	sink = cs_sink_baseline(out.fd, o.output, &hdr, key);
 	cs_progress_init(&prog, "baseline", o.quiet);
 	cs_progress_estimate(&prog, o.walk.root);
-	while ((n = cs_walk_next(walk, &e, err)) == 1) {
-		cs_progress_update(&prog, cs_walk_stats(walk)->objects,
-		    cs_walk_stats(walk)->bytes);
-		if (e->type == CS_T_FILE && ((e->dev == (uint64_t)self.st_dev &&
-		    e->ino == (uint64_t)self.st_ino) ||
-		    (e->dev == (uint64_t)old.st_dev &&
-		    e->ino == (uint64_t)old.st_ino))) {
-			cs_entry_free(e);	/* our own output */
-			continue;
-		}
-		if (e->error != NULL)
-			cmd_baseline_warn(e);
-		n = cs_blw_add(w, e, err);
-		cs_entry_free(e);
-		if (n != 0)
-			goto out;
-	}
+	po.progress = cs_progress_cb;
+	po.progress_arg = &prog;
+	po.error = cmd_baseline_warn;
+	n = cs_pipe_run(src, sink, &po, &st, err);
 	cs_progress_end(&prog);
-	if (n < 0 || cs_blw_finish(w, key, err) != 0 ||
-	    cs_atomic_commit(&out, 0644, err) != 0)
+	if (n != 0 || cs_atomic_commit(&out, 0644, err) != 0)
 		goto out;
 	opened = 0;
-	cmd_baseline_summary(&o, cs_walk_stats(walk), key, cs_time_since(&t0));
-	rc = cs_walk_stats(walk)->errors > 0 ? CS_EXIT_INCOMPLETE : CS_EXIT_OK;
+	cmd_baseline_summary(&o, &st, key, cs_time_since(&t0));
+	rc = st.errors > 0 ? CS_EXIT_INCOMPLETE : CS_EXIT_OK;
 out:
 	if (opened)
 		cs_atomic_abort(&out);
-	cs_blw_free(w);
-	cs_walk_close(walk);
+	cs_sink_free(sink);
+	cs_source_free(src);
 	cs_key_free(key);
 	cs_policy_free(pol);
 	OPENSSL_cleanse(&sc, sizeof sc);
