@@ -229,28 +229,6 @@ cmd_baseline_summary(const struct cmd_baseline_opts *o,
 	free(out);
 }
 
-/*
- * Our own output is not part of the tree's record: the file written,
- * and the one --force replaces, when they lie inside the tree.
- */
-static size_t
-cmd_baseline_skip(const struct cs_atomic *out, const char *output,
-    struct cs_pipe_skip *skip)
-{
-	struct stat	 st;
-	size_t		 n = 0;
-
-	if (fstat(out->fd, &st) == 0) {
-		skip[n].dev = (uint64_t)st.st_dev;
-		skip[n++].ino = (uint64_t)st.st_ino;
-	}
-	if (!out->is_stdout && stat(output, &st) == 0) {
-		skip[n].dev = (uint64_t)st.st_dev;
-		skip[n++].ino = (uint64_t)st.st_ino;
-	}
-	return n;
-}
-
 static int
 cmd_baseline_run(int argc, char **argv, struct cs_err *err)
 {
@@ -282,7 +260,8 @@ cmd_baseline_run(int argc, char **argv, struct cs_err *err)
 		goto out;
 	opened = 1;
 	po.skip = skip;
-	po.nskip = cmd_baseline_skip(&out, o.output, skip);
+	/* our own output is not part of the tree's record */
+	po.nskip = cs_pipe_skip_output(&out, o.output, skip);
 	if ((src = cs_source_tree(&o.walk, err)) == NULL)
 		goto out;
 	cmd_baseline_header(&hdr, &o, &sc);

@@ -31,6 +31,7 @@
 #include "custos/host.h"
 #include "custos/join.h"
 #include "custos/path.h"
+#include "custos/pipe.h"
 #include "custos/policy.h"
 #include "custos/sign.h"
 #include "custos/source.h"
@@ -207,15 +208,25 @@ cmd_update_pick(const struct cmd_update_opts *o, struct cs_entry *old,
 /* Merge OLD and the source into W. */
 static int
 cmd_update_merge(const struct cmd_update_opts *o, struct cs_source *sa,
-    struct cs_source *sb, struct cs_blw *w, struct cmd_update_counts *cnt,
-    struct cs_err *err)
+    struct cs_source *sb, struct cs_blw *w, const struct cs_atomic *out,
+    struct cmd_update_counts *cnt, struct cs_err *err)
 {
-	struct cs_join	*j;
-	struct cs_entry	*ea, *eb, *e;
-	int		 n;
+	struct cs_join		*j;
+	struct cs_entry		*ea, *eb, *e;
+	struct cs_pipe_skip	 skip[2];
+	size_t			 nskip;
+	int			 n;
 
+	/* our own output, when it lies in the tree, is not taken from it */
+	nskip = cs_pipe_skip_output(out, o->output, skip);
 	j = cs_join_new(sa, sb);
 	while ((n = cs_join_next(j, &ea, &eb, err)) == 1) {
+		if (eb != NULL && cs_pipe_skipped(skip, nskip, eb)) {
+			cs_entry_free(eb);
+			eb = NULL;
+			if (ea == NULL)
+				continue;
+		}
 		if ((e = cmd_update_pick(o, ea, eb, cnt)) == NULL)
 			continue;
 		n = cs_blw_add(w, e, err);
@@ -305,7 +316,7 @@ cmd_update_write(const struct cmd_update_opts *o, struct cs_diff_base *a,
 	    (sb = cmd_update_source(o, a, &sc, err)) == NULL)
 		goto out;
 	if ((w = cs_blw_new(out->fd, o->output, &hdr, err)) == NULL ||
-	    cmd_update_merge(o, sa, sb, w, cnt, err) != 0 ||
+	    cmd_update_merge(o, sa, sb, w, out, cnt, err) != 0 ||
 	    cs_blw_finish(w, key, err) != 0 ||
 	    cs_atomic_commit(out, 0644, err) != 0)
 		goto out;

@@ -82,22 +82,24 @@ diff_unsilence(struct cs_rule *rule)
 	rule->severity = -1;
 }
 
+/*
+ * What makes an object in an ignored tree worth reporting: kept apart
+ * from the comparators' floor, which explains content; triage ranks it
+ * high at least, whatever else explains it.
+ */
 static void
-diff_floor(struct cs_finding *f, unsigned danger)
+diff_danger_reason(struct cs_finding *f, unsigned danger)
 {
 	if (danger & DIFF_D_EXEC) {
-		f->floor = CS_SEV_HIGH;
-		f->floor_reason = "executable in a tree the policy ignores";
-		f->floor_technique = "T1105";
+		f->danger_reason = "executable in a tree the policy ignores";
+		f->danger_technique = "T1105";
 	} else if (danger & DIFF_D_DEVICE) {
-		f->floor = CS_SEV_HIGH;
-		f->floor_reason = "device node in a tree the policy ignores";
-		f->floor_technique = "T1006";
+		f->danger_reason = "device node in a tree the policy ignores";
+		f->danger_technique = "T1006";
 	} else if (danger & DIFF_D_LINKS) {
-		f->floor = CS_SEV_HIGH;
-		f->floor_reason = "hard link from a tree the policy ignores "
+		f->danger_reason = "hard link from a tree the policy ignores "
 		    "to an object outside it";
-		f->floor_technique = "T1222.002";
+		f->danger_technique = "T1222.002";
 	}
 }
 
@@ -164,19 +166,20 @@ static void
 diff_lacking(struct cs_diff_stats *st, unsigned g, const struct cs_entry *o,
     const struct cs_entry *n)
 {
-	unsigned	 both, lack = 0, i;
+	unsigned	 one, lack = 0, i;
 
 	if (o == NULL || n == NULL || o->type != n->type ||
 	    o->error != NULL || n->error != NULL)
 		return;
-	both = o->have & n->have;
-	if ((both & (CS_F_INO | CS_F_NLINK)) != (CS_F_INO | CS_F_NLINK))
+	/* what one side has and the other lacks (neither: nothing to do) */
+	one = o->have ^ n->have;
+	if (one & (CS_F_INO | CS_F_NLINK))
 		lack |= CS_G_INODE;
-	if ((both & CS_F_CTIME) == 0)
+	if (one & CS_F_CTIME)
 		lack |= CS_G_CTIME;
-	if ((both & CS_F_META) == 0)
+	if (one & CS_F_META)
 		lack |= CS_G_ACL | CS_G_XATTR;
-	if ((both & CS_F_IFLAGS) == 0 &&
+	if ((one & CS_F_IFLAGS) &&
 	    (o->type == CS_T_FILE || o->type == CS_T_DIR))
 		lack |= CS_G_FLAGS;
 	lack &= g;
@@ -218,7 +221,7 @@ diff_one(struct diff_run *r, struct cs_entry *ea, struct cs_entry *eb,
 	if ((f = cs_diff_pair_rule(ea, eb, rule, r->opts, r->digests)) == NULL)
 		return;
 	if (ignored)
-		diff_floor(f, danger);
+		diff_danger_reason(f, danger);
 	if (f->kind == CS_K_NOTCMP && diff_not_entered(r, eb)) {
 		diff_flush_dir(r);
 		r->dir = f;

@@ -493,7 +493,8 @@ lr_member(struct lr_mem *m, struct cs_finding *f)
 {
 	memset(m, 0, sizeof *m);
 	m->f = f;
-	if (f->kind == CS_K_TYPE || f->kind == CS_K_NOTCMP)
+	if (f->kind == CS_K_TYPE || f->kind == CS_K_NOTCMP ||
+	    f->danger_reason != NULL)
 		return 0;
 	m->old = f->old != NULL && f->old->type == CS_T_FILE ? f->old : NULL;
 	m->new = f->new != NULL && f->new->type == CS_T_FILE &&

@@ -8,25 +8,46 @@
  */
 #include "custos/custos.h"
 
+#include <sys/stat.h>
+
+#include "custos/atomic.h"
 #include "custos/entry.h"
 #include "custos/err.h"
 #include "custos/pipe.h"
 #include "custos/sink.h"
 #include "custos/source.h"
 
-/* Is E a regular file on the skip list? */
-static int
-pipe_skipped(const struct cs_pipe_opts *o, const struct cs_entry *e)
+int
+cs_pipe_skipped(const struct cs_pipe_skip *skip, size_t n,
+    const struct cs_entry *e)
 {
 	size_t	 i;
 
 	if (e->type != CS_T_FILE)
 		return 0;
-	for (i = 0; i < o->nskip; i++) {
-		if (e->dev == o->skip[i].dev && e->ino == o->skip[i].ino)
+	for (i = 0; i < n; i++) {
+		if (e->dev == skip[i].dev && e->ino == skip[i].ino)
 			return 1;
 	}
 	return 0;
+}
+
+size_t
+cs_pipe_skip_output(const struct cs_atomic *out, const char *output,
+    struct cs_pipe_skip skip[2])
+{
+	struct stat	 st;
+	size_t		 n = 0;
+
+	if (fstat(out->fd, &st) == 0) {
+		skip[n].dev = (uint64_t)st.st_dev;
+		skip[n++].ino = (uint64_t)st.st_ino;
+	}
+	if (!out->is_stdout && stat(output, &st) == 0) {
+		skip[n].dev = (uint64_t)st.st_dev;
+		skip[n++].ino = (uint64_t)st.st_ino;
+	}
+	return n;
 }
 
 int
@@ -59,7 +80,7 @@ cs_pipe_run(struct cs_source *src, struct cs_sink *sink,
 			st->bytes += e->size;
 		if (o->progress != NULL)
 			o->progress(o->progress_arg, st->records, st->bytes);
-		if (pipe_skipped(o, e)) {
+		if (cs_pipe_skipped(o->skip, o->nskip, e)) {
 			st->skipped++;
 			cs_entry_free(e);
 			continue;

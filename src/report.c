@@ -756,8 +756,10 @@ report_summary_line(struct cs_buf *b, const struct cs_report_info *info,
 		    info->stats->count[i]);
 	for (s = CS_SEV_CRITICAL; s >= 0; s--)
 		cs_buf_printf(b, " %s=%" PRIu64, cs_sev_name(s), sev[s]);
-	cs_buf_printf(b, " exit=%d -- %s ", info->exit,
-	    n == 0 ? "no differences:" : "differences:");
+	cs_buf_printf(b, " exit=%d -- %s ", info->exit, n > 0 ?
+	    "differences:" : (info->exit & CS_EXIT_INCOMPLETE) ?
+	    "INCOMPLETE, no differences in what was compared:" :
+	    "no differences:");
 	report_safe(b, info->source, REPORT_R_ASCII);
 	cs_buf_adds(b, " against ");
 	report_safe(b, info->baseline, 0);

@@ -549,6 +549,11 @@ tar_member(struct tar_foreign *f, struct cs_evr *r, struct cs_evm *m,
 	char		*path;
 	size_t		 len;
 
+	if (strcmp(archive_entry_pathname(m->ae), CS_SNAP_CUSTODY) == 0 ||
+	    strcmp(archive_entry_pathname(m->ae), CS_SNAP_MANIFEST) == 0)
+		return cs_err_set(err, CS_EXIT_INTEGRITY, 0, "'%s': member "
+		    "'%s' out of its place: altered custos evidence, refused",
+		    f->shown, m->name);
 	if (tar_path(archive_entry_pathname(m->ae), &path, &len, &why) != 0)
 		return cs_err_set(err, CS_EXIT_DATAERR, 0, "'%s': member '%s' "
 		    "has %s: refused", f->shown, m->name, why);
@@ -677,6 +682,29 @@ fail:
 	return NULL;
 }
 
+/*
+ * Is the archive said to be custos evidence, by a custody record given
+ * or lying beside it?  Then it is verified as evidence whatever its first
+ * member is: evidence stripped of its custody record is altered evidence
+ * (exit 8), not a foreign tar.
+ */
+static int
+tar_claimed(const struct cs_tar_opts *o, int seekable)
+{
+	struct stat	 st;
+	char		*side;
+	int		 yes;
+
+	if (o->ev.custody != NULL)
+		return 1;
+	if (!seekable)
+		return 0;
+	side = cs_xasprintf("%s.custody", o->ev.file);
+	yes = lstat(side, &st) == 0;
+	free(side);
+	return yes;
+}
+
 struct cs_source *
 cs_source_tar_open(const struct cs_tar_opts *o, struct cs_tar_info *info,
     struct cs_err *err)
@@ -695,8 +723,8 @@ cs_source_tar_open(const struct cs_tar_opts *o, struct cs_tar_info *info,
 		cs_evr_close(r);
 		return NULL;
 	}
-	if (n == 1 && strcmp(archive_entry_pathname(m.ae),
-	    CS_SNAP_CUSTODY) == 0) {
+	if (n == 1 && (tar_claimed(o, seekable) ||
+	    strcmp(archive_entry_pathname(m.ae), CS_SNAP_CUSTODY) == 0)) {
 		if (!seekable)
 			return cs_evidence_source_result(&o->ev, r, &m,
 			    &info->ev, o->result, err);

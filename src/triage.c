@@ -105,6 +105,11 @@ cs_triage(struct cs_finding *f)
 		if (cs_tr_rules[i].sev > sev)
 			sev = cs_tr_rules[i].sev;
 	}
+	if (f->danger_reason != NULL) {
+		cs_finding_reason(f, f->danger_technique, f->danger_reason);
+		if (sev < CS_SEV_HIGH)
+			sev = CS_SEV_HIGH;
+	}
 	if (f->nreasons == 0 && !cs_tr_substantive(f))
 		cs_finding_reason(f, NULL, f->kind == CS_K_CHANGED &&
 		    f->old->type == CS_T_DIR ? "directory entries changed" :

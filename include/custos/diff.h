@@ -104,6 +104,10 @@ struct cs_finding {
 					   structured content, or -1 */
 	const char	*floor_reason;	/* its reason and technique */
 	const char	*floor_technique;
+	const char	*danger_reason;	/* setuid, capabilities, executable,
+					   device or outside link in an
+					   ignored tree: high at least */
+	const char	*danger_technique;
 	const char	*why_not;	/* not-compared: the reason (static),
 					   or NULL to use new->error */
 	size_t		 seq;		/* order of discovery */

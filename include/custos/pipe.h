@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct cs_atomic;
 struct cs_entry;
 struct cs_err;
 struct cs_sink;
@@ -60,5 +61,16 @@ struct cs_pipe_stats {
 int	cs_pipe_run(struct cs_source *, struct cs_sink *,
 	    const struct cs_pipe_opts *, struct cs_pipe_stats *,
 	    struct cs_err *);
+
+/* Is E a regular file whose (dev, ino) is among the N of SKIP? */
+int		 cs_pipe_skipped(const struct cs_pipe_skip *, size_t,
+		    const struct cs_entry *);
+/*
+ * Fill SKIP with the command's own output: the file OUT writes (its
+ * temporary file) and the one at OUTPUT it replaces, if any.  Returns how
+ * many.
+ */
+size_t		 cs_pipe_skip_output(const struct cs_atomic *, const char *,
+		    struct cs_pipe_skip [2]);
 
 #endif /* CUSTOS_PIPE_H */

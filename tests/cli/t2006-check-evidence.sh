@@ -54,6 +54,18 @@ test_expect_success 'a byte changed in a member: exit 8, the member named' '
 	test_grep "DOES NOT VERIFY" verr
 '
 
+test_expect_success GNUTAR 'evidence stripped of its custody record is altered evidence (8), not foreign' '
+	cp ev.tar strip.tar && cp ev.tar.custody strip.tar.custody &&
+	tar --delete -f strip.tar custos/custody &&
+	test_expect_code 8 check strip.tar >out 2>err &&
+	test_grep "not the custody record" err &&
+	test_must_fail test -s out &&
+	rm strip.tar.custody &&
+	test_expect_code 8 check strip.tar >out 2>err &&
+	test_grep "custos/manifest.cbl. out of its place: altered custos evidence" err &&
+	test_must_fail test -s out
+'
+
 test_expect_success 'the evidence is checked with the trust anchor' '
 	"$CUSTOS" keygen --no-passphrase -o other >/dev/null 2>&1 &&
 	"$CUSTOS" snapshot -q --case C1 --label L1 --operator O \

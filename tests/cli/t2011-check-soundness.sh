@@ -76,6 +76,16 @@ test_expect_success PYTHON 'executables in /dev/shm and /run are high, by x bit 
 	test "$(sev /var/tmp/build/obj)" = none
 '
 
+test_expect_success PYTHON 'a unit file dropped in /run/systemd/system is reported high' '
+	mkdir -p tree/run/systemd/system &&
+	printf "[Service]\nExecStart=/bin/sh -c id\n" >tree/run/systemd/system/x.service &&
+	printf "state\n" >tree/run/utmp &&
+	test_expect_code 5 "$CUSTOS" check -q --allow-unsigned \
+	    --policy "$POLICY" -b base.cbl --format json >r.json &&
+	test "$(sev /run/systemd/system/x.service)" = "added high" &&
+	test "$(sev /run/utmp)" = none
+'
+
 test_expect_success MKNOD,PYTHON 'a device node in /tmp is high' '
 	mknod tree/tmp/disk b 8 0 &&
 	test_expect_code 5 "$CUSTOS" check -q --allow-unsigned \

@@ -47,4 +47,14 @@ test_expect_success 'with the same signer: no warning' '
 	! grep -q "another key" err
 '
 
+test_expect_success 'an update written inside the tree leaves itself out' '
+	mkdir -p in/d && printf "a\n" >in/d/f &&
+	"$CUSTOS" baseline -q -o in.cbl in &&
+	printf "b\n" >in/d/g &&
+	"$CUSTOS" update -q -b in.cbl --allow-unsigned --accept-all \
+	    -o in/new.cbl in &&
+	grep -q "^/d/g " in/new.cbl &&
+	test_must_fail grep -q "^/new\.cbl" in/new.cbl
+'
+
 test_done

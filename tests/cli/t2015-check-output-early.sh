@@ -10,11 +10,13 @@ mkdir -p tree/d
 for i in $(seq 1 2000); do printf '%s\n' "$i" >tree/d/f$i; done
 truncate -s 3G tree/sparse
 
-# ms CMD...: run CMD, print how many milliseconds it took.
+# ms CMD...: run CMD, print how many milliseconds it took; CMD's status.
 ms() {
 	cs_t0=$(date +%s%N)
 	"$@" >/dev/null 2>&1
+	cs_rc=$?
 	echo $((($(date +%s%N) - cs_t0) / 1000000))
+	return $cs_rc
 }
 
 test_expect_success 'baseline of the tree' '

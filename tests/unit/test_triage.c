@@ -766,6 +766,32 @@ test_explained_keeps_danger(void **state)
 	cs_finding_free(f);
 }
 
+/* Danger in an ignored tree is not an explanation: the rules still run. */
+static void
+test_danger_is_not_explained(void **state)
+{
+	struct cs_finding	*f;
+
+	(void)state;
+	f = finding(CS_K_ADDED, NULL, mk("/run/systemd/system/x.service",
+	    CS_T_FILE, 0755), 0, 0);
+	f->danger_reason = "executable in a tree the policy ignores";
+	f->danger_technique = "T1105";
+	cs_triage(f);
+	assert_int_equal(f->severity, CS_SEV_HIGH);
+	assert_true(f->nreasons >= 2);	/* the unit's own rule ran too */
+	cs_finding_free(f);
+
+	f = finding(CS_K_ADDED, NULL, mk("/tmp/x.1", CS_T_FILE, 0755), 0,
+	    CS_FF_EXPLAINED);
+	f->floor = CS_SEV_INFO;
+	f->floor_reason = "rotated copy moved on intact";
+	f->danger_reason = "executable in a tree the policy ignores";
+	cs_triage(f);
+	assert_int_equal(f->severity, CS_SEV_HIGH);
+	cs_finding_free(f);
+}
+
 int
 main(void)
 {
@@ -777,6 +803,7 @@ main(void)
 		cmocka_unit_test(test_rebuild_plan),
 		cmocka_unit_test(test_loader_cache),
 		cmocka_unit_test(test_explained_keeps_danger),
+		cmocka_unit_test(test_danger_is_not_explained),
 		cmocka_unit_test(test_directory_times_are_info),
 		cmocka_unit_test(test_rule_table),
 		cmocka_unit_test(test_capability_and_flags),
