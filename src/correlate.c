@@ -30,6 +30,7 @@
 #include "custos/entry.h"
 #include "custos/path.h"
 #include "custos/triage.h"
+#include "custos/walk.h"
 #include "custos/xmalloc.h"
 
 #define CORR_MAX	(1024 * 1024)
@@ -86,51 +87,6 @@ corr_lower(const struct corr_index *ix, const char *p, size_t n)
 	return lo;
 }
 
-/* Open an object's name in DIR without following a link or blocking. */
-static int
-corr_openat(int dir, const char *name, int flags)
-{
-	int	 fd;
-
-	fd = openat(dir, name, flags | O_NOATIME);
-	if (fd < 0 && errno == EPERM)
-		fd = openat(dir, name, flags);		/* not the owner */
-	return fd;
-}
-
-/*
- * Open the regular file at canonical PATH below the directory ROOTFD,
- * each component without following links.  Returns a descriptor or -1.
- */
-static int
-corr_open(int rootfd, const char *path, size_t len)
-{
-	char	*copy, *name, *slash;
-	int	 dfd = rootfd, fd = -1, next;
-
-	if (len < 2 || memchr(path, '\0', len) != NULL)
-		return -1;
-	copy = cs_xmemdup(path + 1, len);
-	copy[len - 1] = '\0';
-	for (name = copy; (slash = strchr(name, '/')) != NULL;
-	    name = slash + 1) {
-		*slash = '\0';
-		next = openat(dfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW |
-		    O_CLOEXEC);
-		if (dfd != rootfd)
-			close(dfd);
-		if ((dfd = next) < 0)
-			goto out;
-	}
-	fd = corr_openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_NOCTTY | O_CLOEXEC);
-out:
-	if (dfd >= 0 && dfd != rootfd)
-		close(dfd);
-	free(copy);
-	return fd;
-}
-
 /*
  * Read the start-up file of finding F into OUT: a regular file of the
  * size recorded, its first CORR_MAX bytes.  Returns 0, or -1.
@@ -138,17 +94,14 @@ out:
 static int
 corr_read(int rootfd, const struct cs_finding *f, struct cs_buf *out)
 {
-	struct stat	 st;
 	size_t		 want;
 	ssize_t		 r;
-	int		 fd, rc = -1;
+	int		 fd;
 
-	if ((fd = corr_open(rootfd, f->path, f->pathlen)) < 0)
+	/* the very file the walk recorded, or nothing */
+	if ((fd = cs_walk_open_below(rootfd, f->new)) < 0)
 		return -1;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size != f->new->size)
-		goto out;
-	want = st.st_size > CORR_MAX ? CORR_MAX : (size_t)st.st_size;
+	want = f->new->size > CORR_MAX ? CORR_MAX : (size_t)f->new->size;
 	cs_buf_grow(out, want);
 	while (out->len < want) {
 		r = read(fd, out->data + out->len, want - out->len);
@@ -158,10 +111,8 @@ corr_read(int rootfd, const struct cs_finding *f, struct cs_buf *out)
 			break;
 		out->len += (size_t)r;
 	}
-	rc = 0;
-out:
 	close(fd);
-	return rc;
+	return 0;
 }
 
 /* F inherits the severity of start-up file S, which names it. */

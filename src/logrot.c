@@ -33,6 +33,7 @@
 #include "custos/entry.h"
 #include "custos/logrot.h"
 #include "custos/policy.h"
+#include "custos/walk.h"
 #include "custos/xmalloc.h"
 
 #define LR_BUFSIZE	(64 * 1024)
@@ -190,51 +191,6 @@ lr_same_family(const struct lr_mem *a, const struct lr_mem *b)
 	    b->joined);
 }
 
-/*
- * Open canonical PATH under ROOTFD for reading: every component without
- * following links, the last one only if it is still E (same inode, size
- * and mtime).  -1 otherwise.
- */
-static int
-lr_open(int rootfd, const char *path, size_t len, const struct cs_entry *e)
-{
-	struct stat	 st;
-	char		*copy, *comp, *slash;
-	int		 dfd, nfd, fd = -1;
-	const int	 rd = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY |
-	    O_CLOEXEC;
-
-	if (rootfd < 0 || len < 2 || memchr(path, '\0', len) != NULL)
-		return -1;
-	copy = cs_xmemdup(path + 1, len);
-	copy[len - 1] = '\0';
-	dfd = fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
-	for (comp = copy; dfd >= 0 && (slash = strchr(comp, '/')) != NULL;
-	    comp = slash + 1) {
-		*slash = '\0';
-		nfd = openat(dfd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW |
-		    O_CLOEXEC);
-		close(dfd);
-		dfd = nfd;
-	}
-	if (dfd >= 0) {
-		fd = openat(dfd, comp, rd | O_NOATIME);
-		if (fd < 0 && errno == EPERM)
-			fd = openat(dfd, comp, rd);
-		close(dfd);
-	}
-	free(copy);
-	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size != e->size ||
-	    ((e->have & CS_F_INO) && (uint64_t)st.st_ino != e->ino) ||
-	    st.st_mtim.tv_sec != e->mtime.sec ||
-	    (uint64_t)st.st_mtim.tv_nsec != e->mtime.nsec)) {
-		close(fd);
-		fd = -1;
-	}
-	return fd;
-}
-
 /* Feed up to WANT bytes of raw FD to H; the count read, or -1. */
 static int64_t
 lr_hash_raw(int fd, struct cs_hasher *h, uint64_t want)
@@ -309,7 +265,7 @@ lr_holds(int rootfd, struct lr_mem *d, const struct lr_mem *s)
 	while ((o->digests & (1U << alg)) == 0)
 		alg++;
 	one = 1U << alg;
-	if ((fd = lr_open(rootfd, d->f->path, d->f->pathlen, n)) < 0)
+	if ((fd = cs_walk_open_below(rootfd, n)) < 0)
 		return 0;
 	if ((h = cs_hasher_new(one, LR_BUFSIZE)) == NULL) {
 		close(fd);
@@ -460,11 +416,13 @@ lr_family(int rootfd, struct lr_mem *m, size_t n, struct cs_diff_stats *st)
 		s = &m[i];
 		if (!s->src || s->moved_to != NULL || s->old->size == 0)
 			continue;
-		if (happened && lr_oldest(s, m, n)) {
+		e = lr_expected(s, m, n);
+		/* dropped only if gone, and nothing else should hold it */
+		if (happened && lr_oldest(s, m, n) &&
+		    (s->new == NULL || s->holds) && (e == s || e->holds)) {
 			lr_verdict(s, CS_SEV_INFO, R_DROPPED, NULL, NULL);
 			continue;
 		}
-		e = lr_expected(s, m, n);
 		if (e->corrupt)
 			lr_notcmp(e->f, st);
 		else

@@ -439,8 +439,12 @@ sk_pw_change(struct cs_sk_cmp *c, const struct cs_sk_ent *o,
 	if (sk_f_eq(o, n, k))
 		return;
 	if (!sk_pw_comparable(c)) {
+		/* not shown unchanged: judged as if it had changed */
 		cs_buf_adds(&c->detail, ", password not comparable "
 		    "(digests under different keys)");
+		cs_sk_raise(c, uid < sk_uid_min(c) || sk_f_is(n, 0, "root") ?
+		    CS_SEV_HIGH : CS_SEV_LOW, R_SYSPASS, T_MANIP);
+		c->noexplain = 1;
 		return;
 	}
 	cs_buf_adds(&c->detail, ", password changed");
@@ -691,6 +695,11 @@ cs_sk_cmp_utmp(struct cs_sk_cmp *c)
 		cs_sk_raise(c, CS_SEV_HIGH, R_WIPED, T_CLEAR);
 	if (n->uback > o->uback)
 		cs_sk_raise(c, CS_SEV_LOW, R_BACKTIME, NULL);
+	if (c->f->flags & CS_FF_NOPREFIX) {
+		cs_buf_adds(&c->detail, ", old records not verifiable");
+		cs_sk_raise(c, CS_SEV_MEDIUM, "login records grew, old "
+		    "records not verifiable", T_CLEAR);
+	}
 	cs_sk_raise(c, CS_SEV_INFO, R_LOGINS, NULL);
 }
 

@@ -356,6 +356,9 @@ walk_child(struct cs_walk *w, struct level *top, const char *name,
 	if (dtype != DT_DIR && dtype != DT_UNKNOWN)
 		return walk_enqueue(w, e, top->dir, name, 1);
 	if (fstatat(top->dir->fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		/* a directory perhaps: its objects were not looked at */
+		if (errno != ENOENT)
+			e->have |= CS_F_NOENTRY;
 		cs_entry_add_error(e, errno == ENOENT ? "vanished during "
 		    "the walk" : "cannot stat: %s", strerror(errno));
 		return walk_enqueue(w, e, NULL, NULL, 0);
@@ -364,8 +367,7 @@ walk_child(struct cs_walk *w, struct level *top, const char *name,
 	cs_walk_fill_stat(e, &st);
 	if (e->type != CS_T_DIR)
 		return walk_enqueue(w, e, top->dir, name, 1);
-	fd = openat(top->dir->fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	fd = cs_walk_openat(top->dir->fd, name, O_DIRECTORY | O_NOFOLLOW);
 	if (fd < 0) {
 		cs_entry_add_error(e, "cannot open directory: %s",
 		    strerror(errno));
@@ -511,8 +513,7 @@ walk_open_root(struct cs_walk *w, struct cs_err *err)
 	int		 fd;
 
 	shown = cs_encode_dup(w->opts.root);
-	fd = open(w->opts.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
-	    O_NONBLOCK | O_NOCTTY);
+	fd = cs_walk_openat(AT_FDCWD, w->opts.root, O_DIRECTORY);
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		cs_err_set(err, CS_EXIT_NOINPUT, errno, "cannot open '%s'",
 		    shown);

@@ -110,15 +110,52 @@ cs_walk_same_object(const struct cs_entry *e, const struct stat *st)
 	    cs_type_from_mode(st->st_mode) == e->type;
 }
 
-/* Open NAME in DIR for reading, without touching atime if allowed. */
-static int
-walk_open_file(int dir, const char *name, int extra)
+int
+cs_walk_openat(int dir, const char *name, int flags)
 {
-	int	 fd, flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | extra;
+	int	 fd;
 
+	flags |= O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
 	fd = openat(dir, name, flags | O_NOATIME);
 	if (fd < 0 && errno == EPERM)
 		fd = openat(dir, name, flags);		/* not the owner */
+	return fd;
+}
+
+int
+cs_walk_open_below(int rootfd, const struct cs_entry *e)
+{
+	struct stat	 st;
+	char		*copy, *comp, *slash;
+	int		 dfd, nfd, fd = -1;
+
+	if (rootfd < 0 || e->pathlen < 2 ||
+	    memchr(e->path, '\0', e->pathlen) != NULL)
+		return -1;
+	copy = cs_xmemdup(e->path + 1, e->pathlen);
+	copy[e->pathlen - 1] = '\0';
+	dfd = fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
+	for (comp = copy; dfd >= 0 && (slash = strchr(comp, '/')) != NULL;
+	    comp = slash + 1) {
+		*slash = '\0';
+		nfd = openat(dfd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		close(dfd);
+		dfd = nfd;
+	}
+	if (dfd >= 0) {
+		fd = cs_walk_openat(dfd, comp, O_NOFOLLOW);
+		close(dfd);
+	}
+	free(copy);
+	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size != e->size ||
+	    ((e->have & CS_F_INO) && (uint64_t)st.st_ino != e->ino) ||
+	    st.st_mtim.tv_sec != e->mtime.sec ||
+	    (uint64_t)st.st_mtim.tv_nsec != e->mtime.nsec)) {
+		close(fd);
+		fd = -1;
+	}
 	return fd;
 }
 
@@ -142,11 +179,11 @@ walk_reopen(int procfd, int pfd, int dfd, const char *name, int *same)
 	} else
 		snprintf(proc, sizeof proc, "/proc/self/fd/%d", pfd);
 	*same = 1;
-	fd = walk_open_file(dir, proc, 0);
+	fd = cs_walk_openat(dir, proc, 0);
 	if (fd >= 0 || errno != ENOENT)
 		return fd;
 	*same = 0;
-	return walk_open_file(dfd, name, O_NOFOLLOW);
+	return cs_walk_openat(dfd, name, O_NOFOLLOW);
 }
 
 /*

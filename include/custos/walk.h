@@ -77,6 +77,18 @@ int		 cs_walk_next(struct cs_walk *, struct cs_entry **,
 		    struct cs_err *);
 const struct cs_walk_stats *cs_walk_stats(const struct cs_walk *);
 void		 cs_walk_close(struct cs_walk *);
+/*
+ * Open NAME in DIR for reading (FLAGS added to O_RDONLY, O_NONBLOCK,
+ * O_NOCTTY, O_CLOEXEC) without touching its access time where allowed
+ * (O_NOATIME: the owner, or root).  A descriptor, or -1 with errno.
+ */
+int		 cs_walk_openat(int, const char *, int);
+/*
+ * Open again the regular file of record E (a canonical path) below the
+ * directory ROOTFD, no component followed if it is a link, and only if
+ * it is still the object E records (inode, size, mtime).  -1 otherwise.
+ */
+int		 cs_walk_open_below(int, const struct cs_entry *);
 /* The number of online CPUs (at least 1). */
 int		 cs_walk_default_jobs(void);
 

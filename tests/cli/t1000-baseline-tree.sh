@@ -126,4 +126,21 @@ test_expect_success 'the unsigned baseline verifies with --allow-unsigned' '
 	test_grep "^records: *$(grep -c "^/" base.cbl) (0 with errors)" out
 '
 
+# ATIME: listing a directory here updates its access time (relatime
+# does for an atime older than a day), so a test of custos can fail.
+mkdir -p atprobe && touch -a -d 2020-01-01 atprobe &&
+    ls atprobe >/dev/null && test "$(stat -c %X atprobe)" != \
+    "$(date -d 2020-01-01 +%s)" && cs_prereq_cache="$cs_prereq_cache ATIME=1 "
+
+test_expect_success ATIME 'baseline and snapshot leave directory and file access times alone' '
+	mkdir -p at/d && printf "x\n" >at/d/f &&
+	touch -a -d 2020-01-01 at at/d at/d/f &&
+	t=$(date -d 2020-01-01 +%s) &&
+	"$CUSTOS" baseline -q -o at.cbl at &&
+	test "$(stat -c %X at/d)" = "$t" && test "$(stat -c %X at)" = "$t" &&
+	test "$(stat -c %X at/d/f)" = "$t" &&
+	"$CUSTOS" snapshot -q --case C --label L --operator O -o at.tar at &&
+	test "$(stat -c %X at/d)" = "$t" && test "$(stat -c %X at/d/f)" = "$t"
+'
+
 test_done

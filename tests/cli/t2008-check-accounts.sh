@@ -118,6 +118,17 @@ test_expect_success USERMOD 'passwords: root high, an ordinary user low' '
 	test_grep "\"severity\":\"high\",\"reasons\":\[\"password of root or a system account changed\"" s
 '
 
+test_expect_success 'two baselines keyed apart: a changed root password is still high' '
+	mkroot r13 && base r13 &&
+	sed -i "s/roothash:19000/roothash2:19001/" r13/etc/shadow &&
+	"$CUSTOS" baseline -q --policy "$POL" -o r13b.cbl r13 &&
+	rc=0 && "$CUSTOS" diff -q --allow-unsigned --policy "$POL" --format json \
+	    r13.cbl r13b.cbl >r13.json || rc=$? && test $rc -lt 64 &&
+	finding r13.json /etc/shadow >s &&
+	test_grep "password not comparable" s &&
+	test_grep "\"severity\":\"high\"" s
+'
+
 test_expect_success 'UID_MIN comes from the examined root: uid 1000 is a system account under UID_MIN 2000' '
 	mkroot r5 &&
 	sed -i "s/^UID_MIN 1000/UID_MIN 2000/" r5/etc/login.defs &&

@@ -146,6 +146,17 @@ test_expect_success LOGROTATE,PYTHON 'a line deleted from a compressed copy: hig
 	finding r3.json /var/log/syslog.1 | grep -q "\"severity\":\"info\""
 '
 
+test_expect_success LOGROTATE,PYTHON 'the oldest copy altered, not dropped: high, named' '
+	setup r9 &&
+	gzip -dc r9/var/log/syslog.3.gz | sed 1d | gzip >r9/x.gz &&
+	cat r9/x.gz >r9/var/log/syslog.3.gz && rm r9/x.gz &&
+	check r9 &&
+	finding r9.json /var/log/syslog.3.gz >f &&
+	test_grep "\"severity\":\"high\",\"reasons\":\[\"tampered rotated log\"" f &&
+	finding r9.json /var/log/syslog.2.gz >f &&
+	! grep -q "oldest rotated copy dropped" f
+'
+
 test_expect_success LOGROTATE,PYTHON 'a copytruncate copy altered: high' '
 	setup r4 &&
 	gzip -dc r4/var/log/app.log.2.gz | sed 1d | gzip >r4/x.gz &&
@@ -205,6 +216,21 @@ test_expect_success PYTHON 'login records: a login is info, a zeroed slot or rec
 	    conv=notrunc 2>/dev/null &&
 	check r8 &&
 	finding r8.json /var/log/wtmp | grep -q "\"severity\":\"high\",\"reasons\":\[\"login records wiped\""
+'
+
+test_expect_success PYTHON 'wtmp grown, old records not verifiable (two baselines): medium at least' '
+	mkdir -p r10/var/log && utmp r10/var/log/wtmp 3 1700000000 &&
+	"$CUSTOS" baseline -q --policy "$POL" -o r10a.cbl r10 &&
+	printf "mallory" | dd of=r10/var/log/wtmp bs=1 seek=$((384 + 44)) \
+	    conv=notrunc 2>/dev/null &&
+	utmp r10/var/log/wtmp 1 1700000500 &&
+	"$CUSTOS" baseline -q --policy "$POL" -o r10b.cbl r10 &&
+	rc=0 && "$CUSTOS" diff -q --allow-unsigned --policy "$POL" \
+	    --format json r10a.cbl r10b.cbl >r10.json || rc=$? &&
+	test $rc -lt 64 &&
+	finding r10.json /var/log/wtmp >f &&
+	test_grep "old records not verifiable" f &&
+	! grep -q "\"severity\":\"\(info\|low\)\"" f
 '
 
 test_done

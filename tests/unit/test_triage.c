@@ -595,6 +595,20 @@ tr_mkdirs(const char *dir)
 	free(p);
 }
 
+/* Give E the inode and mtime of its file in the test tree, as a walk. */
+static void
+tr_as_walked(struct cs_entry *e)
+{
+	struct stat	 st;
+	char		*p = cs_test_path(e->path + 1);
+
+	assert_int_equal(lstat(p, &st), 0);
+	e->ino = (uint64_t)st.st_ino;
+	e->mtime.sec = st.st_mtim.tv_sec;
+	e->mtime.nsec = (uint32_t)st.st_mtim.tv_nsec;
+	free(p);
+}
+
 /* An added file at PATH, written to the tree with CONTENT. */
 static struct cs_finding *
 tr_tree_file(const char *path, const char *content, uint32_t mode)
@@ -603,6 +617,7 @@ tr_tree_file(const char *path, const char *content, uint32_t mode)
 
 	e->size = strlen(content);
 	assert_int_equal(cs_test_write(path + 1, content, e->size), 0);
+	tr_as_walked(e);
 	return finding(CS_K_ADDED, NULL, e, 0, 0);
 }
 
@@ -682,6 +697,7 @@ test_correlate_refuses_unsafe_reads(void **state)
 	tr_mkdirs("etc");
 	assert_int_equal(cs_test_write("etc/ld.so.preload", "/lib/a.so\n",
 	    10), 0);
+	tr_as_walked(fs[0]->new);
 	fs[0]->new->size = 11;
 	cs_correlate(fs, 2, cs_test_tmp());
 	assert_null(fs[1]->related);
