@@ -331,3 +331,27 @@ cs_atomic_abort(struct cs_atomic *a)
 	free(a->path);
 	a->path = NULL;
 }
+
+/* An anonymous temporary file (never visible in any directory). */
+int
+cs_tmpfile(struct cs_err *err)
+{
+	const char	*dir = getenv("TMPDIR");
+	char		*t;
+	int		 fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	fd = open(dir, O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+	t = cs_xasprintf("%s/custos-XXXXXX", dir);
+	fd = mkostemp(t, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(t);
+	else
+		cs_err_set(err, CS_EXIT_CANTCREAT, errno, "cannot create a "
+		    "temporary file in '%s'", dir);
+	free(t);
+	return fd;
+}

@@ -39,6 +39,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "custos/atomic.h"
 #include "custos/baseline.h"
 #include "custos/buf.h"
 #include "custos/custody.h"
@@ -260,14 +261,10 @@ static void
 ev_manifest_member(struct ev *v, struct cs_evm *m)
 {
 	struct cs_err	 e;
-	const char	*dir = getenv("TMPDIR");
 
 	cs_err_init(&e);
-	v->mfd = open(dir != NULL && *dir != '\0' ? dir : "/tmp",
-	    O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
-	if (v->mfd < 0) {
-		ev_problem(v, CS_EXIT_CANTCREAT, "cannot create a temporary "
-		    "file: %s", strerror(errno));
+	if ((v->mfd = cs_tmpfile(&e)) < 0) {
+		ev_problem_err(v, &e);
 		return;
 	}
 	if (cs_evr_read(v->r, m, NULL, 0, v->mfd, &e) != 0) {

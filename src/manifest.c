@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "custos/atomic.h"
 #include "custos/baseline.h"
 #include "custos/buf.h"
 #include "custos/entry.h"
@@ -55,30 +56,6 @@ cs_manifest_add(struct cs_manifest *m, const struct cs_entry *e,
 	return rc;
 }
 
-/* An anonymous temporary file (never visible in any directory). */
-static int
-manifest_tmpfile(struct cs_err *err)
-{
-	const char	*dir = getenv("TMPDIR");
-	char		*t;
-	int		 fd;
-
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	fd = open(dir, O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		return fd;
-	t = cs_xasprintf("%s/custos-XXXXXX", dir);
-	fd = mkostemp(t, O_CLOEXEC);
-	if (fd >= 0)
-		unlink(t);
-	else
-		cs_err_set(err, CS_EXIT_CANTCREAT, errno, "cannot create a "
-		    "temporary file in '%s'", dir);
-	free(t);
-	return fd;
-}
-
 int
 cs_manifest_write(struct cs_manifest *m, const struct cs_bl_header *h,
     const struct cs_key *key, struct cs_err *err)
@@ -92,7 +69,7 @@ cs_manifest_write(struct cs_manifest *m, const struct cs_bl_header *h,
 	int		 fd, rc = -1;
 
 	e = cs_entry_new();
-	if ((fd = manifest_tmpfile(err)) < 0)
+	if ((fd = cs_tmpfile(err)) < 0)
 		goto out;
 	if ((w = cs_blw_new(fd, "manifest", h, err)) == NULL)
 		goto out;

@@ -96,10 +96,11 @@ cs_outstream_free(struct cs_outstream *os)
 
 	if (os == NULL)
 		return;
-	if (os->fd >= 0 && os->kind != CS_OUTSTREAM_STDOUT)
-		close(os->fd);
+	/* the writer flushes what it can before the descriptor goes */
 	if (os->running)
 		(void)cs_outstream_finish(os);
+	if (os->fd >= 0 && os->kind != CS_OUTSTREAM_STDOUT)
+		close(os->fd);
 	for (i = 0; i < OS_NOUT; i++)
 		free(os->out[i]);
 	pthread_mutex_destroy(&os->lock);

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "custos/atomic.h"
 #include "custos/baseline.h"
 #include "custos/buf.h"
 #include "custos/entry.h"
@@ -42,8 +43,7 @@ struct cs_sort {
 	int		  merging;
 	char		 *line;
 	size_t		  linecap;
-	char		 *prev;
-	size_t		  prevlen;
+	struct cs_order	  order;	/* of the paths handed out */
 };
 
 struct cs_sort *
@@ -53,6 +53,7 @@ cs_sort_new(size_t bound)
 
 	s = cs_xcalloc(1, sizeof *s);
 	s->bound = bound != 0 ? bound : CS_SORT_BOUND;
+	cs_order_init(&s->order);
 	return s;
 }
 
@@ -89,20 +90,17 @@ sort_cmp(const void *a, const void *b)
 static int
 sort_spill(struct cs_sort *s, struct cs_err *err)
 {
-	const char	*dir = getenv("TMPDIR");
 	struct cs_buf	 b;
 	FILE		*fp = NULL;
 	size_t		 i;
 	int		 fd, rc = -1;
 
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	fd = open(dir, O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
-	if (fd < 0 || (fp = fdopen(fd, "w+")) == NULL) {
-		if (fd >= 0)
-			close(fd);
+	if ((fd = cs_tmpfile(err)) < 0)
+		return -1;
+	if ((fp = fdopen(fd, "w+")) == NULL) {
+		close(fd);
 		return cs_err_set(err, CS_EXIT_CANTCREAT, errno, "sort: "
-		    "cannot create a temporary file in '%s'", dir);
+		    "cannot open a temporary file");
 	}
 	qsort(s->mem, s->n, sizeof *s->mem, sort_cmp);
 	cs_buf_init(&b);
@@ -117,7 +115,7 @@ sort_spill(struct cs_sort *s, struct cs_err *err)
 	cs_buf_release(&b);
 	if (i < s->n || fflush(fp) != 0 || fseek(fp, 0, SEEK_SET) != 0) {
 		cs_err_set(err, CS_EXIT_IOERR, errno, "sort: cannot write a "
-		    "temporary file in '%s'", dir);
+		    "temporary file");
 		for (; i < s->n; i++)
 			cs_entry_free(s->mem[i]);
 		fclose(fp);
@@ -219,17 +217,13 @@ cs_sort_next(struct cs_sort *s, struct cs_entry **ep, struct cs_err *err)
 		s->next++;
 	else if (sort_read(s, from, err) != 0)
 		goto fail;
-	if (s->prev != NULL && cs_path_cmp(s->prev, s->prevlen, (*ep)->path,
-	    (*ep)->pathlen) == 0) {
+	if (cs_order_check(&s->order, (*ep)->path, (*ep)->pathlen) != 0) {
 		shown = cs_encode_dup((*ep)->path);
 		cs_err_set(err, CS_EXIT_DATAERR, 0, "'%s' is there twice",
 		    shown);
 		free(shown);
 		goto fail;
 	}
-	free(s->prev);
-	s->prev = cs_xmemdup((*ep)->path, (*ep)->pathlen);
-	s->prevlen = (*ep)->pathlen;
 	return 1;
 fail:
 	cs_entry_free(*ep);
@@ -259,6 +253,6 @@ cs_sort_free(struct cs_sort *s)
 	free(s->runs);
 	free(s->mem);
 	free(s->line);
-	free(s->prev);
+	cs_order_release(&s->order);
 	free(s);
 }

@@ -30,6 +30,7 @@
 #include "custos/outstream.h"
 #include "custos/pax.h"
 #include "custos/tarwrite.h"
+#include "custos/path.h"
 #include "custos/xmalloc.h"
 
 struct cs_tarwrite {
@@ -68,6 +69,7 @@ cs_tarwrite_header(struct cs_tarwrite *w, struct archive_entry *ae,
     unsigned mask, unsigned char d[][CS_DIGEST_MAXLEN], struct cs_err *err)
 {
 	struct cs_buf	 recs;
+	char		*shown, *why;
 	int		 r, rc = -1;
 
 	cs_buf_init(&recs);
@@ -81,9 +83,14 @@ cs_tarwrite_header(struct cs_tarwrite *w, struct archive_entry *ae,
 		goto out;
 	}
 	if (r < ARCHIVE_WARN) {
+		shown = cs_encode_dup(archive_entry_pathname(ae) != NULL ?
+		    archive_entry_pathname(ae) : "");
+		why = cs_encode_dup(archive_error_string(w->a) != NULL ?
+		    archive_error_string(w->a) : "unknown error");
 		cs_err_set(err, CS_EXIT_SOFTWARE, 0, "cannot write the header "
-		    "of '%s': %s", archive_entry_pathname(ae),
-		    archive_error_string(w->a));
+		    "of '%s': %s", shown, why);
+		free(shown);
+		free(why);
 		goto out;
 	}
 	if (mask != 0)

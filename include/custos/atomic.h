@@ -40,6 +40,11 @@ int	cs_atomic_commit(struct cs_atomic *, mode_t, struct cs_err *);
 void	cs_atomic_abort(struct cs_atomic *);
 /* write(2) all of a buffer, retrying on EINTR and short writes. */
 int	cs_write_all(int, const void *, size_t);
+/*
+ * An anonymous temporary file, read and write, in $TMPDIR (or /tmp):
+ * O_TMPFILE, else a mkostemp name unlinked at once.  -1 with ERR set.
+ */
+int	cs_tmpfile(struct cs_err *);
 /* Register / unregister a path to unlink at exit or on a fatal signal. */
 void	cs_cleanup_add(const char *);
 void	cs_cleanup_remove(const char *);
