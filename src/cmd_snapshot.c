@@ -197,6 +197,14 @@ cmd_snapshot_label(const struct cmd_snapshot_opts *o,
 	    "complete" : "INCOMPLETE: some objects could not be read");
 }
 
+/* An object that could not be read, said as it happens. */
+static void
+cmd_snapshot_warn(void *arg, const char *line)
+{
+	(void)arg;
+	cs_warn("snapshot", "%s", line);
+}
+
 static int
 cmd_snapshot_run(int argc, char **argv, struct cs_err *err)
 {
@@ -204,7 +212,6 @@ cmd_snapshot_run(int argc, char **argv, struct cs_err *err)
 	struct cs_snap_result	 r;
 	struct cs_progress	 prog;
 	struct cs_key		*key = NULL;
-	size_t			 i;
 	int			 rc = -1, n;
 
 	memset(&r, 0, sizeof r);
@@ -218,10 +225,9 @@ cmd_snapshot_run(int argc, char **argv, struct cs_err *err)
 	cs_progress_estimate(&prog, o.snap.root);
 	o.snap.progress = cs_progress_cb;
 	o.snap.progress_arg = &prog;
+	o.snap.warn = cmd_snapshot_warn;
 	n = cs_snapshot(&o.snap, &r, err);
 	cs_progress_end(&prog);
-	for (i = 0; i < r.nwarnings; i++)
-		cs_warn("snapshot", "%s", r.warnings[i]);
 	if (n != 0) {
 		if (r.status == CS_SNAP_FAILED && r.custody != NULL &&
 		    err->code != CS_EXIT_CANTCREAT &&

@@ -234,19 +234,16 @@ cs_snap_member_path(const char *name, char **pathp, size_t *lenp)
 static void
 snap_note_error(struct snap *s, const struct cs_entry *e)
 {
-	struct cs_snap_result	*r = s->res;
-	char			*shown;
+	char	*shown, *line;
 
-	r->errors++;
-	shown = cs_encode_dup(e->path);
-	if (r->nwarnings == r->warncap) {
-		r->warncap = r->warncap ? 2 * r->warncap : 16;
-		r->warnings = cs_xreallocarray(r->warnings, r->warncap,
-		    sizeof *r->warnings);
+	s->res->errors++;
+	if (s->o->warn != NULL) {
+		shown = cs_encode_dup(e->path);
+		line = cs_xasprintf("'%s': %s", shown, e->error);
+		s->o->warn(s->o->warn_arg, line);
+		free(line);
+		free(shown);
 	}
-	r->warnings[r->nwarnings++] = cs_xasprintf("'%s': %s", shown,
-	    e->error);
-	free(shown);
 	if (s->nerrlines++ >= SNAP_MAXERRS)
 		return;
 	cs_snap_custody_error(&s->custody, e);
@@ -611,13 +608,8 @@ out:
 void
 cs_snap_result_release(struct cs_snap_result *r)
 {
-	size_t	 i;
-
 	if (r == NULL)
 		return;
-	for (i = 0; i < r->nwarnings; i++)
-		free(r->warnings[i]);
-	free(r->warnings);
 	free(r->custody);
 	free(r->protection);
 	memset(r, 0, sizeof *r);

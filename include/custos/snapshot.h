@@ -60,6 +60,12 @@ struct cs_snap_opts {
 	/* Or NULL: called after each object with objects and bytes. */
 	void		(*progress)(void *, uint64_t, uint64_t);
 	void		 *progress_arg;
+	/*
+	 * Or NULL: called at once for each object that could not be read,
+	 * with "'PATH': CAUSE" (PATH encoded), for the command to print.
+	 */
+	void		(*warn)(void *, const char *);
+	void		 *warn_arg;
 };
 
 enum cs_snap_status {
@@ -80,12 +86,6 @@ struct cs_snap_result {
 	char		*custody;	/* sidecar written, or NULL */
 	char		*protection;	/* what write-once protection holds */
 	int		 verified;	/* --verify-after: 1 ok, 0 not done */
-	/*
-	 * One line per object that could not be read, in walk order, as
-	 * "'PATH': CAUSE" with PATH encoded: for the command to print.
-	 */
-	char		**warnings;
-	size_t		 nwarnings, warncap;
 };
 
 /*
