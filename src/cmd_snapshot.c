@@ -21,9 +21,13 @@
 #include "custos/digest.h"
 #include "custos/err.h"
 #include "custos/path.h"
+#include "custos/pipe.h"
 #include "custos/progress.h"
 #include "custos/sign.h"
+#include "custos/sink.h"
 #include "custos/snapshot.h"
+#include "custos/source.h"
+#include "custos/walk.h"
 #include "custos/xmalloc.h"
 
 struct cmd_snapshot_opts {
@@ -205,29 +209,60 @@ cmd_snapshot_warn(void *arg, const char *line)
 	cs_warn("snapshot", "%s", line);
 }
 
+/* Progress: records from the driver, bytes as the sink read them. */
+struct cmd_snapshot_prog {
+	struct cs_progress	 prog;
+	const struct cs_snap_result *res;
+};
+
+static void
+cmd_snapshot_progress(void *arg, uint64_t records, uint64_t bytes)
+{
+	struct cmd_snapshot_prog *p = arg;
+
+	(void)bytes;
+	cs_progress_cb(&p->prog, records, p->res->bytes);
+}
+
 static int
 cmd_snapshot_run(int argc, char **argv, struct cs_err *err)
 {
 	struct cmd_snapshot_opts o;
+	struct cmd_snapshot_prog prog;
 	struct cs_snap_result	 r;
-	struct cs_progress	 prog;
+	struct cs_walk_opts	 wo;
+	struct cs_pipe_skip	 skip[1];
+	struct cs_pipe_opts	 po;
 	struct cs_key		*key = NULL;
+	struct cs_sink		*sink = NULL;
+	struct cs_source	*src = NULL;
 	int			 rc = -1, n;
 
 	memset(&r, 0, sizeof r);
+	memset(&po, 0, sizeof po);
 	if (cmd_snapshot_parse(argc, argv, &o, err) != 0)
 		goto out;
 	if (o.keyfile != NULL &&
 	    (key = cs_key_load_private(o.keyfile, o.passfile, err)) == NULL)
 		goto out;
 	o.snap.key = key;
-	cs_progress_init(&prog, "snapshot", o.quiet);
-	cs_progress_estimate(&prog, o.snap.root);
-	o.snap.progress = cs_progress_cb;
-	o.snap.progress_arg = &prog;
 	o.snap.warn = cmd_snapshot_warn;
-	n = cs_snapshot(&o.snap, &r, err);
-	cs_progress_end(&prog);
+	cs_progress_init(&prog.prog, "snapshot", o.quiet);
+	cs_progress_estimate(&prog.prog, o.snap.root);
+	prog.res = &r;
+	po.progress = cmd_snapshot_progress;
+	po.progress_arg = &prog;
+	po.skip = skip;
+
+	/* Open the sink (it creates the output), the source; run. */
+	cs_snapshot_walk_opts(&o.snap, &wo);
+	n = -1;
+	if ((sink = cs_sink_snapshot(&o.snap, &r, skip, &po.nskip, err)) !=
+	    NULL && (src = cs_source_tree(&wo, err)) != NULL)
+		n = cs_pipe_run(src, sink, &po, NULL, err);
+	cs_source_free(src);
+	cs_sink_free(sink);
+	cs_progress_end(&prog.prog);
 	if (n != 0) {
 		if (r.status == CS_SNAP_FAILED && r.custody != NULL &&
 		    err->code != CS_EXIT_CANTCREAT &&

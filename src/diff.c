@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "custos/buf.h"
+#include "custos/content.h"
 #include "custos/diff.h"
 #include "custos/digest.h"
 #include "custos/entry.h"
@@ -370,7 +371,8 @@ diff_content(struct cs_finding *f, unsigned digests)
  * attribute, plus the size and digest changes.
  */
 static void
-diff_append(struct cs_finding *f, unsigned digests)
+diff_append(struct cs_finding *f, unsigned digests,
+    const struct cs_content *c)
 {
 	const struct cs_entry	*o = f->old, *n = f->new;
 	unsigned		 both = digests & o->digests & n->digests;
@@ -390,13 +392,13 @@ diff_append(struct cs_finding *f, unsigned digests)
 			    cs_xstrdup("rewritten"));
 		return;
 	}
-	if ((n->have & CS_F_PREFIX) == 0 || n->prefix_len != o->size) {
+	if (c == NULL || !c->have_prefix || c->prefix_len != o->size) {
 		/* Nothing to compare the old content with. */
 		f->flags |= CS_FF_NOPREFIX;
 		diff_content(f, digests);
 		return;
 	}
-	if (!diff_digests_eq(o->digest, n->prefix_digest, both)) {
+	if (!diff_digests_eq(o->digest, c->prefix_digest, both)) {
 		diff_add(f, CS_A_PREFIX, NULL, cs_xstrdup("intact"),
 		    cs_xstrdup("rewritten"));
 		diff_content(f, digests);
@@ -503,16 +505,17 @@ diff_meta(struct cs_finding *f, unsigned g)
 		    cs_iflags_text(n->iflags));
 }
 
-/* Compare two records of one type under RULE. */
+/* Compare two records of one type under RULE; C is NEW's content. */
 static void
 diff_same_type(struct cs_finding *f, const struct cs_rule *rule,
-    const struct cs_diff_opts *opts, unsigned digests)
+    const struct cs_diff_opts *opts, unsigned digests,
+    const struct cs_content *c)
 {
 	const struct cs_entry	*o = f->old, *n = f->new;
 
 	if (o->type == CS_T_FILE && (rule->groups & CS_G_CONTENT)) {
 		if (rule->append_only)
-			diff_append(f, digests);
+			diff_append(f, digests, c);
 		else
 			diff_content(f, digests);
 		/* the baseline has a digest, and none can be compared */
@@ -535,8 +538,8 @@ diff_same_type(struct cs_finding *f, const struct cs_rule *rule,
 /* The comparison, with the path's rule already evaluated. */
 static struct cs_finding *
 diff_pair_cmp(struct cs_entry *old, struct cs_entry *new,
-    const struct cs_rule *rule, const struct cs_diff_opts *opts,
-    unsigned digests)
+    const struct cs_content *c, const struct cs_rule *rule,
+    const struct cs_diff_opts *opts, unsigned digests)
 {
 	struct cs_finding	*f, same;
 
@@ -564,7 +567,7 @@ diff_pair_cmp(struct cs_entry *old, struct cs_entry *new,
 		same.kind = CS_K_NOTCMP;
 		same.why_not = "the baseline could not examine it";
 	}
-	diff_same_type(&same, rule, opts, digests);
+	diff_same_type(&same, rule, opts, digests, c);
 	if (same.nchanges == 0 && same.kind != CS_K_NOTCMP) {
 		same.old = same.new = NULL;
 		diff_release(&same);
@@ -581,14 +584,14 @@ diff_pair_cmp(struct cs_entry *old, struct cs_entry *new,
 /* The comparison, with structured content explained entry by entry. */
 struct cs_finding *
 cs_diff_pair_rule(struct cs_entry *old, struct cs_entry *new,
-    const struct cs_rule *rule, const struct cs_diff_opts *opts,
-    unsigned digests)
+    const struct cs_content *c, const struct cs_rule *rule,
+    const struct cs_diff_opts *opts, unsigned digests)
 {
 	struct cs_finding	*f;
 
 	if (rule->structured > 0)
 		cs_structured_learn(opts->sstate, rule->structured, old, new);
-	f = diff_pair_cmp(old, new, rule, opts, digests);
+	f = diff_pair_cmp(old, new, c, rule, opts, digests);
 	if (f != NULL && rule->structured > 0)
 		cs_structured_explain(opts->sstate, rule->structured, f);
 	return f;
@@ -596,7 +599,8 @@ cs_diff_pair_rule(struct cs_entry *old, struct cs_entry *new,
 
 struct cs_finding *
 cs_diff_pair(struct cs_entry *old, struct cs_entry *new,
-    const struct cs_diff_opts *opts, unsigned digests)
+    const struct cs_content *c, const struct cs_diff_opts *opts,
+    unsigned digests)
 {
 	struct cs_rule	 rule;
 
@@ -607,5 +611,5 @@ cs_diff_pair(struct cs_entry *old, struct cs_entry *new,
 		cs_entry_free(new);
 		return NULL;
 	}
-	return cs_diff_pair_rule(old, new, &rule, opts, digests);
+	return cs_diff_pair_rule(old, new, c, &rule, opts, digests);
 }

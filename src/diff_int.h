@@ -7,15 +7,17 @@
 
 struct cs_entry;
 struct cs_finding;
+struct cs_content;
 struct cs_rule;
 struct cs_diff_opts;
 
 /*
- * Compare OLD and NEW for one path under RULE (already evaluated); takes
- * over both.  A finding, or NULL when they do not differ.
+ * Compare OLD and NEW (its content C, or NULL) for one path under RULE
+ * (already evaluated); takes over both.  A finding, or NULL when they
+ * do not differ.
  */
 struct cs_finding *cs_diff_pair_rule(struct cs_entry *, struct cs_entry *,
-		    const struct cs_rule *, const struct cs_diff_opts *,
-		    unsigned);
+		    const struct cs_content *, const struct cs_rule *,
+		    const struct cs_diff_opts *, unsigned);
 
 #endif /* CUSTOS_DIFF_INT_H */

@@ -205,7 +205,7 @@ diff_not_entered(const struct diff_run *r, const struct cs_entry *e)
 /* Compare one pair whose rule is known, and report what differs. */
 static void
 diff_one(struct diff_run *r, struct cs_entry *ea, struct cs_entry *eb,
-    struct cs_rule *rule, unsigned danger)
+    const struct cs_content *c, struct cs_rule *rule, unsigned danger)
 {
 	struct cs_finding	*f;
 	int			 ignored = rule->ignore;
@@ -218,7 +218,8 @@ diff_one(struct diff_run *r, struct cs_entry *ea, struct cs_entry *eb,
 	if (r->opts->carried != 0)
 		rule->groups &= r->opts->carried;
 	diff_lacking(r->st, rule->groups, ea, eb);
-	if ((f = cs_diff_pair_rule(ea, eb, rule, r->opts, r->digests)) == NULL)
+	if ((f = cs_diff_pair_rule(ea, eb, c, rule, r->opts, r->digests)) ==
+	    NULL)
 		return;
 	if (ignored)
 		diff_danger_reason(f, danger);
@@ -282,7 +283,7 @@ diff_release_held(struct diff_run *r)
 			}
 			cs_policy_eval(r->opts->policy, r->held[k].new->path,
 			    &rule);
-			diff_one(r, r->held[k].old, r->held[k].new, &rule,
+			diff_one(r, r->held[k].old, r->held[k].new, NULL, &rule,
 			    DIFF_D_LINKS);
 		}
 	}
@@ -341,7 +342,9 @@ cs_diff_run(struct cs_source *a, struct cs_source *b,
 			cs_entry_free(eb);
 			continue;
 		}
-		diff_one(&r, ea, eb, &rule, danger);
+		/* the join hands out B's record as soon as B yields it */
+		diff_one(&r, ea, eb, eb != NULL ? cs_source_content(b) : NULL,
+		    &rule, danger);
 	}
 	cs_join_free(j);
 	diff_flush_dir(&r);

@@ -8,7 +8,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "custos/buf.h"
 #include "custos/entry.h"
@@ -23,14 +22,10 @@ static const char *const type_names[] = {
 struct cs_entry *
 cs_entry_new(void)
 {
-	struct cs_entry	*e;
-
-	e = cs_xcalloc(1, sizeof *e);
-	e->fd = -1;
-	return e;
+	return cs_xcalloc(1, sizeof(struct cs_entry));
 }
 
-/* Free and close what E owns, leaving E itself as it is. */
+/* Free what E owns, leaving E itself as it is. */
 static void
 entry_release(struct cs_entry *e)
 {
@@ -50,10 +45,6 @@ entry_release(struct cs_entry *e)
 	free(e->caps);
 	free(e->error);
 	free(e->sdata);
-	if (e->fd >= 0)
-		close(e->fd);
-	if (e->attach != NULL && e->attach_free != NULL)
-		e->attach_free(e->attach);
 }
 
 void
@@ -61,7 +52,6 @@ cs_entry_clear(struct cs_entry *e)
 {
 	entry_release(e);
 	memset(e, 0, sizeof *e);
-	e->fd = -1;
 }
 
 void

@@ -669,11 +669,11 @@ ev_nothing(void *impl)
 }
 
 static const struct cs_source_ops ev_spool_ops = {
-	"spool", ev_spool_next, ev_nothing
+	"spool", ev_spool_next, ev_nothing, NULL
 };
 
 static const struct cs_source_ops ev_pass2_ops = {
-	"tar", ev_pass2_next, ev_nothing
+	"tar", ev_pass2_next, ev_nothing, NULL
 };
 
 static void
@@ -772,7 +772,7 @@ ev_source_close(void *impl)
 }
 
 static const struct cs_source_ops ev_source_ops = {
-	"tar", ev_source_next, ev_source_close
+	"tar", ev_source_next, ev_source_close, NULL
 };
 
 struct cs_source *

@@ -31,6 +31,7 @@
 #include "custos/err.h"
 #include "custos/outstream.h"
 #include "custos/path.h"
+#include "custos/pipe.h"
 #include "custos/xmalloc.h"
 
 #define OS_NOUT		4
@@ -339,13 +340,14 @@ cs_outstream_shown(const struct cs_outstream *os)
 	return os->shown;
 }
 
-int
-cs_outstream_is_self(const struct cs_outstream *os, uint64_t dev,
-    uint64_t ino)
+size_t
+cs_outstream_skip(const struct cs_outstream *os, struct cs_pipe_skip *skip)
 {
-	return os->kind == CS_OUTSTREAM_FILE &&
-	    dev == (uint64_t)os->self.st_dev &&
-	    ino == (uint64_t)os->self.st_ino;
+	if (os->kind != CS_OUTSTREAM_FILE)
+		return 0;
+	skip->dev = (uint64_t)os->self.st_dev;
+	skip->ino = (uint64_t)os->self.st_ino;
+	return 1;
 }
 
 uint64_t

@@ -87,7 +87,7 @@ cs_pipe_run(struct cs_source *src, struct cs_sink *sink,
 		}
 		if (e->error != NULL && o->error != NULL)
 			o->error(o->error_arg, e);
-		if (cs_sink_add(sink, e, err) != 0)
+		if (cs_sink_add(sink, e, cs_source_content(src), err) != 0)
 			goto out;
 	}
 	if (cs_sink_finish(sink, err) != 0)

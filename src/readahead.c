@@ -79,11 +79,11 @@ ra_add_seg(struct cs_readahead_segs *sg, uint64_t off, uint64_t len)
 }
 
 int
-cs_readahead_extents(struct cs_readahead_segs *sg, const struct cs_entry *e)
+cs_readahead_extents(struct cs_readahead_segs *sg, const struct cs_entry *e,
+    int fd)
 {
 	off_t	 d, h;
 	uint64_t off = 0, size = e->size;
-	int	 fd = e->fd;
 
 	sg->n = 0;
 	if (e->blocks >= (size + 511) / 512) {
@@ -172,14 +172,14 @@ ra_pread(struct cs_entry *e, int fd, void *p, size_t n, uint64_t off)
 }
 
 uint64_t
-cs_readahead_read(struct cs_entry *e, const struct cs_readahead_segs *sg,
-    unsigned char *buf)
+cs_readahead_read(struct cs_entry *e, int fd,
+    const struct cs_readahead_segs *sg, unsigned char *buf)
 {
 	size_t	 i, at = 0, got;
 	uint64_t read = 0;
 
 	for (i = 0; i < sg->n; i++) {
-		got = ra_pread(e, e->fd, buf + at, (size_t)sg->v[i].len,
+		got = ra_pread(e, fd, buf + at, (size_t)sg->v[i].len,
 		    sg->v[i].off);
 		memset(buf + at + got, 0, (size_t)sg->v[i].len - got);
 		read += got;
@@ -190,7 +190,7 @@ cs_readahead_read(struct cs_entry *e, const struct cs_readahead_segs *sg,
 
 int
 cs_readahead_content(struct cs_readahead *ra, struct cs_hasher *h,
-    struct cs_entry *e, const struct cs_readahead_segs *sg,
+    struct cs_entry *e, int fd, const struct cs_readahead_segs *sg,
     const unsigned char *data, cs_readahead_out *out, void *arg,
     uint64_t *readp)
 {
@@ -210,7 +210,7 @@ cs_readahead_content(struct cs_readahead *ra, struct cs_hasher *h,
 			} else {
 				buf = k > ra->bufcap ?
 				    cs_readahead_buf(ra, RA_CHUNK) : ra->buf;
-				got = ra_pread(e, e->fd, buf, k, pos);
+				got = ra_pread(e, fd, buf, k, pos);
 				memset(buf + got, 0, k - got);
 				*readp += got;
 				p = buf;
@@ -227,11 +227,11 @@ cs_readahead_content(struct cs_readahead *ra, struct cs_hasher *h,
 }
 
 void
-cs_readahead_check_changed(struct cs_entry *e)
+cs_readahead_check_changed(struct cs_entry *e, int fd)
 {
 	struct stat	 st;
 
-	if (fstat(e->fd, &st) != 0)
+	if (fstat(fd, &st) != 0)
 		return;
 	if ((uint64_t)st.st_size != e->size ||
 	    st.st_mtim.tv_sec != e->mtime.sec ||
@@ -240,49 +240,41 @@ cs_readahead_check_changed(struct cs_entry *e)
 		    "as read, %" PRIu64 " bytes)", e->size);
 }
 
-static void
-ra_file_free(void *arg)
+void
+cs_readahead_file_free(struct cs_readahead_file *p)
 {
-	struct cs_readahead_file *p = arg;
-
+	if (p == NULL)
+		return;
 	atomic_fetch_sub(p->budget, p->datalen);
 	free(p->segs.v);
 	free(p);
 }
 
-struct cs_readahead_file *
-cs_readahead_file(const struct cs_entry *e)
-{
-	if (e->attach != NULL && e->attach_free == ra_file_free)
-		return e->attach;
-	return NULL;
-}
-
 /*
- * Read ahead (on a walk worker): a regular file E, open in e->fd, with
+ * Read ahead (on a walk worker): a regular file E, open as FD, with
  * little enough data to fit the budget is read into memory and hashed
  * here, so the writer only has to archive it.  Anything else is left to
  * the writer.
  */
-void
-cs_readahead_prefetch(void *arg, struct cs_entry *e, struct cs_hasher *h)
+struct cs_readahead_file *
+cs_readahead_prefetch(struct cs_readahead *ra, struct cs_entry *e, int fd,
+    struct cs_hasher *h)
 {
-	struct cs_readahead	 *ra = arg;
 	struct cs_readahead_file *p;
 	struct cs_readahead_segs  sg = { NULL, 0, 0 };
 	uint64_t		  datalen, limit = ra->inline_max;
 	int			  sparse;
 
 	if (e->size > RA_MAX || e->size > limit)
-		return;
-	sparse = cs_readahead_extents(&sg, e);
+		return NULL;
+	sparse = cs_readahead_extents(&sg, e, fd);
 	datalen = cs_readahead_datalen(&sg);	/* <= e->size <= RA_MAX */
 	if (datalen > limit || atomic_fetch_add(&ra->pending, datalen) +
 	    datalen > RA_BUDGET) {
 		if (datalen <= limit)
 			atomic_fetch_sub(&ra->pending, datalen);
 		free(sg.v);
-		return;
+		return NULL;
 	}
 	p = cs_xmalloc(sizeof *p + (size_t)datalen);
 	p->segs = sg;
@@ -290,13 +282,12 @@ cs_readahead_prefetch(void *arg, struct cs_entry *e, struct cs_hasher *h)
 	p->datalen = datalen;
 	p->nread = 0;
 	p->budget = &ra->pending;
-	e->attach = p;
-	e->attach_free = ra_file_free;
-	p->nread = cs_readahead_read(e, &p->segs, p->data);
-	cs_readahead_check_changed(e);
+	p->nread = cs_readahead_read(e, fd, &p->segs, p->data);
+	cs_readahead_check_changed(e, fd);
 	cs_hasher_begin(h);
-	(void)cs_readahead_content(ra, h, e, &p->segs, p->data, NULL, NULL,
-	    &p->nread);
+	(void)cs_readahead_content(ra, h, e, fd, &p->segs, p->data, NULL,
+	    NULL, &p->nread);
 	cs_hasher_end(h, e->digest);
 	e->digests = ra->digests;
+	return p;
 }

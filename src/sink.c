@@ -57,13 +57,14 @@ cs_sink_begin(struct cs_sink *s, struct cs_err *err)
 }
 
 int
-cs_sink_add(struct cs_sink *s, struct cs_entry *e, struct cs_err *err)
+cs_sink_add(struct cs_sink *s, struct cs_entry *e, struct cs_content *c,
+    struct cs_err *err)
 {
 	if (s->state != CS_SINK_BEGUN) {
 		cs_entry_free(e);
 		return sink_misuse(s, "add", err);
 	}
-	return s->ops->add(s->impl, e, err);
+	return s->ops->add(s->impl, e, c, err);
 }
 
 int

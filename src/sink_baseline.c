@@ -32,11 +32,13 @@ sink_baseline_begin(void *impl, struct cs_err *err)
 }
 
 static int
-sink_baseline_add(void *impl, struct cs_entry *e, struct cs_err *err)
+sink_baseline_add(void *impl, struct cs_entry *e, struct cs_content *c,
+    struct cs_err *err)
 {
 	struct sink_baseline	*sb = impl;
 	int			 rc;
 
+	(void)c;
 	rc = cs_blw_add(sb->w, e, err);
 	cs_entry_free(e);
 	return rc;

@@ -1,14 +1,13 @@
 /*
- * snapshot.c: write an evidence tar (snapshot.h, doc/custos-evidence.5):
- * the snapshot sink and its driver.
+ * snapshot.c: the evidence tar sink (snapshot.h, doc/custos-evidence.5).
  *
  * Layers, from the bottom: the output stream (outstream.c: blocks,
  * O_DIRECT, tape, stream digest, write-once protection); libarchive's
  * pax writer, unblocked, whose header bytes for each member are captured
  * so that the member's digests can be added to its extended header
- * (tarwrite.c, pax.c); the walk, whose regular files come with an open
- * descriptor and are read exactly once, hashed while archived
- * (readahead.c).  Files up to inline_max bytes of data are read before
+ * (tarwrite.c, pax.c); the records of a tree source whose regular files
+ * come with their content open (content.h), read exactly once, hashed
+ * while archived (readahead.c).  Files up to inline_max bytes of data are read before
  * their header is written, so the header carries their digests; larger
  * files are streamed, and their digests are in the manifest only
  * (manifest.c).
@@ -34,6 +33,7 @@
 
 #include "custos/baseline.h"
 #include "custos/buf.h"
+#include "custos/content.h"
 #include "custos/digest.h"
 #include "custos/entry.h"
 #include "custos/err.h"
@@ -42,8 +42,10 @@
 #include "custos/outstream.h"
 #include "custos/path.h"
 #include "custos/pax.h"
+#include "custos/pipe.h"
 #include "custos/readahead.h"
 #include "custos/snap_custody.h"
+#include "custos/sink.h"
 #include "custos/snapshot.h"
 #include "custos/tarwrite.h"
 #include "custos/walk.h"
@@ -78,6 +80,11 @@ struct snap {
 	uint64_t		 nerrlines;
 	char			*started;
 	struct timespec		 t_start;
+	/* the end */
+	char			*finished;
+	int			 mfd;		/* the manifest written */
+	unsigned char		 mdig[32];	/* its SHA-256 */
+	int			 done;		/* sealed */
 };
 
 /*
@@ -99,57 +106,59 @@ snap_sparse(struct archive_entry *ae, const struct cs_readahead_segs *sg,
 }
 
 /*
- * Archive a regular file E (open in e->fd) under AE: read ahead and
- * hashed by a worker, or read here; the data of a file up to the inline
- * limit is read before the header, so the header carries its digests.
+ * Archive a regular file E (its content C holds it open) under AE: read
+ * ahead and hashed by a walk worker, or read here; the data of a file up
+ * to the inline limit is read before the header, so the header carries
+ * its digests.
  */
 static int
-snap_file(struct snap *s, struct cs_entry *e, struct archive_entry *ae,
-    struct cs_err *err)
+snap_file(struct snap *s, struct cs_entry *e, struct cs_content *c,
+    struct archive_entry *ae, struct cs_err *err)
 {
-	struct cs_readahead_file *p = cs_readahead_file(e);
+	struct cs_readahead_file *p = c->ahead;
 	struct cs_readahead	 *ra = &s->ra;
+	int			  fd = c->fd;
 	unsigned char		 *buf;
 	uint64_t		  datalen, nread = 0;
 
 	if (p != NULL) {
 		if (p->sparse)
 			snap_sparse(ae, &p->segs, e->size);
-		if (cs_tarwrite_header(s->tw, ae, e->digests, e->digest,
+		if (cs_tarwrite_header(s->tw, ae, s->o->digests, e->digest,
 		    err) != 0)
 			return -1;
-		if (cs_readahead_content(ra, NULL, e, &p->segs, p->data,
+		if (cs_readahead_content(ra, NULL, e, fd, &p->segs, p->data,
 		    cs_tarwrite_data, s->tw, &nread) != 0)
 			return cs_tarwrite_failed(s->tw, err);
 		nread = p->nread;
 		goto done;
 	}
-	if (cs_readahead_extents(&ra->segs, e))
+	if (cs_readahead_extents(&ra->segs, e, fd))
 		snap_sparse(ae, &ra->segs, e->size);
 	datalen = cs_readahead_datalen(&ra->segs);
 	if (datalen <= ra->inline_max) {
 		buf = cs_readahead_buf(ra, (size_t)datalen);
-		nread = cs_readahead_read(e, &ra->segs, buf);
-		cs_readahead_check_changed(e);
+		nread = cs_readahead_read(e, fd, &ra->segs, buf);
+		cs_readahead_check_changed(e, fd);
 		cs_hasher_begin(s->fh);
-		(void)cs_readahead_content(ra, s->fh, e, &ra->segs, buf, NULL,
-		    NULL, &nread);
+		(void)cs_readahead_content(ra, s->fh, e, fd, &ra->segs, buf,
+		    NULL, NULL, &nread);
 		cs_hasher_end(s->fh, e->digest);
 		if (cs_tarwrite_header(s->tw, ae, s->o->digests, e->digest,
 		    err) != 0)
 			return -1;
-		if (cs_readahead_content(ra, NULL, e, &ra->segs, buf,
+		if (cs_readahead_content(ra, NULL, e, fd, &ra->segs, buf,
 		    cs_tarwrite_data, s->tw, &nread) != 0)
 			return cs_tarwrite_failed(s->tw, err);
 	} else {
 		if (cs_tarwrite_header(s->tw, ae, 0, NULL, err) != 0)
 			return -1;
 		cs_hasher_begin(s->fh);
-		if (cs_readahead_content(ra, s->fh, e, &ra->segs, NULL,
+		if (cs_readahead_content(ra, s->fh, e, fd, &ra->segs, NULL,
 		    cs_tarwrite_data, s->tw, &nread) != 0)
 			return cs_tarwrite_failed(s->tw, err);
 		cs_hasher_end(s->fh, e->digest);
-		cs_readahead_check_changed(e);
+		cs_readahead_check_changed(e, fd);
 	}
 done:
 	if (cs_tarwrite_finish_entry(s->tw) != 0)
@@ -249,19 +258,24 @@ snap_note_error(struct snap *s, const struct cs_entry *e)
 	cs_snap_custody_error(&s->custody, e);
 }
 
-/* Archive one record of the walk and spool its manifest line. */
+/*
+ * Archive one record of the walk (its content C, or NULL) and spool its
+ * manifest line.
+ */
 static int
-snap_record(struct snap *s, struct cs_entry *e, struct cs_err *err)
+snap_record(struct snap *s, struct cs_entry *e, struct cs_content *c,
+    struct cs_err *err)
 {
 	struct archive_entry	*ae = NULL;
 	struct snap_link	*l = NULL;
 	char			*name;
-	int			 rc = -1, member;
+	int			 rc = -1, member, open;
 
 	name = cs_snap_member_name(e->path, e->pathlen, e->type == CS_T_DIR);
+	open = c != NULL && c->fd >= 0;
 	member = cs_tarwrite_filetype(e->type) != 0 &&
-	    (e->type != CS_T_FILE || e->fd >= 0);
-	if (e->type == CS_T_FILE && e->fd >= 0 && e->nlink > 1)
+	    (e->type != CS_T_FILE || open);
+	if (e->type == CS_T_FILE && open && e->nlink > 1)
 		l = snap_link_find(s, e);
 	if (member) {
 		ae = cs_tarwrite_entry(e, name);
@@ -278,7 +292,7 @@ snap_record(struct snap *s, struct cs_entry *e, struct cs_err *err)
 			e->digests = l->digests;
 			memcpy(e->digest, l->digest, sizeof e->digest);
 		} else if (e->type == CS_T_FILE) {
-			if (snap_file(s, e, ae, err) != 0)
+			if (snap_file(s, e, c, ae, err) != 0)
 				goto out;
 			if (e->nlink > 1)
 				snap_link_add(s, e, name);
@@ -389,45 +403,6 @@ out:
  * The run.
  */
 
-/* Walk the tree, archiving every record. */
-static int
-snap_walk(struct snap *s, struct cs_err *err)
-{
-	struct cs_walk_opts	 wo;
-	struct cs_walk		*w;
-	struct cs_entry		*e;
-	int			 n;
-
-	memset(&wo, 0, sizeof wo);
-	wo.root = s->o->root;
-	wo.digests = s->o->digests | CS_DIGEST_DEFAULT;
-	wo.keep_fd = 1;
-	wo.file = cs_readahead_prefetch;
-	wo.file_arg = &s->ra;
-	wo.jobs = s->o->jobs;
-	wo.cross_fs = s->o->cross_fs;
-	wo.excludes = s->o->excludes;
-	wo.nexcludes = s->o->nexcludes;
-	if ((w = cs_walk_open(&wo, err)) == NULL)
-		return -1;
-	while ((n = cs_walk_next(w, &e, err)) == 1) {
-		if (e->type == CS_T_FILE &&
-		    cs_outstream_is_self(s->os, e->dev, e->ino)) {
-			cs_entry_free(e);	/* our own output */
-			continue;
-		}
-		n = snap_record(s, e, err);
-		cs_entry_free(e);
-		if (n != 0)
-			break;
-		if (s->o->progress != NULL)
-			s->o->progress(s->o->progress_arg, s->res->objects,
-			    s->res->bytes);
-	}
-	cs_walk_close(w);
-	return n == 0 ? 0 : -1;
-}
-
 /* Close the archive and write out the last, padded block. */
 static int
 snap_finish_stream(struct snap *s, struct cs_err *err)
@@ -498,6 +473,7 @@ snap_init(struct snap *s, const struct cs_snap_opts *o,
 {
 	memset(res, 0, sizeof *res);
 	memset(s, 0, sizeof *s);
+	s->mfd = -1;
 	s->o = o;
 	s->res = res;
 	cs_bl_header_init(&s->custody);
@@ -551,58 +527,115 @@ snap_seal(struct snap *s, const char *finished, const unsigned char *mdig,
 	return 0;
 }
 
-int
-cs_snapshot(const struct cs_snap_opts *o, struct cs_snap_result *res,
+/*
+ * The sink.
+ */
+
+static int
+snap_begin(void *impl, struct cs_err *err)
+{
+	struct snap	*s = impl;
+
+	if (cs_outstream_start(s->os, err) != 0 ||
+	    cs_manifest_open(&s->manifest, err) != 0)
+		return -1;
+	cs_snap_custody_start(&s->custody, s->o, s->started);
+	if ((s->tw = cs_tarwrite_new(s->os, &s->res->members, err)) == NULL)
+		return -1;
+	return snap_custody_member(s, err);
+}
+
+static int
+snap_add(void *impl, struct cs_entry *e, struct cs_content *c,
     struct cs_err *err)
 {
-	struct snap	 s;
-	struct stat	 st;
-	struct timespec	 now;
-	unsigned char	 mdig[32];
-	char		*finished = NULL;
-	int		 mfd = -1, rc = -1, opened = 0;
+	struct snap	*s = impl;
+	int		 rc;
 
-	memset(mdig, 0, sizeof mdig);
-	if (snap_init(&s, o, res, err) != 0)
-		goto out;
-	if (snap_precheck(&s, err) != 0 ||
-	    cs_outstream_open(s.os, err) != 0)
-		goto out;
-	opened = 1;
-	if (cs_outstream_start(s.os, err) != 0 ||
-	    cs_manifest_open(&s.manifest, err) != 0)
-		goto out;
-	cs_snap_custody_start(&s.custody, o, s.started);
-	if ((s.tw = cs_tarwrite_new(s.os, &res->members, err)) == NULL ||
-	    snap_custody_member(&s, err) != 0 || snap_walk(&s, err) != 0)
-		goto out;
+	rc = snap_record(s, e, c, err);
+	cs_entry_free(e);
+	return rc;
+}
+
+/* The manifest, the end of the stream, the seal and the sidecar. */
+static int
+snap_finish(void *impl, struct cs_err *err)
+{
+	struct snap	*s = impl;
+	struct cs_snap_result *res = s->res;
+	struct timespec	 now;
+
 	now = cs_time_now();
-	finished = cs_time_rfc3339(&now, 0);
-	if ((mfd = snap_manifest_file(&s, finished, err)) < 0 ||
-	    snap_manifest_member(&s, mfd, mdig, err) != 0 ||
-	    snap_finish_stream(&s, err) != 0)
-		goto out;
+	s->finished = cs_time_rfc3339(&now, 0);
+	if ((s->mfd = snap_manifest_file(s, s->finished, err)) < 0 ||
+	    snap_manifest_member(s, s->mfd, s->mdig, err) != 0 ||
+	    snap_finish_stream(s, err) != 0)
+		return -1;
 	res->status = res->errors > 0 ? CS_SNAP_INCOMPLETE :
 	    CS_SNAP_COMPLETE;
-	if (snap_seal(&s, finished, mdig, err) != 0)
-		goto out;
-	rc = 0;
-out:
-	if (rc != 0 && opened && res->status == CS_SNAP_FAILED &&
-	    res->verified == 0) {
-		struct cs_err	 e2;
+	if (snap_seal(s, s->finished, s->mdig, err) != 0)
+		return -1;
+	s->done = 1;
+	return 0;
+}
 
+/* Released, after finish or instead of it: a failure is said. */
+static void
+snap_abort(void *impl)
+{
+	struct snap	*s = impl;
+	struct stat	 st;
+	struct cs_err	 e2;
+
+	if (!s->done && s->res->status == CS_SNAP_FAILED &&
+	    s->res->verified == 0 && lstat(s->res->custody, &st) != 0) {
 		/* Say "failed" where a complete record would have been. */
 		cs_err_init(&e2);
-		if (lstat(res->custody, &st) != 0)
-			(void)snap_custody_sidecar(&s, finished, mdig, &e2);
+		(void)snap_custody_sidecar(s, s->finished, s->mdig, &e2);
 		cs_err_release(&e2);
 	}
-	if (mfd >= 0)
-		close(mfd);
-	free(finished);
-	snap_release(&s);
-	return rc;
+	if (s->mfd >= 0)
+		close(s->mfd);
+	free(s->finished);
+	snap_release(s);
+	free(s);
+}
+
+static const struct cs_sink_ops snap_ops = {
+	"snapshot", snap_begin, snap_add, snap_finish, snap_abort
+};
+
+struct cs_sink *
+cs_sink_snapshot(const struct cs_snap_opts *o, struct cs_snap_result *res,
+    struct cs_pipe_skip *skip, size_t *nskip, struct cs_err *err)
+{
+	struct snap	*s;
+
+	*nskip = 0;
+	s = cs_xmalloc(sizeof *s);
+	if (snap_init(s, o, res, err) != 0 || snap_precheck(s, err) != 0 ||
+	    cs_outstream_open(s->os, err) != 0) {
+		snap_release(s);
+		free(s);
+		return NULL;
+	}
+	*nskip = cs_outstream_skip(s->os, skip);
+	return cs_sink_new(&snap_ops, s);
+}
+
+void
+cs_snapshot_walk_opts(const struct cs_snap_opts *o, struct cs_walk_opts *wo)
+{
+	memset(wo, 0, sizeof *wo);
+	wo->root = o->root;
+	wo->digests = o->digests | CS_DIGEST_DEFAULT;
+	wo->keep_open = 1;
+	wo->readahead = o->inline_max != 0 ? o->inline_max :
+	    CS_SNAP_INLINE_MAX;
+	wo->jobs = o->jobs;
+	wo->cross_fs = o->cross_fs;
+	wo->excludes = o->excludes;
+	wo->nexcludes = o->nexcludes;
 }
 
 void

@@ -71,8 +71,15 @@ source_tree_close(void *impl)
 	cs_walk_close(impl);
 }
 
+static struct cs_content *
+source_tree_content(void *impl)
+{
+	return cs_walk_content(impl);
+}
+
 static const struct cs_source_ops source_tree_ops = {
-	"tree", source_tree_next, source_tree_close
+	"tree", source_tree_next, source_tree_close,
+	source_tree_content
 };
 
 static int
@@ -88,7 +95,8 @@ source_baseline_close(void *impl)
 }
 
 static const struct cs_source_ops source_baseline_ops = {
-	"baseline", source_baseline_next, source_baseline_close
+	"baseline", source_baseline_next, source_baseline_close,
+	NULL
 };
 
 struct cs_source *
@@ -179,6 +187,12 @@ cs_source_next(struct cs_source *s, struct cs_entry **ep, struct cs_err *err)
 	}
 	*ep = e;
 	return 1;
+}
+
+struct cs_content *
+cs_source_content(struct cs_source *s)
+{
+	return s->ops->content != NULL ? s->ops->content(s->impl) : NULL;
 }
 
 void

@@ -325,11 +325,11 @@ tar_nothing(void *impl)
 }
 
 static const struct cs_source_ops tar_sorted_ops = {
-	"tar", tar_sorted_next, tar_nothing
+	"tar", tar_sorted_next, tar_nothing, NULL
 };
 
 static const struct cs_source_ops tar_targets_ops = {
-	"tar", tar_targets_next, tar_nothing
+	"tar", tar_targets_next, tar_nothing, NULL
 };
 
 /*
@@ -626,7 +626,7 @@ tar_foreign_next(void *impl, struct cs_entry **ep, struct cs_err *err)
 }
 
 static const struct cs_source_ops tar_foreign_ops = {
-	"tar", tar_foreign_next, tar_foreign_close
+	"tar", tar_foreign_next, tar_foreign_close, NULL
 };
 
 /* Read every member of a foreign tar (from FIRST) into the sort stage. */

@@ -38,11 +38,13 @@
 #include <linux/magic.h>
 
 #include "custos/buf.h"
+#include "custos/content.h"
 #include "custos/digest.h"
 #include "custos/entry.h"
 #include "custos/err.h"
 #include "custos/meta.h"
 #include "custos/path.h"
+#include "custos/readahead.h"
 #include "custos/walk.h"
 #include "custos/xmalloc.h"
 
@@ -61,6 +63,7 @@ struct dirref {
 
 struct job {
 	struct cs_entry	*e;
+	struct cs_content *c;		/* what is kept of its content */
 	struct dirref	*parent;
 	char		*name;		/* name within parent */
 	enum job_state	 state;
@@ -106,6 +109,8 @@ struct cs_walk {
 	int			 rootfd;
 	int			 procfd;	/* /proc/self/fd, or -1 */
 	struct cs_entry		*rootentry;
+	struct cs_readahead	 ra;		/* with opts.readahead */
+	struct cs_content	*cur;		/* of the record handed out */
 };
 
 /* Filesystems whose contents are not files: never entered. */
@@ -473,8 +478,8 @@ walk_worker(void *arg)
 			if (h == NULL && w->opts.digests != 0)
 				cs_entry_add_error(j->e, "digest unavailable");
 			else
-				cs_walk_examine(&w->opts, w->procfd, h,
-				    j->e, j->parent->fd, j->name);
+				cs_walk_examine(&w->opts, &w->ra, w->procfd,
+				    h, j->e, &j->c, j->parent->fd, j->name);
 		}
 		pthread_mutex_lock(&w->lock);
 		wake = 0;
@@ -561,7 +566,8 @@ cs_walk_open(const struct cs_walk_opts *opts, struct cs_err *err)
 		return NULL;
 	}
 	walk_raise_nofile();
-	w->cap = opts->keep_fd ? WALK_RING_KEEPFD : WALK_RING;
+	w->cap = opts->keep_open ? WALK_RING_KEEPFD : WALK_RING;
+	cs_readahead_init(&w->ra, opts->readahead, opts->digests);
 	w->ring = cs_xcalloc((size_t)w->cap, sizeof *w->ring);
 	w->names = cs_names_new();
 	pthread_mutex_init(&w->lock, NULL);
@@ -609,6 +615,8 @@ cs_walk_next(struct cs_walk *w, struct cs_entry **ep, struct cs_err *err)
 	}
 	j = &w->ring[w->head % w->cap];
 	e = j->e;
+	cs_content_free(w->cur);
+	w->cur = j->c;
 	free(j->name);
 	memset(j, 0, sizeof *j);
 	w->head++;
@@ -630,6 +638,12 @@ cs_walk_next(struct cs_walk *w, struct cs_entry **ep, struct cs_err *err)
 		w->stats.bytes += e->size;
 	*ep = e;
 	return 1;
+}
+
+struct cs_content *
+cs_walk_content(struct cs_walk *w)
+{
+	return w->cur;
 }
 
 const struct cs_walk_stats *
@@ -659,9 +673,12 @@ cs_walk_close(struct cs_walk *w)
 	for (i = w->head; i < w->tail; i++) {
 		j = &w->ring[i % w->cap];
 		cs_entry_free(j->e);
+		cs_content_free(j->c);
 		free(j->name);
 		dirref_release(j->parent);
 	}
+	cs_content_free(w->cur);
+	cs_readahead_release(&w->ra);
 	if (w->rootfd >= 0)
 		close(w->rootfd);
 	if (w->procfd >= 0)

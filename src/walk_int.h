@@ -7,8 +7,10 @@
 
 #include <stddef.h>
 
+struct cs_content;
 struct cs_entry;
 struct cs_hasher;
+struct cs_readahead;
 struct cs_walk_opts;
 struct stat;
 
@@ -23,8 +25,12 @@ int	 cs_walk_same_object(const struct cs_entry *, const struct stat *);
 /*
  * Examine the object E names, NAME in directory DFD, under OPTS (on a
  * worker thread, with its hasher H; PROCFD is /proc/self/fd or -1).
+ * What is kept of a regular file's content for the consumer (an open
+ * descriptor, bytes read ahead within RA's budget, a prefix's digests)
+ * goes into a content handle made in *CP.
  */
-void	 cs_walk_examine(const struct cs_walk_opts *, int,
-	    struct cs_hasher *, struct cs_entry *, int, const char *);
+void	 cs_walk_examine(const struct cs_walk_opts *, struct cs_readahead *,
+	    int, struct cs_hasher *, struct cs_entry *, struct cs_content **,
+	    int, const char *);
 
 #endif /* CUSTOS_WALK_INT_H */

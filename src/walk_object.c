@@ -29,10 +29,12 @@
 #include <linux/magic.h>
 
 #include "custos/buf.h"
+#include "custos/content.h"
 #include "custos/digest.h"
 #include "custos/entry.h"
 #include "custos/meta.h"
 #include "custos/path.h"
+#include "custos/readahead.h"
 #include "custos/walk.h"
 #include "custos/xmalloc.h"
 
@@ -229,10 +231,14 @@ walk_magic(const struct cs_hasher *h, struct cs_entry *e)
 		e->magic = CS_MAGIC_NONE;
 }
 
-/* Hash the open file; the record is marked if the file changed meanwhile. */
+/*
+ * Hash the open file; the record is marked if the file changed meanwhile.
+ * A prefix's digests asked for go into a content handle made in *CP.
+ */
 static void
 walk_hash(const struct cs_walk_opts *opts, struct cs_hasher *h,
-    struct cs_entry *e, int fd, const struct stat *before)
+    struct cs_entry *e, struct cs_content **cp, int fd,
+    const struct stat *before)
 {
 	struct stat	 after;
 	uint64_t	 n = 0, more = 0, limit = UINT64_MAX;
@@ -251,9 +257,11 @@ walk_hash(const struct cs_walk_opts *opts, struct cs_hasher *h,
 	if (walk_hash_part(h, fd, map, 0, size, limit, &n) != 0)
 		goto readerr;
 	if (limit != UINT64_MAX && n == limit) {
-		cs_hasher_peek(h, e->prefix_digest);
-		e->prefix_len = limit;
-		e->have |= CS_F_PREFIX;
+		if (*cp == NULL)
+			*cp = cs_content_new();
+		cs_hasher_peek(h, (*cp)->prefix_digest);
+		(*cp)->prefix_len = limit;
+		(*cp)->have_prefix = 1;
 		if (walk_hash_part(h, fd, map, n, size, UINT64_MAX, &more) != 0)
 			goto readerr;
 		n += more;
@@ -314,8 +322,9 @@ walk_readlink(struct cs_entry *e, int fd)
  * are never opened for I/O.  E is named NAME in directory DFD.
  */
 void
-cs_walk_examine(const struct cs_walk_opts *opts, int procfd,
-    struct cs_hasher *h, struct cs_entry *e, int dfd, const char *name)
+cs_walk_examine(const struct cs_walk_opts *opts, struct cs_readahead *ra,
+    int procfd, struct cs_hasher *h, struct cs_entry *e,
+    struct cs_content **cp, int dfd, const char *name)
 {
 	struct stat	 st;
 	int		 pfd, fd, same;
@@ -361,13 +370,14 @@ cs_walk_examine(const struct cs_walk_opts *opts, int procfd,
 	cs_meta_collect(e, fd, 0);
 	if (opts->structured != NULL)
 		opts->structured(opts->structured_arg, e, fd);
-	if (opts->keep_fd) {
-		e->fd = fd;
-		if (opts->file != NULL && h != NULL)
-			opts->file(opts->file_arg, e, h);
+	if (opts->keep_open) {
+		*cp = cs_content_new();
+		(*cp)->fd = fd;
+		if (opts->readahead > 0 && h != NULL)
+			(*cp)->ahead = cs_readahead_prefetch(ra, e, fd, h);
 		return;
 	}
 	if (opts->digests != 0)
-		walk_hash(opts, h, e, fd, &st);
+		walk_hash(opts, h, e, cp, fd, &st);
 	close(fd);
 }

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct cs_content;
 struct cs_entry;
 struct cs_err;
 struct cs_key;
@@ -146,11 +147,14 @@ struct cs_diff_stats {
 
 /*
  * Compare OLD and NEW (either may be NULL, not both) for one path under
- * the policy; takes over both entries.  Returns a finding, or NULL if
- * there is no difference.  DIGESTS is the set both sides have.
+ * the policy; takes over both entries.  C is what NEW's source kept of
+ * its content (an append-only file's prefix digests), or NULL.  Returns
+ * a finding, or NULL if there is no difference.  DIGESTS is the set
+ * both sides have.
  */
 struct cs_finding *cs_diff_pair(struct cs_entry *, struct cs_entry *,
-		    const struct cs_diff_opts *, unsigned);
+		    const struct cs_content *, const struct cs_diff_opts *,
+		    unsigned);
 /* Run the join of A (baseline) and B (source) to the end. */
 int		 cs_diff_run(struct cs_source *, struct cs_source *,
 		    const struct cs_diff_opts *, unsigned,

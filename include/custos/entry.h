@@ -31,7 +31,6 @@ enum cs_type {
 #define CS_F_CTIME	0x0004	/* ctime */
 #define CS_F_IFLAGS	0x0008	/* iflags (FS_IOC_GETFLAGS) */
 #define CS_F_META	0x0010	/* ACLs and xattrs were examined */
-#define CS_F_PREFIX	0x0020	/* prefix_digest holds a prefix's digests */
 #define CS_F_MAGIC	0x0040	/* magic holds what the first bytes show */
 #define CS_F_NOENTRY	0x0080	/* a directory the walk could not enter */
 #define CS_F_STRUCT	0x0100	/* sdata holds parsed entries (structured.h) */
@@ -89,12 +88,6 @@ struct cs_entry {
 	/* Runtime only, never written: */
 	uint64_t	 dev;		/* st_dev */
 	uint64_t	 blocks;	/* st_blocks (512 bytes) */
-	int		 fd;		/* open content, or -1 */
-	uint64_t	 prefix_len;	/* with CS_F_PREFIX: digests of the */
-	unsigned char	 prefix_digest[CS_D_COUNT][CS_DIGEST_MAXLEN];
-					/* first prefix_len bytes */
-	void		*attach;	/* a sink's data for this record, */
-	void		(*attach_free)(void *);	/* freed with it */
 };
 
 struct cs_entry	*cs_entry_new(void);

@@ -23,6 +23,7 @@
 
 struct cs_err;
 struct cs_outstream;
+struct cs_pipe_skip;
 
 enum cs_outstream_kind {
 	CS_OUTSTREAM_FILE = 0,
@@ -58,9 +59,12 @@ int		 cs_outstream_error(const struct cs_outstream *);
 enum cs_outstream_kind cs_outstream_kind(const struct cs_outstream *);
 /* The output's name, encoded for messages. */
 const char	*cs_outstream_shown(const struct cs_outstream *);
-/* Is (DEV, INO) the output file itself? */
-int		 cs_outstream_is_self(const struct cs_outstream *, uint64_t,
-		    uint64_t);
+/*
+ * The output file's identity into SKIP, to leave it out of a walk
+ * (pipe.h): 1, or 0 when the output is not a file.
+ */
+size_t		 cs_outstream_skip(const struct cs_outstream *,
+		    struct cs_pipe_skip *);
 /* Bytes written so far. */
 uint64_t	 cs_outstream_size(const struct cs_outstream *);
 /* The stream digests, after cs_outstream_finish. */

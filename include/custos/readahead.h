@@ -4,11 +4,11 @@
  * workers, and the content passed through a hasher and to the archive.
  *
  * A file small enough for the read-ahead budget is read and hashed by
- * the walk worker that opened it (cs_readahead_prefetch, the walk's file
- * callback); its bytes wait on the record (e->attach) until the writer
- * archives them, and are charged to the budget until then.  Any other
- * file is read by the writer, with the writer's buffer and extent list
- * kept here.
+ * the walk worker that opened it (cs_readahead_prefetch, called by the
+ * walk when asked to read ahead); its bytes wait in the record's content
+ * (content.h) until the writer archives them, and are charged to the
+ * walk's budget until then.  Any other file is read by the writer, with
+ * the writer's own buffer and extent list (a struct cs_readahead too).
  *
  * Invariants: each file is read exactly once, from the descriptor the
  * walker opened; bytes that could not be read are archived and hashed
@@ -49,7 +49,7 @@ struct cs_readahead_file {
 	unsigned char		 data[];
 };
 
-/* The read-ahead of one snapshot, and the writer's reading state. */
+/* The read-ahead budget of a walk, or a writer's reading state. */
 struct cs_readahead {
 	uint64_t		 inline_max;	/* read before the header */
 	unsigned		 digests;	/* set on records read ahead */
@@ -65,34 +65,38 @@ typedef int	 cs_readahead_out(void *, const void *, size_t);
 void		 cs_readahead_init(struct cs_readahead *, uint64_t,
 		    unsigned);
 void		 cs_readahead_release(struct cs_readahead *);
-/* The walk's file callback (ARG is the struct cs_readahead). */
-void		 cs_readahead_prefetch(void *, struct cs_entry *,
-		    struct cs_hasher *);
-/* The file read ahead for record E, or NULL. */
-struct cs_readahead_file *cs_readahead_file(const struct cs_entry *);
+/*
+ * On a walk worker: read the regular file E, open as FD, into memory and
+ * hash it with H (setting E's digests) if its data fit RA's limit and
+ * budget; NULL if it is left to the writer.
+ */
+struct cs_readahead_file *cs_readahead_prefetch(struct cs_readahead *,
+		    struct cs_entry *, int, struct cs_hasher *);
+/* Free a file read ahead and give its bytes back to the budget. */
+void		 cs_readahead_file_free(struct cs_readahead_file *);
 /* The writer's buffer, grown to at least N bytes. */
 unsigned char	*cs_readahead_buf(struct cs_readahead *, size_t);
 /*
- * The data extents of E (open in e->fd) into SG: 1 if the file has
- * holes, 0 if it is one extent.
+ * The data extents of E (open as FD) into SG: 1 if the file has holes,
+ * 0 if it is one extent.
  */
 int		 cs_readahead_extents(struct cs_readahead_segs *,
-		    const struct cs_entry *);
+		    const struct cs_entry *, int);
 /* The number of data bytes in SG. */
 uint64_t	 cs_readahead_datalen(const struct cs_readahead_segs *);
-/* Read the extents SG of E into BUF, back to back; the bytes read. */
-uint64_t	 cs_readahead_read(struct cs_entry *,
+/* Read the extents SG of E (FD) into BUF, back to back; the bytes read. */
+uint64_t	 cs_readahead_read(struct cs_entry *, int,
 		    const struct cs_readahead_segs *, unsigned char *);
-/* Did E's file change while it was read?  Then say so on E. */
-void		 cs_readahead_check_changed(struct cs_entry *);
+/* Did E's file (FD) change while it was read?  Then say so on E. */
+void		 cs_readahead_check_changed(struct cs_entry *, int);
 /*
- * Pass the logical content of E (extents SG, holes as zeros) through H
- * (if not NULL) and to OUT (if not NULL): from DATA, the extents in
- * memory back to back, or if DATA is NULL read now, chunk by chunk, the
- * bytes read added to *READP.  -1 if OUT failed.
+ * Pass the logical content of E (open as FD; extents SG, holes as
+ * zeros) through H (if not NULL) and to OUT (if not NULL): from DATA,
+ * the extents in memory back to back, or if DATA is NULL read now,
+ * chunk by chunk, the bytes read added to *READP.  -1 if OUT failed.
  */
 int		 cs_readahead_content(struct cs_readahead *,
-		    struct cs_hasher *, struct cs_entry *,
+		    struct cs_hasher *, struct cs_entry *, int,
 		    const struct cs_readahead_segs *, const unsigned char *,
 		    cs_readahead_out *, void *, uint64_t *);
 

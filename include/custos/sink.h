@@ -15,6 +15,7 @@
 #define CUSTOS_SINK_H
 
 struct cs_bl_header;
+struct cs_content;
 struct cs_entry;
 struct cs_err;
 struct cs_key;
@@ -27,9 +28,12 @@ struct cs_sink_ops {
 	/*
 	 * Take one record: 0 or -1.  The record is the sink's from the
 	 * call on, whether the call succeeds or fails: it frees it (or
-	 * keeps it) itself.
+	 * keeps it) itself.  The content (content.h) is what the source
+	 * kept of the record's content, or NULL; the source's, to be used
+	 * within the call only.
 	 */
-	int		(*add)(void *, struct cs_entry *, struct cs_err *);
+	int		(*add)(void *, struct cs_entry *, struct cs_content *,
+			    struct cs_err *);
 	/* Write what comes after the records: 0 or -1. */
 	int		(*finish)(void *, struct cs_err *);
 	/*
@@ -44,7 +48,7 @@ struct cs_sink	*cs_sink_new(const struct cs_sink_ops *, void *);
 int		 cs_sink_begin(struct cs_sink *, struct cs_err *);
 /* Takes ownership of the record, as ops->add; frees it after an abort. */
 int		 cs_sink_add(struct cs_sink *, struct cs_entry *,
-		    struct cs_err *);
+		    struct cs_content *, struct cs_err *);
 int		 cs_sink_finish(struct cs_sink *, struct cs_err *);
 /* Discard; a no-op once the sink was aborted or released. */
 void		 cs_sink_abort(struct cs_sink *);

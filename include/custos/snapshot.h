@@ -25,6 +25,9 @@
 struct cs_buf;
 struct cs_err;
 struct cs_key;
+struct cs_pipe_skip;
+struct cs_sink;
+struct cs_walk_opts;
 
 #define CS_SNAP_CUSTODY		"custos/custody"
 #define CS_SNAP_MANIFEST	"custos/manifest.cbl"
@@ -57,9 +60,6 @@ struct cs_snap_opts {
 	const struct cs_key *key;	/* signs manifest and custody */
 	int		  argc;		/* the exact command line */
 	char *const	 *argv;
-	/* Or NULL: called after each object with objects and bytes. */
-	void		(*progress)(void *, uint64_t, uint64_t);
-	void		 *progress_arg;
 	/*
 	 * Or NULL: called at once for each object that could not be read,
 	 * with "'PATH': CAUSE" (PATH encoded), for the command to print.
@@ -89,12 +89,21 @@ struct cs_snap_result {
 };
 
 /*
- * Write the snapshot.  Returns 0 when the archive and its custody record
- * were written (status complete or incomplete), -1 otherwise; on a write
- * error the sidecar, if it could be written at all, says "failed".
+ * The snapshot as a sink (sink.h) taking the records of a tree source
+ * opened with cs_snapshot_walk_opts (their regular files open in the
+ * records' content).  The output and nothing else is created here; SKIP
+ * gets its identity (*NSKIP is 0 or 1), for the driver (pipe.h) to leave
+ * it out of the walk.  The sink fills RES: a run that finished wrote the
+ * archive and its custody record (status complete or incomplete); any
+ * other end writes the sidecar, if it can be written at all, saying
+ * "failed".  NULL, with ERR set, if the output cannot be created.
  */
-int		 cs_snapshot(const struct cs_snap_opts *, struct cs_snap_result *,
+struct cs_sink	*cs_sink_snapshot(const struct cs_snap_opts *,
+		    struct cs_snap_result *, struct cs_pipe_skip *, size_t *,
 		    struct cs_err *);
+/* The walk a snapshot of O->root reads: content kept open, read ahead. */
+void		 cs_snapshot_walk_opts(const struct cs_snap_opts *,
+		    struct cs_walk_opts *);
 void		 cs_snap_result_release(struct cs_snap_result *);
 
 /* Member name for canonical PATH (heap; directories end in '/'). */

@@ -10,6 +10,7 @@
 #define CUSTOS_SOURCE_H
 
 struct cs_blr;
+struct cs_content;
 struct cs_entry;
 struct cs_err;
 struct cs_walk_opts;
@@ -21,6 +22,11 @@ struct cs_source_ops {
 	/* 1 with a record, 0 at the end, -1 on error. */
 	int		(*next)(void *, struct cs_entry **, struct cs_err *);
 	void		(*close)(void *);
+	/*
+	 * Optional: the content of the record handed out last (content.h),
+	 * or NULL; the source's, valid until its next record.
+	 */
+	struct cs_content *(*content)(void *);
 };
 
 /*
@@ -48,6 +54,12 @@ struct cs_source *cs_source_open(const char *, const struct cs_walk_opts *,
 		    struct cs_err *);
 int		 cs_source_next(struct cs_source *, struct cs_entry **,
 		    struct cs_err *);
+/*
+ * What the source kept of the content of the record it handed out last:
+ * an open file, bytes read ahead, a prefix's digests (content.h); NULL
+ * if nothing.  Valid until the next cs_source_next or cs_source_free.
+ */
+struct cs_content *cs_source_content(struct cs_source *);
 void		 cs_source_free(struct cs_source *);
 const char	*cs_source_kind(const struct cs_source *);
 /* What to call it in reports: kind and escaped path. */

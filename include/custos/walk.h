@@ -29,26 +29,26 @@ struct cs_walk_opts {
 	unsigned	  digests;	/* digests to compute; 0: none */
 	int		  jobs;		/* worker threads; <= 0: online CPUs */
 	int		  cross_fs;	/* descend into other filesystems */
-	int		  keep_fd;	/* leave regular files open in e->fd */
 	const char *const *excludes;	/* globs on canonical paths */
 	size_t		  nexcludes;
 	/*
 	 * Optional: for a regular file E, the length of a prefix whose
 	 * digests are wanted too, in the same read (UINT64_MAX for none);
-	 * e.g. the old size of an append-only log.  Called from worker
-	 * threads: it must only read shared data.
+	 * e.g. the old size of an append-only log.  They come in the
+	 * record's content (cs_walk_content).  Called from worker threads:
+	 * it must only read shared data.
 	 */
 	uint64_t	(*prefix)(void *, const struct cs_entry *);
 	void		 *prefix_arg;
 	/*
-	 * Optional, with keep_fd: called on a worker thread for each regular
-	 * file once it is open in e->fd, with the worker's hasher (for the
-	 * digests above), so that a sink can read ahead and hash in
-	 * parallel; it may set e->digests and e->attach.  It must only read
-	 * shared data, or use atomics.
+	 * Hand each regular file to the consumer open (cs_walk_content)
+	 * instead of hashing it, for a sink that reads it once while it
+	 * archives it.  With readahead > 0, a file with at most that many
+	 * bytes of data is read and hashed ahead on a worker instead (its
+	 * bytes in the content, within a fixed budget of memory).
 	 */
-	void		(*file)(void *, struct cs_entry *, struct cs_hasher *);
-	void		 *file_arg;
+	int		  keep_open;
+	uint64_t	  readahead;
 	/*
 	 * Optional: called on a worker thread for each regular file open
 	 * for reading as FD (identity checked), before it is hashed, to
@@ -75,6 +75,12 @@ struct cs_walk	*cs_walk_open(const struct cs_walk_opts *, struct cs_err *);
  */
 int		 cs_walk_next(struct cs_walk *, struct cs_entry **,
 		    struct cs_err *);
+/*
+ * The content of the record cs_walk_next handed out last (content.h):
+ * its open file, the bytes read ahead, a prefix's digests; or NULL.
+ * The walk's, valid until the next call of cs_walk_next or cs_walk_close.
+ */
+struct cs_content *cs_walk_content(struct cs_walk *);
 const struct cs_walk_stats *cs_walk_stats(const struct cs_walk *);
 void		 cs_walk_close(struct cs_walk *);
 /*

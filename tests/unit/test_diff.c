@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "custos/content.h"
 #include "custos/diff.h"
 #include "custos/entry.h"
 #include "custos/err.h"
@@ -37,8 +38,10 @@ mk(const char *path, enum cs_type t, uint32_t mode, uint64_t size, int fill)
 	return e;
 }
 
+/* Compare A and B (its content C, or NULL) under POLICY. */
 static struct cs_finding *
-pair(struct cs_entry *a, struct cs_entry *b, const char *policy)
+pair_content(struct cs_entry *a, struct cs_entry *b,
+    const struct cs_content *c, const char *policy)
 {
 	struct cs_policy	*p = cs_policy_new("t");
 	struct cs_diff_opts	 o;
@@ -52,10 +55,16 @@ pair(struct cs_entry *a, struct cs_entry *b, const char *policy)
 	memset(&o, 0, sizeof o);
 	o.policy = p;
 	o.created = 2000;
-	f = cs_diff_pair(a, b, &o, 1U << CS_D_SHA256);
+	f = cs_diff_pair(a, b, c, &o, 1U << CS_D_SHA256);
 	cs_policy_free(p);
 	cs_err_release(&err);
 	return f;
+}
+
+static struct cs_finding *
+pair(struct cs_entry *a, struct cs_entry *b, const char *policy)
+{
+	return pair_content(a, b, NULL, policy);
 }
 
 static void
@@ -155,26 +164,27 @@ static void
 test_append_only(void **state)
 {
 	const char		*pol = "/log/* append-only\n";
+	struct cs_content	 c;
 	struct cs_entry		*b;
 	struct cs_finding	*f;
 
 	(void)state;
+	memset(&c, 0, sizeof c);
+	c.fd = -1;
+	c.have_prefix = 1;
+	c.prefix_len = 3;
+	memset(c.prefix_digest[CS_D_SHA256], 1, 32);
 	b = mk("/log/x", CS_T_FILE, 0644, 10, 2);
-	b->have |= CS_F_PREFIX;
-	b->prefix_len = 3;
-	memset(b->prefix_digest[CS_D_SHA256], 1, 32);
 	b->mtime.sec = 2500;
-	f = pair(mk("/log/x", CS_T_FILE, 0644, 3, 1), b, pol);
+	f = pair_content(mk("/log/x", CS_T_FILE, 0644, 3, 1), b, &c, pol);
 	assert_true(f->flags & CS_FF_APPENDED);
 	assert_int_equal(f->attrs, CS_ABIT(CS_A_SIZE));
 	assert_int_equal(f->severity, CS_SEV_INFO);
 	cs_finding_free(f);
 
+	memset(c.prefix_digest[CS_D_SHA256], 9, 32);
 	b = mk("/log/x", CS_T_FILE, 0644, 10, 2);
-	b->have |= CS_F_PREFIX;
-	b->prefix_len = 3;
-	memset(b->prefix_digest[CS_D_SHA256], 9, 32);
-	f = pair(mk("/log/x", CS_T_FILE, 0644, 3, 1), b, pol);
+	f = pair_content(mk("/log/x", CS_T_FILE, 0644, 3, 1), b, &c, pol);
 	assert_string_equal(cs_finding_change(f, CS_A_PREFIX)->new,
 	    "rewritten");
 	cs_finding_free(f);
@@ -210,7 +220,9 @@ list_close(void *impl)
 	(void)impl;
 }
 
-static const struct cs_source_ops list_ops = { "list", list_next, list_close };
+static const struct cs_source_ops list_ops = {
+	"list", list_next, list_close, NULL
+};
 
 static void
 test_join_pairs_in_canonical_order(void **state)

@@ -58,7 +58,7 @@ pair(struct cs_entry *old, struct cs_entry *new, int sev)
 	memset(&o, 0, sizeof o);
 	o.policy = cs_policy_new(NULL);
 	o.created = INT64_MIN;
-	f = cs_diff_pair(old, new, &o, 1U << CS_D_SHA256);
+	f = cs_diff_pair(old, new, NULL, &o, 1U << CS_D_SHA256);
 	cs_policy_free((struct cs_policy *)o.policy);
 	assert_non_null(f);
 	f->severity = sev;

@@ -79,7 +79,7 @@ fake_close(void *impl)
 }
 
 static const struct cs_source_ops fake_src_ops = {
-	"fake", fake_next, fake_close
+	"fake", fake_next, fake_close, NULL
 };
 
 static struct cs_source *
@@ -112,11 +112,13 @@ rec_begin(void *impl, struct cs_err *err)
 }
 
 static int
-rec_add(void *impl, struct cs_entry *e, struct cs_err *err)
+rec_add(void *impl, struct cs_entry *e, struct cs_content *c,
+    struct cs_err *err)
 {
 	struct rec_log	*l = impl;
 	int		 rc = 0;
 
+	(void)c;
 	if ((int)l->n == l->fail_at)
 		rc = cs_err_set(err, CS_EXIT_IOERR, 0, "refused");
 	else if (l->n < 16)
@@ -284,7 +286,7 @@ test_pipe_aborts_on_refused_record(void **state)
 	/* After the abort, the sink takes nothing more. */
 	cs_err_release(&err);
 	cs_err_init(&err);
-	assert_int_equal(cs_sink_add(sink, cs_entry_new(), &err), -1);
+	assert_int_equal(cs_sink_add(sink, cs_entry_new(), NULL, &err), -1);
 	assert_int_equal(err.code, CS_EXIT_SOFTWARE);
 	cs_sink_free(sink);
 	assert_int_equal(log.aborted, 1);
@@ -367,7 +369,7 @@ test_sink_calls_in_turn(void **state)
 	assert_string_equal(cs_sink_kind(sink), "record");
 	/* Nothing before begin, and begin only once. */
 	assert_int_equal(cs_sink_finish(sink, &err), -1);
-	assert_int_equal(cs_sink_add(sink, cs_entry_new(), &err), -1);
+	assert_int_equal(cs_sink_add(sink, cs_entry_new(), NULL, &err), -1);
 	assert_int_equal(cs_sink_begin(sink, &err), 0);
 	assert_int_equal(cs_sink_begin(sink, &err), -1);
 	assert_int_equal(cs_sink_finish(sink, &err), 0);

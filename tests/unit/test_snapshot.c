@@ -21,6 +21,8 @@
 #include "custos/entry.h"
 #include "custos/err.h"
 #include "custos/evidence.h"
+#include "custos/pipe.h"
+#include "custos/sink.h"
 #include "custos/snapshot.h"
 #include "custos/source.h"
 #include "custos/walk.h"
@@ -183,6 +185,11 @@ snapshot(const char *root, size_t inline_max)
 {
 	struct cs_snap_opts	 o;
 	struct cs_snap_result	 r;
+	struct cs_walk_opts	 wo;
+	struct cs_pipe_skip	 skip[1];
+	struct cs_pipe_opts	 po;
+	struct cs_sink		*sink;
+	struct cs_source	*src = NULL;
 	struct cs_err		 err;
 	char			*out = cs_test_path("ev.tar");
 	char			*argv[] = { (char *)"snapshot", NULL };
@@ -199,8 +206,15 @@ snapshot(const char *root, size_t inline_max)
 	o.argc = 1;
 	o.argv = argv;
 	cs_err_init(&err);
-	if (cs_snapshot(&o, &r, &err) != 0)
+	memset(&po, 0, sizeof po);
+	po.skip = skip;
+	cs_snapshot_walk_opts(&o, &wo);
+	if ((sink = cs_sink_snapshot(&o, &r, skip, &po.nskip, &err)) == NULL ||
+	    (src = cs_source_tree(&wo, &err)) == NULL ||
+	    cs_pipe_run(src, sink, &po, NULL, &err) != 0)
 		fail_msg("snapshot: %s", err.msg);
+	cs_source_free(src);
+	cs_sink_free(sink);
 	assert_int_equal(r.status, CS_SNAP_COMPLETE);
 	assert_int_equal(r.errors, 0);
 	cs_snap_result_release(&r);

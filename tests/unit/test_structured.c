@@ -289,7 +289,7 @@ pair(struct pair_env *v, struct cs_entry *o, struct cs_entry *n)
 {
 	struct cs_finding	*f;
 
-	f = cs_diff_pair(o, n, &v->opts, 1U << CS_D_SHA256);
+	f = cs_diff_pair(o, n, NULL, &v->opts, 1U << CS_D_SHA256);
 	if (f != NULL)
 		cs_triage(f);
 	return f;

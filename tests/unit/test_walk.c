@@ -18,6 +18,7 @@
 
 #include "custos/baseline.h"
 #include "custos/buf.h"
+#include "custos/content.h"
 #include "custos/entry.h"
 #include "custos/err.h"
 #include "custos/path.h"
@@ -192,7 +193,7 @@ test_walk_unreadable_is_recorded(void **state)
  * Regression: many directories in a row (records the workers never
  * touch) followed by files used to leave the workers' index behind the
  * consumer's, in a reused ring slot; the consumer then waited forever.
- * The small ring of keep_fd mode shows it within 64 directories.
+ * The small ring of keep_open mode shows it within 64 directories.
  */
 static void
 test_walk_many_dirs_then_files_no_hang(void **state)
@@ -201,6 +202,7 @@ test_walk_many_dirs_then_files_no_hang(void **state)
 	struct cs_err		 err;
 	struct cs_walk		*w;
 	struct cs_entry		*e;
+	struct cs_content	*c;
 	char			*root, *p;
 	int			 i, n, files = 0, pass;
 
@@ -222,7 +224,7 @@ test_walk_many_dirs_then_files_no_hang(void **state)
 		o.root = root;
 		o.digests = 1U << CS_D_SHA256;
 		o.jobs = 2;
-		o.keep_fd = pass;
+		o.keep_open = pass;
 		cs_err_init(&err);
 		alarm(60);	/* a hang fails the test instead of CI */
 		w = cs_walk_open(&o, &err);
@@ -230,6 +232,14 @@ test_walk_many_dirs_then_files_no_hang(void **state)
 		files = 0;
 		while ((n = cs_walk_next(w, &e, &err)) == 1) {
 			files += e->type == CS_T_FILE;
+			/* kept open for the consumer, else hashed */
+			c = cs_walk_content(w);
+			if (e->type == CS_T_FILE && pass)
+				assert_true(c != NULL && c->fd >= 0);
+			else
+				assert_null(c);
+			assert_true(pass || e->type != CS_T_FILE ||
+			    e->digests != 0);
 			cs_entry_free(e);
 		}
 		alarm(0);
