@@ -2,13 +2,12 @@
  * cmd_update.c: "custos update": a new signed baseline equal to the old
  * one plus only the changes the operator accepts.
  *
- * The old baseline is verified first (as by check); the source (a tree or
- * a baseline) is merge-joined with it.  For each path, the source's record
- * is taken if the path is accepted (--accept GLOB, or --accept-all), the
- * old record otherwise; an accepted path that is gone is dropped.  A
- * source record that could not be fully examined is never accepted: the
- * old record is kept and the exit status says so.  The output is created
- * (as a temporary file) before anything is read, so a name that cannot be
+ * Open the sources, open the sink, run: the old baseline, verified first
+ * (as by check), and the source (a tree or a baseline) merged by the
+ * update source (update.h: the accepted paths from the source, the rest
+ * from the old baseline, incomplete records refused), into a baseline
+ * sink, through the driver (pipe.h).  The output is created (as a
+ * temporary file) before anything is read, so a name that cannot be
  * written fails at once; the new file appears atomically, signed with
  * --key, or unsigned without it, to be signed later with "custos sign" on
  * the machine that keeps the key.
@@ -29,13 +28,14 @@
 #include "custos/entry.h"
 #include "custos/err.h"
 #include "custos/host.h"
-#include "custos/join.h"
 #include "custos/path.h"
 #include "custos/pipe.h"
 #include "custos/policy.h"
 #include "custos/sign.h"
+#include "custos/sink.h"
 #include "custos/source.h"
 #include "custos/structured.h"
+#include "custos/update.h"
 #include "custos/walk.h"
 #include "custos/xmalloc.h"
 
@@ -52,17 +52,9 @@ struct cmd_update_opts {
 	const char	 *source;
 	const char	 *policy;
 	const char	**accept;
-	size_t		  naccept;
-	int		  accept_all;
+	struct cs_update_opts up;
 	int		  force;
 	int		  quiet;
-};
-
-struct cmd_update_counts {
-	uint64_t	 kept;
-	uint64_t	 taken;
-	uint64_t	 dropped;
-	uint64_t	 refused;
 };
 
 static const struct option cmd_update_longopts[] = {
@@ -103,8 +95,8 @@ cmd_update_parse(int argc, char **argv, struct cmd_update_opts *o,
 		case 'o': o->output = optarg; break;
 		case 'r': o->root = optarg; break;
 		case 'y': o->policy = optarg; break;
-		case 'a': o->accept[o->naccept++] = optarg; break;
-		case 'A': o->accept_all = 1; break;
+		case 'a': o->accept[o->up.naccept++] = optarg; break;
+		case 'A': o->up.accept_all = 1; break;
 		case 'f': o->force = 1; break;
 		case 'q': o->quiet = 1; break;
 		default:
@@ -118,7 +110,8 @@ cmd_update_parse(int argc, char **argv, struct cmd_update_opts *o,
 		return cs_err_set(err, CS_EXIT_USAGE, 0,
 		    "expected at most one source (or --root DIR)");
 	o->source = argc - optind == 1 ? argv[optind] : o->root;
-	if (o->naccept == 0 && !o->accept_all)
+	o->up.accept = o->accept;
+	if (o->up.naccept == 0 && !o->up.accept_all)
 		return cs_err_set(err, CS_EXIT_USAGE, 0,
 		    "nothing to accept: give --accept GLOB or --accept-all");
 	if (o->signer != NULL && cs_fingerprint_parse(o->signer, o->fp) != 0)
@@ -127,29 +120,6 @@ cmd_update_parse(int argc, char **argv, struct cmd_update_opts *o,
 	if (o->pubkey == NULL && o->signer == NULL && !o->allow_unsigned)
 		return cs_err_set(err, CS_EXIT_USAGE, 0, "no trusted key for "
 		    "the old baseline: give --pubkey or --signer");
-	return 0;
-}
-
-/*
- * Is PATH accepted?  A glob matches as in policies; a glob without
- * wildcards also accepts everything below it (a directory and its tree).
- */
-static int
-cmd_update_accepted(const struct cmd_update_opts *o, const char *path)
-{
-	size_t	 i, n;
-
-	if (o->accept_all)
-		return 1;
-	for (i = 0; i < o->naccept; i++) {
-		if (cs_path_match(o->accept[i], path))
-			return 1;
-		n = strlen(o->accept[i]);
-		if (strpbrk(o->accept[i], "*?[\\") == NULL && n > 0 &&
-		    strncmp(path, o->accept[i], n) == 0 &&
-		    (path[n] == '/' || o->accept[i][n - 1] == '/'))
-			return 1;
-	}
 	return 0;
 }
 
@@ -174,68 +144,6 @@ cmd_update_header(struct cs_bl_header *h, const struct cs_bl_header *old,
 	}
 	cs_hex(a->sha256, sizeof a->sha256, hex);
 	cs_bl_header_add(h, "updated-from", hex, strlen(hex));
-}
-
-/* Choose the record for one path; returns the one to write or NULL. */
-static struct cs_entry *
-cmd_update_pick(const struct cmd_update_opts *o, struct cs_entry *old,
-    struct cs_entry *new, struct cmd_update_counts *n)
-{
-	const struct cs_entry	*e = new != NULL ? new : old;
-	char			*shown;
-
-	if (!cmd_update_accepted(o, e->path)) {
-		cs_entry_free(new);
-		n->kept += old != NULL;
-		return old;
-	}
-	if (new != NULL && new->error != NULL) {
-		shown = cs_encode_dup(new->path);
-		cs_warn("update", "'%s': not accepted: %s", shown, new->error);
-		free(shown);
-		cs_entry_free(new);
-		n->refused++;
-		return old;
-	}
-	cs_entry_free(old);
-	if (new == NULL)
-		n->dropped++;
-	else
-		n->taken++;
-	return new;
-}
-
-/* Merge OLD and the source into W. */
-static int
-cmd_update_merge(const struct cmd_update_opts *o, struct cs_source *sa,
-    struct cs_source *sb, struct cs_blw *w, const struct cs_atomic *out,
-    struct cmd_update_counts *cnt, struct cs_err *err)
-{
-	struct cs_join		*j;
-	struct cs_entry		*ea, *eb, *e;
-	struct cs_pipe_skip	 skip[2];
-	size_t			 nskip;
-	int			 n;
-
-	/* our own output, when it lies in the tree, is not taken from it */
-	nskip = cs_pipe_skip_output(out, o->output, skip);
-	j = cs_join_new(sa, sb);
-	while ((n = cs_join_next(j, &ea, &eb, err)) == 1) {
-		if (eb != NULL && cs_pipe_skipped(skip, nskip, eb)) {
-			cs_entry_free(eb);
-			eb = NULL;
-			if (ea == NULL)
-				continue;
-		}
-		if ((e = cmd_update_pick(o, ea, eb, cnt)) == NULL)
-			continue;
-		n = cs_blw_add(w, e, err);
-		cs_entry_free(e);
-		if (n != 0)
-			break;
-	}
-	cs_join_free(j);
-	return n == 0 ? 0 : -1;
 }
 
 static struct cs_source *
@@ -294,35 +202,57 @@ cmd_update_structured(const struct cmd_update_opts *o,
 	return 0;
 }
 
+/* A source record not taken because it is incomplete. */
+static void
+cmd_update_refused(void *arg, const struct cs_entry *e)
+{
+	char	*shown;
+
+	(void)arg;
+	shown = cs_encode_dup(e->path);
+	cs_warn("update", "'%s': not accepted: %s", shown, e->error);
+	free(shown);
+}
+
 /* Merge into OUT, opened by the caller; OUT is committed on success. */
 static int
-cmd_update_write(const struct cmd_update_opts *o, struct cs_diff_base *a,
+cmd_update_write(struct cmd_update_opts *o, struct cs_diff_base *a,
     const struct cs_key *key, struct cs_atomic *out,
-    struct cmd_update_counts *cnt, struct cs_err *err)
+    struct cs_update_counts *cnt, struct cs_err *err)
 {
-	struct cs_source	*sa = NULL, *sb = NULL;
+	struct cs_source	*sa = NULL, *sb = NULL, *src = NULL;
+	struct cs_sink		*sink = NULL;
+	struct cs_pipe_skip	 skip[2];
 	struct cs_bl_header	 hdr;
-	struct cs_blw		*w = NULL;
 	struct cs_policy	*pol = NULL;
 	struct cs_structured_ctx sc;
 	int			 rc = -1;
 
 	cs_bl_header_init(&hdr);
 	memset(&sc, 0, sizeof sc);
+	/* our own output, when it lies in the tree, is not taken from it */
+	o->up.skip = skip;
+	o->up.nskip = cs_pipe_skip_output(out, o->output, skip);
+	o->up.refused = cmd_update_refused;
+
+	/* Open the sources: the old baseline, the tree; the sink; run. */
 	if ((sa = cs_diff_base_source(a, err)) == NULL)
 		goto out;
 	cmd_update_header(&hdr, cs_blr_header(cs_source_blr(sa)), a);
 	if (cmd_update_structured(o, a, &sc, &pol, &hdr, err) != 0 ||
 	    (sb = cmd_update_source(o, a, &sc, err)) == NULL)
 		goto out;
-	if ((w = cs_blw_new(out->fd, o->output, &hdr, err)) == NULL ||
-	    cmd_update_merge(o, sa, sb, w, out, cnt, err) != 0 ||
-	    cs_blw_finish(w, key, err) != 0 ||
+	src = cs_source_update(sa, sb, o->source != NULL ? o->source :
+	    a->root, &o->up, cnt);
+	sa = sb = NULL;
+	sink = cs_sink_baseline(out->fd, o->output, &hdr, key);
+	if (cs_pipe_run(src, sink, NULL, NULL, err) != 0 ||
 	    cs_atomic_commit(out, 0644, err) != 0)
 		goto out;
 	rc = 0;
 out:
-	cs_blw_free(w);
+	cs_sink_free(sink);
+	cs_source_free(src);
 	cs_source_free(sa);
 	cs_source_free(sb);
 	cs_policy_free(pol);
@@ -355,7 +285,7 @@ static int
 cmd_update_run(int argc, char **argv, struct cs_err *err)
 {
 	struct cmd_update_opts	 o;
-	struct cmd_update_counts cnt;
+	struct cs_update_counts cnt;
 	struct cs_diff_base	 a;
 	struct cs_atomic	 out;
 	struct cs_key		*key = NULL, *pub = NULL;

@@ -5,7 +5,8 @@
  * notes every call.  The driver must keep the order, leave out the
  * files on its skip list, count records, bytes and errors, report
  * progress and errors, abort the sink when a record is refused, stop
- * when asked to, and refuse a source out of canonical order.
+ * when asked to, and refuse a source out of canonical order.  The
+ * update source merges two fake sources.
  */
 #include "custos/custos.h"
 
@@ -23,6 +24,7 @@
 #include "custos/pipe.h"
 #include "custos/sink.h"
 #include "custos/source.h"
+#include "custos/update.h"
 #include "custos/xmalloc.h"
 
 struct fake_rec {
@@ -356,6 +358,70 @@ test_pipe_refuses_disorder(void **state)
 	cs_err_release(&err);
 }
 
+/*
+ * The update source: accepted paths from the new side (gone ones
+ * dropped, incomplete ones refused with the old kept), the rest old.
+ */
+static void
+test_update_merge(void **state)
+{
+	static const struct fake_rec old[] = {
+		{ "/", CS_T_DIR, 1, 0, 0 },
+		{ "/a", CS_T_FILE, 2, 10, 0 },
+		{ "/b", CS_T_FILE, 3, 100, 0 },
+		{ "/etc", CS_T_DIR, 4, 0, 0 },
+		{ "/etc/gone", CS_T_FILE, 5, 1, 0 },
+		{ "/etc/x", CS_T_FILE, 6, 1, 0 },
+	};
+	static const struct fake_rec new[] = {
+		{ "/", CS_T_DIR, 1, 0, 0 },
+		{ "/a", CS_T_FILE, 2, 11, 0 },
+		{ "/b", CS_T_FILE, 3, 101, 0 },
+		{ "/etc", CS_T_DIR, 4, 0, 0 },
+		{ "/etc/new", CS_T_FILE, 7, 2, 0 },
+		{ "/etc/x", CS_T_FILE, 6, 2, 1 },
+		{ "/z", CS_T_FILE, 8, 3, 0 },
+	};
+	static const char *const accept[] = { "/etc", "/b" };
+	struct cs_update_opts	 uo = { 0 };
+	struct cs_update_counts	 n = { 0 };
+	struct rec_log		 log = { .fail_at = -1 };
+	struct cs_err		 err;
+	struct cs_source	*src;
+	struct cs_sink		*sink;
+	int			 refused = 0;
+
+	(void)state;
+	cs_err_init(&err);
+	uo.accept = accept;
+	uo.naccept = 2;
+	uo.refused = count_error;
+	uo.refused_arg = &refused;
+	src = cs_source_update(fake_source(old, 6), fake_source(new, 7), "t",
+	    &uo, &n);
+	sink = cs_sink_new(&rec_ops, &log);
+	assert_int_equal(cs_pipe_run(src, sink, NULL, NULL, &err), 0);
+	/* "/etc" accepts what is below it; "/a" and "/z" are not accepted */
+	assert_int_equal(log.n, 6);
+	assert_string_equal(log.paths[0], "/");
+	assert_string_equal(log.paths[1], "/a");
+	assert_string_equal(log.paths[2], "/b");
+	assert_string_equal(log.paths[3], "/etc");
+	assert_string_equal(log.paths[4], "/etc/new");
+	assert_string_equal(log.paths[5], "/etc/x");
+	assert_int_equal(n.taken, 3);		/* /b, /etc, /etc/new */
+	assert_int_equal(n.dropped, 1);		/* /etc/gone */
+	assert_int_equal(n.refused, 1);		/* /etc/x, old kept */
+	assert_int_equal(n.kept, 2);		/* /, /a */
+	assert_int_equal(refused, 1);
+	assert_true(cs_update_accepted(&uo, "/etc/deep/er"));
+	assert_false(cs_update_accepted(&uo, "/etcetera"));
+	assert_false(cs_update_accepted(&uo, "/bb"));
+	cs_sink_free(sink);
+	cs_source_free(src);
+	cs_err_release(&err);
+}
+
 static void
 test_sink_calls_in_turn(void **state)
 {
@@ -392,6 +458,7 @@ main(void)
 		cmocka_unit_test(test_pipe_stops_when_asked),
 		cmocka_unit_test(test_pipe_refuses_disorder),
 		cmocka_unit_test(test_sink_calls_in_turn),
+		cmocka_unit_test(test_update_merge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
