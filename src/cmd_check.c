@@ -528,7 +528,70 @@ cmd_check_syslog(const struct cmd_check_opts *o,
 	cs_err_release(&e);
 }
 
-/* Compare, triage and report; returns the exit status or -1. */
+/*
+ * What the comparison finds is explained and ranked: copies of baseline
+ * files, log rotations, structured files, triage, correlations.  SB is
+ * the source compared with.
+ */
+static int
+cmd_check_triage(const struct cmd_check_opts *o, struct cmd_check_state *st,
+    const struct cs_diff_base *a, const struct cs_source *sb,
+    struct cs_diff_stats *ds, struct cs_err *err)
+{
+	const char	*tree = cs_source_walk(sb) == NULL ? NULL :
+			    o->source != NULL ? o->source : a->root;
+
+	if (cs_copies_find(a, st->fs, st->n, err) != 0)
+		return -1;
+	cs_logrot_explain(st->fs, st->n, tree, ds);
+	cs_structured_correlate(st->fs, st->n);
+	cs_triage_all(st->fs, st->n);
+	cs_correlate(st->fs, st->n, tree);
+	cs_report_sort(st->fs, st->n);
+	return 0;
+}
+
+/* Write the report of the run; returns the exit status or -1. */
+static int
+cmd_check_report(const struct cmd_check_opts *o, struct cmd_check_state *st,
+    const struct cs_diff_base *a, const struct cs_source *sb,
+    const struct cs_policy *pol, unsigned digests,
+    const struct cs_diff_stats *ds, const struct timespec *t0,
+    struct cs_err *err)
+{
+	struct cs_report_info	 ri;
+	struct cs_buf		 rep;
+	char			*dl;
+	int			 rc = -1;
+
+	cs_buf_init(&rep);
+	cmd_check_info(o, &ri, a, cs_source_label(sb), digests);
+	dl = cs_digest_list(digests);
+	ri.digests = digests ? dl : "none";
+	ri.policy = cs_policy_name(pol);
+	ri.seconds = cs_time_since(t0);
+	ri.stats = ds;
+	ri.warnings = (const char *const *)st->warn;
+	ri.nwarnings = st->nwarn;
+	ri.exit = cmd_check_status(ds) | st->exit_bits;
+	ri.colour = o->format == CS_FMT_TEXT && o->output == NULL &&
+	    isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+	ri.min_severity = o->min_severity;
+	cs_report_write(&rep, o->format, &ri, st->fs, st->n);
+	if (cmd_check_emit(o, &rep, err) == 0) {
+		cmd_check_syslog(o, &ri, st);
+		rc = ri.exit;
+	}
+	cs_buf_release(&rep);
+	free(dl);
+	return rc;
+}
+
+/*
+ * Open the sources (what is checked, the trusted baseline), run the
+ * comparison (the join of the two, diff_run.c), explain and rank what
+ * it found, report.  Returns the exit status or -1.
+ */
 static int
 cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
     struct cs_diff_base *a, struct cs_diff_base *b,
@@ -537,15 +600,12 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	struct cs_source	*sa = NULL, *sb = NULL;
 	struct cs_diff_opts	 dopts;
 	struct cs_diff_stats	 ds;
-	struct cs_report_info	 ri;
-	struct cs_buf		 rep;
 	struct timespec		 t0 = cs_time_mono();
 	unsigned		 digests;
 	uint64_t		*hits = NULL;
-	char			*dl = NULL, *unused;
+	char			*unused;
 	int			 rc = -1;
 
-	cs_buf_init(&rep);
 	memset(&dopts, 0, sizeof dopts);
 	st->sctx.policy = pol;
 	if ((sb = cmd_check_source(o, st, a, b, err)) == NULL ||
@@ -577,40 +637,15 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 		    "nothing in the baseline: %s", unused));
 		free(unused);
 	}
-	if (cs_copies_find(a, st->fs, st->n, err) != 0)
+	if (cmd_check_triage(o, st, a, sb, &ds, err) != 0)
 		goto out;
-	cs_logrot_explain(st->fs, st->n, cs_source_walk(sb) != NULL ?
-	    (o->source != NULL ? o->source : a->root) : NULL, &ds);
-	cs_structured_correlate(st->fs, st->n);
-	cs_triage_all(st->fs, st->n);
-	cs_correlate(st->fs, st->n, cs_source_walk(sb) == NULL ? NULL :
-	    o->source != NULL ? o->source : a->root);
-	cs_report_sort(st->fs, st->n);
-	cmd_check_info(o, &ri, a, cs_source_label(sb), digests);
-	dl = cs_digest_list(digests);
-	ri.digests = digests ? dl : "none";
-	ri.policy = cs_policy_name(pol);
-	ri.seconds = cs_time_since(&t0);
-	ri.stats = &ds;
-	ri.warnings = (const char *const *)st->warn;
-	ri.nwarnings = st->nwarn;
-	ri.exit = cmd_check_status(&ds) | st->exit_bits;
-	ri.colour = o->format == CS_FMT_TEXT && o->output == NULL &&
-	    isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
-	ri.min_severity = o->min_severity;
-	cs_report_write(&rep, o->format, &ri, st->fs, st->n);
-	if (cmd_check_emit(o, &rep, err) != 0)
-		goto out;
-	cmd_check_syslog(o, &ri, st);
-	rc = ri.exit;
+	rc = cmd_check_report(o, st, a, sb, pol, digests, &ds, &t0, err);
 out:
 	cmd_check_problems(st);
 	cs_source_free(sa);
 	cs_source_free(sb);
 	cs_sstate_free(dopts.sstate);
 	OPENSSL_cleanse(&st->sctx, sizeof st->sctx);
-	cs_buf_release(&rep);
-	free(dl);
 	free(hits);
 	return rc;
 }
