@@ -34,10 +34,12 @@
 #include "custos/host.h"
 #include "custos/logrot.h"
 #include "custos/path.h"
+#include "custos/pipe.h"
 #include "custos/policy.h"
 #include "custos/progress.h"
 #include "custos/report.h"
 #include "custos/sign.h"
+#include "custos/sink.h"
 #include "custos/source.h"
 #include "custos/syslog.h"
 #include "custos/structured.h"
@@ -588,9 +590,10 @@ cmd_check_report(const struct cmd_check_opts *o, struct cmd_check_state *st,
 }
 
 /*
- * Open the sources (what is checked, the trusted baseline), run the
- * comparison (the join of the two, diff_run.c), explain and rank what
- * it found, report.  Returns the exit status or -1.
+ * Open the sources (what is checked, the trusted baseline), open the
+ * sink (the comparison with the baseline, diff_run.c), run; then
+ * explain and rank what it found, and report.  Returns the exit status
+ * or -1.
  */
 static int
 cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
@@ -598,6 +601,7 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
     const struct cs_policy *pol, struct cs_err *err)
 {
 	struct cs_source	*sa = NULL, *sb = NULL;
+	struct cs_sink		*sink = NULL;
 	struct cs_diff_opts	 dopts;
 	struct cs_diff_stats	 ds;
 	struct timespec		 t0 = cs_time_mono();
@@ -624,7 +628,8 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	dopts.arg = st;
 	cs_progress_init(&st->prog, "check", o->quiet);
 	cs_progress_total(&st->prog, a->records, a->bytes);
-	if (cs_diff_run(sa, sb, &dopts, digests, &ds, err) != 0) {
+	sink = cs_sink_diff(sa, sb, &dopts, digests, &ds);
+	if (cs_pipe_run(sb, sink, NULL, NULL, err) != 0) {
 		/* The verified file no longer reads as it did. */
 		if (a->verified && err->code == CS_EXIT_DATAERR)
 			err->code = CS_EXIT_INTEGRITY;
@@ -642,6 +647,7 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	rc = cmd_check_report(o, st, a, sb, pol, digests, &ds, &t0, err);
 out:
 	cmd_check_problems(st);
+	cs_sink_free(sink);
 	cs_source_free(sa);
 	cs_source_free(sb);
 	cs_sstate_free(dopts.sstate);

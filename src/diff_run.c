@@ -1,7 +1,7 @@
 /*
- * diff_run.c: one comparison run: the merge-join of a baseline and a
- * source, each pair judged under its policy rule (diff.c), and what no
- * rule may hide.
+ * diff_run.c: the comparison sink: the merge-join of a baseline (pulled)
+ * and the checked stream (fed by the driver, record by record), each
+ * pair judged under its policy rule (diff.c), and what no rule may hide.
  *
  * Invariants: a dangerous object (setuid or setgid, capabilities,
  * executable, a device, a hard link out of an ignored tree) is never
@@ -21,7 +21,9 @@
 #include "custos/entry.h"
 #include "custos/err.h"
 #include "custos/join.h"
+#include "custos/pipe.h"
 #include "custos/policy.h"
+#include "custos/sink.h"
 #include "custos/source.h"
 #include "custos/xmalloc.h"
 
@@ -292,38 +294,42 @@ diff_release_held(struct diff_run *r)
 	r->nheld = 0;
 }
 
-int
-cs_diff_run(struct cs_source *a, struct cs_source *b,
-    const struct cs_diff_opts *opts, unsigned digests,
-    struct cs_diff_stats *st, struct cs_err *err)
+/*
+ * The comparison as a sink: the checked stream is fed, record by record,
+ * into one side of the join (a fed source, source.h); the other side is
+ * the baseline, pulled.  Each record fed completes the pairs up to it.
+ */
+struct diff_sink {
+	struct diff_run		 r;
+	struct cs_source	*a;		/* the baseline, borrowed */
+	struct cs_source	*fed;		/* the checked stream */
+	struct cs_join		*join;
+};
+
+/* Judge every pair the join can give now; 0, or -1 with ERR set. */
+static int
+diff_pairs(struct diff_sink *d, struct cs_err *err)
 {
-	struct cs_join		*j;
+	struct diff_run		*r = &d->r;
+	const struct cs_diff_opts *opts = r->opts;
+	struct cs_diff_stats	*st = r->st;
 	struct cs_entry		*ea, *eb;
 	struct cs_rule		 rule;
-	struct diff_run		 r;
 	unsigned		 danger;
-	size_t			 i;
 	int			 n;
 
-	memset(st, 0, sizeof *st);
-	memset(&r, 0, sizeof r);
-	r.opts = opts;
-	r.digests = digests;
-	r.st = st;
-	r.walked = strcmp(cs_source_kind(b), "tree") == 0;
-	j = cs_join_new(a, b);
-	while ((n = cs_join_next(j, &ea, &eb, err)) == 1) {
+	while ((n = cs_join_next(d->join, &ea, &eb, err)) == 1) {
 		st->old_records += ea != NULL;
 		st->new_records += eb != NULL;
 		if (eb != NULL && eb->type == CS_T_FILE)
 			st->bytes += eb->size;
 		if (opts->progress != NULL)
 			opts->progress(opts->arg, st->new_records, st->bytes);
-		if (r.dir != NULL && !diff_below_dir(&r, eb != NULL ? eb : ea))
-			diff_flush_dir(&r);
-		if (r.dir != NULL && eb == NULL) {
+		if (r->dir != NULL && !diff_below_dir(r, eb != NULL ? eb : ea))
+			diff_flush_dir(r);
+		if (r->dir != NULL && eb == NULL) {
 			/* in the baseline, below a directory not entered */
-			r.below++;
+			r->below++;
 			cs_entry_free(ea);
 			continue;
 		}
@@ -333,7 +339,7 @@ cs_diff_run(struct cs_source *a, struct cs_source *b,
 		if (!rule.ignore)
 			danger &= ~DIFF_D_LINKS;
 		if (rule.ignore && danger == DIFF_D_LINKS) {
-			diff_hold(&r, ea, eb);
+			diff_hold(r, ea, eb);
 			continue;
 		}
 		if (rule.ignore && danger == 0) {
@@ -342,20 +348,97 @@ cs_diff_run(struct cs_source *a, struct cs_source *b,
 			cs_entry_free(eb);
 			continue;
 		}
-		/* the join hands out B's record as soon as B yields it */
-		diff_one(&r, ea, eb, eb != NULL ? cs_source_content(b) : NULL,
-		    &rule, danger);
+		/* B's record is the one just fed: its content is the fed's */
+		diff_one(r, ea, eb, eb != NULL ? cs_source_content(d->fed) :
+		    NULL, &rule, danger);
 	}
-	cs_join_free(j);
-	diff_flush_dir(&r);
-	if (n < 0) {
-		for (i = 0; i < r.nheld; i++) {
-			cs_entry_free(r.held[i].old);
-			cs_entry_free(r.held[i].new);
-		}
-		free(r.held);
-		return -1;
-	}
-	diff_release_held(&r);
+	return n < 0 ? -1 : 0;		/* at the end, or wanting a record */
+}
+
+static int
+diff_begin(void *impl, struct cs_err *err)
+{
+	(void)impl;
+	(void)err;
 	return 0;
+}
+
+static int
+diff_add(void *impl, struct cs_entry *e, struct cs_content *c,
+    struct cs_err *err)
+{
+	struct diff_sink	*d = impl;
+
+	if (cs_source_feed(d->fed, e, c) != 0)
+		return cs_err_set(err, CS_EXIT_SOFTWARE, 0, "diff sink: a "
+		    "record fed before the last was taken");
+	return diff_pairs(d, err);
+}
+
+static int
+diff_finish(void *impl, struct cs_err *err)
+{
+	struct diff_sink	*d = impl;
+
+	cs_source_feed_end(d->fed);
+	if (diff_pairs(d, err) != 0)
+		return -1;
+	diff_flush_dir(&d->r);
+	diff_release_held(&d->r);
+	return 0;
+}
+
+static void
+diff_abort(void *impl)
+{
+	struct diff_sink	*d = impl;
+	size_t			 i;
+
+	for (i = 0; i < d->r.nheld; i++) {
+		cs_entry_free(d->r.held[i].old);
+		cs_entry_free(d->r.held[i].new);
+	}
+	free(d->r.held);
+	if (d->r.dir != NULL)
+		cs_finding_free(d->r.dir);
+	cs_join_free(d->join);
+	cs_source_free(d->fed);
+	free(d);
+}
+
+static const struct cs_sink_ops diff_sink_ops = {
+	"diff", diff_begin, diff_add, diff_finish, diff_abort
+};
+
+struct cs_sink *
+cs_sink_diff(struct cs_source *a, const struct cs_source *b,
+    const struct cs_diff_opts *opts, unsigned digests,
+    struct cs_diff_stats *st)
+{
+	struct diff_sink	*d;
+
+	memset(st, 0, sizeof *st);
+	d = cs_xcalloc(1, sizeof *d);
+	d->r.opts = opts;
+	d->r.digests = digests;
+	d->r.st = st;
+	d->r.walked = strcmp(cs_source_kind(b), "tree") == 0;
+	d->a = a;
+	d->fed = cs_source_fed(cs_source_kind(b), "", cs_source_carries(b));
+	d->join = cs_join_new(a, d->fed);
+	return cs_sink_new(&diff_sink_ops, d);
+}
+
+int
+cs_diff_run(struct cs_source *a, struct cs_source *b,
+    const struct cs_diff_opts *opts, unsigned digests,
+    struct cs_diff_stats *st, struct cs_err *err)
+{
+	struct cs_sink	*sink;
+	int		 rc;
+
+	sink = cs_sink_diff(a, b, opts, digests, st);
+	rc = cs_pipe_run(b, sink, NULL, NULL, err);
+	cs_sink_free(sink);
+	return rc;
 }

@@ -45,7 +45,10 @@ cs_join_free(struct cs_join *j)
 	free(j);
 }
 
-/* Fill one side's head record unless it is at its end. */
+/*
+ * Fill one side's head record unless it is at its end: 0, -1, or
+ * CS_SOURCE_AGAIN from a fed source with no record yet.
+ */
 static int
 join_fill(struct cs_source *s, struct cs_entry **h, int *end,
     struct cs_err *err)
@@ -54,8 +57,8 @@ join_fill(struct cs_source *s, struct cs_entry **h, int *end,
 
 	if (*h != NULL || *end)
 		return 0;
-	if ((n = cs_source_next(s, h, err)) < 0)
-		return -1;
+	if ((n = cs_source_next(s, h, err)) < 0 || n == CS_SOURCE_AGAIN)
+		return n;
 	if (n == 0)
 		*end = 1;
 	return 0;
@@ -68,9 +71,9 @@ cs_join_next(struct cs_join *j, struct cs_entry **a, struct cs_entry **b,
 	int	 c;
 
 	*a = *b = NULL;
-	if (join_fill(j->a, &j->ha, &j->enda, err) != 0 ||
-	    join_fill(j->b, &j->hb, &j->endb, err) != 0)
-		return -1;
+	if ((c = join_fill(j->a, &j->ha, &j->enda, err)) != 0 ||
+	    (c = join_fill(j->b, &j->hb, &j->endb, err)) != 0)
+		return c;	/* -1, or CS_SOURCE_AGAIN */
 	if (j->ha == NULL && j->hb == NULL)
 		return 0;
 	if (j->ha == NULL)

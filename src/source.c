@@ -176,7 +176,7 @@ cs_source_next(struct cs_source *s, struct cs_entry **ep, struct cs_err *err)
 	*ep = NULL;
 	rc = s->ops->next(s->impl, &e, err);
 	if (rc != 1)
-		return rc;
+		return rc;		/* 0, -1, CS_SOURCE_AGAIN */
 	if (cs_order_check(&s->order, e->path, e->pathlen) != 0) {
 		shown = cs_encode_dup(e->path);
 		cs_err_set(err, CS_EXIT_DATAERR, 0, "%s: '%s' is out of "
@@ -187,6 +187,87 @@ cs_source_next(struct cs_source *s, struct cs_entry **ep, struct cs_err *err)
 	}
 	*ep = e;
 	return 1;
+}
+
+/* A fed source: one record waiting, its content, and whether it ended. */
+struct source_fed {
+	struct cs_entry		*e;
+	struct cs_content	*c;	/* of the record taken last */
+	struct cs_content	*next_c;
+	int			 ended;
+};
+
+static int
+source_fed_next(void *impl, struct cs_entry **ep, struct cs_err *err)
+{
+	struct source_fed	*f = impl;
+
+	(void)err;
+	if (f->e == NULL)
+		return f->ended ? 0 : CS_SOURCE_AGAIN;
+	*ep = f->e;
+	f->c = f->next_c;
+	f->e = NULL;
+	f->next_c = NULL;
+	return 1;
+}
+
+static void
+source_fed_close(void *impl)
+{
+	struct source_fed	*f = impl;
+
+	cs_entry_free(f->e);
+	free(f);
+}
+
+static struct cs_content *
+source_fed_content(void *impl)
+{
+	return ((struct source_fed *)impl)->c;
+}
+
+static const struct cs_source_ops source_fed_ops = {
+	"fed", source_fed_next, source_fed_close, source_fed_content
+};
+
+struct cs_source *
+cs_source_fed(const char *kind, const char *path, unsigned carries)
+{
+	struct cs_source	*s;
+	char			*shown;
+
+	s = cs_source_new(&source_fed_ops, cs_xcalloc(1,
+	    sizeof(struct source_fed)), path);
+	/* named as the source it stands for */
+	free(s->label);
+	shown = cs_encode_dup(path);
+	s->label = cs_xasprintf("%s %s", kind, shown);
+	free(shown);
+	s->carries = carries;
+	return s;
+}
+
+int
+cs_source_feed(struct cs_source *s, struct cs_entry *e, struct cs_content *c)
+{
+	struct source_fed	*f = s->impl;
+
+	if (s->ops != &source_fed_ops || f->e != NULL || f->ended) {
+		cs_entry_free(e);
+		return -1;
+	}
+	f->e = e;
+	f->next_c = c;
+	f->c = NULL;		/* the last record's is gone with it */
+	return 0;
+}
+
+void
+cs_source_feed_end(struct cs_source *s)
+{
+	if (s->ops == &source_fed_ops)
+		((struct source_fed *)s->impl)->ended = 1;
 }
 
 struct cs_content *

@@ -19,6 +19,7 @@ struct cs_entry;
 struct cs_err;
 struct cs_key;
 struct cs_policy;
+struct cs_sink;
 struct cs_source;
 struct cs_sstate;
 
@@ -155,7 +156,16 @@ struct cs_diff_stats {
 struct cs_finding *cs_diff_pair(struct cs_entry *, struct cs_entry *,
 		    const struct cs_content *, const struct cs_diff_opts *,
 		    unsigned);
-/* Run the join of A (baseline) and B (source) to the end. */
+/*
+ * The comparison of the baseline A (pulled by the sink; borrowed, it
+ * must outlive the sink) with the records of B given to the sink (B is
+ * only asked its kind and what it carries), counting into ST.  Findings
+ * go to OPTS->found as they are made (held ones by finish).
+ */
+struct cs_sink	*cs_sink_diff(struct cs_source *, const struct cs_source *,
+		    const struct cs_diff_opts *, unsigned,
+		    struct cs_diff_stats *);
+/* Run B into the comparison sink with A, to the end (cs_pipe_run). */
 int		 cs_diff_run(struct cs_source *, struct cs_source *,
 		    const struct cs_diff_opts *, unsigned,
 		    struct cs_diff_stats *, struct cs_err *);

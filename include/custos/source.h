@@ -17,9 +17,15 @@ struct cs_walk_opts;
 struct cs_source;
 struct cs_walk;
 
+/*
+ * What cs_source_next says of a fed source (cs_source_fed) that has no
+ * record yet: feed it, then ask again.
+ */
+#define CS_SOURCE_AGAIN	2
+
 struct cs_source_ops {
 	const char	*kind;		/* "tree", "baseline", "tar" */
-	/* 1 with a record, 0 at the end, -1 on error. */
+	/* 1 with a record, 0 at the end, -1 on error (CS_SOURCE_AGAIN). */
 	int		(*next)(void *, struct cs_entry **, struct cs_err *);
 	void		(*close)(void *);
 	/*
@@ -52,6 +58,10 @@ struct cs_source *cs_source_baseline(const char *, struct cs_err *);
  */
 struct cs_source *cs_source_open(const char *, const struct cs_walk_opts *,
 		    struct cs_err *);
+/*
+ * The next record: 1 with *EP set (the caller's to free), 0 at the end,
+ * -1 with ERR set; a fed source may also say CS_SOURCE_AGAIN.
+ */
 int		 cs_source_next(struct cs_source *, struct cs_entry **,
 		    struct cs_err *);
 /*
@@ -64,6 +74,22 @@ void		 cs_source_free(struct cs_source *);
 const char	*cs_source_kind(const struct cs_source *);
 /* What to call it in reports: kind and escaped path. */
 const char	*cs_source_label(const struct cs_source *);
+/*
+ * A source its owner feeds, one record at a time, for a consumer that is
+ * itself a sink (the comparison: the driver pushes the checked stream
+ * into it, and the join pulls that stream from here).  KIND and PATH
+ * name it as the source it stands for; it carries CARRIES (CS_G_*).
+ */
+struct cs_source *cs_source_fed(const char *, const char *, unsigned);
+/*
+ * Give the fed source its next record (taken over) and that record's
+ * content C (borrowed, or NULL); the one fed before must have been
+ * taken.  -1 if it was not (a bug in the caller; E is freed).
+ */
+int		 cs_source_feed(struct cs_source *, struct cs_entry *,
+		    struct cs_content *);
+/* No more records: the fed source is at its end once the last is taken. */
+void		 cs_source_feed_end(struct cs_source *);
 /* The baseline reader behind a baseline source, else NULL. */
 struct cs_blr	*cs_source_blr(const struct cs_source *);
 /* The walk behind a tree source, else NULL. */

@@ -6,7 +6,7 @@
  * files on its skip list, count records, bytes and errors, report
  * progress and errors, abort the sink when a record is refused, stop
  * when asked to, and refuse a source out of canonical order.  The
- * update source merges two fake sources.
+ * update source merges two fake sources; the join takes a fed source.
  */
 #include "custos/custos.h"
 
@@ -15,13 +15,17 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <string.h>
 
 #include <cmocka.h>
 
+#include "custos/content.h"
 #include "custos/digest.h"
 #include "custos/entry.h"
 #include "custos/err.h"
+#include "custos/join.h"
 #include "custos/pipe.h"
+#include "custos/policy.h"
 #include "custos/sink.h"
 #include "custos/source.h"
 #include "custos/update.h"
@@ -422,6 +426,65 @@ test_update_merge(void **state)
 	cs_err_release(&err);
 }
 
+/*
+ * A fed source in the join: each record fed completes the pairs up to
+ * it; the join asks for more (CS_SOURCE_AGAIN) until the end is fed.
+ */
+static void
+test_join_fed_source(void **state)
+{
+	static const struct fake_rec old[] = {
+		{ "/", CS_T_DIR, 1, 0, 0 },
+		{ "/a", CS_T_FILE, 2, 10, 0 },
+		{ "/b", CS_T_FILE, 3, 10, 0 },
+		{ "/c", CS_T_FILE, 4, 10, 0 },
+	};
+	static const char *const fed[] = { "/", "/c", "/d" };
+	struct cs_source	*a, *b;
+	struct cs_join		*j;
+	struct cs_entry		*ea, *eb;
+	struct cs_content	*c = cs_content_new();
+	struct cs_err		 err;
+	int			 pairs = 0, alone = 0;
+	size_t			 i;
+
+	(void)state;
+	cs_err_init(&err);
+	a = fake_source(old, 4);
+	b = cs_source_fed("tree", "/t", CS_G_ALL);
+	j = cs_join_new(a, b);
+	assert_int_equal(cs_join_next(j, &ea, &eb, &err), CS_SOURCE_AGAIN);
+	for (i = 0; i < 3; i++) {
+		ea = cs_entry_new();
+		cs_entry_set_path(ea, fed[i], strlen(fed[i]));
+		assert_int_equal(cs_source_feed(b, ea, c), 0);
+		/* a second record before the first is taken is refused */
+		assert_int_equal(cs_source_feed(b, cs_entry_new(), NULL), -1);
+		while (cs_join_next(j, &ea, &eb, &err) == 1) {
+			if (eb != NULL)
+				assert_ptr_equal(cs_source_content(b), c);
+			pairs += ea != NULL && eb != NULL;
+			alone += ea == NULL || eb == NULL;
+			cs_entry_free(ea);
+			cs_entry_free(eb);
+		}
+	}
+	cs_source_feed_end(b);
+	while (cs_join_next(j, &ea, &eb, &err) == 1) {
+		alone++;
+		cs_entry_free(ea);
+		cs_entry_free(eb);
+	}
+	assert_int_equal(cs_join_next(j, &ea, &eb, &err), 0);
+	assert_int_equal(pairs, 2);	/* "/", "/c" */
+	assert_int_equal(alone, 3);	/* "/a", "/b" old; "/d" new */
+	cs_join_free(j);
+	cs_source_free(a);
+	cs_source_free(b);
+	cs_content_free(c);
+	cs_err_release(&err);
+}
+
 static void
 test_sink_calls_in_turn(void **state)
 {
@@ -459,6 +522,7 @@ main(void)
 		cmocka_unit_test(test_pipe_refuses_disorder),
 		cmocka_unit_test(test_sink_calls_in_turn),
 		cmocka_unit_test(test_update_merge),
+		cmocka_unit_test(test_join_fed_source),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
