@@ -1,6 +1,7 @@
 /*
  * diff.c: the comparison of two records for one path under a policy,
- * and findings; diff_run.c runs it over the pairs of the join (join.h).
+ * and findings; diff_run.c runs it, with the structured comparators,
+ * over the pairs of the join (join.h).
  *
  * A finding keeps both records (the triage and the report need their
  * metadata); records without differences are freed at once.  Every value
@@ -20,7 +21,6 @@
 #include "custos/host.h"
 #include "custos/path.h"
 #include "custos/policy.h"
-#include "custos/structured.h"
 #include "custos/xmalloc.h"
 
 #include "diff_int.h"
@@ -536,8 +536,8 @@ diff_same_type(struct cs_finding *f, const struct cs_rule *rule,
 }
 
 /* The comparison, with the path's rule already evaluated. */
-static struct cs_finding *
-diff_pair_cmp(struct cs_entry *old, struct cs_entry *new,
+struct cs_finding *
+cs_diff_pair_cmp(struct cs_entry *old, struct cs_entry *new,
     const struct cs_content *c, const struct cs_rule *rule,
     const struct cs_diff_opts *opts, unsigned digests)
 {
@@ -579,37 +579,4 @@ diff_pair_cmp(struct cs_entry *old, struct cs_entry *new,
 	    same.attrs == CS_ABIT(CS_A_SIZE))
 		same.severity = CS_SEV_INFO;
 	return diff_keep(&same);
-}
-
-/* The comparison, with structured content explained entry by entry. */
-struct cs_finding *
-cs_diff_pair_rule(struct cs_entry *old, struct cs_entry *new,
-    const struct cs_content *c, const struct cs_rule *rule,
-    const struct cs_diff_opts *opts, unsigned digests)
-{
-	struct cs_finding	*f;
-
-	if (rule->structured > 0)
-		cs_structured_learn(opts->sstate, rule->structured, old, new);
-	f = diff_pair_cmp(old, new, c, rule, opts, digests);
-	if (f != NULL && rule->structured > 0)
-		cs_structured_explain(opts->sstate, rule->structured, f);
-	return f;
-}
-
-struct cs_finding *
-cs_diff_pair(struct cs_entry *old, struct cs_entry *new,
-    const struct cs_content *c, const struct cs_diff_opts *opts,
-    unsigned digests)
-{
-	struct cs_rule	 rule;
-
-	cs_policy_eval(opts->policy, new != NULL ? new->path : old->path,
-	    &rule);
-	if (rule.ignore) {
-		cs_entry_free(old);
-		cs_entry_free(new);
-		return NULL;
-	}
-	return cs_diff_pair_rule(old, new, c, &rule, opts, digests);
 }

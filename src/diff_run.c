@@ -25,6 +25,7 @@
 #include "custos/policy.h"
 #include "custos/sink.h"
 #include "custos/source.h"
+#include "custos/structured.h"
 #include "custos/xmalloc.h"
 
 #include "diff_int.h"
@@ -441,4 +442,37 @@ cs_diff_run(struct cs_source *a, struct cs_source *b,
 	rc = cs_pipe_run(b, sink, NULL, NULL, err);
 	cs_sink_free(sink);
 	return rc;
+}
+
+/* The comparison, with structured content explained entry by entry. */
+struct cs_finding *
+cs_diff_pair_rule(struct cs_entry *old, struct cs_entry *new,
+    const struct cs_content *c, const struct cs_rule *rule,
+    const struct cs_diff_opts *opts, unsigned digests)
+{
+	struct cs_finding	*f;
+
+	if (rule->structured > 0)
+		cs_structured_learn(opts->sstate, rule->structured, old, new);
+	f = cs_diff_pair_cmp(old, new, c, rule, opts, digests);
+	if (f != NULL && rule->structured > 0)
+		cs_structured_explain(opts->sstate, rule->structured, f);
+	return f;
+}
+
+struct cs_finding *
+cs_diff_pair(struct cs_entry *old, struct cs_entry *new,
+    const struct cs_content *c, const struct cs_diff_opts *opts,
+    unsigned digests)
+{
+	struct cs_rule	 rule;
+
+	cs_policy_eval(opts->policy, new != NULL ? new->path : old->path,
+	    &rule);
+	if (rule.ignore) {
+		cs_entry_free(old);
+		cs_entry_free(new);
+		return NULL;
+	}
+	return cs_diff_pair_rule(old, new, c, &rule, opts, digests);
 }
