@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,6 +210,31 @@ cmd_snapshot_warn(void *arg, const char *line)
 	cs_warn("snapshot", "%s", line);
 }
 
+/* Set by SIGINT, SIGTERM and SIGHUP: the run stops between records. */
+static volatile sig_atomic_t cmd_snapshot_stop;
+
+static void
+cmd_snapshot_signal(int sig)
+{
+	(void)sig;
+	cmd_snapshot_stop = 1;
+}
+
+/* Stop on a signal rather than die, so that the failure is recorded. */
+static void
+cmd_snapshot_catch(void)
+{
+	static const int	 sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction	 sa;
+	size_t			 i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = cmd_snapshot_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < CS_NELEM(sigs); i++)
+		(void)sigaction(sigs[i], &sa, NULL);
+}
+
 /* Progress: records from the driver, bytes as the sink read them. */
 struct cmd_snapshot_prog {
 	struct cs_progress	 prog;
@@ -253,6 +279,8 @@ cmd_snapshot_run(int argc, char **argv, struct cs_err *err)
 	po.progress = cmd_snapshot_progress;
 	po.progress_arg = &prog;
 	po.skip = skip;
+	po.stop = &cmd_snapshot_stop;
+	cmd_snapshot_catch();
 
 	/* Open the sink (it creates the output), the source; run. */
 	cs_snapshot_walk_opts(&o.snap, &wo);
@@ -264,11 +292,13 @@ cmd_snapshot_run(int argc, char **argv, struct cs_err *err)
 	cs_sink_free(sink);
 	cs_progress_end(&prog.prog);
 	if (n != 0) {
-		if (r.status == CS_SNAP_FAILED && r.custody != NULL &&
-		    err->code != CS_EXIT_CANTCREAT &&
-		    err->code != CS_EXIT_USAGE)
+		if (cmd_snapshot_stop)
+			cs_err_set(err, CS_EXIT_IOERR, 0, "interrupted by a "
+			    "signal");
+		if (r.created)
 			cs_warn("snapshot", "the snapshot FAILED; it is not "
-			    "a complete snapshot");
+			    "a complete snapshot (what was written is kept, "
+			    "read-only)");
 		goto out;
 	}
 	cmd_snapshot_label(&o, &r);

@@ -232,29 +232,46 @@ cs_custody_verify(const struct cs_custody *c, const struct cs_key *pub,
 }
 
 int
-cs_custody_write(const char *path, const struct cs_bl_header *h,
+cs_custody_reserve(const char *path, struct cs_err *err)
+{
+	char	*shown;
+	int	 fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC |
+	    O_NOCTTY, 0600);
+	if (fd >= 0)
+		return fd;
+	shown = cs_encode_dup(path);
+	if (errno == EEXIST)
+		cs_err_set(err, CS_EXIT_CANTCREAT, 0, "custody record '%s' "
+		    "already exists; a custody record is never replaced",
+		    shown);
+	else
+		cs_err_set(err, CS_EXIT_CANTCREAT, errno, "cannot create "
+		    "custody record '%s'", shown);
+	free(shown);
+	return -1;
+}
+
+int
+cs_custody_write(int fd, const char *path, const struct cs_bl_header *h,
     const struct cs_key *key, struct cs_err *err)
 {
-	struct cs_atomic	 a;
-	struct cs_buf		 b;
-	int			 rc = -1;
+	struct cs_buf	 b;
+	char		*shown;
+	int		 rc = -1;
 
 	cs_buf_init(&b);
 	if (cs_custody_format(&b, h, key, err) != 0)
 		goto out;
-	if (cs_atomic_open(&a, path, 0, err) != 0)
-		goto out;
-	if (cs_write_all(a.fd, b.data, b.len) != 0) {
-		char *shown = cs_encode_dup(path);
-
+	if (cs_write_all(fd, b.data, b.len) != 0 || fchmod(fd, 0444) != 0 ||
+	    (fsync(fd) != 0 && errno != EINVAL && errno != EROFS)) {
+		shown = cs_encode_dup(path);
 		cs_err_set(err, CS_EXIT_IOERR, errno, "cannot write '%s'",
 		    shown);
 		free(shown);
-		cs_atomic_abort(&a);
 		goto out;
 	}
-	if (cs_atomic_commit(&a, 0444, err) != 0)
-		goto out;
 	rc = 0;
 out:
 	cs_buf_release(&b);

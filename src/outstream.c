@@ -340,6 +340,13 @@ cs_outstream_shown(const struct cs_outstream *os)
 	return os->shown;
 }
 
+void
+cs_outstream_readonly(struct cs_outstream *os)
+{
+	if (os->kind == CS_OUTSTREAM_FILE && os->fd >= 0)
+		(void)fchmod(os->fd, 0444);
+}
+
 size_t
 cs_outstream_skip(const struct cs_outstream *os, struct cs_pipe_skip *skip)
 {

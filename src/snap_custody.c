@@ -145,7 +145,7 @@ cs_snap_custody_manifest_header(struct cs_bl_header *h,
 }
 
 int
-cs_snap_custody_finish(struct cs_bl_header *h,
+cs_snap_custody_finish(struct cs_bl_header *h, int fd,
     const struct cs_snap_result *r, const char *finished, int stream_done,
     const unsigned char *mdig, const struct cs_key *key, struct cs_err *err)
 {
@@ -178,5 +178,5 @@ cs_snap_custody_finish(struct cs_bl_header *h,
 	}
 	sc_add(h, "status", r->status == CS_SNAP_COMPLETE ? "complete" :
 	    r->status == CS_SNAP_INCOMPLETE ? "incomplete" : "failed");
-	return cs_custody_write(r->custody, h, key, err);
+	return cs_custody_write(fd, r->custody, h, key, err);
 }

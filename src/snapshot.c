@@ -34,6 +34,7 @@
 #include "custos/baseline.h"
 #include "custos/buf.h"
 #include "custos/content.h"
+#include "custos/custody.h"
 #include "custos/digest.h"
 #include "custos/entry.h"
 #include "custos/err.h"
@@ -84,6 +85,8 @@ struct snap {
 	char			*finished;
 	int			 mfd;		/* the manifest written */
 	unsigned char		 mdig[32];	/* its SHA-256 */
+	int			 cfd;		/* the sidecar, reserved */
+	int			 custody_done;	/* the sidecar written */
 	int			 done;		/* sealed */
 };
 
@@ -425,8 +428,17 @@ static int
 snap_custody_sidecar(struct snap *s, const char *finished,
     const unsigned char *mdig, struct cs_err *err)
 {
-	return cs_snap_custody_finish(&s->custody, s->res, finished,
+	int	 rc;
+
+	if (s->cfd < 0 && (s->cfd = cs_custody_reserve(s->res->custody,
+	    err)) < 0)
+		return -1;
+	rc = cs_snap_custody_finish(&s->custody, s->cfd, s->res, finished,
 	    s->stream_done, mdig, s->o->key, err);
+	close(s->cfd);
+	s->cfd = -1;
+	s->custody_done = 1;
+	return rc;
 }
 
 static void
@@ -434,6 +446,8 @@ snap_release(struct snap *s)
 {
 	size_t	 i;
 
+	if (s->cfd >= 0)
+		close(s->cfd);	/* reserved, never written: left empty */
 	cs_tarwrite_free(s->tw);
 	cs_manifest_close(&s->manifest);
 	for (i = 0; i < s->nlinks; i++)
@@ -459,7 +473,8 @@ snap_precheck(struct snap *s, struct cs_err *err)
 	if (lstat(s->res->custody, &st) == 0) {
 		shown = cs_encode_dup(s->res->custody);
 		cs_err_set(err, CS_EXIT_CANTCREAT, 0, "custody record '%s' "
-		    "already exists", shown);
+		    "already exists; a custody record is never replaced",
+		    shown);
 		free(shown);
 		return -1;
 	}
@@ -474,6 +489,7 @@ snap_init(struct snap *s, const struct cs_snap_opts *o,
 	memset(res, 0, sizeof *res);
 	memset(s, 0, sizeof *s);
 	s->mfd = -1;
+	s->cfd = -1;
 	s->o = o;
 	s->res = res;
 	cs_bl_header_init(&s->custody);
@@ -503,6 +519,11 @@ snap_seal(struct snap *s, const char *finished, const unsigned char *mdig,
 {
 	struct cs_snap_result	*res = s->res;
 
+	/* the sidecar's name is taken before the archive is sealed */
+	if ((s->cfd = cs_custody_reserve(res->custody, err)) < 0) {
+		res->status = CS_SNAP_FAILED;
+		return -1;
+	}
 	if (s->o->verify_after &&
 	    cs_outstream_kind(s->os) == CS_OUTSTREAM_FILE) {
 		if (cs_outstream_sync(s->os) != 0) {
@@ -584,15 +605,18 @@ static void
 snap_abort(void *impl)
 {
 	struct snap	*s = impl;
-	struct stat	 st;
 	struct cs_err	 e2;
 
 	if (!s->done && s->res->status == CS_SNAP_FAILED &&
-	    s->res->verified == 0 && lstat(s->res->custody, &st) != 0) {
-		/* Say "failed" where a complete record would have been. */
+	    !s->custody_done) {
+		/*
+		 * Say "failed" where a complete record would have been,
+		 * and keep what was written, read-only.
+		 */
 		cs_err_init(&e2);
 		(void)snap_custody_sidecar(s, s->finished, s->mdig, &e2);
 		cs_err_release(&e2);
+		cs_outstream_readonly(s->os);
 	}
 	if (s->mfd >= 0)
 		close(s->mfd);
@@ -619,6 +643,7 @@ cs_sink_snapshot(const struct cs_snap_opts *o, struct cs_snap_result *res,
 		free(s);
 		return NULL;
 	}
+	res->created = 1;
 	*nskip = cs_outstream_skip(s->os, skip);
 	return cs_sink_new(&snap_ops, s);
 }

@@ -62,10 +62,16 @@ int		 cs_custody_verify(const struct cs_custody *,
 		    const struct cs_key *, const char *, const char *,
 		    struct cs_err *);
 /*
- * Write HDR as a new file PATH (never replacing one), mode 0444,
- * atomically, signed by KEY when not NULL.
+ * Create the custody record PATH, empty, never replacing anything (no
+ * link followed): its descriptor, or -1 with ERR set.  A snapshot
+ * reserves its sidecar so before it seals the archive.
  */
-int		 cs_custody_write(const char *, const struct cs_bl_header *,
+int		 cs_custody_reserve(const char *, struct cs_err *);
+/*
+ * Write HDR, signed by KEY when not NULL, into the reserved record FD
+ * (named PATH in messages), then make it read-only and sync it.
+ */
+int		 cs_custody_write(int, const char *, const struct cs_bl_header *,
 		    const struct cs_key *, struct cs_err *);
 /*
  * Copy of VALUE for display on paper: the cs_encode form, with the

@@ -59,6 +59,8 @@ int		 cs_outstream_error(const struct cs_outstream *);
 enum cs_outstream_kind cs_outstream_kind(const struct cs_outstream *);
 /* The output's name, encoded for messages. */
 const char	*cs_outstream_shown(const struct cs_outstream *);
+/* A file output that failed: keep it, read-only (as dc3dd does). */
+void		 cs_outstream_readonly(struct cs_outstream *);
 /*
  * The output file's identity into SKIP, to leave it out of a walk
  * (pipe.h): 1, or 0 when the output is not a file.

@@ -34,9 +34,10 @@ void		 cs_snap_custody_manifest_header(struct cs_bl_header *,
 		    const char *, const char *, uint64_t);
 /*
  * Add the end facts of result R to H (the stream's too if STREAM_DONE,
- * with the manifest's SHA-256 MDIG) and write the sidecar r->custody.
+ * with the manifest's SHA-256 MDIG) and write the sidecar r->custody,
+ * reserved as FD (cs_custody_reserve).
  */
-int		 cs_snap_custody_finish(struct cs_bl_header *,
+int		 cs_snap_custody_finish(struct cs_bl_header *, int,
 		    const struct cs_snap_result *, const char *, int,
 		    const unsigned char *, const struct cs_key *,
 		    struct cs_err *);

@@ -86,6 +86,7 @@ struct cs_snap_result {
 	char		*custody;	/* sidecar written, or NULL */
 	char		*protection;	/* what write-once protection holds */
 	int		 verified;	/* --verify-after: 1 ok, 0 not done */
+	int		 created;	/* the output was created (or opened) */
 };
 
 /*

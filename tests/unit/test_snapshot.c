@@ -7,7 +7,11 @@
 
 #include <sys/stat.h>
 
+#include <sys/ioctl.h>
+
 #include <fcntl.h>
+#include <signal.h>
+#include <string.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +19,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include <linux/fs.h>
 
 #include "custos/baseline.h"
 #include "custos/buf.h"
@@ -180,11 +186,17 @@ make_tree(void)
 }
 
 /* Snapshot ROOT into TMP/ev.tar (inline limit INLINE). */
-static void
-snapshot(const char *root, size_t inline_max)
+/*
+ * Snapshot ROOT into TMP/ev.tar (inline limit INLINE), calling PROGRESS
+ * (if not NULL) after each record the driver pulls, with STOP as the
+ * driver's stop flag; returns the driver's result, RES filled.
+ */
+static int
+snapshot_run(const char *root, size_t inline_max,
+    void (*progress)(void *, uint64_t, uint64_t),
+    volatile sig_atomic_t *stop, struct cs_snap_result *res)
 {
 	struct cs_snap_opts	 o;
-	struct cs_snap_result	 r;
 	struct cs_walk_opts	 wo;
 	struct cs_pipe_skip	 skip[1];
 	struct cs_pipe_opts	 po;
@@ -193,6 +205,7 @@ snapshot(const char *root, size_t inline_max)
 	struct cs_err		 err;
 	char			*out = cs_test_path("ev.tar");
 	char			*argv[] = { (char *)"snapshot", NULL };
+	int			 rc = -1;
 
 	memset(&o, 0, sizeof o);
 	o.root = root;
@@ -208,18 +221,126 @@ snapshot(const char *root, size_t inline_max)
 	cs_err_init(&err);
 	memset(&po, 0, sizeof po);
 	po.skip = skip;
+	po.progress = progress;
+	po.progress_arg = (void *)cs_test_path("ev.tar.custody");
+	po.stop = stop;
 	cs_snapshot_walk_opts(&o, &wo);
-	if ((sink = cs_sink_snapshot(&o, &r, skip, &po.nskip, &err)) == NULL ||
-	    (src = cs_source_tree(&wo, &err)) == NULL ||
-	    cs_pipe_run(src, sink, &po, NULL, &err) != 0)
+	if ((sink = cs_sink_snapshot(&o, res, skip, &po.nskip, &err)) ==
+	    NULL || (src = cs_source_tree(&wo, &err)) == NULL)
 		fail_msg("snapshot: %s", err.msg);
+	rc = cs_pipe_run(src, sink, &po, NULL, &err);
 	cs_source_free(src);
 	cs_sink_free(sink);
+	free((void *)po.progress_arg);
+	cs_err_release(&err);
+	free(out);
+	return rc;
+}
+
+static void
+snapshot(const char *root, size_t inline_max)
+{
+	struct cs_snap_result	 r;
+
+	assert_int_equal(snapshot_run(root, inline_max, NULL, NULL, &r), 0);
 	assert_int_equal(r.status, CS_SNAP_COMPLETE);
 	assert_int_equal(r.errors, 0);
 	cs_snap_result_release(&r);
-	cs_err_release(&err);
-	free(out);
+}
+
+/* Plant a link at the custody record's name (ARG) while the run goes. */
+static void
+plant_custody(void *arg, uint64_t records, uint64_t bytes)
+{
+	(void)bytes;
+	if (records == 2)
+		assert_int_equal(symlink("elsewhere", arg), 0);
+}
+
+static volatile sig_atomic_t stop_flag;
+
+/* Ask the run to stop, as a signal handler would, at the third record. */
+static void
+stop_at_three(void *arg, uint64_t records, uint64_t bytes)
+{
+	(void)arg;
+	(void)bytes;
+	if (records == 3)
+		stop_flag = 1;
+}
+
+/* Is the file at PATH free of the immutable flag, and read-only? */
+static void
+assert_kept_read_only(const char *name)
+{
+	struct stat	 st;
+	char		*p = cs_test_path(name);
+	int		 fd, fl = 0;
+
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 0222, 0);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	if (ioctl(fd, FS_IOC_GETFLAGS, &fl) == 0)
+		assert_int_equal(fl & FS_IMMUTABLE_FL, 0);
+	close(fd);
+	free(p);
+}
+
+/*
+ * A link planted at the custody record's name during the run: refused
+ * before the archive is sealed (not made immutable), the link left as it
+ * was, the archive kept read-only.
+ */
+static void
+test_custody_planted_during_run(void **state)
+{
+	struct cs_snap_result	 r;
+	struct stat		 st;
+	char			*root, *c;
+
+	(void)state;
+	root = make_tree();
+	assert_int_equal(snapshot_run(root, 0, plant_custody, NULL, &r), -1);
+	assert_int_equal(r.status, CS_SNAP_FAILED);
+	assert_true(r.created);
+	c = cs_test_path("ev.tar.custody");
+	assert_int_equal(lstat(c, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	free(c);
+	c = cs_test_path("elsewhere");
+	assert_int_equal(lstat(c, &st), -1);
+	free(c);
+	assert_kept_read_only("ev.tar");
+	cs_snap_result_release(&r);
+	free(root);
+}
+
+/* A run stopped (a signal) leaves a custody record that says failed. */
+static void
+test_stopped_run_says_failed(void **state)
+{
+	struct cs_snap_result	 r;
+	size_t			 n;
+	char			*root, *c, *text;
+
+	(void)state;
+	root = make_tree();
+	stop_flag = 0;
+	assert_int_equal(snapshot_run(root, 0, stop_at_three, &stop_flag,
+	    &r), -1);
+	assert_int_equal(r.status, CS_SNAP_FAILED);
+	c = cs_test_path("ev.tar.custody");
+	text = cs_test_read(c, &n);
+	assert_non_null(text);
+	assert_non_null(strstr(text, "\nstatus=failed\n"));
+	assert_null(strstr(text, "stream-sha256="));
+	free(text);
+	free(c);
+	assert_kept_read_only("ev.tar");
+	assert_kept_read_only("ev.tar.custody");
+	cs_snap_result_release(&r);
+	free(root);
 }
 
 /* The tar source yields exactly the records of the live tree. */
@@ -315,6 +436,8 @@ main(void)
 		T(test_member_names),
 		T(test_tar_source_equals_tree),
 		T(test_streamed_files),
+		T(test_custody_planted_during_run),
+		T(test_stopped_run_says_failed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
