@@ -62,12 +62,14 @@ cs_walk_fs_in(int fd, const unsigned long *list, size_t n)
  * Disk filesystems whose regular files are plain page-cache data, safe to
  * map for hashing.  Elsewhere (network, FUSE, anything unknown) files are
  * read: a mapping there could fault for reasons of the server's choosing.
- * Memory filesystems (tmpfs, shmem, ramfs, hugetlbfs) are never mapped:
- * a shared mapping's fault on a hole allocates a page, writing into the
- * examined system; read(2) of a hole there allocates nothing.
+ * Memory filesystems (tmpfs, shmem, ramfs, hugetlbfs) are never mapped,
+ * nor overlayfs, whose upper layer is often tmpfs: a shared mapping's
+ * fault on a hole there allocates a page, writing into the examined
+ * system, where read(2) of a hole allocates nothing.
  */
 static const unsigned long walk_map_fs[] = {
-	EXT4_SUPER_MAGIC, XFS_SUPER_MAGIC, BTRFS_SUPER_MAGIC, F2FS_SUPER_MAGIC, SQUASHFS_MAGIC, OVERLAYFS_SUPER_MAGIC,
+	EXT4_SUPER_MAGIC, XFS_SUPER_MAGIC, BTRFS_SUPER_MAGIC, F2FS_SUPER_MAGIC,
+	SQUASHFS_MAGIC,
 	ISOFS_SUPER_MAGIC, MSDOS_SUPER_MAGIC, EROFS_SUPER_MAGIC_V1,
 	0x5346544eUL,	/* ntfs3 */
 	0x2011bab0UL,	/* exfat */

@@ -208,10 +208,9 @@ test_baseline_field(void **state)
 	static const char *const bad[] = {
 		/* both forms */
 		"/f type=file mode=0644 uid=0 gid=0 size=4294967296"
-		    " mtime=1.000000000"
-		    " sha256=" "2258a1db9910a09ed9e0c11a334c80421b133c6b22ccc45d"
-		    "579a3e8b7b8e3a86 sha256z=2258a1db9910a09ed9e0c11a334c804"
-		    "21b133c6b22ccc45d579a3e8b7b8e3a86",
+		    " mtime=1.000000000 sha256=2258a1db9910a09ed9e0c11a334c8"
+		    "0421b133c6b22ccc45d579a3e8b7b8e3a86 sha256z=2258a1db9910a0"
+		    "9ed9e0c11a334c80421b133c6b22ccc45d579a3e8b7b8e3a86",
 		/* below the threshold */
 		"/f type=file mode=0644 uid=0 gid=0 size=4294967295"
 		    " mtime=1.000000000 sha256z=2258a1db9910a09ed9e0c11a334c8"
