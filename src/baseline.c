@@ -39,8 +39,8 @@
 enum bl_field {
 	F_TYPE, F_MODE, F_UID, F_GID, F_USER, F_GROUP, F_SIZE, F_MTIME,
 	F_CTIME, F_INO, F_NLINK, F_RDEV, F_TARGET, F_ACL, F_DACL, F_CAPS,
-	F_IFLAGS, F_DIGEST, F_XATTR = F_DIGEST + CS_D_COUNT, F_STRUCT, F_ERROR,
-	F_COUNT
+	F_IFLAGS, F_DIGEST, F_ZDIGEST = F_DIGEST + CS_D_COUNT, F_XATTR,
+	F_STRUCT, F_ERROR, F_COUNT
 };
 
 #define BL_FIELD(name)	{ name, sizeof(name) - 1 }
@@ -54,7 +54,8 @@ static const struct {
 	BL_FIELD("nlink"), BL_FIELD("rdev"), BL_FIELD("target"),
 	BL_FIELD("acl"), BL_FIELD("dacl"), BL_FIELD("caps"),
 	BL_FIELD("iflags"), BL_FIELD("sha256"), BL_FIELD("sha512"),
-	BL_FIELD("sha3-256"), BL_FIELD("blake2b512"), BL_FIELD("xattr."),
+	BL_FIELD("sha3-256"), BL_FIELD("blake2b512"), BL_FIELD("sha256z"),
+	BL_FIELD("xattr."),
 	BL_FIELD("struct"), BL_FIELD("error")
 };
 #undef BL_FIELD
@@ -66,7 +67,7 @@ static const char *const bl_bad_value[F_COUNT] = {
 	"bad ctime", "bad ino", "bad nlink", "bad rdev (want MAJOR,MINOR)",
 	"bad link target", "bad ACL", "bad default ACL", "bad capabilities",
 	"bad iflags", "bad sha256", "bad sha512", "bad sha3-256",
-	"bad blake2b512", "bad or unsorted xattr",
+	"bad blake2b512", "bad sha256z", "bad or unsorted xattr",
 	"bad structured entries (want KIND:LINES)", "bad error text"
 };
 
@@ -211,6 +212,11 @@ cs_bl_format(struct cs_buf *b, const struct cs_entry *e)
 		cs_buf_addc(b, ' ');
 		cs_buf_adds(b, cs_digest_name((enum cs_digest)d));
 		cs_buf_addc(b, '=');
+		cs_buf_adds(b, hex);
+	}
+	if (e->have & CS_F_ZDIGEST) {
+		cs_hex(e->zdigest, CS_ZDIGEST_LEN, hex);
+		cs_buf_adds(b, " sha256z=");
 		cs_buf_adds(b, hex);
 	}
 	for (i = 0; i < e->nxattrs; i++) {
@@ -428,6 +434,9 @@ bl_parse_field(enum bl_field f, const char *v, size_t n, struct cs_entry *e)
 		return 0;
 	case F_ERROR:
 		return bl_parse_text(v, n, &e->error, NULL);
+	case F_ZDIGEST:
+		e->have |= CS_F_ZDIGEST;
+		return cs_unhex(v, n, e->zdigest, CS_ZDIGEST_LEN);
 	default:
 		break;
 	}
@@ -493,8 +502,17 @@ bl_check_record(const struct cs_entry *e, unsigned seen, const char **why)
 		*why = "target present on a non-link or missing on a link";
 		return -1;
 	}
-	if (e->digests != 0 && e->type != CS_T_FILE) {
+	if ((e->digests != 0 || (e->have & CS_F_ZDIGEST)) &&
+	    e->type != CS_T_FILE) {
 		*why = "digest on something other than a regular file";
+		return -1;
+	}
+	if (e->digests != 0 && (e->have & CS_F_ZDIGEST)) {
+		*why = "both digests and sha256z";
+		return -1;
+	}
+	if ((e->have & CS_F_ZDIGEST) && e->size < CS_ZDIGEST_MIN) {
+		*why = "sha256z on a file smaller than 4 GiB";
 		return -1;
 	}
 	if (e->dacl != NULL && e->type != CS_T_DIR) {

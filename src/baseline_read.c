@@ -551,7 +551,8 @@ blr_record(struct cs_blr *r, const char *l, size_t n, struct cs_entry **ep,
 		    "first record is not the root directory '/'");
 	}
 	if ((e->digests & ~r->digests) != 0 || (e->type == CS_T_FILE &&
-	    e->error == NULL && e->digests != r->digests)) {
+	    e->error == NULL && e->digests != r->digests &&
+	    (e->have & CS_F_ZDIGEST) == 0)) {
 		cs_entry_free(e);
 		return blr_fail(r, err, CS_EXIT_DATAERR,
 		    "digests differ from the header's list");

@@ -363,6 +363,37 @@ diff_content(struct cs_finding *f, unsigned digests)
 		diff_add(f, CS_A_DIGEST, cs_digest_name((enum cs_digest)d),
 		    cs_xstrdup(ho), cs_xstrdup(hn));
 	}
+	if ((o->have & n->have & CS_F_ZDIGEST) != 0 &&
+	    memcmp(o->zdigest, n->zdigest, CS_ZDIGEST_LEN) != 0) {
+		cs_hex(o->zdigest, CS_ZDIGEST_LEN, ho);
+		cs_hex(n->zdigest, CS_ZDIGEST_LEN, hn);
+		diff_add(f, CS_A_DIGEST, "sha256z", cs_xstrdup(ho),
+		    cs_xstrdup(hn));
+	}
+}
+
+/*
+ * Why the content of two regular files with a digest in the baseline
+ * cannot be compared, or NULL if it can (a digest or sha256z in common).
+ */
+static const char *
+diff_content_why_not(const struct cs_entry *o, const struct cs_entry *n,
+    unsigned digests)
+{
+	if ((digests & o->digests & n->digests) != 0 ||
+	    (o->have & n->have & CS_F_ZDIGEST) != 0 ||
+	    (o->digests == 0 && (o->have & CS_F_ZDIGEST) == 0))
+		return NULL;
+	if ((o->have | n->have) & CS_F_ZDIGEST) {
+		if ((n->have & CS_F_ZDIGEST) == 0 && n->digests == 0)
+			return "no digest of the content now: content not "
+			    "compared";
+		return "a sparse file's zero-run digest (sha256z) on one "
+		    "side, full digests on the other: content not compared";
+	}
+	return n->digests == 0 ? "no digest of the content now: content not "
+	    "compared" : "no digest in common with the baseline: content "
+	    "not compared";
 }
 
 /*
@@ -512,6 +543,7 @@ diff_same_type(struct cs_finding *f, const struct cs_rule *rule,
     const struct cs_content *c)
 {
 	const struct cs_entry	*o = f->old, *n = f->new;
+	const char		*why;
 
 	if (o->type == CS_T_FILE && (rule->groups & CS_G_CONTENT)) {
 		if (rule->append_only)
@@ -519,12 +551,10 @@ diff_same_type(struct cs_finding *f, const struct cs_rule *rule,
 		else
 			diff_content(f, digests);
 		/* the baseline has a digest, and none can be compared */
-		if (o->digests != 0 && (digests & o->digests & n->digests) == 0 &&
-		    f->kind == CS_K_CHANGED) {
+		why = diff_content_why_not(o, n, digests);
+		if (why != NULL && f->kind == CS_K_CHANGED) {
 			f->kind = CS_K_NOTCMP;
-			f->why_not = n->digests == 0 ? "no digest of the "
-			    "content now: content not compared" : "no digest "
-			    "in common with the baseline: content not compared";
+			f->why_not = why;
 		}
 	}
 	diff_meta(f, rule->groups);

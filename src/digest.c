@@ -6,6 +6,10 @@
  * are hashed straight from the page cache through a small mapped window
  * (no copy); a file that shrinks under the window raises SIGBUS, which
  * is caught and turned into an error for that file alone.
+ *
+ * The zero-run digest (sha256z) keeps one partial block: the block
+ * being filled starts at pos - blklen, runs are closed when a zero
+ * block or the end comes, and offsets only grow.
  */
 #include "custos/custos.h"
 
@@ -40,6 +44,8 @@ static const struct {
 	{ "sha3-256", "SHA3-256", 32 },
 	{ "blake2b512", "BLAKE2B-512", 64 },
 };
+
+static const unsigned char digest_zeros[65536];
 
 #define MAP_WINDOW	(4U << 20)	/* bytes mapped at once */
 #define HASH_SLICE	(64U << 10)	/* bytes each digest takes in turn */
@@ -399,6 +405,18 @@ cs_hasher_map(struct cs_hasher *h, int fd, uint64_t off, uint64_t size,
 	return 0;
 }
 
+void
+cs_hasher_zeros(struct cs_hasher *h, uint64_t n)
+{
+	size_t	 k;
+
+	while (n > 0) {
+		k = n < sizeof digest_zeros ? (size_t)n : sizeof digest_zeros;
+		cs_hasher_update(h, digest_zeros, k);
+		n -= k;
+	}
+}
+
 void *
 cs_hasher_buf(struct cs_hasher *h, size_t *size)
 {
@@ -435,4 +453,190 @@ cs_unhex(const char *s, size_t slen, unsigned char *out, size_t n)
 		out[i] = (unsigned char)(hi << 4 | lo);
 	}
 	return 0;
+}
+
+/*
+ * The zero-run digest.
+ */
+struct cs_zhasher {
+	EVP_MD_CTX	*outer;		/* the sha256z message */
+	EVP_MD_CTX	*inner;		/* the current data run's bytes */
+	uint64_t	 size;
+	uint64_t	 pos;		/* logical bytes taken so far */
+	size_t		 blklen;	/* of them in blk, not yet judged */
+	int		 inrun;
+	uint64_t	 runoff, runlen;
+	unsigned char	 blk[CS_ZBLOCK];
+};
+
+int
+cs_zdigest_wanted(uint64_t size, uint64_t data)
+{
+	return size >= CS_ZDIGEST_MIN && data <= size / 2;
+}
+
+struct cs_zhasher *
+cs_zhasher_new(void)
+{
+	struct cs_zhasher	*z;
+
+	z = cs_xcalloc(1, sizeof *z);
+	z->outer = EVP_MD_CTX_new();
+	z->inner = EVP_MD_CTX_new();
+	if (z->outer == NULL || z->inner == NULL) {
+		cs_zhasher_free(z);
+		return NULL;
+	}
+	return z;
+}
+
+void
+cs_zhasher_free(struct cs_zhasher *z)
+{
+	if (z == NULL)
+		return;
+	EVP_MD_CTX_free(z->outer);
+	EVP_MD_CTX_free(z->inner);
+	free(z);
+}
+
+static void
+zh_be64(EVP_MD_CTX *ctx, uint64_t v)
+{
+	unsigned char	 b[8];
+	int		 i;
+
+	for (i = 7; i >= 0; i--) {
+		b[i] = (unsigned char)(v & 0xff);
+		v >>= 8;
+	}
+	EVP_DigestUpdate(ctx, b, sizeof b);
+}
+
+void
+cs_zhasher_begin(struct cs_zhasher *z, uint64_t size)
+{
+	EVP_DigestInit_ex(z->outer, EVP_sha256(), NULL);
+	z->size = size;
+	z->pos = 0;
+	z->blklen = 0;
+	z->inrun = 0;
+	zh_be64(z->outer, size);
+}
+
+/* End the current data run, if any: its offset, length and digest. */
+static void
+zh_close(struct cs_zhasher *z)
+{
+	unsigned char	 d[CS_ZDIGEST_LEN];
+	unsigned int	 len;
+
+	if (!z->inrun)
+		return;
+	EVP_DigestFinal_ex(z->inner, d, &len);
+	zh_be64(z->outer, z->runoff);
+	zh_be64(z->outer, z->runlen);
+	EVP_DigestUpdate(z->outer, d, sizeof d);
+	z->inrun = 0;
+}
+
+/* Judge the whole block of N bytes at P, starting at offset OFF. */
+static void
+zh_block(struct cs_zhasher *z, uint64_t off, const unsigned char *p,
+    size_t n)
+{
+	if (p[0] == 0 && memcmp(p, p + 1, n - 1) == 0) {
+		zh_close(z);
+		return;
+	}
+	if (!z->inrun) {
+		EVP_DigestInit_ex(z->inner, EVP_sha256(), NULL);
+		z->inrun = 1;
+		z->runoff = off;
+		z->runlen = 0;
+	}
+	EVP_DigestUpdate(z->inner, p, n);
+	z->runlen += n;
+}
+
+/* The length of the block starting at OFF. */
+static size_t
+zh_blocklen(const struct cs_zhasher *z, uint64_t off)
+{
+	return z->size - off < CS_ZBLOCK ? (size_t)(z->size - off) :
+	    CS_ZBLOCK;
+}
+
+/* Take N bytes at P (NULL: zeros) into the partial block. */
+static void
+zh_fill(struct cs_zhasher *z, const unsigned char *p, size_t n)
+{
+	uint64_t	 start = z->pos - z->blklen;
+
+	if (p != NULL)
+		memcpy(z->blk + z->blklen, p, n);
+	else
+		memset(z->blk + z->blklen, 0, n);
+	z->blklen += n;
+	z->pos += n;
+	if (z->blklen == zh_blocklen(z, start)) {
+		zh_block(z, start, z->blk, z->blklen);
+		z->blklen = 0;
+	}
+}
+
+/* Take zeros up to offset TO: whole zero blocks just end a run. */
+static void
+zh_skip(struct cs_zhasher *z, uint64_t to)
+{
+	uint64_t	 start = z->pos - z->blklen;
+	uint64_t	 k;
+
+	if (z->blklen > 0) {
+		k = zh_blocklen(z, start) - z->blklen;
+		zh_fill(z, NULL, (size_t)(to - z->pos < k ? to - z->pos : k));
+	}
+	if (z->pos >= to)
+		return;
+	if (to - to % CS_ZBLOCK > z->pos) {
+		zh_close(z);		/* a whole zero block at least */
+		z->pos = to - to % CS_ZBLOCK;
+	}
+	if (to > z->pos)
+		zh_fill(z, NULL, (size_t)(to - z->pos));
+}
+
+int
+cs_zhasher_update(struct cs_zhasher *z, uint64_t off, const void *p,
+    size_t n)
+{
+	const unsigned char	*c = p;
+	size_t			 k;
+
+	if (off < z->pos || off > z->size || n > z->size - off)
+		return -1;
+	zh_skip(z, off);
+	while (n > 0) {
+		k = zh_blocklen(z, z->pos - z->blklen) - z->blklen;
+		if (k > n)
+			k = n;
+		if (z->blklen == 0 && k == zh_blocklen(z, z->pos)) {
+			zh_block(z, z->pos, c, k);	/* no copy */
+			z->pos += k;
+		} else
+			zh_fill(z, c, k);
+		c += k;
+		n -= k;
+	}
+	return 0;
+}
+
+void
+cs_zhasher_end(struct cs_zhasher *z, unsigned char *out)
+{
+	unsigned int	 len;
+
+	zh_skip(z, z->size);
+	zh_close(z);
+	EVP_DigestFinal_ex(z->outer, out, &len);
 }

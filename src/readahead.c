@@ -123,6 +123,50 @@ cs_readahead_datalen(const struct cs_readahead_segs *sg)
 	return n;
 }
 
+int
+cs_readahead_zdigest(int fd, const struct cs_readahead_segs *sg,
+    uint64_t size, unsigned char *buf, size_t bufsize, unsigned char *out,
+    uint64_t *n)
+{
+	struct cs_zhasher	*z;
+	uint64_t		 off, end;
+	size_t			 i, want;
+	ssize_t			 r;
+	int			 rc = -1;
+
+	*n = 0;
+	if ((z = cs_zhasher_new()) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	cs_zhasher_begin(z, size);
+	for (i = 0; i < sg->n; i++) {
+		off = sg->v[i].off;
+		for (end = off + sg->v[i].len; off < end; off += (uint64_t)r) {
+			want = end - off < bufsize ? (size_t)(end - off) :
+			    bufsize;
+			r = pread(fd, buf, want, (off_t)off);
+			if (r < 0 && errno == EINTR) {
+				r = 0;
+				continue;
+			}
+			if (r < 0)
+				goto out;
+			if (r == 0 ||
+			    cs_zhasher_update(z, off, buf, (size_t)r) != 0) {
+				rc = 0;		/* shrank: the count says so */
+				goto out;
+			}
+			*n += (uint64_t)r;
+		}
+	}
+	cs_zhasher_end(z, out);
+	rc = 0;
+out:
+	cs_zhasher_free(z);
+	return rc;
+}
+
 /* Feed N zero bytes to H (if not NULL) and to OUT (if not NULL). */
 static int
 ra_zero_fill(struct cs_hasher *h, uint64_t n, cs_readahead_out *out,

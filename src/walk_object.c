@@ -62,10 +62,14 @@ cs_walk_fs_in(int fd, const unsigned long *list, size_t n)
  * Disk filesystems whose regular files are plain page-cache data, safe to
  * map for hashing.  Elsewhere (network, FUSE, anything unknown) files are
  * read: a mapping there could fault for reasons of the server's choosing.
+ * Memory filesystems (tmpfs, shmem, ramfs, hugetlbfs) are never mapped,
+ * nor overlayfs, whose upper layer is often tmpfs: a shared mapping's
+ * fault on a hole there allocates a page, writing into the examined
+ * system, where read(2) of a hole allocates nothing.
  */
 static const unsigned long walk_map_fs[] = {
-	EXT4_SUPER_MAGIC, XFS_SUPER_MAGIC, BTRFS_SUPER_MAGIC, TMPFS_MAGIC,
-	F2FS_SUPER_MAGIC, SQUASHFS_MAGIC, OVERLAYFS_SUPER_MAGIC,
+	EXT4_SUPER_MAGIC, XFS_SUPER_MAGIC, BTRFS_SUPER_MAGIC, F2FS_SUPER_MAGIC,
+	SQUASHFS_MAGIC,
 	ISOFS_SUPER_MAGIC, MSDOS_SUPER_MAGIC, EROFS_SUPER_MAGIC_V1,
 	0x5346544eUL,	/* ntfs3 */
 	0x2011bab0UL,	/* exfat */
@@ -188,20 +192,58 @@ walk_reopen(int procfd, int pfd, int dfd, const char *name, int *same)
 	return cs_walk_openat(dfd, name, O_NOFOLLOW);
 }
 
+/* Add LEN data bytes at OFF to the message, mapped or read. */
+static int
+walk_hash_data(struct cs_hasher *h, int fd, int map, uint64_t off,
+    uint64_t size, uint64_t len, uint64_t *n)
+{
+	if (map)
+		return cs_hasher_map(h, fd, off, size, len, n);
+	*n = 0;
+	if (lseek(fd, (off_t)off, SEEK_SET) < 0)
+		return -1;
+	return cs_hasher_read(h, fd, len, n);
+}
+
 /*
- * Add up to LIMIT bytes from OFF on to the message, mapped or read, but
- * no further than SIZE: growth shows in the size fstat gives afterwards,
- * so reading on to end of file would only cost a read per file.
+ * Add up to LIMIT bytes of the logical content from OFF on to the
+ * message, no further than SIZE: growth shows in the size fstat gives
+ * afterwards, so reading on to end of file would only cost a read per
+ * file.  Data extents SG are mapped or read, holes fed as zeros.
  */
 static int
-walk_hash_part(struct cs_hasher *h, int fd, int map, uint64_t off,
-    uint64_t size, uint64_t limit, uint64_t *n)
+walk_hash_part(struct cs_hasher *h, int fd, int map,
+    const struct cs_readahead_segs *sg, uint64_t off, uint64_t size,
+    uint64_t limit, uint64_t *n)
 {
-	if (limit > size - off)
-		limit = size - off;
-	if (map)
-		return cs_hasher_map(h, fd, off, size, limit, n);
-	return cs_hasher_read(h, fd, limit, n);
+	uint64_t	 end, a, b, got;
+	size_t		 i;
+
+	end = limit > size - off ? size : off + limit;
+	*n = 0;
+	for (i = 0; i < sg->n && off < end; i++) {
+		a = sg->v[i].off;
+		b = a + sg->v[i].len < end ? a + sg->v[i].len : end;
+		if (b <= off)
+			continue;
+		if (a > off) {
+			cs_hasher_zeros(h, a - off);
+			*n += a - off;
+			off = a;
+		}
+		got = 0;
+		if (walk_hash_data(h, fd, map, off, size, b - off, &got) != 0)
+			return -1;
+		*n += got;
+		if (got != b - off)
+			return 0;	/* shrank: the count says so */
+		off = b;
+	}
+	if (off < end) {
+		cs_hasher_zeros(h, end - off);
+		*n += end - off;
+	}
+	return 0;
 }
 
 /* Did the file change since BEFORE was taken? */
@@ -215,13 +257,10 @@ walk_changed(const struct stat *before, const struct stat *after)
 	    after->st_ctim.tv_nsec != before->st_ctim.tv_nsec;
 }
 
-/* What the first bytes hashed show: an ELF object or a script. */
+/* What a file's first N bytes, HEAD, show: an ELF object or a script. */
 static void
-walk_magic(const struct cs_hasher *h, struct cs_entry *e)
+walk_magic(const unsigned char *head, size_t n, struct cs_entry *e)
 {
-	unsigned char	 head[CS_HASHER_HEAD];
-	size_t		 n = cs_hasher_head(h, head);
-
 	e->have |= CS_F_MAGIC;
 	if (n >= 4 && memcmp(head, "\177ELF", 4) == 0)
 		e->magic = CS_MAGIC_ELF;
@@ -232,51 +271,92 @@ walk_magic(const struct cs_hasher *h, struct cs_entry *e)
 }
 
 /*
- * Hash the open file; the record is marked if the file changed meanwhile.
- * A prefix's digests asked for go into a content handle made in *CP.
+ * Digest the open file's content into the record: the zero-run digest
+ * for a large file mostly of holes (cs_zdigest_wanted), else the whole
+ * content with its holes fed as zeros.  A prefix's digests asked for go
+ * into a content handle made in *CP.  *N receives the bytes read or fed,
+ * *WANT what they should have been.
+ */
+static int
+walk_hash_content(const struct cs_walk_opts *opts, struct cs_hasher *h,
+    struct cs_entry *e, struct cs_content **cp, int fd,
+    const struct cs_readahead_segs *sg, uint64_t *n, uint64_t *want)
+{
+	unsigned char	 head[CS_HASHER_HEAD], *buf;
+	uint64_t	 more = 0, limit = UINT64_MAX, size = e->size;
+	size_t		 bufsize;
+	uint64_t	 data = cs_readahead_datalen(sg);
+	ssize_t		 r;
+	int		 map = 0;
+
+	*want = size;
+	if (cs_zdigest_wanted(size, data)) {
+		*want = data;
+		buf = cs_hasher_buf(h, &bufsize);
+		if (cs_readahead_zdigest(fd, sg, size, buf, bufsize,
+		    e->zdigest, n) != 0)
+			return -1;
+		while ((r = pread(fd, head, sizeof head, 0)) < 0 &&
+		    errno == EINTR)
+			;
+		walk_magic(head, r > 0 ? (size_t)r : 0, e);
+		e->have |= CS_F_ZDIGEST;
+		return 0;
+	}
+	if (size >= WALK_MAP_MIN)
+		map = walk_mappable(fd);
+	if (opts->prefix != NULL)
+		limit = opts->prefix(opts->prefix_arg, e);
+	cs_hasher_begin(h);
+	if (walk_hash_part(h, fd, map, sg, 0, size, limit, n) != 0)
+		return -1;
+	if (limit != UINT64_MAX && *n == limit) {
+		if (*cp == NULL)
+			*cp = cs_content_new();
+		cs_hasher_peek(h, (*cp)->prefix_digest);
+		(*cp)->prefix_len = limit;
+		(*cp)->have_prefix = 1;
+		if (walk_hash_part(h, fd, map, sg, *n, size, UINT64_MAX,
+		    &more) != 0)
+			return -1;
+		*n += more;
+	}
+	cs_hasher_end(h, e->digest);
+	walk_magic(head, cs_hasher_head(h, head), e);
+	e->digests = opts->digests;
+	return 0;
+}
+
+/*
+ * Hash the open file; the record is marked if the file changed meanwhile
+ * and then carries no digest.
  */
 static void
 walk_hash(const struct cs_walk_opts *opts, struct cs_hasher *h,
     struct cs_entry *e, struct cs_content **cp, int fd,
     const struct stat *before)
 {
+	struct cs_readahead_segs sg = { NULL, 0, 0 };
 	struct stat	 after;
-	uint64_t	 n = 0, more = 0, limit = UINT64_MAX;
-	uint64_t	 size = (uint64_t)before->st_size;
-	int		 map = 0, saved;
+	uint64_t	 n = 0, want = 0;
+	int		 saved;
 
 #ifdef HAVE_POSIX_FADVISE
 	if (before->st_size >= CS_WALK_BUFSIZE)
 		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
-	if (before->st_size >= WALK_MAP_MIN)
-		map = walk_mappable(fd);
-	if (opts->prefix != NULL)
-		limit = opts->prefix(opts->prefix_arg, e);
-	cs_hasher_begin(h);
-	if (walk_hash_part(h, fd, map, 0, size, limit, &n) != 0)
+	(void)cs_readahead_extents(&sg, e, fd);
+	if (walk_hash_content(opts, h, e, cp, fd, &sg, &n, &want) != 0)
 		goto readerr;
-	if (limit != UINT64_MAX && n == limit) {
-		if (*cp == NULL)
-			*cp = cs_content_new();
-		cs_hasher_peek(h, (*cp)->prefix_digest);
-		(*cp)->prefix_len = limit;
-		(*cp)->have_prefix = 1;
-		if (walk_hash_part(h, fd, map, n, size, UINT64_MAX, &more) != 0)
-			goto readerr;
-		n += more;
-	}
-	cs_hasher_end(h, e->digest);
-	walk_magic(h, e);
 	if (fstat(fd, &after) != 0) {
 		cs_entry_add_error(e, "cannot stat: %s", strerror(errno));
-		return;
+		goto nodigest;
 	}
-	if (n != size || walk_changed(before, &after)) {
+	if (n != want || walk_changed(before, &after)) {
 		cs_entry_add_error(e, "changed while being read");
-		return;
+		goto nodigest;
 	}
-	e->digests = opts->digests;
+	free(sg.v);
 	return;
 readerr:
 	saved = errno;
@@ -284,6 +364,10 @@ readerr:
 		cs_entry_add_error(e, "changed while being read");
 	else
 		cs_entry_add_error(e, "read error: %s", strerror(saved));
+nodigest:
+	e->digests = 0;
+	e->have &= ~CS_F_ZDIGEST;
+	free(sg.v);
 }
 
 /* Read a symlink's target through its O_PATH descriptor. */

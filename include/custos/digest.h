@@ -74,6 +74,45 @@ int		 cs_hasher_map(struct cs_hasher *, int, uint64_t, uint64_t,
 /* The hasher's read buffer, for callers that read and hash themselves. */
 void		*cs_hasher_buf(struct cs_hasher *, size_t *);
 
+/* Add N zero bytes to the current message, without reading them. */
+void		 cs_hasher_zeros(struct cs_hasher *, uint64_t);
+
+/*
+ * The zero-run digest, sha256z (doc/custos-baseline.5): the logical
+ * content is cut into blocks of CS_ZBLOCK bytes (the last may be
+ * shorter); a maximal run of blocks that are not all zeros is a data
+ * run.  sha256z = SHA-256 of the size as 8 bytes big-endian, then for
+ * each data run in order its offset and length (8 bytes big-endian
+ * each) and the SHA-256 of its bytes.  Holes and written zeros give the
+ * same value; only data runs need reading.
+ */
+#define CS_ZBLOCK	4096
+#define CS_ZDIGEST_LEN	32
+/*
+ * Files from this logical size on whose holes are at least half of it
+ * get a sha256z instead of their digests (cs_zdigest_wanted).
+ */
+#define CS_ZDIGEST_MIN	(4ULL << 30)
+
+struct cs_zhasher;
+
+/* Should a file of SIZE bytes, DATA of them in data extents, get one? */
+int		 cs_zdigest_wanted(uint64_t, uint64_t);
+/* NULL if the provider lacks SHA-256. */
+struct cs_zhasher *cs_zhasher_new(void);
+void		 cs_zhasher_free(struct cs_zhasher *);
+/* Start the digest of content of SIZE bytes. */
+void		 cs_zhasher_begin(struct cs_zhasher *, uint64_t);
+/*
+ * Add N bytes found at offset OFF: offsets only grow, and bytes never
+ * added are zeros.  -1 if OFF is before the end of the bytes added last
+ * or the bytes end beyond the size.
+ */
+int		 cs_zhasher_update(struct cs_zhasher *, uint64_t,
+		    const void *, size_t);
+/* Finish into OUT (CS_ZDIGEST_LEN bytes). */
+void		 cs_zhasher_end(struct cs_zhasher *, unsigned char *);
+
 /* Lowercase hex of N bytes into OUT (2N+1 bytes). */
 void		 cs_hex(const unsigned char *, size_t, char *);
 /* Parse exactly 2N lowercase hex digits; -1 if malformed. */

@@ -34,6 +34,7 @@ enum cs_type {
 #define CS_F_MAGIC	0x0040	/* magic holds what the first bytes show */
 #define CS_F_NOENTRY	0x0080	/* a directory the walk could not enter */
 #define CS_F_STRUCT	0x0100	/* sdata holds parsed entries (structured.h) */
+#define CS_F_ZDIGEST	0x0200	/* zdigest holds the sha256z (digest.h) */
 
 /* What a regular file's first bytes show (cs_entry.magic). */
 enum cs_magic {
@@ -80,6 +81,7 @@ struct cs_entry {
 	uint32_t	 iflags;	/* FS_IOC_GETFLAGS bits */
 	unsigned	 digests;	/* 1 << enum cs_digest present */
 	unsigned char	 digest[CS_D_COUNT][CS_DIGEST_MAXLEN];
+	unsigned char	 zdigest[CS_ZDIGEST_LEN];	/* with CS_F_ZDIGEST */
 	char		*error;		/* why the record is incomplete */
 	unsigned char	 magic;		/* enum cs_magic, with CS_F_MAGIC */
 	char		*sdata;		/* with CS_F_STRUCT: "KIND:ENTRIES", */

@@ -84,6 +84,15 @@ int		 cs_readahead_extents(struct cs_readahead_segs *,
 		    const struct cs_entry *, int);
 /* The number of data bytes in SG. */
 uint64_t	 cs_readahead_datalen(const struct cs_readahead_segs *);
+/*
+ * The zero-run digest (sha256z, digest.h) of the file open as FD, of
+ * SIZE bytes with data extents SG, into OUT: only the extents are read,
+ * through BUF of BUFSIZE bytes.  *N receives the data bytes read (fewer
+ * than SG holds if the file shrank).  -1 with errno set on a read error.
+ */
+int		 cs_readahead_zdigest(int, const struct cs_readahead_segs *,
+		    uint64_t, unsigned char *, size_t, unsigned char *,
+		    uint64_t *);
 /* Read the extents SG of E (FD) into BUF, back to back; the bytes read. */
 uint64_t	 cs_readahead_read(struct cs_entry *, int,
 		    const struct cs_readahead_segs *, unsigned char *);
