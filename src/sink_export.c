@@ -29,6 +29,7 @@ struct sink_export {
 	enum cs_export_format	 format;
 	struct cs_export_opts	 o;
 	struct cs_buf		 buf;
+	int			 any;		/* a record was added */
 };
 
 /* Format names, in enum cs_export_format order. */
@@ -85,6 +86,9 @@ sink_export_add(void *impl, struct cs_entry *e, struct cs_content *c,
 	e->digests &= se->o.digests;
 	switch (se->format) {
 	case CS_EXPORT_MTREE:
+		/* mtree places every full path below a "." line */
+		if (!se->any && strcmp(e->path, "/") != 0)
+			cs_buf_adds(&se->buf, ". type=dir\n");
 		cs_export_mtree_line(&se->buf, e);
 		break;
 	case CS_EXPORT_BODYFILE:
@@ -94,6 +98,7 @@ sink_export_add(void *impl, struct cs_entry *e, struct cs_content *c,
 		cs_export_json_line(&se->buf, e);
 		break;
 	}
+	se->any = 1;
 	cs_entry_free(e);
 	if (se->buf.len < EXPORT_FLUSH)
 		return 0;

@@ -131,11 +131,19 @@ test_expect_success 'a tampered evidence tar: exit 8 and no output' '
 '
 
 test_expect_success BSDTAR 'a foreign tar is exported but said unverified (16)' '
-	bsdtar -cf foreign.tar -C tree etc &&
+	bsdtar --format pax -cf foreign.tar -C tree etc &&
 	test_expect_code 16 "$CUSTOS" export -q --format json \
 	    --allow-unsigned -o foreign.json foreign.tar 2>err &&
 	test_grep "UNVERIFIED EVIDENCE" err &&
 	test_grep "\"path\":\"/etc/passwd\"" foreign.json
+'
+
+test_expect_success BSDTAR,MTREE 'a tar without its root: mtree still reads it' '
+	test_expect_code 16 "$CUSTOS" export -q --format mtree \
+	    --allow-unsigned -o foreign.mtree foreign.tar 2>err &&
+	test "$(sed -n 2p foreign.mtree)" = ". type=dir" &&
+	mkdir part && cp -a tree/etc part/ &&
+	mtree -f foreign.mtree -p part
 '
 
 test_expect_success MTREE 'one byte changed, mtime restored: mtree fails' '
