@@ -12,6 +12,7 @@
 
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -178,8 +179,16 @@ cmd_export_source(const struct cmd_export_opts *o,
 {
 	struct cs_walk_opts	 w;
 	struct stat		 sb;
+	char			*shown;
 
-	if (stat(o->source, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+	if (stat(o->source, &sb) != 0) {
+		shown = cs_encode_dup(o->source);
+		cs_err_set(err, CS_EXIT_NOINPUT, errno, "cannot open '%s'",
+		    shown);
+		free(shown);
+		return NULL;
+	}
+	if (S_ISDIR(sb.st_mode)) {
 		memset(&w, 0, sizeof w);
 		w.root = o->source;
 		w.digests = o->digest >= 0 ? 1U << o->digest :
@@ -191,8 +200,7 @@ cmd_export_source(const struct cmd_export_opts *o,
 	if (o->pubkey != NULL &&
 	    (st->key = cs_key_load_public(o->pubkey, err)) == NULL)
 		return NULL;
-	if (stat(o->source, &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    !cs_tar_is_tar(o->source)) {
+	if (S_ISREG(sb.st_mode) && !cs_tar_is_tar(o->source)) {
 		if (cs_diff_base_load(&st->base, o->source, st->key,
 		    o->signer != NULL ? o->fp : NULL, o->allow_unsigned, NULL,
 		    err) != 0)

@@ -117,7 +117,9 @@ test_expect_success 'a baseline or a tar without a trust anchor: usage (64)' '
 	test_grep "no trusted key" err &&
 	test_expect_code 64 "$CUSTOS" export --format json ev.tar >out 2>err &&
 	test_expect_code 64 "$CUSTOS" export --format csv tree 2>err &&
-	test_grep "bad format" err
+	test_grep "bad format" err &&
+	test_expect_code 66 "$CUSTOS" export --format json nothing 2>err &&
+	test_grep "cannot open .nothing." err
 '
 
 test_expect_success 'a tampered evidence tar: exit 8 and no output' '
