@@ -279,7 +279,9 @@ cmd_check_tar(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	struct cs_tar_opts	 t;
 	struct cs_tar_info	 info;
 	struct cs_source	*s;
-	char			*shown;
+	char			*msg[CS_TAR_NOTES];
+	size_t			 i, n;
+	int			 incomplete = 0;
 
 	memset(&t, 0, sizeof t);
 	t.ev.file = path;
@@ -291,23 +293,11 @@ cmd_check_tar(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	t.result = &st->evres;
 	if ((s = cs_source_tar_open(&t, &info, err)) == NULL)
 		return NULL;
-	shown = cs_encode_dup(path);
-	if (info.foreign) {
-		cmd_check_warn(st, cs_xasprintf("UNVERIFIED EVIDENCE: '%s' "
-		    "is not a custos evidence tar (no custody record, no "
-		    "signed manifest): nothing vouches for what it holds",
-		    shown));
+	n = cs_tar_notes(&info, path, msg, &incomplete);
+	for (i = 0; i < n; i++)
+		cmd_check_warn(st, msg[i]);
+	if (incomplete)
 		st->exit_bits |= CS_EXIT_INCOMPLETE;
-	} else if (!info.ev.is_signed)
-		cmd_check_warn(st, cs_xasprintf("evidence '%s': signatures "
-		    "NOT verified (--allow-unsigned): it is intact, but "
-		    "nothing proves who made it", shown));
-	if (info.ev.incomplete) {
-		cmd_check_warn(st, cs_xasprintf("evidence '%s': the snapshot "
-		    "is incomplete (status=incomplete)", shown));
-		st->exit_bits |= CS_EXIT_INCOMPLETE;
-	}
-	free(shown);
 	return s;
 }
 

@@ -131,9 +131,8 @@ json_time(struct cs_buf *b, const char *key, const struct cs_time *t)
 	free(s);
 }
 
-/* Append N raw bytes as an encoded JSON string. */
-static void
-json_bytes(struct cs_buf *b, const void *p, size_t n)
+void
+cs_json_bytes(struct cs_buf *b, const void *p, size_t n)
 {
 	struct cs_buf	 enc;
 
@@ -143,15 +142,14 @@ json_bytes(struct cs_buf *b, const void *p, size_t n)
 	cs_buf_release(&enc);
 }
 
-/* ",\"entry\":{...}": every attribute of an added or removed object. */
-static void
-json_entry(struct cs_buf *b, const struct cs_entry *e)
+void
+cs_json_entry(struct cs_buf *b, const struct cs_entry *e)
 {
 	char	 hex[2 * CS_DIGEST_MAXLEN + 1], *t;
 	size_t	 i;
 	int	 d;
 
-	cs_buf_printf(b, ",\"entry\":{\"type\":\"%s\",\"mode\":\"%04" PRIo32
+	cs_buf_printf(b, "\"type\":\"%s\",\"mode\":\"%04" PRIo32
 	    "\",\"uid\":%" PRIu32, cs_type_name(e->type), e->mode & 07777,
 	    e->uid);
 	json_field(b, "user", e->user);
@@ -170,7 +168,7 @@ json_entry(struct cs_buf *b, const struct cs_entry *e)
 	cs_buf_addc(b, '}');
 	if (e->type == CS_T_LINK && e->target != NULL) {
 		cs_buf_adds(b, ",\"target\":");
-		json_bytes(b, e->target, e->targetlen);
+		cs_json_bytes(b, e->target, e->targetlen);
 	}
 	if (e->type == CS_T_CHAR || e->type == CS_T_BLOCK)
 		cs_buf_printf(b, ",\"rdev\":\"%" PRIu32 ",%" PRIu32 "\"",
@@ -188,7 +186,7 @@ json_entry(struct cs_buf *b, const struct cs_entry *e)
 			cs_buf_addc(b, ',');
 		report_jraw(b, e->xattrs[i].name);
 		cs_buf_addc(b, ':');
-		json_bytes(b, e->xattrs[i].value, e->xattrs[i].len);
+		cs_json_bytes(b, e->xattrs[i].value, e->xattrs[i].len);
 	}
 	cs_buf_addc(b, '}');
 	if (e->have & CS_F_IFLAGS) {
@@ -199,7 +197,6 @@ json_entry(struct cs_buf *b, const struct cs_entry *e)
 	json_time(b, "mtime", &e->mtime);
 	if (e->have & CS_F_CTIME)
 		json_time(b, "ctime", &e->ctime);
-	cs_buf_addc(b, '}');
 }
 
 static void
@@ -260,8 +257,11 @@ json_finding(struct cs_report_ctx *c, const struct cs_finding *f)
 		cs_buf_adds(b, ",\"detail\":");
 		cs_json_str(b, f->detail);
 	}
-	if (cs_report_whole(f) != NULL)
-		json_entry(b, cs_report_whole(f));
+	if (cs_report_whole(f) != NULL) {
+		cs_buf_adds(b, ",\"entry\":{");
+		cs_json_entry(b, cs_report_whole(f));
+		cs_buf_addc(b, '}');
+	}
 	json_time(b, "mtime", &e->mtime);
 	if (e->have & CS_F_CTIME)
 		json_time(b, "ctime", &e->ctime);

@@ -35,6 +35,7 @@ extern const struct cs_cmd cs_cmd_baseline;
 extern const struct cs_cmd cs_cmd_check;
 extern const struct cs_cmd cs_cmd_custody_sheet;
 extern const struct cs_cmd cs_cmd_digest;
+extern const struct cs_cmd cs_cmd_export;
 extern const struct cs_cmd cs_cmd_keygen;
 extern const struct cs_cmd cs_cmd_sign;
 extern const struct cs_cmd cs_cmd_snapshot;

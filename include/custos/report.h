@@ -20,6 +20,7 @@
 
 struct cs_buf;
 struct cs_diff_stats;
+struct cs_entry;
 struct cs_err;
 struct cs_finding;
 
@@ -59,6 +60,13 @@ void	 cs_report_write(struct cs_buf *, enum cs_format,
 	    const struct cs_report_info *, struct cs_finding **, size_t);
 /* Append S as a JSON string (quoted, escaped) to OUT. */
 void	 cs_json_str(struct cs_buf *, const char *);
+/* Append N raw bytes, in the canonical encoding (path.h), as a JSON string. */
+void	 cs_json_bytes(struct cs_buf *, const void *, size_t);
+/*
+ * Append every attribute of E as JSON members, "\"type\":...", without
+ * the braces (doc/custos-report.5, "entry").
+ */
+void	 cs_json_entry(struct cs_buf *, const struct cs_entry *);
 /*
  * Append the line-format line of one finding (without its newline):
  * "SEVERITY KIND PATH ATTR=OLD->NEW ... -- REASONS".

@@ -53,4 +53,15 @@ struct cs_source *cs_source_tar_open(const struct cs_tar_opts *,
  */
 struct cs_source *cs_source_tar(const char *, struct cs_err *);
 
+/*
+ * What a command must say about the tar at PATH that INFO describes (a
+ * foreign tar nothing vouches for, unchecked signatures, an incomplete
+ * snapshot): up to CS_TAR_NOTES messages into MSG, heap strings the
+ * caller frees; returns how many.  *INCOMPLETE is set when the records
+ * are not vouched for or the snapshot is incomplete, else left alone.
+ */
+#define CS_TAR_NOTES	2
+size_t		 cs_tar_notes(const struct cs_tar_info *, const char *,
+		    char *[CS_TAR_NOTES], int *);
+
 #endif /* CUSTOS_TAR_H */

@@ -1,0 +1,320 @@
+/*
+ * cmd_export.c: "custos export": a source's records in a format other
+ * tools read (an mtree specification, a Sleuth Kit body file, JSON Lines).
+ *
+ * The source is opened as "check" opens one: a directory is walked, a
+ * baseline is verified in full against the trusted key before its
+ * records are read, an evidence tar is verified before any record is
+ * believed (a foreign tar is read but said to be unverified).  The output
+ * appears atomically; a run that fails leaves no file.
+ */
+#include "custos/custos.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "custos/atomic.h"
+#include "custos/cmd.h"
+#include "custos/diff.h"
+#include "custos/digest.h"
+#include "custos/entry.h"
+#include "custos/err.h"
+#include "custos/evidence_verify.h"
+#include "custos/export.h"
+#include "custos/path.h"
+#include "custos/pipe.h"
+#include "custos/sign.h"
+#include "custos/sink.h"
+#include "custos/source.h"
+#include "custos/tar.h"
+#include "custos/walk.h"
+#include "custos/xmalloc.h"
+
+#define EXPORT_OPT_UNSIGNED	0x201
+#define EXPORT_OPT_CUSTODY	0x202
+
+struct cmd_export_opts {
+	int		 format;	/* enum cs_export_format */
+	const char	*output;
+	const char	*source;
+	const char	*pubkey;
+	const char	*signer;
+	char		 fp[CS_FP_HEXLEN + 1];
+	int		 allow_unsigned;
+	const char	*custody;
+	int		 digest;	/* enum cs_digest, or -1 */
+	int		 force;
+	int		 quiet;
+};
+
+/* What the run keeps open, released at its one exit. */
+struct cmd_export_state {
+	struct cs_key			*key;
+	struct cs_diff_base		 base;
+	struct cs_evidence_result	 evres;
+	int				 incomplete;
+};
+
+static const struct option cmd_export_longopts[] = {
+	{ "format", required_argument, NULL, 'F' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "digest", required_argument, NULL, 'd' },
+	{ "pubkey", required_argument, NULL, 'p' },
+	{ "signer", required_argument, NULL, 's' },
+	{ "allow-unsigned", no_argument, NULL, EXPORT_OPT_UNSIGNED },
+	{ "custody", required_argument, NULL, EXPORT_OPT_CUSTODY },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static int
+cmd_export_option(int c, struct cmd_export_opts *o, struct cs_err *err)
+{
+	switch (c) {
+	case 'F':
+		if ((o->format = cs_export_lookup(optarg)) < 0)
+			return cs_err_set(err, CS_EXIT_USAGE, 0, "bad format "
+			    "'%s' (mtree, bodyfile or json)", optarg);
+		break;
+	case 'o': o->output = optarg; break;
+	case 'f': o->force = 1; break;
+	case 'd':
+		if ((o->digest = cs_digest_lookup(optarg,
+		    strlen(optarg))) < 0)
+			return cs_err_set(err, CS_EXIT_USAGE, 0, "bad digest "
+			    "'%s' (sha256, sha512, sha3-256 or blake2b512)",
+			    optarg);
+		break;
+	case 'p': o->pubkey = optarg; break;
+	case 's': o->signer = optarg; break;
+	case EXPORT_OPT_UNSIGNED: o->allow_unsigned = 1; break;
+	case EXPORT_OPT_CUSTODY: o->custody = optarg; break;
+	case 'q': o->quiet = 1; break;
+	default:
+		return cs_err_set(err, CS_EXIT_USAGE, 0, "bad option");
+	}
+	return 0;
+}
+
+static int
+cmd_export_parse(int argc, char **argv, struct cmd_export_opts *o,
+    struct cs_err *err)
+{
+	int	 c;
+
+	memset(o, 0, sizeof *o);
+	o->format = -1;
+	o->digest = -1;
+	o->output = "-";
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "F:o:fd:p:s:q",
+	    cmd_export_longopts, NULL)) != -1) {
+		if (cmd_export_option(c, o, err) != 0)
+			return -1;
+	}
+	if (o->format < 0)
+		return cs_err_set(err, CS_EXIT_USAGE, 0,
+		    "no format: give --format mtree, bodyfile or json");
+	if (argc - optind != 1)
+		return cs_err_set(err, CS_EXIT_USAGE, 0,
+		    "expected exactly one source");
+	o->source = argv[optind];
+	if (o->signer != NULL && cs_fingerprint_parse(o->signer, o->fp) != 0)
+		return cs_err_set(err, CS_EXIT_USAGE, 0,
+		    "'%s' is not a fingerprint (64 hex digits)", o->signer);
+	return 0;
+}
+
+/* A baseline or a tar is believed only with a trust anchor. */
+static int
+cmd_export_trust(const struct cmd_export_opts *o, struct cs_err *err)
+{
+	if (o->pubkey == NULL && o->signer == NULL && !o->allow_unsigned)
+		return cs_err_set(err, CS_EXIT_USAGE, 0,
+		    "no trusted key for a baseline or tar: give --pubkey "
+		    "or --signer (or --allow-unsigned)");
+	return 0;
+}
+
+/* An evidence tar, verified first, or a foreign tar, said unverified. */
+static struct cs_source *
+cmd_export_tar(const struct cmd_export_opts *o, struct cmd_export_state *st,
+    struct cs_err *err)
+{
+	struct cs_tar_opts	 t;
+	struct cs_tar_info	 info;
+	struct cs_source	*s;
+	char			*msg[CS_TAR_NOTES];
+	size_t			 i, n;
+
+	memset(&t, 0, sizeof t);
+	t.ev.file = o->source;
+	t.ev.custody = o->custody;
+	t.ev.pub = st->key;
+	t.ev.fingerprint = o->signer != NULL ? o->fp : NULL;
+	t.ev.allow_unsigned = o->allow_unsigned;
+	t.digests = o->digest >= 0 ? 1U << o->digest : CS_DIGEST_DEFAULT;
+	t.result = &st->evres;
+	if ((s = cs_source_tar_open(&t, &info, err)) == NULL)
+		return NULL;
+	n = cs_tar_notes(&info, o->source, msg, &st->incomplete);
+	for (i = 0; i < n; i++) {
+		cs_warn("export", "%s", msg[i]);
+		free(msg[i]);
+	}
+	return s;
+}
+
+/* The source: a directory, a baseline, or a tar (a file, pipe or tape). */
+static struct cs_source *
+cmd_export_source(const struct cmd_export_opts *o,
+    struct cmd_export_state *st, struct cs_err *err)
+{
+	struct cs_walk_opts	 w;
+	struct stat		 sb;
+	char			*shown;
+
+	if (stat(o->source, &sb) != 0) {
+		shown = cs_encode_dup(o->source);
+		cs_err_set(err, CS_EXIT_NOINPUT, errno, "cannot open '%s'",
+		    shown);
+		free(shown);
+		return NULL;
+	}
+	if (S_ISDIR(sb.st_mode)) {
+		memset(&w, 0, sizeof w);
+		w.root = o->source;
+		w.digests = o->digest >= 0 ? 1U << o->digest :
+		    CS_DIGEST_DEFAULT;
+		return cs_source_tree(&w, err);
+	}
+	if (cmd_export_trust(o, err) != 0)
+		return NULL;
+	if (o->pubkey != NULL &&
+	    (st->key = cs_key_load_public(o->pubkey, err)) == NULL)
+		return NULL;
+	if (S_ISREG(sb.st_mode) && !cs_tar_is_tar(o->source)) {
+		if (cs_diff_base_load(&st->base, o->source, st->key,
+		    o->signer != NULL ? o->fp : NULL, o->allow_unsigned, NULL,
+		    err) != 0)
+			return NULL;
+		return cs_diff_base_source(&st->base, err);
+	}
+	return cmd_export_tar(o, st, err);
+}
+
+/* Report an incomplete record on stderr, path escaped. */
+static void
+cmd_export_warn(void *arg, const struct cs_entry *e)
+{
+	char	*p, *why;
+
+	(void)arg;
+	p = cs_encode_dup(e->path);
+	why = cs_encode_dup(e->error);
+	cs_warn("export", "'%s': %s", p, why);
+	free(why);
+	free(p);
+}
+
+static void
+cmd_export_summary(const struct cmd_export_opts *o,
+    const struct cs_pipe_stats *ps)
+{
+	char	*out;
+
+	if (o->quiet)
+		return;
+	out = cs_encode_dup(o->output);
+	fprintf(stderr, "%s: export: %" PRIu64 " records, %" PRIu64
+	    " errors -> %s\n", CS_PROGNAME, ps->records, ps->errors,
+	    strcmp(o->output, "-") == 0 ? "standard output" : out);
+	free(out);
+}
+
+static int
+cmd_export_run(int argc, char **argv, struct cs_err *err)
+{
+	struct cmd_export_opts	 o;
+	struct cmd_export_state	 st;
+	struct cs_export_opts	 eo;
+	struct cs_atomic	 out;
+	struct cs_source	*src = NULL;
+	struct cs_sink		*sink = NULL;
+	struct cs_pipe_skip	 skip[2];
+	struct cs_pipe_opts	 po;
+	struct cs_pipe_stats	 ps;
+	size_t			 i;
+	int			 rc = -1, opened = 0;
+
+	memset(&st, 0, sizeof st);
+	memset(&po, 0, sizeof po);
+	cs_evidence_result_init(&st.evres);
+	if (cmd_export_parse(argc, argv, &o, err) != 0 ||
+	    cs_atomic_open(&out, o.output, o.force, err) != 0)
+		goto out;
+	opened = 1;
+	po.skip = skip;
+	/* our own output is not part of a tree's records */
+	po.nskip = cs_pipe_skip_output(&out, o.output, skip);
+	po.error = cmd_export_warn;
+	if ((src = cmd_export_source(&o, &st, err)) == NULL)
+		goto out;
+	memset(&eo, 0, sizeof eo);
+	eo.fd = out.fd;
+	eo.name = o.output;
+	eo.digests = o.digest >= 0 ? 1U << o.digest : ~0U;
+	eo.body_digest = o.digest;
+	sink = cs_sink_export((enum cs_export_format)o.format, &eo);
+	if (cs_pipe_run(src, sink, &po, &ps, err) != 0 ||
+	    cs_atomic_commit(&out, 0644, err) != 0)
+		goto out;
+	opened = 0;
+	cmd_export_summary(&o, &ps);
+	rc = ps.errors > 0 || st.incomplete ? CS_EXIT_INCOMPLETE : CS_EXIT_OK;
+out:
+	for (i = 0; i < st.evres.nproblems; i++)
+		cs_warn("export", "%s", st.evres.problems[i].msg);
+	if (opened)
+		cs_atomic_abort(&out);
+	cs_sink_free(sink);
+	cs_source_free(src);
+	cs_evidence_result_release(&st.evres);
+	cs_diff_base_release(&st.base);
+	cs_key_free(st.key);
+	return rc;
+}
+
+const struct cs_cmd cs_cmd_export = {
+	.name = "export",
+	.alias = NULL,
+	.usage = "--format mtree|bodyfile|json [-o FILE [-f]] "
+	    "[--digest NAME] [--pubkey PUB | --signer FP | --allow-unsigned] "
+	    "[--custody FILE] [-q] SOURCE",
+	.summary = "write records as mtree, a body file or JSON Lines",
+	.help =
+	    "  -F, --format FMT         mtree (an mtree(5) specification),\n"
+	    "                           bodyfile (The Sleuth Kit's, for\n"
+	    "                           mactime) or json (JSON Lines)\n"
+	    "  -o, --output FILE        write to FILE ('-': standard output,\n"
+	    "                           the default)\n"
+	    "  -f, --force              replace FILE if it exists\n"
+	    "  -d, --digest NAME        export only the digest NAME (and\n"
+	    "                           compute it for a directory); bodyfile:\n"
+	    "                           put it in the first column\n"
+	    "  -p, --pubkey PUB         trust the public key in PUB\n"
+	    "  -s, --signer FP          trust the key with fingerprint FP\n"
+	    "      --allow-unsigned     accept an unsigned baseline or tar\n"
+	    "      --custody FILE       an evidence tar's custody record\n"
+	    "                           (default: SOURCE.custody)\n"
+	    "  -q, --quiet              no summary on standard error\n",
+	.flags = CS_CMD_WRITES,
+	.run = cmd_export_run,
+};
