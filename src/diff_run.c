@@ -142,6 +142,15 @@ diff_flush_dir(struct diff_run *r)
 {
 	if (r->dir == NULL)
 		return;
+	if ((r->dir->flags & CS_FF_MOUNT) && r->below == 0 &&
+	    r->dir->nchanges == 0) {
+		/* mounted then as now, over nothing the baseline has */
+		cs_finding_free(r->dir);
+		r->dir = NULL;
+		return;
+	}
+	if ((r->dir->flags & CS_FF_MOUNT) && r->below > 0)
+		r->dir->flags |= CS_FF_HIDES;
 	if (r->below > 0)
 		r->dir->detail = cs_xasprintf("%" PRIu64 " object%s of the "
 		    "baseline below it not compared", r->below,
@@ -211,7 +220,7 @@ diff_one(struct diff_run *r, struct cs_entry *ea, struct cs_entry *eb,
     const struct cs_content *c, struct cs_rule *rule, unsigned danger)
 {
 	struct cs_finding	*f;
-	int			 ignored = rule->ignore;
+	int			 ignored = rule->ignore, mount = 0;
 
 	if (danger != 0) {
 		if (ignored)
@@ -221,9 +230,23 @@ diff_one(struct diff_run *r, struct cs_entry *ea, struct cs_entry *eb,
 	if (r->opts->carried != 0)
 		rule->groups &= r->opts->carried;
 	diff_lacking(r->st, rule->groups, ea, eb);
+	if (ea != NULL && eb != NULL && (eb->have & CS_F_MOUNT) &&
+	    eb->error == NULL) {
+		/*
+		 * What is seen is the root of the filesystem mounted there;
+		 * the directory of the baseline and what lies below it are
+		 * hidden: not compared.
+		 */
+		mount = 1;
+		eb->have |= CS_F_NOENTRY;
+		eb->error = cs_xstrdup("mount point: another filesystem "
+		    "mounted here; not entered");
+	}
 	if ((f = cs_diff_pair_rule(ea, eb, c, rule, r->opts, r->digests)) ==
 	    NULL)
 		return;
+	if (mount)
+		f->flags |= CS_FF_MOUNT;
 	if (ignored)
 		diff_danger_reason(f, danger);
 	if (f->kind == CS_K_NOTCMP && diff_not_entered(r, eb)) {

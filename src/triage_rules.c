@@ -634,6 +634,13 @@ tr_error(const struct cs_finding *f)
 	return f->kind == CS_K_NOTCMP;
 }
 
+/* A filesystem mounted over a directory hides objects of the baseline. */
+static int
+tr_mount_hides(const struct cs_finding *f)
+{
+	return (f->flags & CS_FF_HIDES) != 0;
+}
+
 /* A new directory right under /home: an account was made. */
 static int
 tr_new_home(const struct cs_finding *f)
@@ -751,6 +758,8 @@ const struct cs_tr_rule cs_tr_rules[] = {
 	    "directory", tr_retarget_sys, 0 },
 	{ CS_SEV_HIGH, "T1222.002", "owner of a system file changed",
 	    tr_owner_sys, 0 },
+	{ CS_SEV_MEDIUM, "T1564", "a filesystem mounted over a directory "
+	    "hides objects of the baseline below it", tr_mount_hides, 0 },
 	{ CS_SEV_MEDIUM, "T1552.004", "private key readable by its group",
 	    tr_key_group, 0 },
 	{ CS_SEV_MEDIUM, "T1552.004", "private key added", tr_key_added, 0 },

@@ -294,6 +294,9 @@ walk_dir(struct cs_walk *w, struct cs_entry *e, int fd, uint64_t parentdev)
 		enter = 0;
 	}
 	if (!enter) {
+		/* below the root: another filesystem is mounted here */
+		if (parentdev != UINT64_MAX)
+			e->have |= CS_F_MOUNT;
 		w->stats.not_entered++;
 		close(fd);
 		return;

@@ -66,6 +66,8 @@ enum cs_attr {
 #define CS_FF_NAMED	0x10	/* named by a start-up file (related) */
 #define CS_FF_EXPLAINED	0x20	/* a comparator of structured content
 				   examined every change: floor is final */
+#define CS_FF_MOUNT	0x40	/* a mount point, not entered */
+#define CS_FF_HIDES	0x80	/* ... over objects of the baseline */
 
 #define CS_MAX_REASONS	6
 #define CS_DIFF_NGROUPS	10	/* bits of CS_G_ALL (policy.h) */

@@ -35,6 +35,8 @@ enum cs_type {
 #define CS_F_NOENTRY	0x0080	/* a directory the walk could not enter */
 #define CS_F_STRUCT	0x0100	/* sdata holds parsed entries (structured.h) */
 #define CS_F_ZDIGEST	0x0200	/* zdigest holds the sha256z (digest.h) */
+#define CS_F_MOUNT	0x0400	/* a directory another filesystem is
+				   mounted on, not entered (runtime) */
 
 /* What a regular file's first bytes show (cs_entry.magic). */
 enum cs_magic {
