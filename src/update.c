@@ -26,7 +26,45 @@ struct update {
 	struct cs_join			*join;
 	const struct cs_update_opts	*o;
 	struct cs_update_counts		*n;
+	/*
+	 * New directories of the source not taken (not accepted, not in
+	 * the old baseline), held along the current path: an accepted
+	 * path below one takes it along, so that no record is written
+	 * without its parent.  Then they wait in out, in order.
+	 */
+	struct cs_entry			**held;
+	size_t				 nheld, capheld;
+	struct cs_entry			**out;
+	size_t				 nout, outpos, capout;
 };
+
+/* Is directory D an ancestor of E? */
+static int
+update_below(const struct cs_entry *d, const struct cs_entry *e)
+{
+	if (d->pathlen == 1)
+		return e->pathlen > 1;
+	return e->pathlen > d->pathlen && e->path[d->pathlen] == '/' &&
+	    memcmp(e->path, d->path, d->pathlen) == 0;
+}
+
+/* Forget the held directories E is not below. */
+static void
+update_prune(struct update *u, const struct cs_entry *e)
+{
+	while (u->nheld > 0 && !update_below(u->held[u->nheld - 1], e))
+		cs_entry_free(u->held[--u->nheld]);
+}
+
+static void
+update_queue(struct update *u, struct cs_entry *e)
+{
+	if (u->nout == u->capout) {
+		u->capout = u->capout ? 2 * u->capout : 8;
+		u->out = cs_xreallocarray(u->out, u->capout, sizeof *u->out);
+	}
+	u->out[u->nout++] = e;
+}
 
 int
 cs_update_accepted(const struct cs_update_opts *o, const char *path)
@@ -77,9 +115,15 @@ static int
 update_next(void *impl, struct cs_entry **ep, struct cs_err *err)
 {
 	struct update	*u = impl;
-	struct cs_entry	*ea, *eb;
+	struct cs_entry	*ea, *eb, *e;
+	size_t		 i;
 	int		 n;
 
+	if (u->outpos < u->nout) {
+		*ep = u->out[u->outpos++];
+		return 1;
+	}
+	u->nout = u->outpos = 0;
 	while ((n = cs_join_next(u->join, &ea, &eb, err)) == 1) {
 		/* our own output, when it lies in the tree, is not taken */
 		if (eb != NULL && cs_pipe_skipped(u->o->skip, u->o->nskip,
@@ -89,8 +133,31 @@ update_next(void *impl, struct cs_entry **ep, struct cs_err *err)
 			if (ea == NULL)
 				continue;
 		}
-		if ((*ep = update_pick(u, ea, eb)) != NULL)
+		update_prune(u, eb != NULL ? eb : ea);
+		if (ea == NULL && eb->type == CS_T_DIR && eb->error == NULL &&
+		    !cs_update_accepted(u->o, eb->path)) {
+			if (u->nheld == u->capheld) {
+				u->capheld = u->capheld ? 2 * u->capheld : 8;
+				u->held = cs_xreallocarray(u->held,
+				    u->capheld, sizeof *u->held);
+			}
+			u->held[u->nheld++] = eb;
+			continue;
+		}
+		if ((e = update_pick(u, ea, eb)) == NULL)
+			continue;
+		if (e != ea && u->nheld > 0) {
+			/* taken below new directories: they come first */
+			for (i = 0; i < u->nheld; i++)
+				update_queue(u, u->held[i]);
+			u->n->taken += u->nheld;
+			u->nheld = 0;
+			update_queue(u, e);
+			*ep = u->out[u->outpos++];
 			return 1;
+		}
+		*ep = e;
+		return 1;
 	}
 	return n;
 }
@@ -99,7 +166,14 @@ static void
 update_close(void *impl)
 {
 	struct update	*u = impl;
+	size_t		 i;
 
+	for (i = 0; i < u->nheld; i++)
+		cs_entry_free(u->held[i]);
+	for (i = u->outpos; i < u->nout; i++)
+		cs_entry_free(u->out[i]);
+	free(u->held);
+	free(u->out);
 	cs_join_free(u->join);
 	cs_source_free(u->old);
 	cs_source_free(u->new);

@@ -7,7 +7,10 @@
  * source's record where the path is accepted and the old record
  * elsewhere: an accepted path that is gone is dropped; a source record
  * that could not be fully examined is refused (the old one is kept, or
- * nothing).  Fed into a baseline sink it makes the updated baseline.
+ * nothing); a record taken below directories that neither the old
+ * baseline has nor the accept list names takes them along, so that no
+ * record is without its parent.  Fed into a baseline sink it makes the
+ * updated baseline.
  */
 #ifndef CUSTOS_UPDATE_H
 #define CUSTOS_UPDATE_H

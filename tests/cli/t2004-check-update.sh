@@ -39,6 +39,21 @@ test_expect_success 'accept-all: the new baseline checks clean' '
 	test_grep "^No differences.$" out
 '
 
+test_expect_success 'an accepted path takes its new parent directories along' '
+	mkdir -p tree/opt/vendor/bin &&
+	printf "tool\n" >tree/opt/vendor/bin/tool &&
+	printf "other\n" >tree/opt/vendor/other &&
+	"$CUSTOS" update -q -b old.cbl --pubkey ops.pub --key ops.key \
+	    --accept /opt/vendor/bin/tool -o parents.cbl &&
+	"$CUSTOS" verify -q --pubkey ops.pub parents.cbl &&
+	grep "^/opt type=dir " parents.cbl &&
+	grep "^/opt/vendor type=dir " parents.cbl &&
+	grep "^/opt/vendor/bin type=dir " parents.cbl &&
+	grep "^/opt/vendor/bin/tool type=file " parents.cbl &&
+	! grep "^/opt/vendor/other " parents.cbl &&
+	rm -r tree/opt
+'
+
 test_expect_success 'update refuses a bad baseline, and needs something to accept' '
 	"$CUSTOS" keygen --no-passphrase -o other >/dev/null &&
 	test_expect_code 8 "$CUSTOS" update -q -b old.cbl --pubkey other.pub \

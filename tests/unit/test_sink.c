@@ -426,6 +426,54 @@ test_update_merge(void **state)
 	cs_err_release(&err);
 }
 
+/* An accepted path takes along the new directories above it. */
+static void
+test_update_takes_parents(void **state)
+{
+	static const struct fake_rec old[] = {
+		{ "/", CS_T_DIR, 1, 0, 0 },
+		{ "/etc", CS_T_DIR, 2, 0, 0 },
+	};
+	static const struct fake_rec new[] = {
+		{ "/", CS_T_DIR, 1, 0, 0 },
+		{ "/etc", CS_T_DIR, 2, 0, 0 },
+		{ "/etc/a", CS_T_DIR, 3, 0, 0 },
+		{ "/etc/a/b", CS_T_DIR, 4, 0, 0 },
+		{ "/etc/a/b/f", CS_T_FILE, 5, 1, 0 },
+		{ "/etc/a/b/g", CS_T_FILE, 6, 1, 0 },
+		{ "/etc/a/c", CS_T_FILE, 7, 1, 0 },
+		{ "/etc/z", CS_T_DIR, 8, 0, 0 },
+		{ "/etc/z/y", CS_T_FILE, 9, 1, 0 },
+	};
+	static const char *const accept[] = { "/etc/a/b/f", "/etc/a/c" };
+	static const char *const want[] = { "/", "/etc", "/etc/a",
+	    "/etc/a/b", "/etc/a/b/f", "/etc/a/c" };
+	struct cs_update_opts	 uo = { 0 };
+	struct cs_update_counts	 n = { 0 };
+	struct rec_log		 log = { .fail_at = -1 };
+	struct cs_err		 err;
+	struct cs_source	*src;
+	struct cs_sink		*sink;
+	size_t			 i;
+
+	(void)state;
+	cs_err_init(&err);
+	uo.accept = accept;
+	uo.naccept = 2;
+	src = cs_source_update(fake_source(old, 2), fake_source(new, 9), "t",
+	    &uo, &n);
+	sink = cs_sink_new(&rec_ops, &log);
+	assert_int_equal(cs_pipe_run(src, sink, NULL, NULL, &err), 0);
+	assert_int_equal(log.n, 6);
+	for (i = 0; i < 6; i++)
+		assert_string_equal(log.paths[i], want[i]);
+	assert_int_equal(n.taken, 4);	/* /etc/a, /etc/a/b, f, c */
+	assert_int_equal(n.kept, 2);
+	cs_sink_free(sink);
+	cs_source_free(src);
+	cs_err_release(&err);
+}
+
 /*
  * A fed source in the join: each record fed completes the pairs up to
  * it; the join asks for more (CS_SOURCE_AGAIN) until the end is fed.
@@ -522,6 +570,7 @@ main(void)
 		cmocka_unit_test(test_pipe_refuses_disorder),
 		cmocka_unit_test(test_sink_calls_in_turn),
 		cmocka_unit_test(test_update_merge),
+		cmocka_unit_test(test_update_takes_parents),
 		cmocka_unit_test(test_join_fed_source),
 	};
 
