@@ -1,6 +1,6 @@
 /*
- * meta.c: ACLs, xattrs, capabilities, inode flags and names of one
- * object, always read from the descriptor the walker verified.
+ * meta.c: ACLs, xattrs, capabilities and inode flags of one object,
+ * always read from the descriptor the walker verified.
  *
  * "Not supported here" (ENOTSUP, ENOTTY, ...) is not an error: the
  * filesystem simply cannot hold that attribute.  Anything else is added to
@@ -14,8 +14,6 @@
 #include <sys/xattr.h>
 
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -251,134 +249,4 @@ cs_meta_collect(struct cs_entry *e, int fd, int is_path)
 	if (!is_path && (e->type == CS_T_FILE || e->type == CS_T_DIR))
 		meta_iflags(e, fd);
 	e->have |= CS_F_META;
-}
-
-/* Names: a small open-addressing cache per id space. */
-struct names_slot {
-	uint32_t	 id;
-	int		 used;
-	char		*name;		/* NULL: the id has no name */
-};
-
-struct names_table {
-	struct names_slot	*slots;
-	size_t			 size;	/* power of two */
-	size_t			 used;
-};
-
-struct cs_names {
-	struct names_table	 users;
-	struct names_table	 groups;
-};
-
-struct cs_names *
-cs_names_new(void)
-{
-	return cs_xcalloc(1, sizeof(struct cs_names));
-}
-
-static void
-names_table_free(struct names_table *t)
-{
-	size_t	 i;
-
-	for (i = 0; i < t->size; i++)
-		free(t->slots[i].name);
-	free(t->slots);
-}
-
-void
-cs_names_free(struct cs_names *n)
-{
-	if (n == NULL)
-		return;
-	names_table_free(&n->users);
-	names_table_free(&n->groups);
-	free(n);
-}
-
-static struct names_slot *
-names_find(struct names_table *t, uint32_t id)
-{
-	size_t	 i;
-
-	i = (id * 2654435761U) & (t->size - 1);
-	while (t->slots[i].used && t->slots[i].id != id)
-		i = (i + 1) & (t->size - 1);
-	return &t->slots[i];
-}
-
-static void
-names_grow(struct names_table *t)
-{
-	struct names_table	 old = *t;
-	struct names_slot	*s;
-	size_t			 i;
-
-	t->size = old.size == 0 ? 64 : old.size * 2;
-	t->slots = cs_xcalloc(t->size, sizeof *t->slots);
-	for (i = 0; i < old.size; i++) {
-		if (!old.slots[i].used)
-			continue;
-		s = names_find(t, old.slots[i].id);
-		*s = old.slots[i];
-	}
-	free(old.slots);
-}
-
-/* Look ID up with getpwuid_r or getgrgid_r, growing the buffer. */
-static char *
-names_lookup(uint32_t id, int is_user)
-{
-	struct passwd	 pw, *pwp = NULL;
-	struct group	 gr, *grp = NULL;
-	char		*buf = NULL, *name = NULL;
-	size_t		 size = 1024;
-	int		 rc;
-
-	for (;;) {
-		buf = cs_xrealloc(buf, size);
-		if (is_user)
-			rc = getpwuid_r((uid_t)id, &pw, buf, size, &pwp);
-		else
-			rc = getgrgid_r((gid_t)id, &gr, buf, size, &grp);
-		if (rc != ERANGE || size > (1U << 20))
-			break;
-		size *= 2;
-	}
-	if (rc == 0 && is_user && pwp != NULL)
-		name = cs_xstrdup(pwp->pw_name);
-	else if (rc == 0 && !is_user && grp != NULL)
-		name = cs_xstrdup(grp->gr_name);
-	free(buf);
-	return name;
-}
-
-static const char *
-names_get(struct names_table *t, uint32_t id, int is_user)
-{
-	struct names_slot	*s;
-
-	if (t->used * 2 >= t->size)
-		names_grow(t);
-	s = names_find(t, id);
-	if (!s->used) {
-		s->used = 1;
-		s->id = id;
-		s->name = names_lookup(id, is_user);
-		t->used++;
-	}
-	return s->name;
-}
-
-const char *
-cs_names_user(struct cs_names *n, uint32_t uid)
-{
-	return names_get(&n->users, uid, 1);
-}
-
-const char *
-cs_names_group(struct cs_names *n, uint32_t gid)
-{
-	return names_get(&n->groups, gid, 0);
 }

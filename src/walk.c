@@ -43,6 +43,7 @@
 #include "custos/entry.h"
 #include "custos/err.h"
 #include "custos/meta.h"
+#include "custos/names.h"
 #include "custos/path.h"
 #include "custos/readahead.h"
 #include "custos/walk.h"
@@ -572,7 +573,7 @@ cs_walk_open(const struct cs_walk_opts *opts, struct cs_err *err)
 	w->cap = opts->keep_open ? WALK_RING_KEEPFD : WALK_RING;
 	cs_readahead_init(&w->ra, opts->readahead, opts->digests);
 	w->ring = cs_xcalloc((size_t)w->cap, sizeof *w->ring);
-	w->names = cs_names_new();
+	w->names = cs_names_new(opts->root);
 	pthread_mutex_init(&w->lock, NULL);
 	pthread_cond_init(&w->cond_work, NULL);
 	pthread_cond_init(&w->cond_done, NULL);

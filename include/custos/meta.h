@@ -2,7 +2,7 @@
  * meta.h: the metadata an intruder can touch beyond stat(2), read from an
  * open descriptor: POSIX ACLs (libacl), extended attributes of every
  * namespace, file capabilities (libcap, as text), inode flags
- * (FS_IOC_GETFLAGS), and owner and group names.
+ * (FS_IOC_GETFLAGS).  Owner and group names are names.h's.
  *
  * FD is either a descriptor open for reading (regular files and
  * directories) or an O_PATH descriptor (symlinks, FIFOs, sockets and
@@ -15,7 +15,6 @@
 #include <stdint.h>
 
 struct cs_entry;
-struct cs_names;
 
 /*
  * Fill acl, dacl, xattrs, caps and iflags of E from FD.  IS_PATH is
@@ -23,12 +22,5 @@ struct cs_names;
  * function itself cannot fail.
  */
 void		 cs_meta_collect(struct cs_entry *, int, int);
-
-/* A cache of uid and gid names (not thread-safe: one per thread). */
-struct cs_names	*cs_names_new(void);
-void		 cs_names_free(struct cs_names *);
-/* Borrowed name of UID or GID, or NULL if it has none. */
-const char	*cs_names_user(struct cs_names *, uint32_t);
-const char	*cs_names_group(struct cs_names *, uint32_t);
 
 #endif /* CUSTOS_META_H */
