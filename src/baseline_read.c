@@ -91,6 +91,8 @@ blr_getline(struct cs_blr *r, const char **lp, size_t *np,
 	size_t	 scanned = 0;
 	ssize_t	 n;
 
+	*lp = NULL;
+	*np = 0;
 	for (;;) {
 		nl = memchr(r->buf + r->start + scanned, '\n',
 		    r->end - r->start - scanned);

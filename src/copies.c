@@ -91,6 +91,7 @@ copies_match(struct copies_table *t, const struct cs_entry *e)
 	size_t			 lo, i;
 	int			 d;
 
+	memset(&key, 0, sizeof key);
 	for (d = 0; d < CS_D_COUNT; d++) {
 		if (t[d].n == 0 || (e->digests & (1U << d)) == 0)
 			continue;

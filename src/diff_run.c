@@ -357,8 +357,8 @@ diff_pairs(struct diff_sink *d, struct cs_err *err)
 			cs_entry_free(ea);
 			continue;
 		}
-		cs_policy_eval_hits(opts->policy, eb != NULL ? eb->path :
-		    ea->path, &rule, ea != NULL ? opts->hits : NULL);
+		cs_policy_eval_hits(opts->policy, (eb != NULL ? eb : ea)->path,
+		    &rule, ea != NULL ? opts->hits : NULL);
 		danger = diff_danger(eb);
 		if (!rule.ignore)
 			danger &= ~DIFF_D_LINKS;

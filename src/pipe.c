@@ -57,6 +57,7 @@ cs_pipe_run(struct cs_source *src, struct cs_sink *sink,
 {
 	static const struct cs_pipe_opts none;
 	const struct cs_pipe_opts	*o = opts != NULL ? opts : &none;
+	/* cppcheck-suppress uninitvar ; ST is cleared by the memset below */
 	struct cs_pipe_stats		 st0, *st = stats != NULL ? stats : &st0;
 	struct cs_entry			*e;
 	int				 n, rc = -1;

@@ -172,6 +172,7 @@ tar_link_find(struct tar_foreign *f, const char *path, size_t len)
 
 	if (f->nlinks == 0)
 		return NULL;
+	memset(&key, 0, sizeof key);
 	key.path = (char *)(uintptr_t)path;
 	key.len = len;
 	return bsearch(&key, f->links, f->nlinks, sizeof *f->links,
