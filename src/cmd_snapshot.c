@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,31 +209,6 @@ cmd_snapshot_warn(void *arg, const char *line)
 	cs_warn("snapshot", "%s", line);
 }
 
-/* Set by SIGINT, SIGTERM and SIGHUP: the run stops between records. */
-static volatile sig_atomic_t cmd_snapshot_stop;
-
-static void
-cmd_snapshot_signal(int sig)
-{
-	(void)sig;
-	cmd_snapshot_stop = 1;
-}
-
-/* Stop on a signal rather than die, so that the failure is recorded. */
-static void
-cmd_snapshot_catch(void)
-{
-	static const int	 sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction	 sa;
-	size_t			 i;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = cmd_snapshot_signal;
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < CS_NELEM(sigs); i++)
-		(void)sigaction(sigs[i], &sa, NULL);
-}
-
 /* Progress: records from the driver, bytes as the sink read them. */
 struct cmd_snapshot_prog {
 	struct cs_progress	 prog;
@@ -279,8 +253,7 @@ cmd_snapshot_run(int argc, char **argv, struct cs_err *err)
 	po.progress = cmd_snapshot_progress;
 	po.progress_arg = &prog;
 	po.skip = skip;
-	po.stop = &cmd_snapshot_stop;
-	cmd_snapshot_catch();
+	po.stop = cs_cmd_catch();
 
 	/* Open the sink (it creates the output), the source; run. */
 	cs_snapshot_walk_opts(&o.snap, &wo);
@@ -292,7 +265,7 @@ cmd_snapshot_run(int argc, char **argv, struct cs_err *err)
 	cs_sink_free(sink);
 	cs_progress_end(&prog.prog);
 	if (n != 0) {
-		if (cmd_snapshot_stop)
+		if (*po.stop)
 			cs_err_set(err, CS_EXIT_IOERR, 0, "interrupted by a "
 			    "signal");
 		if (r.created)

@@ -6,6 +6,7 @@
 #include "custos/custos.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +126,30 @@ main_bad_option(const struct cs_cmd *c, int argc, char **argv,
 		cs_err_set(err, CS_EXIT_USAGE, 0, "unknown option '-%c'",
 		    optopt);
 	free(pat);
+}
+
+static volatile sig_atomic_t main_stop;
+
+static void
+main_signal(int sig)
+{
+	(void)sig;
+	main_stop = 1;
+}
+
+volatile sig_atomic_t *
+cs_cmd_catch(void)
+{
+	static const int	 sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction	 sa;
+	size_t			 i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = main_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < CS_NELEM(sigs); i++)
+		(void)sigaction(sigs[i], &sa, NULL);
+	return &main_stop;
 }
 
 void

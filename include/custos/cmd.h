@@ -12,6 +12,8 @@
 #ifndef CUSTOS_CMD_H
 #define CUSTOS_CMD_H
 
+#include <signal.h>
+
 struct cs_err;
 
 #define CS_CMD_WRITES		0x1	/* creates output files */
@@ -44,5 +46,11 @@ extern const struct cs_cmd cs_cmd_verify;
 
 /* Print the usage line of CMD on stderr (for usage errors). */
 void	cs_cmd_usage(const struct cs_cmd *);
+/*
+ * From now on SIGINT, SIGTERM and SIGHUP only set the flag returned (for
+ * the driver's stop, pipe.h), so that a command writing an output stops
+ * between records, removes or marks what it made, and says so.
+ */
+volatile sig_atomic_t *cs_cmd_catch(void);
 
 #endif /* CUSTOS_CMD_H */
