@@ -84,6 +84,7 @@ struct ev {
 
 static void
 ev_problem(struct ev *v, int code, const char *fmt, ...) CS_PRINTF(3, 4);
+static void	ev_report(struct ev *);
 
 /* Add one problem to the result and remember the exit code. */
 static void
@@ -519,6 +520,10 @@ ev_manifest(struct ev *v)
 	b = cs_source_blr(v->man);
 	v->res->manifest_sig = ev_signature(v, cs_blr_trailer(b),
 	    CS_SNAP_MANIFEST);
+	cs_evidence_result_keep(&v->res->root,
+	    cs_bl_header_get(cs_blr_header(b), "root"));
+	cs_evidence_result_keep(&v->res->digest_list,
+	    cs_bl_header_get(cs_blr_header(b), "digests"));
 	c1 = cs_bl_header_get(cs_blr_header(b), "case");
 	c2 = v->have_start ? cs_custody_get(&v->start, "case") : NULL;
 	if (c1 == NULL || c2 == NULL || strcmp(c1, c2) != 0)
@@ -809,6 +814,7 @@ cs_evidence_source_result(const struct cs_evidence_opts *o, struct cs_evr *r,
 	    strcmp(v->res->manifest_sig, EV_GOOD) == 0;
 	st = cs_custody_get(&v->side, "status");
 	info->incomplete = st != NULL && strcmp(st, "incomplete") == 0;
+	ev_report(v);		/* the custody record, for a new header */
 	s = cs_source_new(&ev_source_ops, v, o->file);
 	/* The manifest is a baseline: with it, the members carry it all. */
 	cs_source_set_carries(s, CS_G_ALL);
