@@ -235,6 +235,12 @@ ev_record(struct ev *v, struct cs_evm *m, struct cs_entry *e)
 		    "a snapshot (added)", m->name);
 		return -1;
 	}
+	/* SCHILY.ino, believed with SCHILY.nlink: libarchive numbers the
+	   members that have none */
+	if (archive_entry_nlink(m->ae) > 0) {
+		e->ino = (uint64_t)archive_entry_ino64(m->ae);
+		e->have |= CS_F_INO;
+	}
 	if (cs_order_check(&v->order, e->path, e->pathlen) != 0) {
 		ev_problem(v, CS_EXIT_INTEGRITY, "member '%s' is out of "
 		    "canonical order (reordered or repeated)", m->name);
@@ -357,6 +363,8 @@ ev_differs(const struct cs_entry *r, const struct cs_entry *m)
 		return "link target";
 	if (r->rmajor != m->rmajor || r->rminor != m->rminor)
 		return "device numbers";
+	if ((m->have & CS_F_INO) && (!(r->have & CS_F_INO) || r->ino != m->ino))
+		return "inode number";
 	for (d = 0; d < CS_D_COUNT; d++) {
 		if ((r->digests & (1U << d)) == 0)
 			continue;

@@ -4,8 +4,9 @@
  *
  * libarchive writes unblocked into the output stream; while it writes a
  * header, its bytes are captured instead, so that records (the member's
- * digests) can be spliced into the extended header (pax.c) before the
- * header goes out.
+ * device and inode number and link count, which libarchive's pax writer
+ * leaves out, and its digests) can be spliced into the extended header
+ * (pax.c) before the header goes out.
  *
  * Invariants: a header reaches the stream whole or not at all; the
  * member count grows by one for each header that reached it; after a
@@ -93,6 +94,10 @@ cs_tarwrite_header(struct cs_tarwrite *w, struct archive_entry *ae,
 		free(why);
 		goto out;
 	}
+	if (archive_entry_ino_is_set(ae))
+		cs_pax_inode_records(&recs, (uint64_t)archive_entry_dev(ae),
+		    (uint64_t)archive_entry_ino64(ae),
+		    (uint64_t)archive_entry_nlink(ae));
 	if (mask != 0)
 		cs_pax_digest_records(&recs, mask, d);
 	if (cs_pax_splice(&w->hdr, (unsigned char *)w->cap.data,

@@ -157,4 +157,98 @@ test_expect_success GNUTAR 'a foreign tar: read, said to be unverified' '
 	"$CUSTOS" verify --allow-unsigned F.cbl >/dev/null
 '
 
+test_expect_success PYTHON 'each member carries its inode, as a baseline does' '
+	cat >pax.py <<-\EOF &&
+	import sys, tarfile
+	t = tarfile.open(sys.argv[1], encoding="utf-8", errors="surrogateescape")
+	for m in t.getmembers():
+	    h = m.pax_headers
+	    print(m.name, *(h.get("SCHILY." + k, "-")
+	        for k in ("dev", "ino", "nlink")))
+	EOF
+	python3 pax.py ev.tar >pax &&
+	ino=$(sed -n "s/^\/bin\/hello .* ino=\([0-9]*\) .*/\1/p" B.cbl) &&
+	test -n "$ino" &&
+	test_grep -x "tree/bin/hello [0-9][0-9]* $ino 2" pax &&
+	test_grep -x "tree/bin/hello-hardlink [0-9][0-9]* $ino 2" pax &&
+	test_grep -x "custos/custody - - -" pax &&
+	test "$(grep -c " - - -$" pax)" = 2
+'
+
+test_expect_success CHATTR 'inode flags survive: immutable and append-only' '
+	mkdir -p flags/d &&
+	echo a >flags/d/imm && echo b >flags/d/app &&
+	chattr +i flags/d/imm && chattr +a flags/d/app &&
+	"$CUSTOS" baseline -q -o FL.cbl flags &&
+	"$CUSTOS" snapshot -q --case C-2 --label L-2 --operator op \
+	    -o fl.tar flags >/dev/null &&
+	"$CUSTOS" baseline -q --allow-unsigned -o FL2.cbl fl.tar 2>/dev/null &&
+	records FL.cbl >want &&
+	records FL2.cbl >got &&
+	test_cmp want got &&
+	test_grep -q "^/d/imm .* iflags=" FL2.cbl &&
+	chattr -i flags/d/imm && chattr -a flags/d/app
+'
+
+test_expect_success PYTHON 'a foreign tar with star'"'"'s keywords carries inodes' '
+	cat >star.py <<-\EOF &&
+	import os, sys, tarfile
+	src, out = sys.argv[1], sys.argv[2]
+	paths = []
+	for top, dirs, files in os.walk(src):
+	    paths.append(top)
+	    paths += [os.path.join(top, n) for n in files + dirs
+	        if n in files or os.path.islink(os.path.join(top, n))]
+	with tarfile.open(out, "w", format=tarfile.PAX_FORMAT) as t:
+	    for p in paths:
+	        st = os.lstat(p)
+	        ti = t.gettarinfo(p, os.path.relpath(p, src))
+	        if ti is None:
+	            continue
+	        ti.pax_headers = {"SCHILY.dev": str(st.st_dev),
+	            "SCHILY.ino": str(st.st_ino),
+	            "SCHILY.nlink": str(st.st_nlink)}
+	        if ti.isreg():
+	            with open(p, "rb") as f:
+	                t.addfile(ti, f)
+	        else:
+	            t.addfile(ti)
+	EOF
+	python3 star.py tree star.tar &&
+	test_expect_code 16 "$CUSTOS" baseline -q --allow-unsigned \
+	    -o S.cbl star.tar 2>/dev/null &&
+	grep "^/bin/hello " B.cbl |
+	    sed "s/.* \(ino=[0-9]* nlink=[0-9]*\) .*/\1/" >want &&
+	grep "^/bin/hello-hardlink " S.cbl |
+	    sed "s/.* \(ino=[0-9]* nlink=[0-9]*\) .*/\1/" >got &&
+	test_cmp want got &&
+	rc=0 &&
+	"$CUSTOS" check --allow-unsigned -b B.cbl --policy "$POLICY" \
+	    star.tar >out 2>&1 || rc=$? &&
+	test "$rc" -lt 64 &&
+	test_grep "by nature of the sources" out &&
+	test_must_fail grep "inode numbers" out &&
+	(cd tree && tar cf ../plain.tar --exclude=./srv/socket .) &&
+	rc=0 &&
+	"$CUSTOS" check --allow-unsigned -b B.cbl --policy "$POLICY" \
+	    plain.tar >out 2>&1 || rc=$? &&
+	test "$rc" -lt 64 &&
+	test_grep "by nature of the sources: inode numbers" out
+'
+
+test_expect_success 'an archive from before the inode keywords verifies' '
+	base64 -d "$FIXTURES/archives/pre-inode.tar.gz.b64" | gzip -d >old.tar &&
+	cp "$FIXTURES/archives/pre-inode.tar.custody" old.tar.custody &&
+	"$CUSTOS" verify --pubkey "$PUB" old.tar >out &&
+	test_grep "^result: *VALID$" out &&
+	"$CUSTOS" baseline -q --pubkey "$PUB" -o O.cbl old.tar &&
+	test_grep -q "^/etc/passwd-link .* ino=[0-9]* nlink=2 " O.cbl &&
+	test "$(grep "^/etc/passwd " O.cbl | sed "s/.* ino=\([0-9]*\) .*/\1/")" \
+	    = "$(grep "^/etc/passwd-link " O.cbl |
+	    sed "s/.* ino=\([0-9]*\) .*/\1/")" &&
+	test_grep -q "^/new\\\\x0aline type=file " O.cbl &&
+	test_grep -x "#source=evidence" O.cbl &&
+	test_grep -x "#case=OLD-1" O.cbl
+'
+
 test_done
