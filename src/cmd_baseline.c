@@ -269,19 +269,17 @@ cmd_baseline_header_from(struct cs_bl_header *h,
 
 	if ((path = realpath(o->source, NULL)) == NULL)
 		path = cs_xstrdup(o->source);
+	list = cs_digest_list(o->digests);
 	if (t->kind == CS_TRUST_BASELINE) {
 		cmd_baseline_header_base(h, &t->base);
 		cs_hex(t->base.sha256, sizeof t->base.sha256, hex);
 	} else if (t->kind == CS_TRUST_EVIDENCE) {
 		cmd_baseline_header_common(h, r->field[CS_EVF_HOST],
-		    r->root != NULL ? r->root : "unknown", r->digest_list !=
-		    NULL ? r->digest_list : "sha256");
+		    r->root != NULL ? r->root : "unknown", list);
 		cs_hex(r->stream_sha256, sizeof r->stream_sha256, hex);
-	} else {
-		list = cs_digest_list(o->digests);
+	} else
 		cmd_baseline_header_common(h, NULL, path, list);
-		free(list);
-	}
+	free(list);
 	v = kinds[t->kind];
 	cs_bl_header_add(h, "source", v, strlen(v));
 	cs_bl_header_add(h, "source-file", path, strlen(path));
@@ -387,7 +385,18 @@ cmd_baseline_source(struct cmd_baseline_opts *o, struct cs_trust *t,
 		    "holds its own");
 		return NULL;
 	}
-	return s;
+	if (t->kind == CS_TRUST_TREE)
+		return s;
+	/* the digests the source vouches for, and only those */
+	if (t->kind == CS_TRUST_BASELINE)
+		o->digests = t->base.digests;
+	else if (t->kind == CS_TRUST_EVIDENCE && (t->evres.digest_list ==
+	    NULL || cs_digest_parse_list(t->evres.digest_list, &o->digests,
+	    err) != 0)) {
+		cs_source_free(s);
+		return NULL;
+	}
+	return cs_trust_digests(s, o->digests, o->source);
 }
 
 static int

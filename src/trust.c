@@ -17,6 +17,7 @@
 
 #include "custos/diff.h"
 #include "custos/digest.h"
+#include "custos/entry.h"
 #include "custos/err.h"
 #include "custos/evidence_verify.h"
 #include "custos/path.h"
@@ -25,6 +26,14 @@
 #include "custos/tar.h"
 #include "custos/trust.h"
 #include "custos/walk.h"
+#include "custos/xmalloc.h"
+
+/* A source whose records keep only some digests (cs_trust_digests). */
+struct trust_mask {
+	struct cs_source_ops	 ops;	/* the inner source's kind */
+	struct cs_source	*in;
+	unsigned		 mask;
+};
 
 void
 cs_trust_init(struct cs_trust *t)
@@ -121,4 +130,50 @@ cs_trust_open(const char *path, const struct cs_trust_opts *o,
 		return cs_diff_base_source(&t->base, err);
 	}
 	return trust_tar(path, o, t, err);
+}
+
+static int
+trust_mask_next(void *impl, struct cs_entry **ep, struct cs_err *err)
+{
+	struct trust_mask	*m = impl;
+	int			 n;
+
+	if ((n = cs_source_next(m->in, ep, err)) == 1)
+		(*ep)->digests &= m->mask;
+	return n;
+}
+
+static void
+trust_mask_close(void *impl)
+{
+	struct trust_mask	*m = impl;
+
+	cs_source_free(m->in);
+	free(m);
+}
+
+static struct cs_content *
+trust_mask_content(void *impl)
+{
+	struct trust_mask	*m = impl;
+
+	return cs_source_content(m->in);
+}
+
+struct cs_source *
+cs_trust_digests(struct cs_source *in, unsigned mask, const char *path)
+{
+	struct trust_mask	*m;
+	struct cs_source	*s;
+
+	m = cs_xcalloc(1, sizeof *m);
+	m->ops.kind = cs_source_kind(in);
+	m->ops.next = trust_mask_next;
+	m->ops.close = trust_mask_close;
+	m->ops.content = trust_mask_content;
+	m->in = in;
+	m->mask = mask;
+	s = cs_source_new(&m->ops, m, path);
+	cs_source_set_carries(s, cs_source_carries(in));
+	return s;
 }

@@ -63,4 +63,12 @@ void		 cs_trust_release(struct cs_trust *);
 struct cs_source *cs_trust_open(const char *, const struct cs_trust_opts *,
 		    struct cs_trust *, struct cs_err *);
 
+/*
+ * IN (taken over) as a source whose records keep only the digests in
+ * MASK (1 << enum cs_digest): a tar's records hold every digest computed
+ * while it was read, a baseline only those its header lists.
+ */
+struct cs_source *cs_trust_digests(struct cs_source *, unsigned,
+		    const char *);
+
 #endif /* CUSTOS_TRUST_H */

@@ -251,4 +251,23 @@ test_expect_success 'an archive from before the inode keywords verifies' '
 	test_grep -x "#case=OLD-1" O.cbl
 '
 
+test_expect_success 'other digests: the records keep those the source has' '
+	"$CUSTOS" baseline -q --digest sha512 -o D.cbl tree &&
+	"$CUSTOS" snapshot -q --digest sha512 --case C-3 --label L-3 \
+	    --operator op -o d.tar tree >/dev/null &&
+	"$CUSTOS" baseline -q --allow-unsigned -o D2.cbl d.tar 2>/dev/null &&
+	test_grep -x "#digests=sha512" D2.cbl &&
+	"$CUSTOS" verify --allow-unsigned D2.cbl >/dev/null &&
+	grep -v "^#" D.cbl >want &&
+	grep -v "^#" D2.cbl >got &&
+	test_cmp want got &&
+	(cd tree && tar cf ../g.tar --exclude=./srv/socket .) &&
+	test_expect_code 16 "$CUSTOS" baseline -q --allow-unsigned \
+	    --digest sha3-256 -o G.cbl g.tar 2>/dev/null &&
+	test_grep -x "#digests=sha3-256" G.cbl &&
+	"$CUSTOS" verify --allow-unsigned G.cbl >/dev/null &&
+	test "$(grep -v "^#" G.cbl | grep -c " sha256=")" = 0 &&
+	test_grep -q "^/etc/passwd .* sha3-256=" G.cbl
+'
+
 test_done
