@@ -218,8 +218,8 @@ diff_one(struct diff_run *r, struct cs_entry *ea, struct cs_entry *eb,
 			r->st->unsilenced++;
 		diff_unsilence(rule);
 	}
-	if (r->opts->carried != 0)
-		rule->groups &= r->opts->carried;
+	if (r->opts->carried != 0)	/* informational groups: as asked */
+		rule->groups &= r->opts->carried | ~(unsigned)CS_G_ALL;
 	diff_lacking(r->st, rule->groups, ea, eb);
 	if ((f = cs_diff_pair_rule(ea, eb, c, rule, r->opts, r->digests)) ==
 	    NULL)

@@ -399,8 +399,10 @@ ev_merge(struct cs_entry *e, struct cs_entry *r)
 {
 	int	 hardlink = e->type == CS_T_FILE && (e->have & CS_F_NLINK);
 
-	e->have = (e->have & ~(unsigned)CS_F_NLINK) |
-	    (r->have & (CS_F_INO | CS_F_NLINK | CS_F_IFLAGS | CS_F_META));
+	e->have = (e->have & ~(unsigned)(CS_F_NLINK | CS_F_BTIME)) |
+	    (r->have & (CS_F_INO | CS_F_NLINK | CS_F_IFLAGS | CS_F_META |
+	    CS_F_BTIME));
+	e->btime = r->btime;
 	e->ino = r->ino;
 	e->nlink = r->nlink;
 	e->iflags = r->iflags;

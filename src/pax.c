@@ -91,6 +91,25 @@ cs_pax_inode_records(struct cs_buf *b, uint64_t dev, uint64_t ino,
 	cs_pax_record(b, CS_PAX_NLINK, num, (size_t)n);
 }
 
+void
+cs_pax_time_record(struct cs_buf *b, const char *key, int64_t sec,
+    uint32_t nsec)
+{
+	char	 num[40];
+	int	 n;
+
+	if (sec < 0 && nsec > 0)	/* -1.25 is sec -2, nsec 750000000 */
+		n = snprintf(num, sizeof num, "-%" PRIu64 ".%09" PRIu32,
+		    (uint64_t)-(sec + 1), 1000000000U - nsec);
+	else if (sec < 0)
+		n = snprintf(num, sizeof num, "-%" PRIu64 ".%09" PRIu32,
+		    (uint64_t)-(sec + 1) + 1, nsec);
+	else
+		n = snprintf(num, sizeof num, "%" PRIu64 ".%09" PRIu32,
+		    (uint64_t)sec, nsec);
+	cs_pax_record(b, key, num, (size_t)n);
+}
+
 /* Octal number into a tar header field of WIDTH bytes (NUL-ended). */
 static void
 pax_octal(unsigned char *f, size_t width, uint64_t v)

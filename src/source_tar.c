@@ -593,6 +593,12 @@ tar_member(struct tar_foreign *f, struct cs_evr *r, struct cs_evm *m,
 		return 0;
 	}
 	tar_inode(f, m->ae, e);
+	if (archive_entry_birthtime_is_set(m->ae)) {
+		/* LIBARCHIVE.creationtime: informational */
+		e->btime.sec = archive_entry_birthtime(m->ae);
+		e->btime.nsec = (uint32_t)archive_entry_birthtime_nsec(m->ae);
+		e->have |= CS_F_BTIME;
+	}
 	tar_meta(f, m->ae, e);
 	if (!(e->have & CS_F_CTIME))
 		f->no_ctime = 1;

@@ -35,6 +35,7 @@ enum cs_type {
 #define CS_F_NOENTRY	0x0080	/* a directory the walk could not enter */
 #define CS_F_STRUCT	0x0100	/* sdata holds parsed entries (structured.h) */
 #define CS_F_ZDIGEST	0x0200	/* zdigest holds the sha256z (digest.h) */
+#define CS_F_BTIME	0x0400	/* btime (statx birth time) */
 
 /* What a regular file's first bytes show (cs_entry.magic). */
 enum cs_magic {
@@ -67,6 +68,7 @@ struct cs_entry {
 	uint64_t	 size;
 	struct cs_time	 mtime;
 	struct cs_time	 ctime;
+	struct cs_time	 btime;		/* with CS_F_BTIME: informational */
 	uint64_t	 ino;
 	uint64_t	 nlink;
 	uint32_t	 rmajor;	/* device nodes */

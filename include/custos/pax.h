@@ -29,6 +29,9 @@ struct cs_buf;
 #define CS_PAX_DEV		"SCHILY.dev"
 #define CS_PAX_INO		"SCHILY.ino"
 #define CS_PAX_NLINK		"SCHILY.nlink"
+/* libarchive's keyword of the birth time (it reads it, but its pax
+   writer does not write it). */
+#define CS_PAX_BTIME		"LIBARCHIVE.creationtime"
 
 /* Append the pax record "LEN KEY=VALUE\n" to OUT. */
 void		 cs_pax_record(struct cs_buf *, const char *, const char *,
@@ -39,6 +42,9 @@ void		 cs_pax_digest_records(struct cs_buf *, unsigned,
 /* Append the records of a device and inode number and a link count. */
 void		 cs_pax_inode_records(struct cs_buf *, uint64_t, uint64_t,
 		    uint64_t);
+/* Append the record of a time: KEY=SEC.NNNNNNNNN (SEC may be negative). */
+void		 cs_pax_time_record(struct cs_buf *, const char *, int64_t,
+		    uint32_t);
 /*
  * Rewrite the headers HDR (N bytes, as libarchive wrote them for one
  * member) into OUT with the pax records RECS (RN bytes) added to its

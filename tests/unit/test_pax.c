@@ -85,6 +85,24 @@ test_inode_records(void **state)
 	cs_buf_release(&b);
 }
 
+/* A time record is a pax decimal time, negative ones included. */
+static void
+test_time_records(void **state)
+{
+	struct cs_buf	 b;
+
+	(void)state;
+	cs_buf_init(&b);
+	cs_pax_time_record(&b, CS_PAX_BTIME, 1700000000, 5);
+	cs_pax_time_record(&b, "t", -2, 750000000);
+	cs_pax_time_record(&b, "t", -3, 0);
+	assert_string_equal(b.data,
+	    "48 LIBARCHIVE.creationtime=1700000000.000000005\n"
+	    "18 t=-1.250000000\n"
+	    "18 t=-3.000000000\n");
+	cs_buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -92,6 +110,7 @@ main(void)
 		cmocka_unit_test(test_digest_round_trip),
 		cmocka_unit_test(test_digest_bad_values),
 		cmocka_unit_test(test_inode_records),
+		cmocka_unit_test(test_time_records),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
