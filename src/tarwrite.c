@@ -5,8 +5,8 @@
  * libarchive writes unblocked into the output stream; while it writes a
  * header, its bytes are captured instead, so that records (the member's
  * device and inode number, link count and birth time, which libarchive's
- * pax writer leaves out, and its digests) can be spliced into the extended header
- * (pax.c) before the header goes out.
+ * pax writer leaves out, and its digests) can be spliced into the
+ * extended header (pax.c) before the header goes out.
  *
  * Invariants: a header reaches the stream whole or not at all; the
  * member count grows by one for each header that reached it; after a
