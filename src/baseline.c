@@ -38,8 +38,8 @@
 /* Record fields, in the only order they may appear. */
 enum bl_field {
 	F_TYPE, F_MODE, F_UID, F_GID, F_USER, F_GROUP, F_SIZE, F_MTIME,
-	F_CTIME, F_INO, F_NLINK, F_RDEV, F_TARGET, F_ACL, F_DACL, F_CAPS,
-	F_IFLAGS, F_DIGEST, F_ZDIGEST = F_DIGEST + CS_D_COUNT, F_XATTR,
+	F_CTIME, F_BTIME, F_INO, F_NLINK, F_RDEV, F_TARGET, F_ACL, F_DACL,
+	F_CAPS, F_IFLAGS, F_DIGEST, F_ZDIGEST = F_DIGEST + CS_D_COUNT, F_XATTR,
 	F_STRUCT, F_ERROR, F_COUNT
 };
 
@@ -50,7 +50,8 @@ static const struct {
 } bl_fields[F_COUNT] = {
 	BL_FIELD("type"), BL_FIELD("mode"), BL_FIELD("uid"), BL_FIELD("gid"),
 	BL_FIELD("user"), BL_FIELD("group"), BL_FIELD("size"),
-	BL_FIELD("mtime"), BL_FIELD("ctime"), BL_FIELD("ino"),
+	BL_FIELD("mtime"), BL_FIELD("ctime"), BL_FIELD("btime"),
+	BL_FIELD("ino"),
 	BL_FIELD("nlink"), BL_FIELD("rdev"), BL_FIELD("target"),
 	BL_FIELD("acl"), BL_FIELD("dacl"), BL_FIELD("caps"),
 	BL_FIELD("iflags"), BL_FIELD("sha256"), BL_FIELD("sha512"),
@@ -64,7 +65,8 @@ static const struct {
 static const char *const bl_bad_value[F_COUNT] = {
 	"bad type", "bad mode (want 4 octal digits)", "bad uid", "bad gid",
 	"bad user name", "bad group name", "bad size", "bad mtime",
-	"bad ctime", "bad ino", "bad nlink", "bad rdev (want MAJOR,MINOR)",
+	"bad ctime", "bad btime", "bad ino", "bad nlink",
+	"bad rdev (want MAJOR,MINOR)",
 	"bad link target", "bad ACL", "bad default ACL", "bad capabilities",
 	"bad iflags", "bad sha256", "bad sha512", "bad sha3-256",
 	"bad blake2b512", "bad sha256z", "bad or unsorted xattr",
@@ -186,6 +188,8 @@ cs_bl_format(struct cs_buf *b, const struct cs_entry *e)
 	bl_fmt_time(b, " mtime=", &e->mtime);
 	if (e->have & CS_F_CTIME)
 		bl_fmt_time(b, " ctime=", &e->ctime);
+	if (e->have & CS_F_BTIME)
+		bl_fmt_time(b, " btime=", &e->btime);
 	if (e->have & CS_F_INO)
 		bl_fmt_u64(b, " ino=", e->ino);
 	if (e->have & CS_F_NLINK)
@@ -407,6 +411,9 @@ bl_parse_field(enum bl_field f, const char *v, size_t n, struct cs_entry *e)
 	case F_CTIME:
 		e->have |= CS_F_CTIME;
 		return bl_parse_time(v, n, &e->ctime);
+	case F_BTIME:
+		e->have |= CS_F_BTIME;
+		return bl_parse_time(v, n, &e->btime);
 	case F_INO:
 		e->have |= CS_F_INO;
 		return cs_bl_parse_u64(v, n, UINT64_MAX, &e->ino);

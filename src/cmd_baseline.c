@@ -1,6 +1,12 @@
 /*
- * cmd_baseline.c: "custos baseline": walk a tree, write a baseline.
+ * cmd_baseline.c: "custos baseline": walk a tree, write a baseline; or
+ * write the records of another source (a baseline, an evidence tar, a
+ * foreign tar) as a new baseline.
  *
+ * A baseline or a tar is opened as "export" opens one (trust.h): verified
+ * with the trust anchor before any record is believed, and nothing is
+ * written if it does not verify.  The header of a baseline made from one
+ * says where its records came from (doc/custos-baseline.5).
  * The private key (if any) is loaded before the walk, so that a wrong
  * passphrase fails at once rather than after an hour of hashing.  The
  * output appears atomically: on any failure no file exists under the
@@ -25,8 +31,10 @@
 #include "custos/atomic.h"
 #include "custos/baseline.h"
 #include "custos/cmd.h"
+#include "custos/diff.h"
 #include "custos/digest.h"
 #include "custos/entry.h"
+#include "custos/evidence_verify.h"
 #include "custos/err.h"
 #include "custos/host.h"
 #include "custos/path.h"
@@ -37,15 +45,25 @@
 #include "custos/sink.h"
 #include "custos/source.h"
 #include "custos/structured.h"
+#include "custos/trust.h"
 #include "custos/walk.h"
 #include "custos/xmalloc.h"
 
+#define BASELINE_OPT_PUBKEY	0x301
+#define BASELINE_OPT_SIGNER	0x302
+#define BASELINE_OPT_UNSIGNED	0x303
+#define BASELINE_OPT_CUSTODY	0x304
+
 struct cmd_baseline_opts {
+	const char	 *source;
 	const char	 *output;
 	const char	 *keyfile;
 	const char	 *passfile;
 	const char	 *policy;
 	unsigned	  digests;
+	int		  digests_given;
+	struct cs_trust_opts trust;	/* for a baseline or a tar */
+	char		  fp[CS_FP_HEXLEN + 1];
 	int		  force;
 	int		  quiet;
 	struct cs_walk_opts walk;
@@ -64,6 +82,10 @@ static const struct option cmd_baseline_longopts[] = {
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "pubkey", required_argument, NULL, BASELINE_OPT_PUBKEY },
+	{ "signer", required_argument, NULL, BASELINE_OPT_SIGNER },
+	{ "allow-unsigned", no_argument, NULL, BASELINE_OPT_UNSIGNED },
+	{ "custody", required_argument, NULL, BASELINE_OPT_CUSTODY },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -83,6 +105,50 @@ cmd_baseline_jobs(const char *s, int *out, struct cs_err *err)
 	return 0;
 }
 
+/* The options that name where a baseline or tar is trusted from. */
+static int
+cmd_baseline_trust_option(int c, struct cmd_baseline_opts *o,
+    struct cs_err *err)
+{
+	switch (c) {
+	case BASELINE_OPT_PUBKEY: o->trust.pubkey = optarg; break;
+	case BASELINE_OPT_SIGNER:
+		if (cs_fingerprint_parse(optarg, o->fp) != 0)
+			return cs_err_set(err, CS_EXIT_USAGE, 0, "'%s' is not "
+			    "a fingerprint (64 hex digits)", optarg);
+		o->trust.fingerprint = o->fp;
+		break;
+	case BASELINE_OPT_UNSIGNED: o->trust.allow_unsigned = 1; break;
+	case BASELINE_OPT_CUSTODY: o->trust.custody = optarg; break;
+	default:
+		return cs_err_set(err, CS_EXIT_USAGE, 0, "bad option");
+	}
+	return 0;
+}
+
+static int
+cmd_baseline_option(int c, struct cmd_baseline_opts *o, size_t *nx,
+    struct cs_err *err)
+{
+	switch (c) {
+	case 'o': o->output = optarg; break;
+	case 'k': o->keyfile = optarg; break;
+	case 'P': o->passfile = optarg; break;
+	case 'p': o->policy = optarg; break;
+	case 'd':
+		o->digests_given = 1;
+		return cs_digest_parse_list(optarg, &o->digests, err);
+	case 'x': o->excludes[(*nx)++] = optarg; break;
+	case '1': o->walk.cross_fs = 0; break;
+	case 'X': o->walk.cross_fs = 1; break;
+	case 'j': return cmd_baseline_jobs(optarg, &o->walk.jobs, err);
+	case 'f': o->force = 1; break;
+	case 'q': o->quiet = 1; break;
+	default: return cmd_baseline_trust_option(c, o, err);
+	}
+	return 0;
+}
+
 static int
 cmd_baseline_parse(int argc, char **argv, struct cmd_baseline_opts *o,
     struct cs_err *err)
@@ -96,32 +162,13 @@ cmd_baseline_parse(int argc, char **argv, struct cmd_baseline_opts *o,
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:k:d:x:j:fq",
 	    cmd_baseline_longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o': o->output = optarg; break;
-		case 'k': o->keyfile = optarg; break;
-		case 'P': o->passfile = optarg; break;
-		case 'p': o->policy = optarg; break;
-		case 'd':
-			if (cs_digest_parse_list(optarg, &o->digests, err))
-				return -1;
-			break;
-		case 'x': o->excludes[nx++] = optarg; break;
-		case '1': o->walk.cross_fs = 0; break;
-		case 'X': o->walk.cross_fs = 1; break;
-		case 'j':
-			if (cmd_baseline_jobs(optarg, &o->walk.jobs, err))
-				return -1;
-			break;
-		case 'f': o->force = 1; break;
-		case 'q': o->quiet = 1; break;
-		default:
-			return cs_err_set(err, CS_EXIT_USAGE, 0,
-			    "bad option");
-		}
+		if (cmd_baseline_option(c, o, &nx, err) != 0)
+			return -1;
 	}
 	if (argc - optind != 1)
 		return cs_err_set(err, CS_EXIT_USAGE, 0,
-		    "expected exactly one directory");
+		    "expected exactly one source");
+	o->source = argv[optind];
 	o->walk.root = argv[optind];
 	o->walk.digests = o->digests;
 	o->walk.excludes = o->excludes;
@@ -135,32 +182,44 @@ cmd_baseline_parse(int argc, char **argv, struct cmd_baseline_opts *o,
 	return 0;
 }
 
+/* The keys every header starts with; a NULL value is "unknown". */
+static void
+cmd_baseline_header_common(struct cs_bl_header *h, const char *host,
+    const char *root, const char *digests)
+{
+	struct timespec	 now = cs_time_now();
+	char		*s;
+
+	s = cs_time_rfc3339(&now, 0);
+	cs_bl_header_add(h, "created", s, strlen(s));
+	free(s);
+	if (host == NULL)
+		host = "unknown";
+	cs_bl_header_add(h, "host", host, strlen(host));
+	cs_bl_header_add(h, "root", root, strlen(root));
+	cs_bl_header_add(h, "digests", digests, strlen(digests));
+	s = cs_xasprintf("%s/%s", CS_PROGNAME, CS_VERSION);
+	cs_bl_header_add(h, "tool", s, strlen(s));
+	free(s);
+}
+
 /* The header: when, where, what was walked and how. */
 static void
 cmd_baseline_header(struct cs_bl_header *h, const struct cmd_baseline_opts *o,
     const struct cs_structured_ctx *sc)
 {
 	char		 hex[2 * CS_SKEY_LEN + 1];
-	struct timespec	 now = cs_time_now();
-	char		*s, *root;
+	char		*host, *root, *list;
 	size_t		 i;
 
-	s = cs_time_rfc3339(&now, 0);
-	cs_bl_header_add(h, "created", s, strlen(s));
-	free(s);
-	s = cs_host_name();
-	cs_bl_header_add(h, "host", s, strlen(s));
-	free(s);
-	root = realpath(o->walk.root, NULL);
-	s = root != NULL ? root : cs_xstrdup(o->walk.root);
-	cs_bl_header_add(h, "root", s, strlen(s));
-	free(s);
-	s = cs_digest_list(o->digests);
-	cs_bl_header_add(h, "digests", s, strlen(s));
-	free(s);
-	s = cs_xasprintf("%s/%s", CS_PROGNAME, CS_VERSION);
-	cs_bl_header_add(h, "tool", s, strlen(s));
-	free(s);
+	host = cs_host_name();
+	if ((root = realpath(o->walk.root, NULL)) == NULL)
+		root = cs_xstrdup(o->walk.root);
+	list = cs_digest_list(o->digests);
+	cmd_baseline_header_common(h, host, root, list);
+	free(list);
+	free(root);
+	free(host);
 	cs_bl_header_add(h, "filesystems", o->walk.cross_fs ? "all" : "one",
 	    3);
 	for (i = 0; i < o->walk.nexcludes; i++)
@@ -170,6 +229,69 @@ cmd_baseline_header(struct cs_bl_header *h, const struct cmd_baseline_opts *o,
 		cs_hex(sc->key, sizeof sc->key, hex);
 		cs_bl_header_add(h, CS_SKEY_HEADER, hex, strlen(hex));
 	}
+}
+
+/* What a baseline made from a baseline keeps of the header it verified. */
+static void
+cmd_baseline_header_base(struct cs_bl_header *h, const struct cs_diff_base *b)
+{
+	char		 hex[2 * CS_SKEY_LEN + 1];
+	size_t		 i;
+
+	cmd_baseline_header_common(h, b->host, b->root != NULL ? b->root :
+	    "unknown", b->digest_list);
+	cs_bl_header_add(h, "filesystems", b->cross_fs ? "all" : "one", 3);
+	for (i = 0; i < b->nexcludes; i++)
+		cs_bl_header_add(h, "exclude", b->excludes[i],
+		    strlen(b->excludes[i]));
+	if (b->has_skey) {
+		cs_hex(b->skey, sizeof b->skey, hex);
+		cs_bl_header_add(h, CS_SKEY_HEADER, hex, strlen(hex));
+	}
+}
+
+/*
+ * The header of a baseline made from a baseline or a tar: the source's
+ * host, root and digests, then where the records came from: "source"
+ * (baseline, evidence or tar), "source-file" and, for a baseline or
+ * evidence, "source-sha256" (the trailer's digest, the stream digest).
+ */
+static void
+cmd_baseline_header_from(struct cs_bl_header *h,
+    const struct cmd_baseline_opts *o, const struct cs_trust *t)
+{
+	const struct cs_evidence_result *r = &t->evres;
+	static const char *const kinds[] = { "tree", "baseline", "evidence",
+	    "tar" };
+	char		 hex[2 * 32 + 1];
+	char		*path, *list;
+	const char	*v;
+
+	if ((path = realpath(o->source, NULL)) == NULL)
+		path = cs_xstrdup(o->source);
+	list = cs_digest_list(o->digests);
+	if (t->kind == CS_TRUST_BASELINE) {
+		cmd_baseline_header_base(h, &t->base);
+		cs_hex(t->base.sha256, sizeof t->base.sha256, hex);
+	} else if (t->kind == CS_TRUST_EVIDENCE) {
+		cmd_baseline_header_common(h, r->field[CS_EVF_HOST],
+		    r->root != NULL ? r->root : "unknown", list);
+		cs_hex(r->stream_sha256, sizeof r->stream_sha256, hex);
+	} else
+		cmd_baseline_header_common(h, NULL, path, list);
+	free(list);
+	v = kinds[t->kind];
+	cs_bl_header_add(h, "source", v, strlen(v));
+	cs_bl_header_add(h, "source-file", path, strlen(path));
+	if (t->kind != CS_TRUST_FOREIGN)
+		cs_bl_header_add(h, "source-sha256", hex, strlen(hex));
+	if (t->kind == CS_TRUST_EVIDENCE && (v = r->field[CS_EVF_CASE]) !=
+	    NULL)
+		cs_bl_header_add(h, "case", v, strlen(v));
+	if (t->kind == CS_TRUST_EVIDENCE && (v = r->field[CS_EVF_LABEL]) !=
+	    NULL)
+		cs_bl_header_add(h, "label", v, strlen(v));
+	free(path);
 }
 
 /*
@@ -229,6 +351,54 @@ cmd_baseline_summary(const struct cmd_baseline_opts *o,
 	free(out);
 }
 
+/*
+ * The source: a directory walked as asked, or a baseline or tar verified
+ * with the trust anchor; the options of a walk apply to a directory only.
+ */
+static struct cs_source *
+cmd_baseline_source(struct cmd_baseline_opts *o, struct cs_trust *t,
+    struct cs_structured_ctx *sc, struct cs_policy **pol, struct cs_err *err)
+{
+	struct cs_source	*s;
+	struct stat		 sb;
+	size_t			 i;
+
+	if (stat(o->source, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		if (cmd_baseline_structured(o, sc, pol, err) != 0)
+			return NULL;
+	} else if (o->walk.nexcludes > 0 || o->policy != NULL) {
+		cs_err_set(err, CS_EXIT_USAGE, 0, "--exclude and --policy "
+		    "apply to a directory only");
+		return NULL;
+	}
+	o->trust.digests = o->digests;
+	o->trust.walk = &o->walk;
+	if ((s = cs_trust_open(o->source, &o->trust, t, err)) == NULL)
+		return NULL;
+	for (i = 0; i < t->nnotes; i++)
+		cs_warn("baseline", "%s", t->notes[i]);
+	if (o->digests_given && (t->kind == CS_TRUST_BASELINE ||
+	    t->kind == CS_TRUST_EVIDENCE)) {
+		cs_source_free(s);
+		cs_err_set(err, CS_EXIT_USAGE, 0, "--digest applies to a "
+		    "directory or a foreign tar: a baseline or evidence tar "
+		    "holds its own");
+		return NULL;
+	}
+	if (t->kind == CS_TRUST_TREE)
+		return s;
+	/* the digests the source vouches for, and only those */
+	if (t->kind == CS_TRUST_BASELINE)
+		o->digests = t->base.digests;
+	else if (t->kind == CS_TRUST_EVIDENCE && (t->evres.digest_list ==
+	    NULL || cs_digest_parse_list(t->evres.digest_list, &o->digests,
+	    err) != 0)) {
+		cs_source_free(s);
+		return NULL;
+	}
+	return cs_trust_digests(s, o->digests, o->source);
+}
+
 static int
 cmd_baseline_run(int argc, char **argv, struct cs_err *err)
 {
@@ -240,18 +410,20 @@ cmd_baseline_run(int argc, char **argv, struct cs_err *err)
 	struct cs_key		*key = NULL;
 	struct cs_policy	*pol = NULL;
 	struct cs_structured_ctx sc;
+	struct cs_trust		 t;
 	struct cs_source	*src = NULL;
 	struct cs_sink		*sink = NULL;
 	struct cs_pipe_skip	 skip[2];
 	struct cs_pipe_opts	 po;
 	struct cs_pipe_stats	 st;
+	size_t			 i;
 	int			 rc = -1, opened = 0, n;
 
 	cs_bl_header_init(&hdr);
+	cs_trust_init(&t);
 	memset(&sc, 0, sizeof sc);
 	memset(&po, 0, sizeof po);
-	if (cmd_baseline_parse(argc, argv, &o, err) != 0 ||
-	    cmd_baseline_structured(&o, &sc, &pol, err) != 0)
+	if (cmd_baseline_parse(argc, argv, &o, err) != 0)
 		goto out;
 	if (o.keyfile != NULL &&
 	    (key = cs_key_load_private(o.keyfile, o.passfile, err)) == NULL)
@@ -259,15 +431,19 @@ cmd_baseline_run(int argc, char **argv, struct cs_err *err)
 	if (cs_atomic_open(&out, o.output, o.force, err) != 0)
 		goto out;
 	opened = 1;
+	if ((src = cmd_baseline_source(&o, &t, &sc, &pol, err)) == NULL)
+		goto out;
 	po.skip = skip;
 	/* our own output is not part of the tree's record */
-	po.nskip = cs_pipe_skip_output(&out, o.output, skip);
-	if ((src = cs_source_tree(&o.walk, err)) == NULL)
-		goto out;
-	cmd_baseline_header(&hdr, &o, &sc);
+	if (t.kind == CS_TRUST_TREE) {
+		po.nskip = cs_pipe_skip_output(&out, o.output, skip);
+		cmd_baseline_header(&hdr, &o, &sc);
+	} else
+		cmd_baseline_header_from(&hdr, &o, &t);
 	sink = cs_sink_baseline(out.fd, o.output, &hdr, key);
 	cs_progress_init(&prog, "baseline", o.quiet);
-	cs_progress_estimate(&prog, o.walk.root);
+	if (t.kind == CS_TRUST_TREE)
+		cs_progress_estimate(&prog, o.walk.root);
 	po.progress = cs_progress_cb;
 	po.progress_arg = &prog;
 	po.error = cmd_baseline_warn;
@@ -277,12 +453,15 @@ cmd_baseline_run(int argc, char **argv, struct cs_err *err)
 		goto out;
 	opened = 0;
 	cmd_baseline_summary(&o, &st, key, cs_time_since(&t0));
-	rc = st.errors > 0 ? CS_EXIT_INCOMPLETE : CS_EXIT_OK;
+	rc = st.errors > 0 || t.incomplete ? CS_EXIT_INCOMPLETE : CS_EXIT_OK;
 out:
+	for (i = 0; i < t.evres.nproblems; i++)
+		cs_warn("baseline", "%s", t.evres.problems[i].msg);
 	if (opened)
 		cs_atomic_abort(&out);
 	cs_sink_free(sink);
 	cs_source_free(src);
+	cs_trust_release(&t);
 	cs_key_free(key);
 	cs_policy_free(pol);
 	OPENSSL_cleanse(&sc, sizeof sc);
@@ -296,21 +475,31 @@ const struct cs_cmd cs_cmd_baseline = {
 	.alias = NULL,
 	.usage = "[-o FILE [-f]] [--key KEY [--passphrase-file F]] "
 	    "[--digest LIST] [--policy FILE] [--exclude GLOB]... "
-	    "[--one-file-system|--cross-filesystems] [-j N] [-q] DIR",
-	.summary = "walk a directory tree and write a (signed) baseline",
+	    "[--one-file-system|--cross-filesystems] [-j N] "
+	    "[--pubkey PUB | --signer FP | --allow-unsigned] "
+	    "[--custody FILE] [-q] SOURCE",
+	.summary = "write a (signed) baseline of a tree, baseline or tar",
 	.help =
+	    "  SOURCE is a directory (walked), a baseline or an evidence tar\n"
+	    "  (verified first), or a foreign tar (read, unverified)\n"
 	    "  -o, --output FILE        write to FILE ('-': standard output)\n"
 	    "  -f, --force              replace FILE if it exists\n"
 	    "  -k, --key KEY            sign with the private key KEY\n"
 	    "      --passphrase-file F  read the key's passphrase from F\n"
 	    "  -d, --digest LIST        digests: sha256 (default), sha512,\n"
 	    "                           sha3-256, blake2b512, comma-separated\n"
+	    "                           (a directory or a foreign tar)\n"
 	    "      --policy FILE        which files carry parsed entries\n"
 	    "                           (structured=, custos-policy(5))\n"
 	    "  -x, --exclude GLOB       skip paths matching GLOB (repeatable)\n"
 	    "      --one-file-system    stay on DIR's filesystem (default)\n"
 	    "      --cross-filesystems  descend into other filesystems\n"
 	    "  -j, --jobs N             hashing threads (default: CPUs)\n"
+	    "      --pubkey PUB         trust a baseline or tar signed by PUB\n"
+	    "      --signer FP          trust the key with fingerprint FP\n"
+	    "      --allow-unsigned     accept an unsigned baseline or tar\n"
+	    "      --custody FILE       an evidence tar's custody record\n"
+	    "                           (default: SOURCE.custody)\n"
 	    "  -q, --quiet              no progress line and no summary on\n"
 	    "                           standard error\n",
 	.flags = CS_CMD_WRITES,

@@ -10,9 +10,6 @@
  */
 #include "custos/custos.h"
 
-#include <sys/stat.h>
-
-#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -21,7 +18,6 @@
 
 #include "custos/atomic.h"
 #include "custos/cmd.h"
-#include "custos/diff.h"
 #include "custos/digest.h"
 #include "custos/entry.h"
 #include "custos/err.h"
@@ -33,7 +29,7 @@
 #include "custos/sink.h"
 #include "custos/source.h"
 #include "custos/tar.h"
-#include "custos/walk.h"
+#include "custos/trust.h"
 #include "custos/xmalloc.h"
 
 #define EXPORT_OPT_UNSIGNED	0x201
@@ -51,14 +47,6 @@ struct cmd_export_opts {
 	int		 digest;	/* enum cs_digest, or -1 */
 	int		 force;
 	int		 quiet;
-};
-
-/* What the run keeps open, released at its one exit. */
-struct cmd_export_state {
-	struct cs_key			*key;
-	struct cs_diff_base		 base;
-	struct cs_evidence_result	 evres;
-	int				 incomplete;
 };
 
 static const struct option cmd_export_longopts[] = {
@@ -132,82 +120,25 @@ cmd_export_parse(int argc, char **argv, struct cmd_export_opts *o,
 	return 0;
 }
 
-/* A baseline or a tar is believed only with a trust anchor. */
-static int
-cmd_export_trust(const struct cmd_export_opts *o, struct cs_err *err)
-{
-	if (o->pubkey == NULL && o->signer == NULL && !o->allow_unsigned)
-		return cs_err_set(err, CS_EXIT_USAGE, 0,
-		    "no trusted key for a baseline or tar: give --pubkey "
-		    "or --signer (or --allow-unsigned)");
-	return 0;
-}
-
-/* An evidence tar, verified first, or a foreign tar, said unverified. */
-static struct cs_source *
-cmd_export_tar(const struct cmd_export_opts *o, struct cmd_export_state *st,
-    struct cs_err *err)
-{
-	struct cs_tar_opts	 t;
-	struct cs_tar_info	 info;
-	struct cs_source	*s;
-	char			*msg[CS_TAR_NOTES];
-	size_t			 i, n;
-
-	memset(&t, 0, sizeof t);
-	t.ev.file = o->source;
-	t.ev.custody = o->custody;
-	t.ev.pub = st->key;
-	t.ev.fingerprint = o->signer != NULL ? o->fp : NULL;
-	t.ev.allow_unsigned = o->allow_unsigned;
-	t.digests = o->digest >= 0 ? 1U << o->digest : CS_DIGEST_DEFAULT;
-	t.result = &st->evres;
-	if ((s = cs_source_tar_open(&t, &info, err)) == NULL)
-		return NULL;
-	n = cs_tar_notes(&info, o->source, msg, &st->incomplete);
-	for (i = 0; i < n; i++) {
-		cs_warn("export", "%s", msg[i]);
-		free(msg[i]);
-	}
-	return s;
-}
-
 /* The source: a directory, a baseline, or a tar (a file, pipe or tape). */
 static struct cs_source *
-cmd_export_source(const struct cmd_export_opts *o,
-    struct cmd_export_state *st, struct cs_err *err)
+cmd_export_source(const struct cmd_export_opts *o, struct cs_trust *t,
+    struct cs_err *err)
 {
-	struct cs_walk_opts	 w;
-	struct stat		 sb;
-	char			*shown;
+	struct cs_trust_opts	 to;
+	struct cs_source	*s;
+	size_t			 i;
 
-	if (stat(o->source, &sb) != 0) {
-		shown = cs_encode_dup(o->source);
-		cs_err_set(err, CS_EXIT_NOINPUT, errno, "cannot open '%s'",
-		    shown);
-		free(shown);
-		return NULL;
-	}
-	if (S_ISDIR(sb.st_mode)) {
-		memset(&w, 0, sizeof w);
-		w.root = o->source;
-		w.digests = o->digest >= 0 ? 1U << o->digest :
-		    CS_DIGEST_DEFAULT;
-		return cs_source_tree(&w, err);
-	}
-	if (cmd_export_trust(o, err) != 0)
-		return NULL;
-	if (o->pubkey != NULL &&
-	    (st->key = cs_key_load_public(o->pubkey, err)) == NULL)
-		return NULL;
-	if (S_ISREG(sb.st_mode) && !cs_tar_is_tar(o->source)) {
-		if (cs_diff_base_load(&st->base, o->source, st->key,
-		    o->signer != NULL ? o->fp : NULL, o->allow_unsigned, NULL,
-		    err) != 0)
-			return NULL;
-		return cs_diff_base_source(&st->base, err);
-	}
-	return cmd_export_tar(o, st, err);
+	memset(&to, 0, sizeof to);
+	to.pubkey = o->pubkey;
+	to.fingerprint = o->signer != NULL ? o->fp : NULL;
+	to.allow_unsigned = o->allow_unsigned;
+	to.custody = o->custody;
+	to.digests = o->digest >= 0 ? 1U << o->digest : CS_DIGEST_DEFAULT;
+	s = cs_trust_open(o->source, &to, t, err);
+	for (i = 0; i < t->nnotes; i++)
+		cs_warn("export", "%s", t->notes[i]);
+	return s;
 }
 
 /* Report an incomplete record on stderr, path escaped. */
@@ -243,7 +174,7 @@ static int
 cmd_export_run(int argc, char **argv, struct cs_err *err)
 {
 	struct cmd_export_opts	 o;
-	struct cmd_export_state	 st;
+	struct cs_trust		 st;
 	struct cs_export_opts	 eo;
 	struct cs_atomic	 out;
 	struct cs_source	*src = NULL;
@@ -254,9 +185,8 @@ cmd_export_run(int argc, char **argv, struct cs_err *err)
 	size_t			 i;
 	int			 rc = -1, opened = 0;
 
-	memset(&st, 0, sizeof st);
 	memset(&po, 0, sizeof po);
-	cs_evidence_result_init(&st.evres);
+	cs_trust_init(&st);
 	if (cmd_export_parse(argc, argv, &o, err) != 0 ||
 	    cs_atomic_open(&out, o.output, o.force, err) != 0)
 		goto out;
@@ -267,6 +197,8 @@ cmd_export_run(int argc, char **argv, struct cs_err *err)
 	po.error = cmd_export_warn;
 	if ((src = cmd_export_source(&o, &st, err)) == NULL)
 		goto out;
+	if (st.kind != CS_TRUST_TREE)
+		po.nskip = 0;	/* a record's inode is another system's */
 	memset(&eo, 0, sizeof eo);
 	eo.fd = out.fd;
 	eo.name = o.output;
@@ -286,9 +218,7 @@ out:
 		cs_atomic_abort(&out);
 	cs_sink_free(sink);
 	cs_source_free(src);
-	cs_evidence_result_release(&st.evres);
-	cs_diff_base_release(&st.base);
-	cs_key_free(st.key);
+	cs_trust_release(&st);
 	return rc;
 }
 

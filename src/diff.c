@@ -34,7 +34,7 @@ static const char *const diff_kind_names[CS_K_COUNT] = {
 static const char *const diff_attr_names[CS_A_COUNT] = {
 	"type", "size", "digest", "append-only", "mode", "uid", "gid",
 	"mtime", "ctime", "ino", "nlink", "target", "rdev", "acl", "dacl",
-	"caps", "xattr", "iflags"
+	"caps", "xattr", "iflags", "btime"
 };
 
 /* What each attribute group is, in reports; ordered as the CS_G_ bits. */
@@ -504,6 +504,10 @@ diff_meta(struct cs_finding *f, unsigned g)
 	    !diff_time_eq(&o->ctime, &n->ctime))
 		diff_add(f, CS_A_CTIME, NULL, diff_time(&o->ctime),
 		    diff_time(&n->ctime));
+	if ((g & CS_G_BTIME) && (both & CS_F_BTIME) &&
+	    !diff_time_eq(&o->btime, &n->btime))
+		diff_add(f, CS_A_BTIME, NULL, diff_time(&o->btime),
+		    diff_time(&n->btime));
 	if ((g & CS_G_INODE) && (both & CS_F_INO) && o->ino != n->ino)
 		diff_add(f, CS_A_INO, NULL, cs_xasprintf("%" PRIu64, o->ino),
 		    cs_xasprintf("%" PRIu64, n->ino));

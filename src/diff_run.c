@@ -227,8 +227,8 @@ diff_one(struct diff_run *r, struct cs_entry *ea, struct cs_entry *eb,
 			r->st->unsilenced++;
 		diff_unsilence(rule);
 	}
-	if (r->opts->carried != 0)
-		rule->groups &= r->opts->carried;
+	if (r->opts->carried != 0)	/* informational groups: as asked */
+		rule->groups &= r->opts->carried | ~(unsigned)CS_G_ALL;
 	diff_lacking(r->st, rule->groups, ea, eb);
 	if (ea != NULL && eb != NULL && (eb->have & CS_F_MOUNT) &&
 	    eb->error == NULL) {

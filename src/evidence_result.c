@@ -39,6 +39,8 @@ cs_evidence_result_release(struct cs_evidence_result *res)
 	for (i = 0; i < res->nproblems; i++)
 		free(res->problems[i].msg);
 	free(res->problems);
+	free(res->root);
+	free(res->digest_list);
 	cs_evidence_result_init(res);
 }
 
@@ -54,4 +56,11 @@ cs_evidence_result_add(struct cs_evidence_result *res, int code, char *msg)
 	p->msg = msg;
 	if (res->code == 0 || code == CS_EXIT_INTEGRITY)
 		res->code = code;
+}
+
+void
+cs_evidence_result_keep(char **dst, const char *v)
+{
+	free(*dst);
+	*dst = v != NULL ? cs_xstrdup(v) : NULL;
 }

@@ -84,6 +84,7 @@ struct ev {
 
 static void
 ev_problem(struct ev *v, int code, const char *fmt, ...) CS_PRINTF(3, 4);
+static void	ev_report(struct ev *);
 
 /* Add one problem to the result and remember the exit code. */
 static void
@@ -234,6 +235,12 @@ ev_record(struct ev *v, struct cs_evm *m, struct cs_entry *e)
 		    "a snapshot (added)", m->name);
 		return -1;
 	}
+	/* SCHILY.ino, believed with SCHILY.nlink: libarchive numbers the
+	   members that have none */
+	if (archive_entry_nlink(m->ae) > 0) {
+		e->ino = (uint64_t)archive_entry_ino64(m->ae);
+		e->have |= CS_F_INO;
+	}
 	if (cs_order_check(&v->order, e->path, e->pathlen) != 0) {
 		ev_problem(v, CS_EXIT_INTEGRITY, "member '%s' is out of "
 		    "canonical order (reordered or repeated)", m->name);
@@ -356,6 +363,8 @@ ev_differs(const struct cs_entry *r, const struct cs_entry *m)
 		return "link target";
 	if (r->rmajor != m->rmajor || r->rminor != m->rminor)
 		return "device numbers";
+	if ((m->have & CS_F_INO) && (!(r->have & CS_F_INO) || r->ino != m->ino))
+		return "inode number";
 	for (d = 0; d < CS_D_COUNT; d++) {
 		if ((r->digests & (1U << d)) == 0)
 			continue;
@@ -390,8 +399,10 @@ ev_merge(struct cs_entry *e, struct cs_entry *r)
 {
 	int	 hardlink = e->type == CS_T_FILE && (e->have & CS_F_NLINK);
 
-	e->have = (e->have & ~(unsigned)CS_F_NLINK) |
-	    (r->have & (CS_F_INO | CS_F_NLINK | CS_F_IFLAGS | CS_F_META));
+	e->have = (e->have & ~(unsigned)(CS_F_NLINK | CS_F_BTIME)) |
+	    (r->have & (CS_F_INO | CS_F_NLINK | CS_F_IFLAGS | CS_F_META |
+	    CS_F_BTIME));
+	e->btime = r->btime;
 	e->ino = r->ino;
 	e->nlink = r->nlink;
 	e->iflags = r->iflags;
@@ -519,6 +530,10 @@ ev_manifest(struct ev *v)
 	b = cs_source_blr(v->man);
 	v->res->manifest_sig = ev_signature(v, cs_blr_trailer(b),
 	    CS_SNAP_MANIFEST);
+	cs_evidence_result_keep(&v->res->root,
+	    cs_bl_header_get(cs_blr_header(b), "root"));
+	cs_evidence_result_keep(&v->res->digest_list,
+	    cs_bl_header_get(cs_blr_header(b), "digests"));
 	c1 = cs_bl_header_get(cs_blr_header(b), "case");
 	c2 = v->have_start ? cs_custody_get(&v->start, "case") : NULL;
 	if (c1 == NULL || c2 == NULL || strcmp(c1, c2) != 0)
@@ -809,6 +824,7 @@ cs_evidence_source_result(const struct cs_evidence_opts *o, struct cs_evr *r,
 	    strcmp(v->res->manifest_sig, EV_GOOD) == 0;
 	st = cs_custody_get(&v->side, "status");
 	info->incomplete = st != NULL && strcmp(st, "incomplete") == 0;
+	ev_report(v);		/* the custody record, for a new header */
 	s = cs_source_new(&ev_source_ops, v, o->file);
 	/* The manifest is a baseline: with it, the members carry it all. */
 	cs_source_set_carries(s, CS_G_ALL);

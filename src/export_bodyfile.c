@@ -7,7 +7,7 @@
  * the first column holds the digest asked for (hex), else "0".  Names are
  * escaped so that mactime shows them on one line (export.h); a symbolic
  * link's name is followed by " -> TARGET" as fls writes it.  Times the record does not
- * carry (the access time, the birth time, a ctime a source lacks) are 0.
+ * carry (the access time, a ctime or birth time a source lacks) are 0.
  */
 #include "custos/custos.h"
 
@@ -93,6 +93,7 @@ cs_export_body_line(struct cs_buf *b, const struct cs_entry *e, int digest)
 	cs_buf_printf(b, "|%" PRIu64 "|", (e->have & CS_F_INO) ? e->ino : 0);
 	cs_export_body_mode(b, e);
 	cs_buf_printf(b, "|%" PRIu32 "|%" PRIu32 "|%" PRIu64 "|0|%" PRId64
-	    "|%" PRId64 "|0\n", e->uid, e->gid, e->size, e->mtime.sec,
-	    (e->have & CS_F_CTIME) ? e->ctime.sec : 0);
+	    "|%" PRId64 "|%" PRId64 "\n", e->uid, e->gid, e->size,
+	    e->mtime.sec, (e->have & CS_F_CTIME) ? e->ctime.sec : 0,
+	    (e->have & CS_F_BTIME) ? e->btime.sec : 0);
 }

@@ -9,6 +9,7 @@
  */
 #include "custos/custos.h"
 
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -73,6 +74,40 @@ cs_pax_digest_records(struct cs_buf *b, unsigned mask,
 		    cs_digest_name((enum cs_digest)i));
 		cs_pax_record(b, key, hex, strlen(hex));
 	}
+}
+
+void
+cs_pax_inode_records(struct cs_buf *b, uint64_t dev, uint64_t ino,
+    uint64_t nlink)
+{
+	char	 num[24];
+	int	 n;
+
+	n = snprintf(num, sizeof num, "%" PRIu64, dev);
+	cs_pax_record(b, CS_PAX_DEV, num, (size_t)n);
+	n = snprintf(num, sizeof num, "%" PRIu64, ino);
+	cs_pax_record(b, CS_PAX_INO, num, (size_t)n);
+	n = snprintf(num, sizeof num, "%" PRIu64, nlink);
+	cs_pax_record(b, CS_PAX_NLINK, num, (size_t)n);
+}
+
+void
+cs_pax_time_record(struct cs_buf *b, const char *key, int64_t sec,
+    uint32_t nsec)
+{
+	char	 num[40];
+	int	 n;
+
+	if (sec < 0 && nsec > 0)	/* -1.25 is sec -2, nsec 750000000 */
+		n = snprintf(num, sizeof num, "-%" PRIu64 ".%09" PRIu32,
+		    (uint64_t)-(sec + 1), 1000000000U - nsec);
+	else if (sec < 0)
+		n = snprintf(num, sizeof num, "-%" PRIu64 ".%09" PRIu32,
+		    (uint64_t)-(sec + 1) + 1, nsec);
+	else
+		n = snprintf(num, sizeof num, "%" PRIu64 ".%09" PRIu32,
+		    (uint64_t)sec, nsec);
+	cs_pax_record(b, key, num, (size_t)n);
 }
 
 /* Octal number into a tar header field of WIDTH bytes (NUL-ended). */

@@ -64,6 +64,7 @@ static const struct {
 	{ "flags", CS_G_FLAGS },
 	{ "link", CS_G_LINK },
 	{ "all", CS_G_ALL },
+	{ "btime", CS_G_BTIME },
 };
 
 const char *

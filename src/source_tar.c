@@ -79,6 +79,7 @@ struct tar_foreign {
 	int		 acl;		/* the archive holds ACLs */
 	int		 xattr;		/* and extended attributes */
 	int		 no_ctime;	/* a member without a ctime */
+	int		 no_inode;	/* one without SCHILY.ino, .nlink */
 };
 
 int
@@ -538,6 +539,28 @@ tar_meta(struct tar_foreign *f, struct archive_entry *ae, struct cs_entry *e)
 		e->dacl = tar_acl(ae, ARCHIVE_ENTRY_ACL_TYPE_DEFAULT);
 }
 
+/*
+ * The inode number and link count of star's SCHILY.ino and SCHILY.nlink
+ * (a custos evidence tar has them too), if the member has them: the
+ * inode number is believed only with a link count, as libarchive numbers
+ * the members that have none.  The device number (SCHILY.dev) is another
+ * system's and is not a field of a record.
+ */
+static void
+tar_inode(struct tar_foreign *f, struct archive_entry *ae,
+    struct cs_entry *e)
+{
+	e->have &= ~(unsigned)(CS_F_NLINK | CS_F_INO);
+	e->nlink = 0;
+	if (archive_entry_nlink(ae) == 0) {
+		f->no_inode = 1;
+		return;
+	}
+	e->ino = (uint64_t)archive_entry_ino64(ae);
+	e->nlink = archive_entry_nlink(ae);
+	e->have |= CS_F_INO | CS_F_NLINK;
+}
+
 /* One member of a foreign tar into the sort stage. */
 static int
 tar_member(struct tar_foreign *f, struct cs_evr *r, struct cs_evm *m,
@@ -570,8 +593,13 @@ tar_member(struct tar_foreign *f, struct cs_evr *r, struct cs_evm *m,
 		cs_entry_free(e);
 		return 0;
 	}
-	e->have &= ~(unsigned)CS_F_NLINK;
-	e->nlink = 0;
+	tar_inode(f, m->ae, e);
+	if (archive_entry_birthtime_is_set(m->ae)) {
+		/* LIBARCHIVE.creationtime: informational */
+		e->btime.sec = archive_entry_birthtime(m->ae);
+		e->btime.nsec = (uint32_t)archive_entry_birthtime_nsec(m->ae);
+		e->have |= CS_F_BTIME;
+	}
 	tar_meta(f, m->ae, e);
 	if (!(e->have & CS_F_CTIME))
 		f->no_ctime = 1;
@@ -670,6 +698,8 @@ tar_foreign(const struct cs_tar_opts *o, struct cs_evr *r,
 	    CS_G_LINK;
 	if (!f->no_ctime)
 		carries |= CS_G_CTIME;
+	if (!f->no_inode)
+		carries |= CS_G_INODE;
 	if (f->acl)
 		carries |= CS_G_ACL;
 	if (f->xattr)

@@ -4,8 +4,9 @@
  *
  * libarchive writes unblocked into the output stream; while it writes a
  * header, its bytes are captured instead, so that records (the member's
- * digests) can be spliced into the extended header (pax.c) before the
- * header goes out.
+ * device and inode number, link count and birth time, which libarchive's
+ * pax writer leaves out, and its digests) can be spliced into the
+ * extended header (pax.c) before the header goes out.
  *
  * Invariants: a header reaches the stream whole or not at all; the
  * member count grows by one for each header that reached it; after a
@@ -93,6 +94,14 @@ cs_tarwrite_header(struct cs_tarwrite *w, struct archive_entry *ae,
 		free(why);
 		goto out;
 	}
+	if (archive_entry_ino_is_set(ae))
+		cs_pax_inode_records(&recs, (uint64_t)archive_entry_dev(ae),
+		    (uint64_t)archive_entry_ino64(ae),
+		    (uint64_t)archive_entry_nlink(ae));
+	if (archive_entry_birthtime_is_set(ae))
+		cs_pax_time_record(&recs, CS_PAX_BTIME,
+		    (int64_t)archive_entry_birthtime(ae),
+		    (uint32_t)archive_entry_birthtime_nsec(ae));
 	if (mask != 0)
 		cs_pax_digest_records(&recs, mask, d);
 	if (cs_pax_splice(&w->hdr, (unsigned char *)w->cap.data,
@@ -212,6 +221,8 @@ cs_tarwrite_entry(const struct cs_entry *e, const char *name)
 	archive_entry_set_mtime(ae, e->mtime.sec, e->mtime.nsec);
 	if (e->have & CS_F_CTIME)
 		archive_entry_set_ctime(ae, e->ctime.sec, e->ctime.nsec);
+	if (e->have & CS_F_BTIME)	/* LIBARCHIVE.creationtime */
+		archive_entry_set_birthtime(ae, e->btime.sec, e->btime.nsec);
 	if (e->have & CS_F_NLINK)
 		archive_entry_set_nlink(ae, (unsigned)e->nlink);
 	if (e->have & CS_F_INO) {

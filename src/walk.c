@@ -381,7 +381,8 @@ walk_child(struct cs_walk *w, struct level *top, const char *name,
 		cs_entry_add_error(e, "cannot open directory: %s",
 		    strerror(errno));
 		e->have |= CS_F_NOENTRY;
-	} else if (fstat(fd, &st) != 0 || !cs_walk_same_object(e, &st)) {
+	} else if (cs_walk_fstat(fd, &st, e) != 0 ||
+	    !cs_walk_same_object(e, &st)) {
 		cs_entry_add_error(e, "replaced during the walk");
 		e->have |= CS_F_NOENTRY;
 		close(fd);
@@ -519,32 +520,36 @@ walk_open_root(struct cs_walk *w, struct cs_err *err)
 {
 	struct stat	 st;
 	char		*shown;
-	int		 fd;
+	int		 fd, rc = -1;
 
 	shown = cs_encode_dup(w->opts.root);
+	w->rootentry = cs_entry_new();
 	fd = cs_walk_openat(AT_FDCWD, w->opts.root, O_DIRECTORY);
-	if (fd < 0 || fstat(fd, &st) != 0) {
+	if (fd < 0 || cs_walk_fstat(fd, &st, w->rootentry) != 0) {
 		cs_err_set(err, CS_EXIT_NOINPUT, errno, "cannot open '%s'",
 		    shown);
-		if (fd >= 0)
-			close(fd);
-		free(shown);
-		return -1;
+		goto out;
 	}
 	if (walk_is_pseudo(fd)) {
 		cs_err_set(err, CS_EXIT_NOINPUT, 0, "'%s' is on a pseudo "
 		    "filesystem (proc, sysfs, ...)", shown);
-		close(fd);
-		free(shown);
-		return -1;
+		goto out;
 	}
-	free(shown);
 	w->rootfd = fd;
-	w->rootentry = cs_entry_new();
+	fd = -1;
 	cs_entry_set_path(w->rootentry, "/", 1);
 	w->rootentry->type = CS_T_DIR;
 	cs_walk_fill_stat(w->rootentry, &st);
-	return 0;
+	rc = 0;
+out:
+	if (rc != 0) {
+		cs_entry_free(w->rootentry);
+		w->rootentry = NULL;
+	}
+	if (fd >= 0)
+		close(fd);
+	free(shown);
+	return rc;
 }
 
 struct cs_walk *

@@ -22,6 +22,8 @@ int	 cs_walk_fs_in(int, const unsigned long *, size_t);
 void	 cs_walk_fill_stat(struct cs_entry *, const struct stat *);
 /* Is ST the object E was made from (device, inode, type)? */
 int	 cs_walk_same_object(const struct cs_entry *, const struct stat *);
+/* fstat(2) of a descriptor, with the birth time into the record. */
+int	 cs_walk_fstat(int, struct stat *, struct cs_entry *);
 /*
  * Examine the object E names, NAME in directory DFD, under OPTS (on a
  * worker thread, with its hasher H; PROCFD is /proc/self/fd or -1).

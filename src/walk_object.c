@@ -108,6 +108,50 @@ cs_walk_fill_stat(struct cs_entry *e, const struct stat *st)
 	e->have |= CS_F_INO | CS_F_NLINK | CS_F_CTIME;
 }
 
+/*
+ * fstat(2) of FD into ST, through statx(2) where there is one, so that
+ * the record E gets the birth time too where the filesystem keeps one.
+ */
+int
+cs_walk_fstat(int fd, struct stat *st, struct cs_entry *e)
+{
+#ifdef HAVE_STATX
+	struct statx	 sx;
+
+	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_SYNC_AS_STAT,
+	    STATX_BASIC_STATS | STATX_BTIME, &sx) == 0) {
+		memset(st, 0, sizeof *st);
+		st->st_dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+		st->st_ino = (ino_t)sx.stx_ino;
+		st->st_mode = (mode_t)sx.stx_mode;
+		st->st_nlink = (nlink_t)sx.stx_nlink;
+		st->st_uid = (uid_t)sx.stx_uid;
+		st->st_gid = (gid_t)sx.stx_gid;
+		st->st_rdev = makedev(sx.stx_rdev_major, sx.stx_rdev_minor);
+		st->st_size = (off_t)sx.stx_size;
+		st->st_blksize = (blksize_t)sx.stx_blksize;
+		st->st_blocks = (blkcnt_t)sx.stx_blocks;
+		st->st_atim.tv_sec = (time_t)sx.stx_atime.tv_sec;
+		st->st_atim.tv_nsec = (long)sx.stx_atime.tv_nsec;
+		st->st_mtim.tv_sec = (time_t)sx.stx_mtime.tv_sec;
+		st->st_mtim.tv_nsec = (long)sx.stx_mtime.tv_nsec;
+		st->st_ctim.tv_sec = (time_t)sx.stx_ctime.tv_sec;
+		st->st_ctim.tv_nsec = (long)sx.stx_ctime.tv_nsec;
+		if (sx.stx_mask & STATX_BTIME) {
+			e->btime.sec = (int64_t)sx.stx_btime.tv_sec;
+			e->btime.nsec = sx.stx_btime.tv_nsec;
+			e->have |= CS_F_BTIME;
+		}
+		return 0;
+	}
+	if (errno != ENOSYS && errno != EINVAL)
+		return -1;
+#else
+	(void)e;
+#endif
+	return fstat(fd, st);
+}
+
 int
 cs_walk_same_object(const struct cs_entry *e, const struct stat *st)
 {
@@ -414,7 +458,7 @@ cs_walk_examine(const struct cs_walk_opts *opts, struct cs_readahead *ra,
 	int		 pfd, fd, same;
 
 	pfd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (pfd < 0 || fstat(pfd, &st) != 0) {
+	if (pfd < 0 || cs_walk_fstat(pfd, &st, e) != 0) {
 		cs_entry_add_error(e, errno == ENOENT ? "vanished during "
 		    "the walk" : "cannot open: %s", strerror(errno));
 		if (pfd >= 0)

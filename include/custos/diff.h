@@ -52,6 +52,7 @@ enum cs_attr {
 	CS_A_CAPS,
 	CS_A_XATTR,		/* name: the attribute's name, encoded */
 	CS_A_IFLAGS,
+	CS_A_BTIME,		/* only with +btime (policy.h) */
 	CS_A_COUNT
 };
 

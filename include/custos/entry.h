@@ -35,7 +35,8 @@ enum cs_type {
 #define CS_F_NOENTRY	0x0080	/* a directory the walk could not enter */
 #define CS_F_STRUCT	0x0100	/* sdata holds parsed entries (structured.h) */
 #define CS_F_ZDIGEST	0x0200	/* zdigest holds the sha256z (digest.h) */
-#define CS_F_MOUNT	0x0400	/* a directory another filesystem is
+#define CS_F_BTIME	0x0400	/* btime (statx birth time) */
+#define CS_F_MOUNT	0x0800	/* a directory another filesystem is
 				   mounted on, not entered (runtime) */
 
 /* What a regular file's first bytes show (cs_entry.magic). */
@@ -69,6 +70,7 @@ struct cs_entry {
 	uint64_t	 size;
 	struct cs_time	 mtime;
 	struct cs_time	 ctime;
+	struct cs_time	 btime;		/* with CS_F_BTIME: informational */
 	uint64_t	 ino;
 	uint64_t	 nlink;
 	uint32_t	 rmajor;	/* device nodes */

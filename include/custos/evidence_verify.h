@@ -51,6 +51,10 @@ struct cs_evidence_result {
 	int		 code;		/* the problems' exit code, 0: none */
 	int		 done;		/* read to the end: the fields and
 					   counts above are the report */
+	/* The manifest's header values "root" and "digests" (raw, NULL
+	   if missing), once its signature was checked. */
+	char		*root;
+	char		*digest_list;
 };
 
 /* The custody record's key of field F ("case", ...). */
@@ -60,6 +64,8 @@ void		 cs_evidence_result_release(struct cs_evidence_result *);
 /* Add a problem (MSG: a heap string, taken over) with its exit code. */
 void		 cs_evidence_result_add(struct cs_evidence_result *, int,
 		    char *);
+/* Replace *DST with a copy of V (NULL: none). */
+void		 cs_evidence_result_keep(char **, const char *);
 /*
  * Verify everything (see custos-verify(1)) into RES, which the caller
  * initialised and releases.  Returns 0 only if all holds,

@@ -12,6 +12,7 @@
 #define CUSTOS_PAX_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "custos/digest.h"
 
@@ -20,12 +21,30 @@ struct cs_buf;
 /* The pax keyword prefix of a member's digests: "CUSTOS.sha256". */
 #define CS_PAX_DIGEST_PREFIX	"CUSTOS."
 
+/*
+ * star's keywords for what a tar header cannot hold and a baseline
+ * records: the device and inode number and the link count, in decimal.
+ * (Inode flags go in libarchive's SCHILY.fflags, by name.)
+ */
+#define CS_PAX_DEV		"SCHILY.dev"
+#define CS_PAX_INO		"SCHILY.ino"
+#define CS_PAX_NLINK		"SCHILY.nlink"
+/* libarchive's keyword of the birth time (it reads it, but its pax
+   writer does not write it). */
+#define CS_PAX_BTIME		"LIBARCHIVE.creationtime"
+
 /* Append the pax record "LEN KEY=VALUE\n" to OUT. */
 void		 cs_pax_record(struct cs_buf *, const char *, const char *,
 		    size_t);
 /* Append the records naming the digests D in MASK, in digest order. */
 void		 cs_pax_digest_records(struct cs_buf *, unsigned,
 		    unsigned char [][CS_DIGEST_MAXLEN]);
+/* Append the records of a device and inode number and a link count. */
+void		 cs_pax_inode_records(struct cs_buf *, uint64_t, uint64_t,
+		    uint64_t);
+/* Append the record of a time: KEY=SEC.NNNNNNNNN (SEC may be negative). */
+void		 cs_pax_time_record(struct cs_buf *, const char *, int64_t,
+		    uint32_t);
 /*
  * Rewrite the headers HDR (N bytes, as libarchive wrote them for one
  * member) into OUT with the pax records RECS (RN bytes) added to its

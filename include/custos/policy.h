@@ -40,6 +40,11 @@ enum cs_sev {
 #define CS_G_LINK	0x200	/* symlink target and device numbers */
 #define CS_G_ALL	0x3ff
 #define CS_G_DEFAULT	(CS_G_ALL & ~CS_G_CTIME)
+/*
+ * Informational, not in "all": compared only when a policy asks, and
+ * only where both records have it (no source declares carrying it).
+ */
+#define CS_G_BTIME	0x400	/* birth time */
 
 /* What the policy says about one path. */
 struct cs_rule {

@@ -12,9 +12,11 @@
  * content, in archive order, and put in canonical order by the sort
  * stage (sort.h).  Member names "./a/b", "a/b" and "a/b/" are the object
  * "/a/b"; a name with a ".." component or an absolute name is refused.
- * It carries no inode numbers, link counts or inode flags; ctimes only
- * when every member has one; ACLs and extended attributes only when the
- * archive holds at least one (it was made with --acls, --xattrs).
+ * It carries inode numbers and link counts only when every member has
+ * star's SCHILY.ino and SCHILY.nlink; never inode flags (SCHILY.fflags
+ * names only the flags its writer knows); ctimes only when every member
+ * has one; ACLs and extended attributes only when the archive holds at
+ * least one (it was made with --acls, --xattrs).
  */
 #ifndef CUSTOS_TAR_H
 #define CUSTOS_TAR_H

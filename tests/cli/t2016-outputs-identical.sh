@@ -28,7 +28,8 @@ fi
 cat >norm.py <<'PY'
 # norm.py MODE FILE: the machine-independent part of an output.
 #   baseline   drop what depends on the machine and the clock (header
-#              created, host, root; ctime, iflags; the trailer's digest);
+#              created, host, root; ctime, btime, iflags; the trailer's
+#              digest);
 #              an inode number becomes the number of the first path
 #              that has it, paths numbered in order of appearance
 #   fixed      a deterministic baseline: ctime = mtime, inode numbers as
@@ -65,6 +66,8 @@ def baseline(fixed):
         path = line.split(" ")[0]
         line = re.sub(r" ino=([0-9]+)", lambda m: " " + ino(m, path), line)
         line = re.sub(r" iflags=[0-9a-f]+", "", line)
+        # the birth time, recorded since, is the machine's clock
+        line = re.sub(r" btime=[0-9.]+", "", line)
         if fixed:
             mt = re.search(r" mtime=([0-9.]+)", line).group(1)
             line = re.sub(r" ctime=[0-9.]+", " ctime=" + mt, line)

@@ -48,8 +48,11 @@ cat >dump.py <<'PY'
 # dump.py TAR: the machine-independent listing of an evidence tar.
 import hashlib, sys, tarfile
 
-KEYS_ONLY = {"ctime", "atime"}
-SKIP = {"uid", "gid", "uname", "gname"}
+# Device and inode numbers, and a directory's link count, depend on the
+# machine: their keywords are pinned, not the values.
+KEYS_ONLY = {"ctime", "atime", "SCHILY.dev", "SCHILY.ino"}
+# Whether there is a birth time at all depends on the filesystem.
+SKIP = {"uid", "gid", "uname", "gname", "LIBARCHIVE.creationtime"}
 TYPES = {tarfile.REGTYPE: "file", tarfile.DIRTYPE: "dir",
     tarfile.SYMTYPE: "symlink", tarfile.LNKTYPE: "hardlink",
     tarfile.FIFOTYPE: "fifo"}
@@ -71,7 +74,8 @@ for m in t.getmembers():
         # The custody record and manifest hold the clock: their
         # keywords are pinned, not the values.
         pax.append(k if k in KEYS_ONLY or m.name.startswith("custos/")
-            and k != "hdrcharset" else "%s=%s" % (k, show(v)))
+            and k != "hdrcharset" or k == "SCHILY.nlink" and m.isdir()
+            else "%s=%s" % (k, show(v)))
     data = t.extractfile(m).read() if m.isreg() else None
     if m.name.startswith("custos/"):
         print("member", m.name, TYPES[m.type], oct(m.mode), *pax)
@@ -113,53 +117,56 @@ for line in manifest.splitlines():
             if f.split("=")[0] in rfixed))
 PY
 
-# Written by the snapshot code as it stood before its split into modules.
+# Written by the snapshot code as it stood before its split into modules;
+# then each object's member took star's SCHILY.dev, SCHILY.ino and
+# SCHILY.nlink (and LIBARCHIVE.creationtime where the filesystem keeps a
+# birth time, left out here).
 cat >expect <<'EXPECT'
 member custos/custody file 0o444 hdrcharset=BINARY mtime CUSTOS.sha256
-member tree dir 0o755 0 1700000000 - hdrcharset=BINARY ctime
-member tree/bin dir 0o755 0 1700000000 - hdrcharset=BINARY ctime
-member tree/bin/hello file 0o755 21 1700000000 - hdrcharset=BINARY ctime CUSTOS.sha256=bfdeaeb08cffb6a36438bcd12dda25417e3cdd36f1e7e482a2849d539225288b
+member tree dir 0o755 0 1700000000 - hdrcharset=BINARY ctime SCHILY.dev SCHILY.ino SCHILY.nlink
+member tree/bin dir 0o755 0 1700000000 - hdrcharset=BINARY ctime SCHILY.dev SCHILY.ino SCHILY.nlink
+member tree/bin/hello file 0o755 21 1700000000 - hdrcharset=BINARY ctime SCHILY.dev SCHILY.ino SCHILY.nlink=2 CUSTOS.sha256=bfdeaeb08cffb6a36438bcd12dda25417e3cdd36f1e7e482a2849d539225288b
   content bfdeaeb08cffb6a36438bcd12dda25417e3cdd36f1e7e482a2849d539225288b
-member tree/bin/hello-hardlink hardlink 0o755 0 1700000000 tree/bin/hello hdrcharset=BINARY ctime CUSTOS.sha256=bfdeaeb08cffb6a36438bcd12dda25417e3cdd36f1e7e482a2849d539225288b
-member tree/bin/su-like file 0o4755 7 1700000000 - hdrcharset=BINARY ctime CUSTOS.sha256=fcd249947a42433f3ca96fd828ace5d07193ea0d7023210bfffd1453f1860a75
+member tree/bin/hello-hardlink hardlink 0o755 0 1700000000 tree/bin/hello hdrcharset=BINARY ctime SCHILY.dev SCHILY.ino SCHILY.nlink=2 CUSTOS.sha256=bfdeaeb08cffb6a36438bcd12dda25417e3cdd36f1e7e482a2849d539225288b
+member tree/bin/su-like file 0o4755 7 1700000000 - hdrcharset=BINARY ctime SCHILY.dev SCHILY.ino SCHILY.nlink=1 CUSTOS.sha256=fcd249947a42433f3ca96fd828ace5d07193ea0d7023210bfffd1453f1860a75
   content fcd249947a42433f3ca96fd828ace5d07193ea0d7023210bfffd1453f1860a75
-member tree/etc dir 0o755 0 1700000000 - hdrcharset=BINARY ctime
-member tree/etc/cron.d dir 0o755 0 1700000000 - hdrcharset=BINARY ctime
-member tree/etc/passwd file 0o644 32 1700000000 - hdrcharset=BINARY ctime CUSTOS.sha256=e787b373a74594b33b77892a903647d7a6cf519d427a0b0790e11be4482696e0
+member tree/etc dir 0o755 0 1700000000 - hdrcharset=BINARY ctime SCHILY.dev SCHILY.ino SCHILY.nlink
+member tree/etc/cron.d dir 0o755 0 1700000000 - hdrcharset=BINARY ctime SCHILY.dev SCHILY.ino SCHILY.nlink
+member tree/etc/passwd file 0o644 32 1700000000 - hdrcharset=BINARY ctime SCHILY.dev SCHILY.ino SCHILY.nlink=1 CUSTOS.sha256=e787b373a74594b33b77892a903647d7a6cf519d427a0b0790e11be4482696e0
   content e787b373a74594b33b77892a903647d7a6cf519d427a0b0790e11be4482696e0
-member tree/home dir 0o755 0 1700000000 - hdrcharset=BINARY ctime
-member tree/home/alice dir 0o755 0 1700000000 - hdrcharset=BINARY ctime
-member tree/home/alice/.ssh dir 0o755 0 1700000000 - hdrcharset=BINARY ctime
-member tree/home/alice/.ssh/authorized_keys file 0o644 31 1700000000 - hdrcharset=BINARY ctime CUSTOS.sha256=5627707c96060cce05d8fddd08918ba8feadcc416f3e869ed90d3a1cb684703c
+member tree/home dir 0o755 0 1700000000 - hdrcharset=BINARY ctime SCHILY.dev SCHILY.ino SCHILY.nlink
+member tree/home/alice dir 0o755 0 1700000000 - hdrcharset=BINARY ctime SCHILY.dev SCHILY.ino SCHILY.nlink
+member tree/home/alice/.ssh dir 0o755 0 1700000000 - hdrcharset=BINARY ctime SCHILY.dev SCHILY.ino SCHILY.nlink
+member tree/home/alice/.ssh/authorized_keys file 0o644 31 1700000000 - hdrcharset=BINARY ctime SCHILY.dev SCHILY.ino SCHILY.nlink=1 CUSTOS.sha256=5627707c96060cce05d8fddd08918ba8feadcc416f3e869ed90d3a1cb684703c
   content 5627707c96060cce05d8fddd08918ba8feadcc416f3e869ed90d3a1cb684703c
-member tree/srv dir 0o755 0 1700000000 - hdrcharset=BINARY ctime
-member tree/srv/back\slash file 0o644 10 1700000000 - hdrcharset=BINARY ctime CUSTOS.sha256=e6f805fa5fc041ab4bb7aa119641f77ac3e9f42106bc9f92354080692736c8de
+member tree/srv dir 0o755 0 1700000000 - hdrcharset=BINARY ctime SCHILY.dev SCHILY.ino SCHILY.nlink
+member tree/srv/back\slash file 0o644 10 1700000000 - hdrcharset=BINARY ctime SCHILY.dev SCHILY.ino SCHILY.nlink=1 CUSTOS.sha256=e6f805fa5fc041ab4bb7aa119641f77ac3e9f42106bc9f92354080692736c8de
   content e6f805fa5fc041ab4bb7aa119641f77ac3e9f42106bc9f92354080692736c8de
-member 747265652f7372762f636166e9 file 0o644 7 1700000000 - hdrcharset=BINARY path=747265652f7372762f636166e9 ctime CUSTOS.sha256=e09880f6f49f63eb36a128f8c0e5fe7c9a544a29d3e2a755ca30eeff2e41ad6d
+member 747265652f7372762f636166e9 file 0o644 7 1700000000 - hdrcharset=BINARY path=747265652f7372762f636166e9 ctime SCHILY.dev SCHILY.ino SCHILY.nlink=1 CUSTOS.sha256=e09880f6f49f63eb36a128f8c0e5fe7c9a544a29d3e2a755ca30eeff2e41ad6d
   content e09880f6f49f63eb36a128f8c0e5fe7c9a544a29d3e2a755ca30eeff2e41ad6d
-member tree/srv/dangling symlink 0o777 0 1700000000 dangling target hdrcharset=BINARY ctime
-member tree/srv/data dir 0o755 0 1700000000 - hdrcharset=BINARY ctime
-member tree/srv/data/big file 0o644 100000 1700000000 - hdrcharset=BINARY ctime CUSTOS.sha256=d69e68988157833272305aaf21f453c800346e8a3640db6578e260215542e5d4
+member tree/srv/dangling symlink 0o777 0 1700000000 dangling target hdrcharset=BINARY ctime SCHILY.dev SCHILY.ino SCHILY.nlink=1
+member tree/srv/data dir 0o755 0 1700000000 - hdrcharset=BINARY ctime SCHILY.dev SCHILY.ino SCHILY.nlink
+member tree/srv/data/big file 0o644 100000 1700000000 - hdrcharset=BINARY ctime SCHILY.dev SCHILY.ino SCHILY.nlink=1 CUSTOS.sha256=d69e68988157833272305aaf21f453c800346e8a3640db6578e260215542e5d4
   content d69e68988157833272305aaf21f453c800346e8a3640db6578e260215542e5d4
-member tree/srv/data/empty file 0o644 0 1700000000 - hdrcharset=BINARY ctime CUSTOS.sha256=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
+member tree/srv/data/empty file 0o644 0 1700000000 - hdrcharset=BINARY ctime SCHILY.dev SCHILY.ino SCHILY.nlink=1 CUSTOS.sha256=e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
   content e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855
-member tree/srv/data/large file 0o644 70000000 1700000000 - hdrcharset=BINARY ctime
+member tree/srv/data/large file 0o644 70000000 1700000000 - hdrcharset=BINARY ctime SCHILY.dev SCHILY.ino SCHILY.nlink=1
   content 3f4213db7b23c2f0f6872b0c616a63178e59d661c73fce10f00c952b07eac578
-member tree/srv/data/medium file 0o644 5000000 1700000000 - hdrcharset=BINARY ctime CUSTOS.sha256=f20cf157b08e8ff3d6fa22bc0aeab81c4954fcd589253684ff7f89c03a5aac0f
+member tree/srv/data/medium file 0o644 5000000 1700000000 - hdrcharset=BINARY ctime SCHILY.dev SCHILY.ino SCHILY.nlink=1 CUSTOS.sha256=f20cf157b08e8ff3d6fa22bc0aeab81c4954fcd589253684ff7f89c03a5aac0f
   content f20cf157b08e8ff3d6fa22bc0aeab81c4954fcd589253684ff7f89c03a5aac0f
-member tree/srv/data/small file 0o600 300000 1700000000 - hdrcharset=BINARY ctime CUSTOS.sha256=c40ccb967c3519be4a582e5baa287098c1ed23fc276b7caf8fa7521c1685f8d5
+member tree/srv/data/small file 0o600 300000 1700000000 - hdrcharset=BINARY ctime SCHILY.dev SCHILY.ino SCHILY.nlink=1 CUSTOS.sha256=c40ccb967c3519be4a582e5baa287098c1ed23fc276b7caf8fa7521c1685f8d5
   content c40ccb967c3519be4a582e5baa287098c1ed23fc276b7caf8fa7521c1685f8d5
-member tree/srv/data/sparse file 0o644 8388608 1700000000 - hdrcharset=BINARY ctime GNU.sparse.major=1 GNU.sparse.minor=0 GNU.sparse.name=tree/srv/data/sparse GNU.sparse.realsize=8388608 CUSTOS.sha256=5bda2644e3acc08c3c987028e862157f33abea3b63999a3aded1f4440c03f5a2
+member tree/srv/data/sparse file 0o644 8388608 1700000000 - hdrcharset=BINARY ctime GNU.sparse.major=1 GNU.sparse.minor=0 GNU.sparse.name=tree/srv/data/sparse GNU.sparse.realsize=8388608 SCHILY.dev SCHILY.ino SCHILY.nlink=1 CUSTOS.sha256=5bda2644e3acc08c3c987028e862157f33abea3b63999a3aded1f4440c03f5a2
   content 5bda2644e3acc08c3c987028e862157f33abea3b63999a3aded1f4440c03f5a2
-member tree/srv/data/sparse-small file 0o644 1048576 1700000000 - hdrcharset=BINARY ctime GNU.sparse.major=1 GNU.sparse.minor=0 GNU.sparse.name=tree/srv/data/sparse-small GNU.sparse.realsize=1048576 CUSTOS.sha256=cde03833c619ed7b9767798efe6f78645ccc42f7e5b7368f3907481f88618805
+member tree/srv/data/sparse-small file 0o644 1048576 1700000000 - hdrcharset=BINARY ctime GNU.sparse.major=1 GNU.sparse.minor=0 GNU.sparse.name=tree/srv/data/sparse-small GNU.sparse.realsize=1048576 SCHILY.dev SCHILY.ino SCHILY.nlink=1 CUSTOS.sha256=cde03833c619ed7b9767798efe6f78645ccc42f7e5b7368f3907481f88618805
   content cde03833c619ed7b9767798efe6f78645ccc42f7e5b7368f3907481f88618805
-member 747265652f7372762f6573631b5b33316d726564 file 0o644 7 1700000000 - hdrcharset=BINARY ctime CUSTOS.sha256=41b20806979a13f9037e99c61a755ce56f9dc5f3e1933605dc68b68170cb0a64
+member 747265652f7372762f6573631b5b33316d726564 file 0o644 7 1700000000 - hdrcharset=BINARY ctime SCHILY.dev SCHILY.ino SCHILY.nlink=1 CUSTOS.sha256=41b20806979a13f9037e99c61a755ce56f9dc5f3e1933605dc68b68170cb0a64
   content 41b20806979a13f9037e99c61a755ce56f9dc5f3e1933605dc68b68170cb0a64
-member tree/srv/fifo fifo 0o644 0 1700000000 - hdrcharset=BINARY ctime
-member tree/srv/link-to-hello symlink 0o777 0 1700000000 ../bin/hello hdrcharset=BINARY ctime
-member 747265652f7372762f6e65770a6c696e65 file 0o644 8 1700000000 - hdrcharset=BINARY ctime CUSTOS.sha256=7ba826f0c347f6adc4686c8d1f61aeb2e2e98322749cd4f82204c926f4022cee
+member tree/srv/fifo fifo 0o644 0 1700000000 - hdrcharset=BINARY ctime SCHILY.dev SCHILY.ino SCHILY.nlink=1
+member tree/srv/link-to-hello symlink 0o777 0 1700000000 ../bin/hello hdrcharset=BINARY ctime SCHILY.dev SCHILY.ino SCHILY.nlink=1
+member 747265652f7372762f6e65770a6c696e65 file 0o644 8 1700000000 - hdrcharset=BINARY ctime SCHILY.dev SCHILY.ino SCHILY.nlink=1 CUSTOS.sha256=7ba826f0c347f6adc4686c8d1f61aeb2e2e98322749cd4f82204c926f4022cee
   content 7ba826f0c347f6adc4686c8d1f61aeb2e2e98322749cd4f82204c926f4022cee
-member tree/srv/with space file 0o644 6 1700000000 - hdrcharset=BINARY ctime CUSTOS.sha256=9d39745403e5faf662463b32d613eedf45037d0180983ae8bc87f538cf0c9653
+member tree/srv/with space file 0o644 6 1700000000 - hdrcharset=BINARY ctime SCHILY.dev SCHILY.ino SCHILY.nlink=1 CUSTOS.sha256=9d39745403e5faf662463b32d613eedf45037d0180983ae8bc87f538cf0c9653
   content 9d39745403e5faf662463b32d613eedf45037d0180983ae8bc87f538cf0c9653
 member custos/manifest.cbl file 0o444 hdrcharset=BINARY mtime CUSTOS.sha256
 custody #custos-custody 1

@@ -49,9 +49,12 @@ full_entry(void)
 	e->mtime.nsec = 999999999;
 	e->ctime.sec = 1700000000;
 	e->ctime.nsec = 1;
+	e->btime.sec = -1;
+	e->btime.nsec = 250000000;
 	e->ino = 42;
 	e->nlink = 3;
-	e->have = CS_F_CTIME | CS_F_INO | CS_F_NLINK | CS_F_IFLAGS;
+	e->have = CS_F_CTIME | CS_F_BTIME | CS_F_INO | CS_F_NLINK |
+	    CS_F_IFLAGS;
 	e->acl = strdup("user::rwx,user:1000:r--,group::r-x,mask::r-x,"
 	    "other::r-x");
 	e->caps = strdup("cap_net_raw=ep");
@@ -89,6 +92,11 @@ test_format_parse_round_trip(void **state)
 	assert_int_equal(back->mode, 04755);
 	assert_int_equal(back->size, UINT64_MAX);
 	assert_int_equal(back->mtime.sec, -5);
+	assert_non_null(strstr(cs_buf_str(&a), " ctime=1700000000.000000001 "
+	    "btime=-1.250000000 ino=42 "));
+	assert_true(back->have & CS_F_BTIME);
+	assert_int_equal(back->btime.sec, -1);
+	assert_int_equal(back->btime.nsec, 250000000);
 	assert_int_equal(back->nxattrs, 3);
 	assert_int_equal(back->xattrs[0].len, 4);
 	assert_memory_equal(back->xattrs[0].value, "\x01\0\0\x02", 4);
@@ -123,6 +131,10 @@ test_parse_rejects_malformed(void **state)
 		    "mtime=1.000000000",
 		"/a type=file mode=0644 uid=0 gid=0 size=0 mtime=1.000000000 "
 		    "bogus=1",
+		"/a type=file mode=0644 uid=0 gid=0 size=0 mtime=1.000000000 "
+		    "btime=1.5",
+		"/a type=file mode=0644 uid=0 gid=0 size=0 mtime=1.000000000 "
+		    "ino=1 btime=1.000000000",
 		"/a type=file mode=0644 uid=0 gid=0 size=0 mtime=1.000000000 "
 		    "sha256=" EMPTY "0",
 		"/a type=file mode=0644 uid=0 gid=0 size=0 mtime=1.000000000 "

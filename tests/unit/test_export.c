@@ -270,6 +270,13 @@ test_body_line(void **state)
 	cs_export_body_line(&b, e, CS_D_SHA512);
 	assert_string_equal(cs_buf_str(&b), "0|/dir/a%7Cb\\x0a|0|"
 	    "r/rrw-r--r--|1000|100|42|0|1700000000|0|0\n");
+	/* the birth time is crtime */
+	cs_buf_reset(&b);
+	e->have = CS_F_BTIME;
+	e->btime.sec = 1600000000;
+	cs_export_body_line(&b, e, -1);
+	assert_string_equal(cs_buf_str(&b), "0|/dir/a%7Cb\\x0a|0|"
+	    "r/rrw-r--r--|1000|100|42|0|1700000000|0|1600000000\n");
 	cs_buf_release(&b);
 	cs_entry_free(e);
 }

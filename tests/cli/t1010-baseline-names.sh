@@ -1,5 +1,5 @@
 #!/bin/bash
-# t1009: owner and group names come from the examined tree's own account
+# t1010: owner and group names come from the examined tree's own account
 # files (etc/passwd and etc/group of the nearest directory at or above the
 # walked root that has both), never from the machine custos runs on: a
 # check of a mounted system names its users.  The files are hostile
