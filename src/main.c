@@ -223,6 +223,14 @@ main(int argc, char **argv)
 	struct cs_err		 err;
 	int			 rc, ambiguous;
 
+#ifdef CS_STATIC_BINARY
+	/* Trusted media: no openssl.cnf, engine or module of the suspect. */
+	if (OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL) != 1) {
+		fprintf(stderr, "%s: cannot initialise OpenSSL\n",
+		    CS_PROGNAME);
+		return CS_EXIT_SOFTWARE;
+	}
+#endif
 	cs_atomic_setup();
 	opterr = 0;
 	if (argc < 2) {

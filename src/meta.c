@@ -39,6 +39,16 @@ meta_unsupported(int e)
 	    e == EINVAL || e == ENODATA || e == ENOSYS;
 }
 
+/*
+ * Why an attribute call failed.  Through /proc/self/fd (VIA_PROC), ENOENT
+ * can only mean that there is no /proc, as in a bare chroot.
+ */
+static const char *
+meta_why(int e, int via_proc)
+{
+	return e == ENOENT && via_proc ? "/proc is not mounted" : strerror(e);
+}
+
 static void
 meta_procpath(char *buf, size_t size, int fd)
 {
@@ -79,7 +89,8 @@ meta_acl(struct cs_entry *e, int fd, int is_path, const char *proc,
 		if (!meta_unsupported(errno))
 			cs_entry_add_error(e, "cannot read %sACL: %s",
 			    type == ACL_TYPE_DEFAULT ? "default " : "",
-			    strerror(errno));
+			    meta_why(errno, type != ACL_TYPE_ACCESS ||
+			    is_path));
 		return NULL;
 	}
 	text = meta_acl_text(acl, type == ACL_TYPE_ACCESS);
@@ -164,7 +175,7 @@ meta_xattrs(struct cs_entry *e, int fd, int is_path, const char *proc,
 	if (n < 0) {
 		if (!meta_unsupported(errno))
 			cs_entry_add_error(e, "cannot list xattrs: %s",
-			    strerror(errno));
+			    meta_why(errno, is_path));
 		return;
 	}
 	for (name = names; name != NULL && name < names + n;
@@ -184,7 +195,7 @@ meta_xattrs(struct cs_entry *e, int fd, int is_path, const char *proc,
 		if (meta_xattr_get(fd, is_path, proc, name, &value, &len) != 0) {
 			if (errno != ENODATA)
 				cs_entry_add_error(e, "cannot read xattr: %s",
-				    strerror(errno));
+				    meta_why(errno, is_path));
 			continue;
 		}
 		cs_entry_add_xattr(e, name, value, len);

@@ -65,6 +65,8 @@ cs_probe_prereq() {
 	MKNOD)	test "$(id -u)" = 0 &&
 		    mknod "$TRASH/.probe-dev" c 1 3 2>/dev/null &&
 		    rm -f "$TRASH/.probe-dev" ;;
+	STATIC)	LC_ALL=C readelf -d "$CUSTOS" 2>/dev/null |
+		    grep -q "There is no dynamic section" ;;
 	OPENSSL) command -v openssl >/dev/null ;;
 	GNUTAR)	tar --version 2>/dev/null | grep -q 'GNU tar' ;;
 	BSDTAR)	command -v bsdtar >/dev/null ;;
