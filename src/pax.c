@@ -54,9 +54,27 @@ cs_pax_record(struct cs_buf *b, const char *key, const char *v, size_t vn)
 	d = pax_ndigits(len + 1);
 	while (pax_ndigits(len + d) != d)
 		d++;
-	cs_buf_printf(b, "%zu %s=", len + d, key);
+	/* no printf: a snapshot writes a few of these per member */
+	cs_buf_add_u64(b, len + d);
+	cs_buf_addc(b, ' ');
+	cs_buf_adds(b, key);
+	cs_buf_addc(b, '=');
 	cs_buf_add(b, v, vn);
 	cs_buf_addc(b, '\n');
+}
+
+/* The keyword of digest I: CS_PAX_DIGEST_PREFIX and its name. */
+static void
+pax_digest_key(char *key, size_t size, int i)
+{
+	const char	*name = cs_digest_name((enum cs_digest)i);
+	size_t		 p = sizeof CS_PAX_DIGEST_PREFIX - 1, n = strlen(name);
+
+	if (p + n >= size)
+		n = size - p - 1;	/* the names are short: never */
+	memcpy(key, CS_PAX_DIGEST_PREFIX, p);
+	memcpy(key + p, name, n);
+	key[p + n] = '\0';
 }
 
 void
@@ -70,8 +88,7 @@ cs_pax_digest_records(struct cs_buf *b, unsigned mask,
 		if ((mask & (1U << i)) == 0)
 			continue;
 		cs_hex(d[i], cs_digest_len((enum cs_digest)i), hex);
-		(void)snprintf(key, sizeof key, "%s%s", CS_PAX_DIGEST_PREFIX,
-		    cs_digest_name((enum cs_digest)i));
+		pax_digest_key(key, sizeof key, i);
 		cs_pax_record(b, key, hex, strlen(hex));
 	}
 }
@@ -81,33 +98,38 @@ cs_pax_inode_records(struct cs_buf *b, uint64_t dev, uint64_t ino,
     uint64_t nlink)
 {
 	char	 num[24];
-	int	 n;
 
-	n = snprintf(num, sizeof num, "%" PRIu64, dev);
-	cs_pax_record(b, CS_PAX_DEV, num, (size_t)n);
-	n = snprintf(num, sizeof num, "%" PRIu64, ino);
-	cs_pax_record(b, CS_PAX_INO, num, (size_t)n);
-	n = snprintf(num, sizeof num, "%" PRIu64, nlink);
-	cs_pax_record(b, CS_PAX_NLINK, num, (size_t)n);
+	cs_pax_record(b, CS_PAX_DEV, num, cs_fmt_u64(num, sizeof num, dev));
+	cs_pax_record(b, CS_PAX_INO, num, cs_fmt_u64(num, sizeof num, ino));
+	cs_pax_record(b, CS_PAX_NLINK, num, cs_fmt_u64(num, sizeof num,
+	    nlink));
 }
 
 void
 cs_pax_time_record(struct cs_buf *b, const char *key, int64_t sec,
     uint32_t nsec)
 {
-	char	 num[40];
-	int	 n;
+	char		 num[40];
+	uint64_t	 s;
+	size_t		 n = 0, i;
 
-	if (sec < 0 && nsec > 0)	/* -1.25 is sec -2, nsec 750000000 */
-		n = snprintf(num, sizeof num, "-%" PRIu64 ".%09" PRIu32,
-		    (uint64_t)-(sec + 1), 1000000000U - nsec);
-	else if (sec < 0)
-		n = snprintf(num, sizeof num, "-%" PRIu64 ".%09" PRIu32,
-		    (uint64_t)-(sec + 1) + 1, nsec);
+	if (sec < 0 && nsec > 0) {	/* -1.25 is sec -2, nsec 750000000 */
+		s = (uint64_t)-(sec + 1);
+		nsec = 1000000000U - nsec;
+	} else if (sec < 0)
+		s = (uint64_t)-(sec + 1) + 1;
 	else
-		n = snprintf(num, sizeof num, "%" PRIu64 ".%09" PRIu32,
-		    (uint64_t)sec, nsec);
-	cs_pax_record(b, key, num, (size_t)n);
+		s = (uint64_t)sec;
+	if (sec < 0)
+		num[n++] = '-';
+	n += cs_fmt_u64(num + n, sizeof num - n, s);
+	num[n++] = '.';
+	for (i = 9; i > 0; i--) {
+		num[n + i - 1] = (char)('0' + nsec % 10);
+		nsec /= 10;
+	}
+	n += 9;
+	cs_pax_record(b, key, num, n);
 }
 
 /* Octal number into a tar header field of WIDTH bytes (NUL-ended). */
@@ -220,8 +242,7 @@ cs_pax_find_digests(const char *rec, size_t n,
 
 	for (i = 0; i < CS_D_COUNT; i++) {
 		len = cs_digest_len((enum cs_digest)i);
-		(void)snprintf(key, sizeof key, "%s%s", CS_PAX_DIGEST_PREFIX,
-		    cs_digest_name((enum cs_digest)i));
+		pax_digest_key(key, sizeof key, i);
 		if (cs_pax_find(rec, n, key, &v, &vn) == 1 &&
 		    vn == 2 * len && cs_unhex(v, vn, d[i], len) == 0)
 			mask |= 1U << i;
