@@ -20,12 +20,21 @@ cs_content_new(void)
 }
 
 void
+cs_content_clear(struct cs_content *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	cs_readahead_file_free(c->ahead);
+	c->ahead = NULL;
+	c->have_prefix = 0;
+}
+
+void
 cs_content_free(struct cs_content *c)
 {
 	if (c == NULL)
 		return;
-	if (c->fd >= 0)
-		close(c->fd);
-	cs_readahead_file_free(c->ahead);
+	cs_content_clear(c);
 	free(c);
 }

@@ -575,6 +575,8 @@ snap_add(void *impl, struct cs_entry *e, struct cs_content *c,
 
 	rc = snap_record(s, e, c, err);
 	cs_entry_free(e);
+	if (c != NULL)		/* archived: the file and its bytes go now */
+		cs_content_clear(c);
 	return rc;
 }
 

@@ -39,7 +39,13 @@ struct cs_content {
 
 /* An empty handle (no descriptor, nothing read ahead, no prefix). */
 struct cs_content *cs_content_new(void);
-/* Close the descriptor and free what was read ahead, and C itself. */
+/*
+ * Close the descriptor and free what was read ahead, leaving C empty: a
+ * consumer done with a record's content gives its descriptor and memory
+ * back at once (the bytes read ahead count against the walk's budget).
+ */
+void		 cs_content_clear(struct cs_content *);
+/* Clear C and free it. */
 void		 cs_content_free(struct cs_content *);
 
 #endif /* CUSTOS_CONTENT_H */
