@@ -39,6 +39,7 @@ struct cs_tar_opts {
 
 struct cs_tar_info {
 	int			 foreign;	/* nothing was verified */
+	int			 format;	/* ARCHIVE_FORMAT_TAR_* */
 	struct cs_evidence_info	 ev;		/* for evidence */
 };
 
