@@ -280,25 +280,39 @@ cs_evr_format(const struct cs_evr *r)
 }
 
 int
-cs_evidence_stream_digest(const char *path, unsigned char d[][CS_DIGEST_MAXLEN],
-    uint64_t *sizep, struct cs_err *err)
+cs_evidence_stream_digest(const struct cs_evidence_opts *o,
+    unsigned char d[][CS_DIGEST_MAXLEN], uint64_t *sizep, struct cs_err *err)
 {
 	struct cs_hasher	*h;
 	char			*shown;
+	uint64_t		 n, total = 0;
 	int			 fd, rc = -1;
 
-	shown = cs_encode_dup(path);
+	shown = cs_encode_dup(o->file);
 	h = cs_hasher_new(CS_DIGEST_DEFAULT, EVR_BUF);
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	fd = open(o->file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (h == NULL) {
 		cs_err_set(err, CS_EXIT_SOFTWARE, 0, "cannot start reading");
 		goto out;
 	}
-	if (fd < 0 || cs_hasher_fd(h, fd, UINT64_MAX, d, sizep) != 0) {
-		cs_err_set(err, fd < 0 ? CS_EXIT_NOINPUT : CS_EXIT_IOERR,
-		    errno, "cannot read '%s'", shown);
+	if (fd < 0) {
+		cs_err_set(err, CS_EXIT_NOINPUT, errno, "cannot open '%s'",
+		    shown);
 		goto out;
 	}
+	cs_hasher_begin(h);
+	do {
+		if (cs_hasher_read(h, fd, 64 * EVR_BUF, &n) != 0) {
+			cs_err_set(err, CS_EXIT_IOERR, errno, "cannot read "
+			    "'%s'", shown);
+			goto out;
+		}
+		total += n;
+		if (o->progress != NULL)
+			o->progress(o->progress_arg, 0, total);
+	} while (n > 0);
+	cs_hasher_end(h, d);
+	*sizep = total;
 	rc = 0;
 out:
 	if (fd >= 0)

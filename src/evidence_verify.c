@@ -797,7 +797,7 @@ ev_first_pass(struct ev *v, struct cs_err *err)
 	if ((v->r = cs_evr_open_headers(v->o.file, err)) == NULL)
 		return -1;
 	ev_sidecar_load(v);
-	if (cs_evidence_stream_digest(v->o.file, v->stream, &v->res->size,
+	if (cs_evidence_stream_digest(&v->o, v->stream, &v->res->size,
 	    err) != 0)
 		return -1;
 	ev_sidecar_stream(v);

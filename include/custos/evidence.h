@@ -46,6 +46,13 @@ struct cs_evidence_opts {
 	uint64_t	  max_total;
 };
 
+/*
+ * The SHA-256 of the whole file O->file (in D[CS_D_SHA256]) and its
+ * size, with O's progress (no members yet) as it is read.
+ */
+int		 cs_evidence_stream_digest(const struct cs_evidence_opts *,
+		    unsigned char [][CS_DIGEST_MAXLEN], uint64_t *,
+		    struct cs_err *);
 /* The default limits (custos-verify(1), custos-check(1)). */
 #define CS_EVIDENCE_MAX_MEMBER	(4ULL << 30)
 #define CS_EVIDENCE_MAX_TOTAL	(1ULL << 40)
@@ -65,10 +72,7 @@ void		 cs_evidence_limits(const struct cs_evidence_opts *,
  * tar.
  */
 int		 cs_evidence_is_tar(const char *);
-/* The SHA-256 of the whole file PATH (in D[CS_D_SHA256]) and its size. */
-int		 cs_evidence_stream_digest(const char *,
-		    unsigned char [][CS_DIGEST_MAXLEN], uint64_t *,
-		    struct cs_err *);
+
 /*
  * Verify everything (see custos-verify(1)); nothing is printed (see
  * evidence_verify.h for the result with each problem, by member name).
