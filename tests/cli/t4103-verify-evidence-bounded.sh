@@ -5,7 +5,8 @@
 # test_read_format_gtar_sparse_skip_entry), and the same member inside
 # custos evidence are refused at once, named; compressed, old-style and
 # other archives are named for what they are; the sidecar custody record
-# is what the report's signature state and result describe.
+# is what the report's signature state and result describe, and its
+# fields are checked: times that exist, an absolute source.
 . "$(dirname "$0")/lib.sh"
 
 KEY="$FIXTURES/keys/test.key"
@@ -154,6 +155,26 @@ test_expect_success 'a signed sidecar: VALID' '
 	test_grep "^custody record: *ev.tar.custody$" out &&
 	test_grep "^custody sig: *good, by the trusted key$" out &&
 	test_grep "^result: *VALID$" out
+'
+
+test_expect_success PYTHON 'a custody record with a time that does not exist' '
+	python3 "$CRAFT" sidecar ev.tar.custody ev.tar bad.custody \
+	    started=2026-02-30T25:61:00Z &&
+	test_expect_code 65 verify -q --allow-unsigned --custody bad.custody \
+	    ev.tar 2>err &&
+	test_grep "custody record .bad.custody.: line [0-9]*: bad field .started.: not a time that exists" err &&
+	test_expect_code 65 check --custody bad.custody ev.tar 2>err &&
+	test_grep "bad field .started." err &&
+	python3 "$CRAFT" sidecar ev.tar.custody ev.tar ok.custody &&
+	verify -q --allow-unsigned --custody ok.custody ev.tar
+'
+
+test_expect_success PYTHON 'a custody record with a relative source' '
+	python3 "$CRAFT" sidecar ev.tar.custody ev.tar rel.custody \
+	    source=tree &&
+	test_expect_code 65 verify -q --allow-unsigned --custody rel.custody \
+	    ev.tar 2>err &&
+	test_grep "line [0-9]*: bad field .source.: not an absolute path" err
 '
 
 test_done
