@@ -93,7 +93,6 @@ struct ev {
 	int			 foreign;	/* first member not custody */
 	struct cs_blr		*cur;		/* pass 2: the manifest, */
 	struct cs_entry		*cur_e;		/* for the members' sizes */
-	int			 limited;	/* members' sizes limited */
 };
 
 static void
