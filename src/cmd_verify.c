@@ -295,6 +295,16 @@ cmd_verify_evidence(const struct cmd_verify_opts *o, struct cs_err *err)
 	return rc;
 }
 
+/* A pipe, FIFO or tape: only an evidence tar is read from one. */
+static int
+cmd_verify_is_stream(const char *path)
+{
+	struct stat	 st;
+
+	return stat(path, &st) == 0 && (S_ISFIFO(st.st_mode) ||
+	    S_ISCHR(st.st_mode));
+}
+
 static int
 cmd_verify_run(int argc, char **argv, struct cs_err *err)
 {
@@ -305,7 +315,7 @@ cmd_verify_run(int argc, char **argv, struct cs_err *err)
 	if (o.pubkey == NULL && o.signer == NULL && !o.allow_unsigned)
 		return cs_err_set(err, CS_EXIT_USAGE, 0,
 		    "no trusted key: give --pubkey or --signer");
-	if (cs_evidence_is_tar(o.file))
+	if (cs_evidence_is_tar(o.file) || cmd_verify_is_stream(o.file))
 		return cmd_verify_evidence(&o, err);
 	if (o.custody != NULL)
 		return cs_err_set(err, CS_EXIT_USAGE, 0,

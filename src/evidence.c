@@ -398,18 +398,22 @@ evr_zero_fill(struct cs_hasher *h, uint64_t n)
 /*
  * Is the logical SIZE of member M within the limits, before any of its
  * content is read?  A kept member (KEEPMAX not 0: the custody record,
- * the manifest) is never sparse: its holes would be hashed for nothing.
+ * the manifest) has its own bound instead, and is never sparse: its
+ * holes would be hashed for nothing (its size is then its bytes in the
+ * archive).
  */
 static int
 evr_bounds(struct cs_evr *r, const struct cs_evm *m, uint64_t size,
     uint64_t keepmax, struct cs_err *err)
 {
-	if (keepmax != 0 && (size > keepmax ||
-	    archive_entry_sparse_count(m->ae) > 0))
+	if (keepmax != 0) {
+		if (size <= keepmax && archive_entry_sparse_count(m->ae) == 0)
+			return 0;
 		return cs_err_set(err, CS_EXIT_INTEGRITY, 0, "'%s': member "
 		    "'%s' declares %" PRIu64 " bytes%s (altered)", r->shown,
 		    m->name, size, size > keepmax ? ", too many" :
 		    " stored sparse");
+	}
 	if (r->max_member != 0 && size > r->max_member)
 		return cs_err_set(err, CS_EXIT_DATAERR, 0, "'%s': member "
 		    "'%s' declares %" PRIu64 " bytes, over the limit of %"

@@ -69,6 +69,24 @@ test_expect_success PYTHON 'the same member through a pipe: over the size limit,
 	test_grep "member .tree/data/big. declares" err
 '
 
+test_expect_success PYTHON 'verify through a pipe: the same limit, and it can be set' '
+	cat ev.tar | verify --pubkey "$PUB" --custody ev.tar.custody \
+	    /dev/stdin >out &&
+	test_grep "^result: *VALID$" out &&
+	cat evbig.tar | test_expect_code 8 verify -q --pubkey "$PUB" \
+	    --custody ev.tar.custody /dev/stdin 2>err &&
+	test_grep "member .tree/data/big. declares 1125899906842624 bytes, over the limit of 4294967296" err &&
+	cat ev.tar | test_expect_code 8 verify -q --pubkey "$PUB" \
+	    --custody ev.tar.custody --max-member-size 2 /dev/stdin 2>err &&
+	test_grep "member .tree/data/a. declares 6 bytes, over the limit of 2 " err &&
+	test_must_fail grep "manifest.cbl. declares" err &&
+	cat ev.tar | verify -q --pubkey "$PUB" --custody ev.tar.custody \
+	    --max-member-size 6 --max-total-size 6 /dev/stdin &&
+	cat ev.tar | test_expect_code 8 verify -q --pubkey "$PUB" \
+	    --custody ev.tar.custody --max-total-size 5 /dev/stdin 2>err &&
+	test_grep "brings the members. sizes over the limit of 5 " err
+'
+
 test_expect_success GNUTAR 'GNU tar sparse file with a 10 GiB hole: refused at once' '
 	truncate -s 10G f &&
 	tar --sparse -cf sp.tar f &&
