@@ -87,6 +87,14 @@ test_expect_success PYTHON 'verify through a pipe: the same limit, and it can be
 	test_grep "brings the members. sizes over the limit of 5 " err
 '
 
+test_expect_success PYTHON 'export: the same limit on a foreign tar' '
+	test_expect_code 65 timeout 10 "$CUSTOS" export --format json \
+	    --allow-unsigned -o big.json big.tar 2>err &&
+	test_grep "member .tree/data/big. declares 1125899906842624 bytes, over the limit" err &&
+	test_expect_code 64 "$CUSTOS" export --format json --allow-unsigned \
+	    --max-total-size 1X -o big.json big.tar
+'
+
 test_expect_success GNUTAR 'GNU tar sparse file with a 10 GiB hole: refused at once' '
 	truncate -s 10G f &&
 	tar --sparse -cf sp.tar f &&
