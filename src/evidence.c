@@ -3,7 +3,11 @@
  *
  * The reader feeds libarchive from a read callback that passes every byte
  * through the stream hasher, and never seeks, so the stream digest covers
- * exactly the bytes of the file.  Each member's own pax header is read
+ * exactly the bytes of the file; opened for headers only (a regular
+ * file), it seeks over member content and hashes nothing.  Before any
+ * member content is read, its logical size (a sparse member's holes
+ * count) is checked against the limits set, and a compressed tar or
+ * another archive is refused by name when the reader is opened.  Each member's own pax header is read
  * again to find the CUSTOS.<digest> keywords, which libarchive does not
  * expose: with pread at the header's offset, or, from a pipe or tape,
  * out of the last two blocks read, which the reader keeps (it reads into
