@@ -28,6 +28,7 @@
 #include "custos/digest.h"
 #include "custos/entry.h"
 #include "custos/err.h"
+#include "custos/host.h"
 #include "custos/path.h"
 #include "custos/sign.h"
 #include "custos/structured.h"
@@ -122,6 +123,30 @@ cs_bl_header_get(const struct cs_bl_header *h, const char *key)
 		if (strcmp(h->lines[i].key, key) == 0)
 			return h->lines[i].value;
 	}
+	return NULL;
+}
+
+const char *
+cs_bl_header_check(const char *key, const char *value, size_t len,
+    int custody)
+{
+	static const char *const times[] = { "created", "started",
+	    "finished" };
+	size_t	 i;
+
+	for (i = 0; i < CS_NELEM(times); i++) {
+		if (strcmp(key, times[i]) != 0)
+			continue;
+		/* An unfinished snapshot's custody record says so: "". */
+		if (len == 0 && strcmp(key, "finished") == 0)
+			return NULL;
+		return cs_time_rfc3339_valid(value, len) ? NULL : "not a time "
+		    "that exists, in RFC 3339 UTC (YYYY-MM-DDTHH:MM:SSZ)";
+	}
+	if (strcmp(key, "root") == 0 ||
+	    (custody && strcmp(key, "source") == 0))
+		return len > 0 && value[0] == '/' ? NULL :
+		    "not an absolute path";
 	return NULL;
 }
 

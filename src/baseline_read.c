@@ -188,8 +188,8 @@ blr_header_line(struct cs_blr *r, const char *l, size_t n,
     struct cs_err *err)
 {
 	struct cs_buf	 v;
-	const char	*eq;
-	char		*key;
+	const char	*eq, *why;
+	char		*key, *msg;
 	size_t		 i;
 
 	eq = memchr(l, '=', n);
@@ -208,10 +208,15 @@ blr_header_line(struct cs_blr *r, const char *l, size_t n,
 		    "bad encoding in header value");
 	}
 	key = cs_xmemdup(l + 1, (size_t)(eq - l - 1));
-	cs_bl_header_add(&r->hdr, key, cs_buf_str(&v), v.len);
+	if ((why = cs_bl_header_check(key, cs_buf_str(&v), v.len, 0)) != NULL) {
+		msg = cs_xasprintf("bad header field '%s': %s", key, why);
+		blr_fail(r, err, CS_EXIT_DATAERR, msg);
+		free(msg);
+	} else
+		cs_bl_header_add(&r->hdr, key, cs_buf_str(&v), v.len);
 	free(key);
 	cs_buf_release(&v);
-	return 0;
+	return why != NULL ? -1 : 0;
 }
 
 /* The digests header: a known, non-empty list in canonical order. */

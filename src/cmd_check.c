@@ -54,6 +54,8 @@
 #define CHECK_OPT_MINSEV	0x201
 #define CHECK_OPT_SYSLOG	0x202
 #define CHECK_OPT_SYSLOGSOCK	0x203
+#define CHECK_OPT_MAXMEMBER	0x204
+#define CHECK_OPT_MAXTOTAL	0x205
 
 struct cmd_check_opts {
 	const char	*baseline;
@@ -74,6 +76,8 @@ struct cmd_check_opts {
 	int		 is_diff;
 	int		 min_severity;
 	const char	*syslog;	/* socket path, or NULL */
+	uint64_t	 max_member;	/* a tar's members: evidence.h */
+	uint64_t	 max_total;
 };
 
 /* What the comparison callbacks update. */
@@ -107,6 +111,8 @@ static const struct option cmd_check_longopts[] = {
 	{ "min-severity", required_argument, NULL, CHECK_OPT_MINSEV },
 	{ "syslog", no_argument, NULL, CHECK_OPT_SYSLOG },
 	{ "syslog-socket", required_argument, NULL, CHECK_OPT_SYSLOGSOCK },
+	{ "max-member-size", required_argument, NULL, CHECK_OPT_MAXMEMBER },
+	{ "max-total-size", required_argument, NULL, CHECK_OPT_MAXTOTAL },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -174,6 +180,10 @@ cmd_check_option(int c, struct cmd_check_opts *o, struct cs_err *err)
 			o->syslog = CS_SYSLOG_SOCKET;
 		break;
 	case CHECK_OPT_SYSLOGSOCK: o->syslog = optarg; break;
+	case CHECK_OPT_MAXMEMBER:
+		return cs_evidence_limit_parse(optarg, &o->max_member, err);
+	case CHECK_OPT_MAXTOTAL:
+		return cs_evidence_limit_parse(optarg, &o->max_total, err);
 	case 'j':
 		errno = 0;
 		n = strtol(optarg, &end, 10);
@@ -289,6 +299,8 @@ cmd_check_tar(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	t.ev.pub = st->key;
 	t.ev.fingerprint = o->signer != NULL ? o->fp : NULL;
 	t.ev.allow_unsigned = o->allow_unsigned;
+	t.ev.max_member = o->max_member;
+	t.ev.max_total = o->max_total;
 	t.digests = a->digests;
 	t.result = &st->evres;
 	if ((s = cs_source_tar_open(&t, &info, err)) == NULL)
@@ -693,7 +705,8 @@ const struct cs_cmd cs_cmd_check = {
 	    "[--custody FILE] [--policy FILE] [--root DIR] "
 	    "[--format text|line|json] [--min-severity LEVEL] [--syslog] "
 	    "[--syslog-socket PATH] [-o REPORT [-f]] [--burst-gap T] "
-	    "[-j N] [-q] [SOURCE]\n"
+	    "[-j N] [--max-member-size SIZE] [--max-total-size SIZE] [-q] "
+	    "[SOURCE]\n"
 	    "       custos diff [options] A.cbl B.cbl",
 	.summary = "compare a tree or baseline with a trusted baseline",
 	.help =
@@ -721,6 +734,13 @@ const struct cs_cmd cs_cmd_check = {
 	    "      --burst-gap T        a gap over T (default 10m) starts a\n"
 	    "                           new burst in the timeline\n"
 	    "  -j, --jobs N             hashing threads (default: CPUs)\n"
+	    "      --max-member-size SIZE  a tar whose sizes no signed\n"
+	    "                           manifest vouches for (foreign, or\n"
+	    "                           from a pipe or tape): refuse a member\n"
+	    "                           larger than SIZE (default 4G; 0: no\n"
+	    "                           limit)\n"
+	    "      --max-total-size SIZE  and members larger than SIZE in\n"
+	    "                           all (default 1T; 0: no limit)\n"
 	    "  -q, --quiet              no progress line\n",
 	.flags = CS_CMD_WRITES,
 	.run = cmd_check_run,

@@ -34,6 +34,8 @@
 
 #define EXPORT_OPT_UNSIGNED	0x201
 #define EXPORT_OPT_CUSTODY	0x202
+#define EXPORT_OPT_MAXMEMBER	0x203
+#define EXPORT_OPT_MAXTOTAL	0x204
 
 struct cmd_export_opts {
 	int		 format;	/* enum cs_export_format */
@@ -47,6 +49,8 @@ struct cmd_export_opts {
 	int		 digest;	/* enum cs_digest, or -1 */
 	int		 force;
 	int		 quiet;
+	uint64_t	 max_member;	/* a tar's members: evidence.h */
+	uint64_t	 max_total;
 };
 
 static const struct option cmd_export_longopts[] = {
@@ -59,6 +63,8 @@ static const struct option cmd_export_longopts[] = {
 	{ "allow-unsigned", no_argument, NULL, EXPORT_OPT_UNSIGNED },
 	{ "custody", required_argument, NULL, EXPORT_OPT_CUSTODY },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "max-member-size", required_argument, NULL, EXPORT_OPT_MAXMEMBER },
+	{ "max-total-size", required_argument, NULL, EXPORT_OPT_MAXTOTAL },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -85,6 +91,10 @@ cmd_export_option(int c, struct cmd_export_opts *o, struct cs_err *err)
 	case EXPORT_OPT_UNSIGNED: o->allow_unsigned = 1; break;
 	case EXPORT_OPT_CUSTODY: o->custody = optarg; break;
 	case 'q': o->quiet = 1; break;
+	case EXPORT_OPT_MAXMEMBER:
+		return cs_evidence_limit_parse(optarg, &o->max_member, err);
+	case EXPORT_OPT_MAXTOTAL:
+		return cs_evidence_limit_parse(optarg, &o->max_total, err);
 	default:
 		return cs_err_set(err, CS_EXIT_USAGE, 0, "bad option");
 	}
@@ -135,6 +145,8 @@ cmd_export_source(const struct cmd_export_opts *o, struct cs_trust *t,
 	to.allow_unsigned = o->allow_unsigned;
 	to.custody = o->custody;
 	to.digests = o->digest >= 0 ? 1U << o->digest : CS_DIGEST_DEFAULT;
+	to.max_member = o->max_member;
+	to.max_total = o->max_total;
 	s = cs_trust_open(o->source, &to, t, err);
 	for (i = 0; i < t->nnotes; i++)
 		cs_warn("export", "%s", t->notes[i]);
@@ -227,7 +239,8 @@ const struct cs_cmd cs_cmd_export = {
 	.alias = NULL,
 	.usage = "--format mtree|bodyfile|json [-o FILE [-f]] "
 	    "[--digest NAME] [--pubkey PUB | --signer FP | --allow-unsigned] "
-	    "[--custody FILE] [-q] SOURCE",
+	    "[--custody FILE] [--max-member-size SIZE] "
+	    "[--max-total-size SIZE] [-q] SOURCE",
 	.summary = "write records as mtree, a body file or JSON Lines",
 	.help =
 	    "  -F, --format FMT         mtree (an mtree(5) specification),\n"
@@ -244,6 +257,12 @@ const struct cs_cmd cs_cmd_export = {
 	    "      --allow-unsigned     accept an unsigned baseline or tar\n"
 	    "      --custody FILE       an evidence tar's custody record\n"
 	    "                           (default: SOURCE.custody)\n"
+	    "      --max-member-size SIZE  a tar whose sizes no signed\n"
+	    "                           manifest vouches for: refuse a member\n"
+	    "                           larger than SIZE (default 4G; 0: no\n"
+	    "                           limit)\n"
+	    "      --max-total-size SIZE  and members larger than SIZE in\n"
+	    "                           all (default 1T; 0: no limit)\n"
 	    "  -q, --quiet              no summary on standard error\n",
 	.flags = CS_CMD_WRITES,
 	.run = cmd_export_run,

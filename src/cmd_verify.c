@@ -36,6 +36,8 @@ struct cmd_verify_opts {
 	const char	*pubkey;
 	const char	*signer;
 	const char	*custody;
+	uint64_t	 max_member;
+	uint64_t	 max_total;
 	char		 fp[CS_FP_HEXLEN + 1];
 	int		 allow_unsigned;
 	int		 quiet;
@@ -48,6 +50,8 @@ static const struct option cmd_verify_longopts[] = {
 	{ "custody", required_argument, NULL, 'c' },
 	{ "allow-unsigned", no_argument, NULL, 'u' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "max-member-size", required_argument, NULL, 'M' },
+	{ "max-total-size", required_argument, NULL, 'T' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -67,6 +71,14 @@ cmd_verify_parse(int argc, char **argv, struct cmd_verify_opts *o,
 		case 'c': o->custody = optarg; break;
 		case 'u': o->allow_unsigned = 1; break;
 		case 'q': o->quiet = 1; break;
+		case 'M':
+			if (cs_evidence_limit_parse(optarg, &o->max_member, err) != 0)
+				return -1;
+			break;
+		case 'T':
+			if (cs_evidence_limit_parse(optarg, &o->max_total, err) != 0)
+				return -1;
+			break;
 		default:
 			return cs_err_set(err, CS_EXIT_USAGE, 0, "bad option");
 		}
@@ -193,6 +205,13 @@ cmd_verify_progress(void *arg, uint64_t members, uint64_t bytes)
 		cs_progress_update(arg, members, bytes);
 }
 
+/* Is signature state SIG (evidence_verify.h) good? */
+static int
+cmd_verify_good(const char *sig)
+{
+	return sig != NULL && strcmp(sig, CS_EVIDENCE_SIG_GOOD) == 0;
+}
+
 /*
  * The problems an evidence tar's verifier found, in the order found, then
  * its report (if it read the archive to its end).
@@ -220,12 +239,24 @@ cmd_verify_evidence_report(const struct cmd_verify_opts *o,
 	cs_hex(res->stream_sha256, sizeof res->stream_sha256, hex);
 	printf("%-16s %s (%" PRIu64 " bytes)\n", "stream sha256:", hex,
 	    res->size);
+	/* The sidecar is the authority: its signature is the custody's. */
+	cmd_verify_field(16, "custody record:", res->custody);
 	printf("%-16s %s\n", "custody sig:", res->custody_sig != NULL ?
 	    res->custody_sig : "not checked");
 	printf("%-16s %s\n", "manifest sig:", res->manifest_sig != NULL ?
 	    res->manifest_sig : "not checked");
-	printf("%-16s %s\n", "result:", res->nproblems == 0 ? "VALID" :
-	    "DOES NOT VERIFY");
+	if (res->nproblems > 0)
+		printf("%-16s %s\n", "result:", "DOES NOT VERIFY");
+	else if (!cmd_verify_good(res->custody_sig))
+		printf("%-16s intact, NOT AUTHENTICATED (custody record "
+		    "signature: %s)\n", "result:", res->custody_sig != NULL ?
+		    res->custody_sig : "not checked");
+	else if (!cmd_verify_good(res->manifest_sig))
+		printf("%-16s intact, NOT AUTHENTICATED (manifest signature: "
+		    "%s)\n", "result:", res->manifest_sig != NULL ?
+		    res->manifest_sig : "not checked");
+	else
+		printf("%-16s %s\n", "result:", "VALID");
 }
 
 /* An evidence tar: see evidence.h for everything that is checked. */
@@ -248,6 +279,8 @@ cmd_verify_evidence(const struct cmd_verify_opts *o, struct cs_err *err)
 	eo.pub = pub;
 	eo.fingerprint = o->signer != NULL ? o->fp : NULL;
 	eo.allow_unsigned = o->allow_unsigned;
+	eo.max_member = o->max_member;
+	eo.max_total = o->max_total;
 	cs_progress_init(&prog, "verify", o->quiet);
 	if (stat(o->file, &st) == 0)
 		cs_progress_total(&prog, 0, (uint64_t)st.st_size);
@@ -262,6 +295,16 @@ cmd_verify_evidence(const struct cmd_verify_opts *o, struct cs_err *err)
 	return rc;
 }
 
+/* A pipe, FIFO or tape: only an evidence tar is read from one. */
+static int
+cmd_verify_is_stream(const char *path)
+{
+	struct stat	 st;
+
+	return stat(path, &st) == 0 && (S_ISFIFO(st.st_mode) ||
+	    S_ISCHR(st.st_mode));
+}
+
 static int
 cmd_verify_run(int argc, char **argv, struct cs_err *err)
 {
@@ -272,7 +315,7 @@ cmd_verify_run(int argc, char **argv, struct cs_err *err)
 	if (o.pubkey == NULL && o.signer == NULL && !o.allow_unsigned)
 		return cs_err_set(err, CS_EXIT_USAGE, 0,
 		    "no trusted key: give --pubkey or --signer");
-	if (cs_evidence_is_tar(o.file))
+	if (cs_evidence_is_tar(o.file) || cmd_verify_is_stream(o.file))
 		return cmd_verify_evidence(&o, err);
 	if (o.custody != NULL)
 		return cs_err_set(err, CS_EXIT_USAGE, 0,
@@ -284,7 +327,8 @@ const struct cs_cmd cs_cmd_verify = {
 	.name = "verify",
 	.alias = NULL,
 	.usage = "--pubkey PUB | --signer FINGERPRINT [--allow-unsigned] "
-	    "[--custody FILE] [-q] FILE",
+	    "[--custody FILE] [--max-member-size SIZE] [--max-total-size SIZE] "
+	    "[-q] FILE",
 	.summary = "check a baseline or an evidence tar: signatures, digests",
 	.help =
 	    "  -p, --pubkey PUB         trust the public key in PUB\n"
@@ -293,6 +337,12 @@ const struct cs_cmd cs_cmd_verify = {
 	    "      --allow-unsigned     accept an unsigned file (form only)\n"
 	    "  -c, --custody FILE       an evidence tar's custody record\n"
 	    "                           (default: EVIDENCE.tar.custody)\n"
+	    "      --max-member-size SIZE  an evidence tar whose sizes no\n"
+	    "                           signed manifest vouches for (a pipe\n"
+	    "                           or tape): refuse a member larger\n"
+	    "                           than SIZE (default 4G; 0: no limit)\n"
+	    "      --max-total-size SIZE  and members larger than SIZE in\n"
+	    "                           all (default 1T; 0: no limit)\n"
 	    "  -q, --quiet              print nothing (no progress line\n"
 	    "                           either); use the exit status\n",
 	.flags = 0,

@@ -84,6 +84,29 @@ custody_kv(struct cs_custody *c, const char *l, size_t n)
 	return 0;
 }
 
+/*
+ * The fields' values, once the record is known intact: times that
+ * exist, an absolute source.  Line N+2 holds field N.
+ */
+static int
+custody_fields(const struct cs_custody *c, const char *shown,
+    struct cs_err *err)
+{
+	const struct cs_bl_hdrline	*h;
+	const char			*why;
+	size_t				 i;
+
+	for (i = 0; i < c->hdr.n; i++) {
+		h = &c->hdr.lines[i];
+		if ((why = cs_bl_header_check(h->key, h->value, h->len, 1)) !=
+		    NULL)
+			return cs_err_set(err, CS_EXIT_DATAERR, 0, "custody "
+			    "record '%s': line %zu: bad field '%s': %s", shown,
+			    i + 2, h->key, why);
+	}
+	return 0;
+}
+
 /* The "#end" line at offset OFF, and what may follow it. */
 static int
 custody_tail(struct cs_custody *c, const char *p, size_t len, size_t off,
@@ -162,6 +185,8 @@ cs_custody_parse(struct cs_custody *c, const char *p, size_t len,
 		off += n + 1;
 	}
 	rc = custody_tail(c, p, len, off, shown, err);
+	if (rc == 0)
+		rc = custody_fields(c, shown, err);
 out:
 	free(shown);
 	return rc;

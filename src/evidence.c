@@ -3,7 +3,11 @@
  *
  * The reader feeds libarchive from a read callback that passes every byte
  * through the stream hasher, and never seeks, so the stream digest covers
- * exactly the bytes of the file.  Each member's own pax header is read
+ * exactly the bytes of the file; opened for headers only (a regular
+ * file), it seeks over member content and hashes nothing.  Before any
+ * member content is read, its logical size (a sparse member's holes
+ * count) is checked against the limits set, and a compressed tar or
+ * another archive is refused by name when the reader is opened.  Each member's own pax header is read
  * again to find the CUSTOS.<digest> keywords, which libarchive does not
  * expose: with pread at the header's offset, or, from a pipe or tape,
  * out of the last two blocks read, which the reader keeps (it reads into
@@ -39,6 +43,7 @@
 #include "custos/pax.h"
 #include "custos/sign.h"
 #include "custos/snapshot.h"
+#include "custos/tarprobe.h"
 #include "custos/xmalloc.h"
 
 #define EVR_BUF		(1024 * 1024)
@@ -60,26 +65,31 @@ struct cs_evr {
 	uint64_t		 index;
 	char			*last;		/* last good member, escaped */
 	int			 rerr;
+	int			 hdrs;		/* seeks over content, no stream
+						   digest */
+	uint64_t		 max_member;	/* logical sizes, 0: no limit */
+	uint64_t		 max_total;
+	uint64_t		 total;
+	off_t			 fsize;		/* a file's size (HDRS) */
 };
 
 static const unsigned char evr_zeros[65536];
 
+/* libarchive's message, which may be NULL. */
+static const char *
+evr_error(struct archive *a)
+{
+	const char	*s = archive_error_string(a);
+
+	return s != NULL ? s : "unknown error";
+}
+
 int
 cs_evidence_is_tar(const char *path)
 {
-	char	 magic[6];
-	struct stat st;
-	int	 fd, ok = 0;
+	struct cs_tarprobe	 p;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return 0;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    pread(fd, magic, sizeof magic, 257) == (ssize_t)sizeof magic &&
-	    memcmp(magic, "ustar", 5) == 0)
-		ok = 1;
-	close(fd);
-	return ok;
+	return cs_tarprobe(path, &p) != CS_TARPROBE_NONE;
 }
 
 static la_ssize_t
@@ -100,15 +110,61 @@ evr_read_cb(struct archive *a, void *arg, const void **p)
 		archive_set_error(a, errno, "read error");
 		return -1;
 	}
-	cs_hasher_update(r->stream, r->buf, (size_t)n);
+	if (!r->hdrs)
+		cs_hasher_update(r->stream, r->buf, (size_t)n);
 	r->size += (uint64_t)n;
 	r->blen[r->cur] = (size_t)n;
 	*p = r->buf;
 	return n;
 }
 
-struct cs_evr *
-cs_evr_open(const char *path, unsigned digests, struct cs_err *err)
+/* Headers only: libarchive seeks over content instead of reading it. */
+static la_int64_t
+evr_seek_cb(struct archive *a, void *arg, la_int64_t off, int whence)
+{
+	struct cs_evr	*r = arg;
+	off_t		 pos;
+
+	if ((pos = lseek(r->fd, (off_t)off, whence)) < 0) {
+		r->rerr = errno;
+		return ARCHIVE_FATAL;
+	}
+	if (pos > r->fsize) {	/* content past the end: truncated */
+		archive_set_error(a, EIO, "truncated archive (content past "
+		    "the end of the file)");
+		return ARCHIVE_FATAL;
+	}
+	r->size = (uint64_t)pos;
+	return (la_int64_t)pos;
+}
+
+/*
+ * Refuse what is not a plain tar, naming what it is: a regular file is
+ * probed (tarprobe.h); a stream's compression is seen once it is open.
+ */
+static int
+evr_refuse(struct cs_evr *r, const char *path, const struct stat *st,
+    struct cs_err *err)
+{
+	struct cs_tarprobe	 p;
+	char			*msg;
+
+	if (r->a == NULL)
+		(void)cs_tarprobe(path, &p);
+	else if (S_ISREG(st->st_mode))
+		return 0;
+	else
+		cs_tarprobe_reader(r->a, 0, &p);
+	if ((msg = cs_tarprobe_refusal(&p, r->shown)) == NULL)
+		return 0;
+	cs_err_set(err, CS_EXIT_DATAERR, 0, "%s", msg);
+	free(msg);
+	return -1;
+}
+
+/* Open PATH, hashing the stream unless HDRS (then seeking). */
+static struct cs_evr *
+evr_open(const char *path, unsigned digests, int hdrs, struct cs_err *err)
 {
 	struct cs_evr	*r;
 	struct stat	 st;
@@ -127,6 +183,10 @@ cs_evr_open(const char *path, unsigned digests, struct cs_err *err)
 		    r->shown);
 		goto fail;
 	}
+	if (S_ISREG(st.st_mode) && evr_refuse(r, path, &st, err) != 0)
+		goto fail;
+	r->hdrs = hdrs && S_ISREG(st.st_mode);
+	r->fsize = st.st_size;
 	r->bufs[0] = cs_xmalloc(EVR_BUF);
 	r->bufs[1] = cs_xmalloc(EVR_BUF);
 	r->buf = r->bufs[0];
@@ -139,17 +199,131 @@ cs_evr_open(const char *path, unsigned digests, struct cs_err *err)
 		goto fail;
 	}
 	cs_hasher_begin(r->stream);
+	cs_tarprobe_filters(r->a);
 	archive_read_support_format_tar(r->a);
+	if (r->hdrs)
+		archive_read_set_seek_callback(r->a, evr_seek_cb);
 	if (archive_read_open(r->a, r, NULL, evr_read_cb, NULL) !=
 	    ARCHIVE_OK) {
 		cs_err_set(err, CS_EXIT_DATAERR, r->rerr, "'%s' is not a tar "
-		    "archive: %s", r->shown, archive_error_string(r->a));
+		    "archive: %s", r->shown, evr_error(r->a));
 		goto fail;
 	}
+	if (evr_refuse(r, path, &st, err) != 0)
+		goto fail;
 	return r;
 fail:
 	cs_evr_close(r);
 	return NULL;
+}
+
+struct cs_evr *
+cs_evr_open(const char *path, unsigned digests, struct cs_err *err)
+{
+	return evr_open(path, digests, 0, err);
+}
+
+struct cs_evr *
+cs_evr_open_headers(const char *path, struct cs_err *err)
+{
+	return evr_open(path, 0, 1, err);
+}
+
+void
+cs_evr_set_limits(struct cs_evr *r, uint64_t member, uint64_t total)
+{
+	r->max_member = member;
+	r->max_total = total;
+}
+
+int
+cs_evidence_limit_parse(const char *s, uint64_t *vp, struct cs_err *err)
+{
+	static const char units[] = "KMGT";
+	const char	*u;
+	uint64_t	 v = 0;
+	unsigned	 shift = 0;
+	size_t		 i;
+
+	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			goto bad;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (i == 0)
+		goto bad;
+	if (s[i] != '\0') {
+		if ((u = strchr(units, s[i])) == NULL || s[i + 1] != '\0')
+			goto bad;
+		shift = 10 * (unsigned)(u - units + 1);
+		if (v > UINT64_MAX >> shift)
+			goto bad;
+	}
+	v <<= shift;
+	*vp = v == 0 ? UINT64_MAX : v;
+	return 0;
+bad:
+	return cs_err_set(err, CS_EXIT_USAGE, 0, "bad size '%s' (a number "
+	    "of bytes, with K, M, G or T)", s);
+}
+
+void
+cs_evidence_limits(const struct cs_evidence_opts *o, uint64_t *member,
+    uint64_t *total)
+{
+	*member = o->max_member == 0 ? CS_EVIDENCE_MAX_MEMBER :
+	    o->max_member == UINT64_MAX ? 0 : o->max_member;
+	*total = o->max_total == 0 ? CS_EVIDENCE_MAX_TOTAL :
+	    o->max_total == UINT64_MAX ? 0 : o->max_total;
+}
+
+int
+cs_evr_format(const struct cs_evr *r)
+{
+	return archive_format(r->a);
+}
+
+int
+cs_evidence_stream_digest(const struct cs_evidence_opts *o,
+    unsigned char d[][CS_DIGEST_MAXLEN], uint64_t *sizep, struct cs_err *err)
+{
+	struct cs_hasher	*h;
+	char			*shown;
+	uint64_t		 n, total = 0;
+	int			 fd, rc = -1;
+
+	shown = cs_encode_dup(o->file);
+	h = cs_hasher_new(CS_DIGEST_DEFAULT, EVR_BUF);
+	fd = open(o->file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (h == NULL) {
+		cs_err_set(err, CS_EXIT_SOFTWARE, 0, "cannot start reading");
+		goto out;
+	}
+	if (fd < 0) {
+		cs_err_set(err, CS_EXIT_NOINPUT, errno, "cannot open '%s'",
+		    shown);
+		goto out;
+	}
+	cs_hasher_begin(h);
+	do {
+		if (cs_hasher_read(h, fd, 64 * EVR_BUF, &n) != 0) {
+			cs_err_set(err, CS_EXIT_IOERR, errno, "cannot read "
+			    "'%s'", shown);
+			goto out;
+		}
+		total += n;
+		if (o->progress != NULL)
+			o->progress(o->progress_arg, 0, total);
+	} while (n > 0);
+	cs_hasher_end(h, d);
+	*sizep = total;
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	cs_hasher_free(h);
+	free(shown);
+	return rc;
 }
 
 void
@@ -225,6 +399,41 @@ evr_zero_fill(struct cs_hasher *h, uint64_t n)
 	}
 }
 
+/*
+ * Is the logical SIZE of member M within the limits, before any of its
+ * content is read?  A kept member (KEEPMAX not 0: the custody record,
+ * the manifest) has its own bound instead, and is never sparse: its
+ * holes would be hashed for nothing (its size is then its bytes in the
+ * archive).
+ */
+static int
+evr_bounds(struct cs_evr *r, const struct cs_evm *m, uint64_t size,
+    uint64_t keepmax, struct cs_err *err)
+{
+	if (keepmax != 0) {
+		if (size <= keepmax && archive_entry_sparse_count(m->ae) == 0)
+			return 0;
+		return cs_err_set(err, CS_EXIT_INTEGRITY, 0, "'%s': member "
+		    "'%s' declares %" PRIu64 " bytes%s (altered)", r->shown,
+		    m->name, size, size > keepmax ? ", too many" :
+		    " stored sparse");
+	}
+	if (r->max_member != 0 && size > r->max_member)
+		return cs_err_set(err, CS_EXIT_DATAERR, 0, "'%s': member "
+		    "'%s' declares %" PRIu64 " bytes, over the limit of %"
+		    PRIu64 " for one member of a tar that no signed manifest "
+		    "vouches for (--max-member-size): refused", r->shown,
+		    m->name, size, r->max_member);
+	r->total += size;
+	if (r->max_total != 0 && (r->total > r->max_total || r->total < size))
+		return cs_err_set(err, CS_EXIT_DATAERR, 0, "'%s': member "
+		    "'%s' brings the members' sizes over the limit of %"
+		    PRIu64 " bytes for a tar that no signed manifest vouches "
+		    "for (--max-total-size): refused", r->shown, m->name,
+		    r->max_total);
+	return 0;
+}
+
 /* Hash the member's content (holes as zeros), keeping it if asked. */
 static int
 evr_content(struct cs_evr *r, struct cs_evm *m, struct cs_buf *keep,
@@ -237,6 +446,9 @@ evr_content(struct cs_evr *r, struct cs_evm *m, struct cs_buf *keep,
 
 	size = archive_entry_size_is_set(m->ae) ? archive_entry_size(m->ae) :
 	    0;
+	if (evr_bounds(r, m, (uint64_t)size, keep != NULL ? keepmax :
+	    keepfd >= 0 ? UINT64_MAX : 0, err) != 0)
+		return -1;
 	cs_hasher_begin(r->mh);
 	while ((rc = archive_read_data_block(r->a, &p, &n, &off)) ==
 	    ARCHIVE_OK) {
@@ -258,7 +470,7 @@ evr_content(struct cs_evr *r, struct cs_evm *m, struct cs_buf *keep,
 	if (rc != ARCHIVE_EOF)
 		return cs_err_set(err, CS_EXIT_INTEGRITY, r->rerr, "'%s': "
 		    "archive truncated or damaged in member '%s': %s",
-		    r->shown, m->name, archive_error_string(r->a));
+		    r->shown, m->name, evr_error(r->a));
 	if (size > pos)
 		evr_zero_fill(r->mh, (uint64_t)(size - pos));
 	cs_hasher_end(r->mh, m->digest);
@@ -279,7 +491,7 @@ cs_evr_next(struct cs_evr *r, struct cs_evm *m, struct cs_err *err)
 	if (rc < ARCHIVE_WARN)
 		return cs_err_set(err, CS_EXIT_INTEGRITY, r->rerr, "'%s': "
 		    "archive truncated or damaged after member '%s': %s",
-		    r->shown, r->last, archive_error_string(r->a));
+		    r->shown, r->last, evr_error(r->a));
 	if (archive_entry_pathname(ae) == NULL)
 		return cs_err_set(err, CS_EXIT_INTEGRITY, 0, "'%s': damaged "
 		    "header (no name) after member '%s'", r->shown, r->last);
@@ -310,7 +522,7 @@ cs_evr_skip(struct cs_evr *r, const struct cs_evm *m, struct cs_err *err)
 	if (archive_read_data_skip(r->a) != ARCHIVE_OK)
 		return cs_err_set(err, CS_EXIT_INTEGRITY, r->rerr, "'%s': "
 		    "archive truncated or damaged in member '%s': %s",
-		    r->shown, m->name, archive_error_string(r->a));
+		    r->shown, m->name, evr_error(r->a));
 	return 0;
 }
 

@@ -36,6 +36,7 @@ cs_evidence_result_release(struct cs_evidence_result *res)
 
 	for (i = 0; i < CS_EVF_COUNT; i++)
 		free(res->field[i]);
+	free(res->custody);
 	for (i = 0; i < res->nproblems; i++)
 		free(res->problems[i].msg);
 	free(res->problems);

@@ -5,17 +5,24 @@
  * One verifier serves "custos verify" and the evidence source of "custos
  * check", in one of two ways through the archive:
  *
- * - spool (verify; check of a pipe or tape): one pass reads every member,
- *   checks its content against the digests in its own header and the
- *   canonical order, and spools its record; then the sidecar custody
- *   record (its signature, and the stream digest), the manifest (its
- *   signature), and the join of the manifest with the spool;
- * - seek (check of a regular file): a first pass takes the stream digest
- *   and the custody and manifest members, skipping the others' content;
- *   the sidecar, then the manifest are checked before any record is
- *   handed out; a second pass reads the members, each checked against its
- *   header, joined with the manifest as the comparison goes, and its
- *   stream digest must equal the first pass's (the same file).
+ * - spool (a pipe or tape): one pass reads every member, checks its
+ *   content against the digests in its own header and the canonical
+ *   order, and spools its record; then the sidecar custody record (its
+ *   signature, and the stream digest), the manifest (its signature), and
+ *   the join of the manifest with the spool.  Nothing vouches for the
+ *   members' sizes before they are read: their logical sizes are limited
+ *   (max_member, max_total in struct cs_evidence_opts);
+ * - seek (a regular file): the sidecar custody record is read and the
+ *   stream digest of the whole file checked against it first, before
+ *   libarchive parses any of it; then the headers are walked, seeking
+ *   over the content, for the custody member (the first) and the
+ *   manifest (the last); only then a second pass reads the members, each
+ *   checked against its header and joined with the manifest, and none
+ *   whose logical size exceeds its manifest record's is read at all; its
+ *   stream digest must equal the first one (the same file).
+ *
+ * A first member that is not the custody record ends the reading: the
+ * archive is not custos evidence, and nothing more of it is worth a byte.
  *
  * The join is cs_join (join.h) of the manifest's records with the
  * members' records: a member must match its record, a record with
@@ -26,6 +33,8 @@
  * (evidence_verify.h) for the command to print.
  */
 #include "custos/custos.h"
+
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -54,9 +63,10 @@
 #include "custos/sign.h"
 #include "custos/snapshot.h"
 #include "custos/source.h"
+#include "custos/tarprobe.h"
 #include "custos/xmalloc.h"
 
-#define EV_GOOD		"good, by the trusted key"
+#define EV_GOOD		CS_EVIDENCE_SIG_GOOD
 
 struct ev {
 	struct cs_evidence_opts	 o;
@@ -80,6 +90,9 @@ struct ev {
 	struct cs_source	*mem;		/* the members' records */
 	struct cs_join		*join;
 	int			 pass2_end;
+	int			 foreign;	/* first member not custody */
+	struct cs_blr		*cur;		/* pass 2: the manifest, */
+	struct cs_entry		*cur_e;		/* for the members' sizes */
 };
 
 static void
@@ -167,9 +180,12 @@ ev_custody_member(struct ev *v, struct cs_evm *m)
 	cs_buf_init(&b);
 	cs_err_init(&e);
 	if (strcmp(archive_entry_pathname(m->ae), CS_SNAP_CUSTODY) != 0) {
-		ev_problem(v, CS_EXIT_INTEGRITY, "first member is '%s', not "
-		    "the custody record '%s'", m->name, CS_SNAP_CUSTODY);
-		(void)cs_evr_read(v->r, m, NULL, 0, -1, &e);
+		/* Not a byte of its content is read. */
+		ev_problem(v, CS_EXIT_INTEGRITY, "'%s' is not custos evidence: "
+		    "a %s whose first member is '%s', not the custody record "
+		    "'%s'", v->shown, cs_tarprobe_format_name(cs_evr_format(
+		    v->r)), m->name, CS_SNAP_CUSTODY);
+		v->foreign = 1;
 		goto out;
 	}
 	if (cs_evr_read(v->r, m, &b, CS_CUSTODY_MAX, -1, &e) != 0) {
@@ -190,7 +206,8 @@ ev_custody_member(struct ev *v, struct cs_evm *m)
 		    "'digests'", m->name);
 	} else
 		cs_evr_set_digests(v->r, d);
-	v->res->custody_sig = ev_signature(v, &v->start.tr, CS_SNAP_CUSTODY);
+	/* Checked; the report gives the sidecar's (the authority). */
+	(void)ev_signature(v, &v->start.tr, CS_SNAP_CUSTODY);
 out:
 	cs_err_release(&e);
 	cs_buf_release(&b);
@@ -220,16 +237,18 @@ ev_check_header(struct ev *v, const struct cs_evm *m)
  * header, its record in E, in canonical order.  0 if E is good.
  */
 static int
-ev_record(struct ev *v, struct cs_evm *m, struct cs_entry *e)
+ev_record(struct ev *v, struct cs_evm *m, struct cs_entry *e, int read)
 {
 	struct cs_err	 err;
 
 	cs_err_init(&err);
-	if (cs_evr_read(v->r, m, NULL, 0, -1, &err) != 0) {
+	if ((read ? cs_evr_read(v->r, m, NULL, 0, -1, &err) :
+	    cs_evr_skip(v->r, m, &err)) != 0) {
 		ev_problem_err(v, &err);
 		return -1;
 	}
-	ev_check_header(v, m);
+	if (read)
+		ev_check_header(v, m);
 	if (cs_evidence_entry(m, e) != 0) {
 		ev_problem(v, CS_EXIT_INTEGRITY, "member '%s' is not part of "
 		    "a snapshot (added)", m->name);
@@ -255,7 +274,7 @@ ev_tree_member(struct ev *v, struct cs_evm *m, struct cs_entry *e)
 {
 	struct cs_buf	 line;
 
-	if (ev_record(v, m, e) != 0)
+	if (ev_record(v, m, e, 1) != 0)
 		return;
 	cs_buf_init(&line);
 	cs_bl_format(&line, e);
@@ -316,9 +335,10 @@ ev_members(struct ev *v, struct cs_evm *first)
 	int		 n;
 
 	cs_err_init(&err);
+	n = 0;
 	if (first != NULL)
 		ev_member(v, first, e);
-	while ((n = cs_evr_next(v->r, &m, &err)) == 1) {
+	while (!v->foreign && (n = cs_evr_next(v->r, &m, &err)) == 1) {
 		ev_member(v, &m, e);
 		if (v->o.progress != NULL)
 			v->o.progress(v->o.progress_arg, v->res->members,
@@ -332,10 +352,12 @@ ev_members(struct ev *v, struct cs_evm *first)
 	else if (v->res->members == 0)
 		ev_problem(v, CS_EXIT_DATAERR, "'%s' holds no members",
 		    v->shown);
-	else if (!v->have_manifest)
+	else if (!v->have_manifest && !v->foreign)
 		ev_problem(v, CS_EXIT_INTEGRITY, "the manifest '%s' is "
 		    "missing (truncated archive?)", CS_SNAP_MANIFEST);
-	if (cs_evr_finish(v->r, v->stream, &v->res->size, &err) != 0)
+	/* A file's stream digest was taken before (ev_start). */
+	if (!v->seek && cs_evr_finish(v->r, v->stream, &v->res->size,
+	    &err) != 0)
 		ev_problem_err(v, &err);
 	cs_err_release(&err);
 }
@@ -542,23 +564,23 @@ ev_manifest(struct ev *v)
 	cs_err_release(&err);
 }
 
-/* The sidecar must belong to this archive and hold its stream digest. */
+/*
+ * The sidecar custody record: the authority on the stream, and the
+ * signature state the report gives.
+ */
 static void
-ev_sidecar(struct ev *v)
+ev_sidecar_load(struct ev *v)
 {
-	static const char *const same[] = { "case", "label", "operator",
-	    "host", "started", "source" };
-	const char	*path = v->o.custody, *a, *b, *st;
+	const char	*path = v->o.custody;
 	struct cs_err	 err;
-	char		*def = NULL, *shown, hex[2 * CS_DIGEST_MAXLEN + 1];
-	char		 key[64];
-	size_t		 i;
-	int		 d;
+	char		*def = NULL, *shown;
 
 	cs_err_init(&err);
 	if (path == NULL)
 		path = def = cs_xasprintf("%s.custody", v->o.file);
 	shown = cs_encode_dup(path);
+	free(v->res->custody);
+	v->res->custody = cs_xstrdup(path);
 	if (cs_custody_load(&v->side, path, &err) != 0) {
 		if (err.code == CS_EXIT_NOINPUT)
 			ev_problem(v, CS_EXIT_NOINPUT, "custody record missing: "
@@ -568,8 +590,24 @@ ev_sidecar(struct ev *v)
 		goto out;
 	}
 	v->have_side = 1;
-	(void)ev_signature(v, &v->side.tr, path);
-	for (i = 0; i < CS_NELEM(same) && v->have_start; i++) {
+	v->res->custody_sig = ev_signature(v, &v->side.tr, path);
+out:
+	free(shown);
+	free(def);
+	cs_err_release(&err);
+}
+
+/* The sidecar must belong to this archive: the first member's fields. */
+static void
+ev_sidecar_same(struct ev *v)
+{
+	static const char *const same[] = { "case", "label", "operator",
+	    "host", "started", "source" };
+	const char	*a, *b;
+	size_t		 i;
+
+	for (i = 0; i < CS_NELEM(same) && v->have_start && v->have_side;
+	    i++) {
 		a = cs_custody_get(&v->start, same[i]);
 		b = cs_custody_get(&v->side, same[i]);
 		if ((a == NULL) != (b == NULL) || (a != NULL &&
@@ -578,6 +616,18 @@ ev_sidecar(struct ev *v)
 			    "field '%s' does not match the archive's first "
 			    "member (wrong custody record?)", same[i]);
 	}
+}
+
+/* The sidecar must hold the stream's size and digest, and a status. */
+static void
+ev_sidecar_stream(struct ev *v)
+{
+	const char	*a, *st;
+	char		 hex[2 * CS_DIGEST_MAXLEN + 1], key[64];
+	int		 d;
+
+	if (!v->have_side)
+		return;
 	st = cs_custody_get(&v->side, "stream-size");
 	(void)snprintf(key, sizeof key, "%" PRIu64, v->res->size);
 	if (st == NULL || strcmp(st, key) != 0)
@@ -606,10 +656,6 @@ ev_sidecar(struct ev *v)
 		ev_problem(v, CS_EXIT_INTEGRITY, "custody record: field "
 		    "'status' is '%s': NOT a complete snapshot",
 		    st != NULL ? st : "missing");
-out:
-	free(shown);
-	free(def);
-	cs_err_release(&err);
 }
 
 /* Spool mode: the next spooled member record. */
@@ -631,6 +677,45 @@ ev_spool_next(void *impl, struct cs_entry **ep, struct cs_err *err)
 	}
 	*ep = e;
 	return 1;
+}
+
+/*
+ * Seek mode, second pass: may member M's content be read?  Only if its
+ * logical size is within its manifest record's (the records come in
+ * canonical order, as the members must); a member with no record is
+ * added, and its content is not needed to say so.
+ */
+static int
+ev_within_manifest(struct ev *v, const struct cs_evm *m)
+{
+	struct cs_err	 err;
+	char		*path;
+	size_t		 len;
+	uint64_t	 size;
+	int		 c = 1, ok = 0;
+
+	if (m->is_hardlink)
+		return 1;		/* nothing to read */
+	if (cs_snap_member_path(archive_entry_pathname(m->ae), &path,
+	    &len) != 0)
+		return 0;
+	cs_err_init(&err);
+	while (v->cur != NULL && (v->cur_e == NULL || (c = cs_path_cmp(
+	    v->cur_e->path, v->cur_e->pathlen, path, len)) < 0)) {
+		cs_entry_free(v->cur_e);
+		v->cur_e = NULL;
+		if (cs_blr_next(v->cur, &v->cur_e, &err) != 1) {
+			cs_blr_close(v->cur);
+			v->cur = NULL;
+		}
+	}
+	size = archive_entry_size_is_set(m->ae) ?
+	    (uint64_t)archive_entry_size(m->ae) : 0;
+	if (v->cur_e != NULL && c == 0)
+		ok = size <= (v->cur_e->type == CS_T_FILE ? v->cur_e->size : 0);
+	cs_err_release(&err);
+	free(path);
+	return ok;
 }
 
 /* Seek mode, second pass: the next member record, checked. */
@@ -659,7 +744,7 @@ ev_pass2_next(void *impl, struct cs_entry **ep, struct cs_err *err)
 			continue;
 		}
 		e = cs_entry_new();
-		if (ev_record(v, &m, e) == 0) {
+		if (ev_record(v, &m, e, ev_within_manifest(v, &m)) == 0) {
 			*ep = e;
 			return 1;
 		}
@@ -697,6 +782,8 @@ ev_free(struct ev *v)
 	if (v == NULL)
 		return;
 	cs_join_free(v->join);
+	cs_entry_free(v->cur_e);
+	cs_blr_close(v->cur);
 	cs_source_free(v->man);
 	cs_source_free(v->mem);
 	if (v->spool != NULL)
@@ -714,6 +801,59 @@ ev_free(struct ev *v)
 }
 
 /*
+ * Seek mode up to the manifest: the sidecar, the stream digest of the
+ * whole file, then the headers only.
+ */
+static int
+ev_first_pass(struct ev *v, struct cs_err *err)
+{
+	/* What is not a plain tar is refused before anything else. */
+	if ((v->r = cs_evr_open_headers(v->o.file, err)) == NULL)
+		return -1;
+	ev_sidecar_load(v);
+	if (cs_evidence_stream_digest(&v->o, v->stream, &v->res->size,
+	    err) != 0)
+		return -1;
+	ev_sidecar_stream(v);
+	ev_members(v, NULL);
+	ev_sidecar_same(v);
+	return 0;
+}
+
+/* Seek mode: the second pass, its members' sizes bounded. */
+static int
+ev_second_pass(struct ev *v, struct cs_err *err)
+{
+	const char	*list;
+	char		*path;
+	unsigned	 d = 0;
+	uint64_t	 mm, mt;
+
+	cs_evr_close(v->r);
+	list = cs_custody_get(&v->start, "digests");
+	(void)cs_digest_parse_list(list != NULL ? list : "", &d, err);
+	cs_err_release(err);
+	cs_err_init(err);
+	if ((v->r = cs_evr_open(v->o.file, d, err)) == NULL)
+		return -1;
+	cs_evr_set_digests(v->r, d);
+	/* A manifest no trusted key vouches for bounds nothing alone. */
+	if (v->res->manifest_sig == NULL ||
+	    strcmp(v->res->manifest_sig, EV_GOOD) != 0) {
+		cs_evidence_limits(&v->o, &mm, &mt);
+		cs_evr_set_limits(v->r, mm, mt);
+	}
+	path = cs_xasprintf("/proc/self/fd/%d", v->mfd);
+	v->cur = cs_blr_open_as(path, CS_SNAP_MANIFEST, err);
+	free(path);
+	cs_err_release(err);
+	cs_err_init(err);
+	cs_order_release(&v->order);	/* the second pass */
+	v->mem = cs_source_new(&ev_pass2_ops, v, v->o.file);
+	return 0;
+}
+
+/*
  * Everything up to the join: the members (spool) or the first pass
  * (seek), the sidecar, the manifest; then the join, ready to read.
  * Returns -1 only if the verification could not start.
@@ -721,28 +861,30 @@ ev_free(struct ev *v)
 static int
 ev_start(struct ev *v, struct cs_evm *first, struct cs_err *err)
 {
-	const char	*list;
-	unsigned	 d = 0;
+	uint64_t	 mm, mt;
 
-	if (!v->seek && (v->spool = tmpfile()) == NULL)
-		return cs_err_set(err, CS_EXIT_CANTCREAT, errno, "cannot "
-		    "create a temporary file");
-	ev_members(v, first);
-	ev_sidecar(v);
+	if (v->seek) {
+		if (ev_first_pass(v, err) != 0)
+			return -1;
+	} else {
+		if ((v->spool = tmpfile()) == NULL)
+			return cs_err_set(err, CS_EXIT_CANTCREAT, errno,
+			    "cannot create a temporary file");
+		cs_evidence_limits(&v->o, &mm, &mt);
+		cs_evr_set_limits(v->r, mm, mt);
+		ev_members(v, first);
+		ev_sidecar_load(v);
+		ev_sidecar_same(v);
+		ev_sidecar_stream(v);
+	}
+	if (v->foreign)
+		return 0;
 	ev_manifest(v);
 	if (v->man == NULL)
 		return 0;
 	if (v->seek) {
-		cs_evr_close(v->r);
-		list = cs_custody_get(&v->start, "digests");
-		(void)cs_digest_parse_list(list != NULL ? list : "", &d, err);
-		cs_err_release(err);
-		cs_err_init(err);
-		if ((v->r = cs_evr_open(v->o.file, d, err)) == NULL)
+		if (ev_second_pass(v, err) != 0)
 			return -1;
-		cs_evr_set_digests(v->r, d);
-		cs_order_release(&v->order);	/* the second pass */
-		v->mem = cs_source_new(&ev_pass2_ops, v, v->o.file);
 	} else {
 		rewind(v->spool);
 		v->mem = cs_source_new(&ev_spool_ops, v, v->o.file);
@@ -807,8 +949,6 @@ cs_evidence_source_result(const struct cs_evidence_opts *o, struct cs_evr *r,
 	const char	*st;
 
 	v = ev_new(o, r, res);
-	if (v->seek && (v->r = cs_evr_open(o->file, 0, err)) == NULL)
-		goto fail;
 	if (ev_start(v, first, err) != 0)
 		goto fail;
 	if (v->res->nproblems > 0) {
@@ -859,17 +999,21 @@ ev_verify(const struct cs_evidence_opts *o, struct cs_evidence_result *res,
     struct cs_err *err)
 {
 	struct ev	*v;
-	struct cs_evr	*r;
+	struct cs_evr	*r = NULL;
+	struct stat	 sb;
 	const char	*st;
 	int		 rc = -1;
 
-	if ((r = cs_evr_open(o->file, (1U << CS_D_COUNT) - 1, err)) == NULL)
+	/* A regular file is read in two passes, a pipe or tape in one. */
+	if ((stat(o->file, &sb) != 0 || !S_ISREG(sb.st_mode)) &&
+	    (r = cs_evr_open(o->file, (1U << CS_D_COUNT) - 1, err)) == NULL)
 		return -1;
 	v = ev_new(o, r, res);
 	if (ev_start(v, NULL, err) != 0)
 		goto out;
 	ev_drain(v);
-	ev_report(v);
+	if (!v->foreign)	/* no custos evidence: no report of it */
+		ev_report(v);
 	if (v->res->nproblems > 0) {
 		ev_fail(v, err);
 		goto out;

@@ -1,5 +1,5 @@
 /*
- * host.c: host identity and time formatting.
+ * host.c: host identity, and times formatted and checked.
  */
 #include "custos/custos.h"
 
@@ -56,6 +56,57 @@ cs_time_rfc3339(const struct timespec *ts, int nsec)
 	if (nsec)
 		return cs_xasprintf("%s.%09ldZ", buf, (long)ts->tv_nsec);
 	return cs_xasprintf("%sZ", buf);
+}
+
+/* N decimal digits at S as a number, or -1. */
+static int
+host_digits(const char *s, int n)
+{
+	int	 v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+int
+cs_time_rfc3339_valid(const char *s, size_t len)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int	 y, mo, d, h, mi, sec, leap, max;
+	size_t	 i;
+
+	if (len < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
+	    s[13] != ':' || s[16] != ':' || s[len - 1] != 'Z')
+		return 0;
+	y = host_digits(s, 4);
+	mo = host_digits(s + 5, 2);
+	d = host_digits(s + 8, 2);
+	h = host_digits(s + 11, 2);
+	mi = host_digits(s + 14, 2);
+	sec = host_digits(s + 17, 2);
+	if (y < 0 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 ||
+	    mi < 0 || mi > 59 || sec < 0 || sec > 60 ||
+	    (sec == 60 && (h != 23 || mi != 59)))
+		return 0;
+	leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	max = mdays[mo - 1] + (mo == 2 && leap);
+	if (d > max)
+		return 0;
+	if (len == 20)
+		return 1;
+	/* A fraction: a point and 1 to 9 digits. */
+	if (s[19] != '.' || len < 22 || len > 30)
+		return 0;
+	for (i = 20; i < len - 1; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	}
+	return 1;
 }
 
 struct timespec

@@ -667,6 +667,7 @@ tar_foreign(const struct cs_tar_opts *o, struct cs_evr *r,
 	struct cs_source	*s;
 	struct cs_evm		 m;
 	unsigned		 carries;
+	uint64_t		 mm, mt;
 	int			 n = 0;
 
 	f = cs_xcalloc(1, sizeof *f);
@@ -675,6 +676,9 @@ tar_foreign(const struct cs_tar_opts *o, struct cs_evr *r,
 	f->shown = cs_encode_dup(o->ev.file);
 	f->seekable = seekable;
 	cs_evr_set_digests(r, o->digests);
+	/* Nothing vouches for a foreign tar's sizes (sparse holes). */
+	cs_evidence_limits(&o->ev, &mm, &mt);
+	cs_evr_set_limits(r, mm, mt);
 	if (seekable)
 		tar_links(f, o->ev.file);
 	if (first != NULL && tar_member(f, r, first, err) != 0)
@@ -764,6 +768,7 @@ cs_source_tar_open(const struct cs_tar_opts *o, struct cs_tar_info *info,
 		    &info->ev, o->result, err);
 	}
 	info->foreign = 1;
+	info->format = cs_evr_format(r);
 	return tar_foreign(o, r, n == 1 ? &m : NULL, seekable, err);
 }
 

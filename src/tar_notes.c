@@ -9,6 +9,7 @@
 
 #include "custos/path.h"
 #include "custos/tar.h"
+#include "custos/tarprobe.h"
 #include "custos/xmalloc.h"
 
 size_t
@@ -21,8 +22,9 @@ cs_tar_notes(const struct cs_tar_info *info, const char *path,
 	shown = cs_encode_dup(path);
 	if (info->foreign) {
 		msg[n++] = cs_xasprintf("UNVERIFIED EVIDENCE: '%s' is not a "
-		    "custos evidence tar (no custody record, no signed "
-		    "manifest): nothing vouches for what it holds", shown);
+		    "custos evidence tar but a foreign %s (no custody record, "
+		    "no signed manifest): nothing vouches for what it holds",
+		    shown, cs_tarprobe_format_name(info->format));
 		*incomplete = 1;
 	} else if (!info->ev.is_signed)
 		msg[n++] = cs_xasprintf("evidence '%s': signatures NOT "

@@ -69,6 +69,8 @@ trust_tar(const char *path, const struct cs_trust_opts *o, struct cs_trust *t,
 	to.ev.pub = t->key;
 	to.ev.fingerprint = o->fingerprint;
 	to.ev.allow_unsigned = o->allow_unsigned;
+	to.ev.max_member = o->max_member;
+	to.ev.max_total = o->max_total;
 	to.digests = o->digests;
 	to.result = &t->evres;
 	if ((s = cs_source_tar_open(&to, &t->info, err)) == NULL)

@@ -64,6 +64,13 @@ void		 cs_bl_header_add(struct cs_bl_header *, const char *,
 		    const char *, size_t);
 /* Borrowed value of the first KEY, or NULL. */
 const char	*cs_bl_header_get(const struct cs_bl_header *, const char *);
+/*
+ * Why the header or custody field KEY cannot hold the LEN bytes VALUE
+ * (a time that does not exist, a relative root), or NULL if it can.
+ * CUSTODY: a custody record's field (its "source" is the snapshot's
+ * path; a baseline's says what it was made from).
+ */
+const char	*cs_bl_header_check(const char *, const char *, size_t, int);
 
 /* Append the record line for E (with '\n') to OUT. */
 void		 cs_bl_format(struct cs_buf *, const struct cs_entry *);

@@ -36,10 +36,43 @@ struct cs_evidence_opts {
 	 */
 	void		(*progress)(void *, uint64_t, uint64_t);
 	void		 *progress_arg;
+	/*
+	 * Limits on the logical size of one member and of all, where no
+	 * signed manifest vouches for them (a foreign tar; evidence from a
+	 * pipe or tape, or whose manifest no trusted key verified): 0 for
+	 * the default, UINT64_MAX for none.
+	 */
+	uint64_t	  max_member;
+	uint64_t	  max_total;
 };
 
-/* Nonzero if PATH is a regular file with the ustar magic at 257. */
+/*
+ * The SHA-256 of the whole file O->file (in D[CS_D_SHA256]) and its
+ * size, with O's progress (no members yet) as it is read.
+ */
+int		 cs_evidence_stream_digest(const struct cs_evidence_opts *,
+		    unsigned char [][CS_DIGEST_MAXLEN], uint64_t *,
+		    struct cs_err *);
+/* The default limits (custos-verify(1), custos-check(1)). */
+#define CS_EVIDENCE_MAX_MEMBER	(4ULL << 30)
+#define CS_EVIDENCE_MAX_TOTAL	(1ULL << 40)
+/*
+ * A limit given as an option: a number of bytes, with a suffix K, M, G
+ * or T (powers of 1024); "0" is no limit (stored as UINT64_MAX).
+ */
+int		 cs_evidence_limit_parse(const char *, uint64_t *,
+		    struct cs_err *);
+/* The limits of O in effect: 0 for none. */
+void		 cs_evidence_limits(const struct cs_evidence_opts *,
+		    uint64_t *, uint64_t *);
+
+/*
+ * Nonzero if PATH is a regular file that libarchive recognises as an
+ * archive (tarprobe.h): the reader names and refuses what is not a plain
+ * tar.
+ */
 int		 cs_evidence_is_tar(const char *);
+
 /*
  * Verify everything (see custos-verify(1)); nothing is printed (see
  * evidence_verify.h for the result with each problem, by member name).
@@ -89,6 +122,15 @@ struct cs_evm {
  * with DIGESTS.
  */
 struct cs_evr	*cs_evr_open(const char *, unsigned, struct cs_err *);
+/*
+ * Open the regular file PATH to read headers only: member content is
+ * seeked over, the stream is not hashed (cs_evr_finish is not for it).
+ */
+struct cs_evr	*cs_evr_open_headers(const char *, struct cs_err *);
+/* Limit the logical sizes of the members read from now on (0: none). */
+void		 cs_evr_set_limits(struct cs_evr *, uint64_t, uint64_t);
+/* libarchive's format code (ARCHIVE_FORMAT_TAR_*) of the last header. */
+int		 cs_evr_format(const struct cs_evr *);
 /* Change the digests computed for the following members. */
 void		 cs_evr_set_digests(struct cs_evr *, unsigned);
 /*

@@ -19,6 +19,9 @@ struct cs_evm;
 struct cs_evr;
 struct cs_source;
 
+/* The signature state of a part verified with the trusted key. */
+#define CS_EVIDENCE_SIG_GOOD	"good, by the trusted key"
+
 /* The custody record's fields in the report, in this order. */
 enum cs_evidence_field {
 	CS_EVF_CASE,
@@ -44,7 +47,10 @@ struct cs_evidence_result {
 	uint64_t	 records;	/* in the manifest */
 	unsigned char	 stream_sha256[32];
 	uint64_t	 size;		/* bytes of the archive */
-	const char	*custody_sig;	/* static text; NULL: not checked */
+	char		*custody;	/* the sidecar custody record's path,
+					   the authority; NULL: none */
+	const char	*custody_sig;	/* static text, the sidecar's; NULL:
+					   not checked */
 	const char	*manifest_sig;
 	struct cs_evidence_problem *problems;
 	size_t		 nproblems;

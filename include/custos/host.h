@@ -5,6 +5,7 @@
 #ifndef CUSTOS_HOST_H
 #define CUSTOS_HOST_H
 
+#include <stddef.h>
 #include <time.h>
 
 /* Heap string: the host name (uname nodename); never NULL. */
@@ -13,6 +14,13 @@ char	*cs_host_name(void);
 char	*cs_host_machine_id(void);
 /* Heap string "YYYY-MM-DDTHH:MM:SSZ" (with ".NNNNNNNNNZ" when NSEC). */
 char	*cs_time_rfc3339(const struct timespec *, int);
+/*
+ * Nonzero if the LEN bytes at S are a time as custos writes them (RFC
+ * 3339 in UTC: "YYYY-MM-DDTHH:MM:SSZ", with a fraction of up to nine
+ * digits) that exists: no 30 February, no 25:61; a leap second only at
+ * 23:59:60.
+ */
+int	 cs_time_rfc3339_valid(const char *, size_t);
 /* The current time (CLOCK_REALTIME). */
 struct timespec cs_time_now(void);
 /* Seconds elapsed since START (CLOCK_MONOTONIC readings). */

@@ -41,10 +41,15 @@ struct cs_tar_opts {
 
 struct cs_tar_info {
 	int			 foreign;	/* nothing was verified */
+	int			 format;	/* ARCHIVE_FORMAT_TAR_* */
 	struct cs_evidence_info	 ev;		/* for evidence */
 };
 
-/* Nonzero if PATH is a regular file with the ustar magic. */
+/*
+ * Nonzero if PATH is a regular file that libarchive recognises as an
+ * archive (tarprobe.h); what is not a plain tar is refused, named, when
+ * it is opened.
+ */
 int		 cs_tar_is_tar(const char *);
 /* O->ev.file (a file, a pipe or a tape) as a source; INFO says what. */
 struct cs_source *cs_source_tar_open(const struct cs_tar_opts *,

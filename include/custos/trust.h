@@ -15,6 +15,7 @@
 #define CUSTOS_TRUST_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "custos/diff.h"
 #include "custos/evidence_verify.h"
@@ -31,6 +32,8 @@ struct cs_trust_opts {
 	int		 allow_unsigned;
 	const char	*custody;	/* an evidence tar's custody record */
 	unsigned	 digests;	/* computed for a foreign tar */
+	uint64_t	 max_member;	/* a tar's size limits (evidence.h): */
+	uint64_t	 max_total;	/* 0 the default, UINT64_MAX none */
 	/* For a directory (its root is set to the path); NULL: defaults,
 	   with DIGESTS. */
 	const struct cs_walk_opts *walk;

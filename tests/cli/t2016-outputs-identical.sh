@@ -390,9 +390,10 @@ finished:        NOW
 status:          complete
 members:         28 (27 manifest records)
 stream sha256:   D
+custody record:  ev.tar.custody
 custody sig:     none
 manifest sig:    none
-result:          VALID
+result:          intact, NOT AUTHENTICATED (custody record signature: none)
 === end
 EXPECTED
 

@@ -23,6 +23,15 @@ for f in "$FIXTURES"/cli/t4001/*.err; do
 	'
 done
 
+test_expect_success 'check refuses a malformed header field too' '
+	test_expect_code 65 "$CUSTOS" check -q --allow-unsigned \
+	    -b bad-created.cbl . 2>err &&
+	test_grep "bad-created.cbl. line 2: bad header field .created." err &&
+	test_expect_code 65 "$CUSTOS" check -q --allow-unsigned \
+	    -b good.cbl relative-root.cbl 2>err &&
+	test_grep "relative-root.cbl. line 4: bad header field .root.: not an absolute path" err
+'
+
 test_expect_success 'a file that is not a baseline at all' '
 	printf "\x7fELF\0\0\0" >binary &&
 	test_expect_code 65 "$CUSTOS" verify --allow-unsigned binary 2>err

@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <setjmp.h>
 
 #include <cmocka.h>
@@ -73,6 +75,79 @@ test_roundtrip(void **state)
 	cs_bl_header_release(&h);
 	cs_buf_release(&b);
 	cs_err_release(&err);
+}
+
+/*
+ * Times that do not exist and relative sources are refused, by line and
+ * field, once the record is known intact; the writer's own are kept.
+ */
+static void
+test_fields(void **state)
+{
+	static const struct {
+		const char	*key;
+		const char	*value;
+		int		 ok;
+	} t[] = {
+		{ "started", "2026-11-30T21:18:34Z", 1 },
+		{ "started", "2026-02-30T25:61:00Z", 0 },
+		{ "started", "2026-02-28T25:00:00Z", 0 },
+		{ "started", "2026-02-28T23:61:00Z", 0 },
+		{ "started", "2024-02-29T00:00:00Z", 1 },
+		{ "started", "2100-02-29T00:00:00Z", 0 },
+		{ "started", "2000-02-29T00:00:00Z", 1 },
+		{ "started", "2026-04-31T00:00:00Z", 0 },
+		{ "started", "2026-13-01T00:00:00Z", 0 },
+		{ "started", "2026-00-01T00:00:00Z", 0 },
+		{ "started", "2026-12-31T23:59:60Z", 1 },
+		{ "started", "2026-12-31T23:58:60Z", 0 },
+		{ "started", "2026-11-30T21:18:34.123456789Z", 1 },
+		{ "started", "2026-11-30T21:18:34.Z", 0 },
+		{ "started", "2026-11-30T21:18:34.1234567890Z", 0 },
+		{ "started", "2026-11-30T21:18:34+01:00", 0 },
+		{ "started", "2026-11-30 21:18:34Z", 0 },
+		{ "started", "2026-1-30T21:18:34Z", 0 },
+		{ "started", "", 0 },
+		{ "finished", "", 1 },
+		{ "finished", "2026-11-31T00:00:00Z", 0 },
+		{ "created", "yesterday", 0 },
+		{ "source", "/srv/www", 1 },
+		{ "source", "srv/www", 0 },
+		{ "source", "", 0 },
+		{ "root", "./srv", 0 },
+		{ "verified-after", "yes", 1 },
+	};
+	struct cs_bl_header	 h;
+	struct cs_custody	 c;
+	struct cs_buf		 b;
+	struct cs_err		 err;
+	char			 want[64];
+	size_t			 i;
+
+	(void)state;
+	for (i = 0; i < CS_NELEM(t); i++) {
+		cs_bl_header_init(&h);
+		cs_bl_header_add(&h, "case", "C", 1);
+		cs_bl_header_add(&h, t[i].key, t[i].value,
+		    strlen(t[i].value));
+		cs_buf_init(&b);
+		cs_err_init(&err);
+		assert_int_equal(cs_custody_format(&b, &h, NULL, &err), 0);
+		if (cs_custody_parse(&c, b.data, b.len, "t", &err) !=
+		    (t[i].ok ? 0 : -1))
+			fail_msg("%s=%s: %s", t[i].key, t[i].value,
+			    t[i].ok ? "refused" : "accepted");
+		if (!t[i].ok) {
+			assert_int_equal(err.code, CS_EXIT_DATAERR);
+			(void)snprintf(want, sizeof want,
+			    "line 3: bad field '%s'", t[i].key);
+			assert_non_null(strstr(err.msg, want));
+		}
+		cs_custody_release(&c);
+		cs_bl_header_release(&h);
+		cs_buf_release(&b);
+		cs_err_release(&err);
+	}
 }
 
 static void
@@ -238,6 +313,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_roundtrip),
 		T(test_altered_byte),
+		T(test_fields),
 		T(test_truncated),
 		T(test_bad_magic),
 		T(test_signed),
