@@ -73,6 +73,19 @@ test_expect_success BTIME 'a body file has it as crtime' '
 	test_cmp body body2
 '
 
+test_expect_success BTIME,PYTHON 'JSON export has it as btime' '
+	"$CUSTOS" export -q --format json -o json tree &&
+	python3 -c "
+import calendar, json, sys, time
+for l in sys.stdin:
+    r = json.loads(l)
+    if r[\"path\"] == \"/file\":
+        t = r[\"btime\"].split(\".\")[0]
+        print(calendar.timegm(time.strptime(t, \"%Y-%m-%dT%H:%M:%S\")))
+" <json >got &&
+	test "$(cat got)" = "$(stat -c %W tree/file)"
+'
+
 test_expect_success PYTHON 'a foreign tar with LIBARCHIVE.creationtime' '
 	python3 -c "import sys, tarfile
 with tarfile.open(sys.argv[1], \"w\", format=tarfile.PAX_FORMAT) as t:
