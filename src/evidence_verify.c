@@ -66,42 +66,13 @@
 #include "custos/tarprobe.h"
 #include "custos/xmalloc.h"
 
-#define EV_GOOD		CS_EVIDENCE_SIG_GOOD
+#include "evidence_int.h"
 
-struct ev {
-	struct cs_evidence_opts	 o;
-	int			 seek;		/* two passes (a file) */
-	char			*shown;
-	struct cs_evr		*r;
-	struct cs_evidence_result own;		/* when the caller gave none */
-	struct cs_evidence_result *res;		/* the problems, the report */
-	struct cs_custody	 start;
-	int			 have_start;
-	struct cs_custody	 side;
-	int			 have_side;
-	int			 mfd;
-	int			 have_manifest;
-	FILE			*spool;
-	char			*spool_line;
-	size_t			 spool_cap;
-	struct cs_order		 order;		/* of the members' paths */
-	unsigned char		 stream[CS_D_COUNT][CS_DIGEST_MAXLEN];
-	struct cs_source	*man;		/* the manifest's records */
-	struct cs_source	*mem;		/* the members' records */
-	struct cs_join		*join;
-	int			 pass2_end;
-	int			 foreign;	/* first member not custody */
-	struct cs_blr		*cur;		/* pass 2: the manifest, */
-	struct cs_entry		*cur_e;		/* for the members' sizes */
-};
-
-static void
-ev_problem(struct ev *v, int code, const char *fmt, ...) CS_PRINTF(3, 4);
 static void	ev_report(struct ev *);
 
 /* Add one problem to the result and remember the exit code. */
-static void
-ev_problem(struct ev *v, int code, const char *fmt, ...)
+void
+cs_ev_problem(struct ev *v, int code, const char *fmt, ...)
 {
 	va_list	 ap;
 	char	*msg;
@@ -112,10 +83,10 @@ ev_problem(struct ev *v, int code, const char *fmt, ...)
 	cs_evidence_result_add(v->res, code, msg);
 }
 
-static void
-ev_problem_err(struct ev *v, struct cs_err *e)
+void
+cs_ev_problem_err(struct ev *v, struct cs_err *e)
 {
-	ev_problem(v, e->code, "%s%s%s", e->msg != NULL ? e->msg : "error",
+	cs_ev_problem(v, e->code, "%s%s%s", e->msg != NULL ? e->msg : "error",
 	    e->errnum != 0 ? ": " : "", e->errnum != 0 ? strerror(e->errnum) :
 	    "");
 	cs_err_release(e);
@@ -142,77 +113,6 @@ ev_fail(const struct ev *v, struct cs_err *err)
 	    "listed above)", v->shown, n, n == 1 ? "" : "s");
 }
 
-/* Check a signature: with a trusted key, or demand one. */
-static const char *
-ev_signature(struct ev *v, const struct cs_bl_trailer *tr, const char *what)
-{
-	struct cs_err	 e;
-
-	if (tr == NULL || !tr->is_signed) {
-		if (!v->o.allow_unsigned) {
-			char *shown = cs_encode_dup(what);
-
-			ev_problem(v, CS_EXIT_INTEGRITY, "'%s' is NOT SIGNED "
-			    "(use --allow-unsigned to check the rest)", shown);
-			free(shown);
-		}
-		return "none";
-	}
-	if (v->o.pub == NULL && v->o.fingerprint == NULL)
-		return "present, not checked (no trusted key)";
-	cs_err_init(&e);
-	if (cs_bl_verify_signature(tr, v->o.pub, v->o.fingerprint, what,
-	    &e) != 0) {
-		ev_problem_err(v, &e);
-		return "BAD";
-	}
-	return EV_GOOD;
-}
-
-/* The first member: the custody record at the start. */
-static void
-ev_custody_member(struct ev *v, struct cs_evm *m)
-{
-	struct cs_buf	 b;
-	struct cs_err	 e;
-	unsigned	 d = 0;
-
-	cs_buf_init(&b);
-	cs_err_init(&e);
-	if (strcmp(archive_entry_pathname(m->ae), CS_SNAP_CUSTODY) != 0) {
-		/* Not a byte of its content is read. */
-		ev_problem(v, CS_EXIT_INTEGRITY, "'%s' is not custos evidence: "
-		    "a %s whose first member is '%s', not the custody record "
-		    "'%s'", v->shown, cs_tarprobe_format_name(cs_evr_format(
-		    v->r)), m->name, CS_SNAP_CUSTODY);
-		v->foreign = 1;
-		goto out;
-	}
-	if (cs_evr_read(v->r, m, &b, CS_CUSTODY_MAX, -1, &e) != 0) {
-		ev_problem_err(v, &e);
-		goto out;
-	}
-	if (cs_custody_parse(&v->start, b.data != NULL ? b.data : "", b.len,
-	    CS_SNAP_CUSTODY, &e) != 0) {
-		ev_problem_err(v, &e);
-		goto out;
-	}
-	v->have_start = 1;
-	if (cs_custody_get(&v->start, "digests") == NULL ||
-	    cs_digest_parse_list(cs_custody_get(&v->start, "digests"), &d,
-	    &e) != 0) {
-		cs_err_release(&e);
-		ev_problem(v, CS_EXIT_DATAERR, "member '%s': bad field "
-		    "'digests'", m->name);
-	} else
-		cs_evr_set_digests(v->r, d);
-	/* Checked; the report gives the sidecar's (the authority). */
-	(void)ev_signature(v, &v->start.tr, CS_SNAP_CUSTODY);
-out:
-	cs_err_release(&e);
-	cs_buf_release(&b);
-}
-
 /* A member's content against the digests its own header claims. */
 static void
 ev_check_header(struct ev *v, const struct cs_evm *m)
@@ -224,7 +124,7 @@ ev_check_header(struct ev *v, const struct cs_evm *m)
 			continue;
 		if (memcmp(m->hdigest[d], m->digest[d],
 		    cs_digest_len((enum cs_digest)d)) != 0) {
-			ev_problem(v, CS_EXIT_INTEGRITY, "member '%s': content "
+			cs_ev_problem(v, CS_EXIT_INTEGRITY, "member '%s': content "
 			    "does not match the %s in its header (altered)",
 			    m->name, cs_digest_name((enum cs_digest)d));
 			return;
@@ -244,13 +144,13 @@ ev_record(struct ev *v, struct cs_evm *m, struct cs_entry *e, int read)
 	cs_err_init(&err);
 	if ((read ? cs_evr_read(v->r, m, NULL, 0, -1, &err) :
 	    cs_evr_skip(v->r, m, &err)) != 0) {
-		ev_problem_err(v, &err);
+		cs_ev_problem_err(v, &err);
 		return -1;
 	}
 	if (read)
 		ev_check_header(v, m);
 	if (cs_evidence_entry(m, e) != 0) {
-		ev_problem(v, CS_EXIT_INTEGRITY, "member '%s' is not part of "
+		cs_ev_problem(v, CS_EXIT_INTEGRITY, "member '%s' is not part of "
 		    "a snapshot (added)", m->name);
 		return -1;
 	}
@@ -261,7 +161,7 @@ ev_record(struct ev *v, struct cs_evm *m, struct cs_entry *e, int read)
 		e->have |= CS_F_INO;
 	}
 	if (cs_order_check(&v->order, e->path, e->pathlen) != 0) {
-		ev_problem(v, CS_EXIT_INTEGRITY, "member '%s' is out of "
+		cs_ev_problem(v, CS_EXIT_INTEGRITY, "member '%s' is out of "
 		    "canonical order (reordered or repeated)", m->name);
 		return -1;
 	}
@@ -279,7 +179,7 @@ ev_tree_member(struct ev *v, struct cs_evm *m, struct cs_entry *e)
 	cs_buf_init(&line);
 	cs_bl_format(&line, e);
 	if (fwrite(line.data, 1, line.len, v->spool) != line.len)
-		ev_problem(v, CS_EXIT_IOERR, "cannot write a temporary file");
+		cs_ev_problem(v, CS_EXIT_IOERR, "cannot write a temporary file");
 	cs_buf_release(&line);
 }
 
@@ -290,11 +190,11 @@ ev_manifest_member(struct ev *v, struct cs_evm *m)
 
 	cs_err_init(&e);
 	if ((v->mfd = cs_tmpfile(&e)) < 0) {
-		ev_problem_err(v, &e);
+		cs_ev_problem_err(v, &e);
 		return;
 	}
 	if (cs_evr_read(v->r, m, NULL, 0, v->mfd, &e) != 0) {
-		ev_problem_err(v, &e);
+		cs_ev_problem_err(v, &e);
 		return;
 	}
 	ev_check_header(v, m);
@@ -310,16 +210,16 @@ ev_member(struct ev *v, struct cs_evm *m, struct cs_entry *e)
 	cs_err_init(&err);
 	v->res->members++;
 	if (v->have_manifest) {
-		ev_problem(v, CS_EXIT_INTEGRITY, "member '%s' follows the "
+		cs_ev_problem(v, CS_EXIT_INTEGRITY, "member '%s' follows the "
 		    "manifest (added)", m->name);
 		(void)cs_evr_skip(v->r, m, &err);
 	} else if (m->index == 0)
-		ev_custody_member(v, m);
+		cs_ev_custody_member(v, m);
 	else if (strcmp(archive_entry_pathname(m->ae), CS_SNAP_MANIFEST) == 0)
 		ev_manifest_member(v, m);
 	else if (v->seek) {
 		if (cs_evr_skip(v->r, m, &err) != 0)
-			ev_problem_err(v, &err);
+			cs_ev_problem_err(v, &err);
 	} else
 		ev_tree_member(v, m, e);
 	cs_err_release(&err);
@@ -348,17 +248,17 @@ ev_members(struct ev *v, struct cs_evm *first)
 		v->o.progress(v->o.progress_arg, UINT64_MAX, UINT64_MAX);
 	cs_entry_free(e);
 	if (n < 0)
-		ev_problem_err(v, &err);
+		cs_ev_problem_err(v, &err);
 	else if (v->res->members == 0)
-		ev_problem(v, CS_EXIT_DATAERR, "'%s' holds no members",
+		cs_ev_problem(v, CS_EXIT_DATAERR, "'%s' holds no members",
 		    v->shown);
 	else if (!v->have_manifest && !v->foreign)
-		ev_problem(v, CS_EXIT_INTEGRITY, "the manifest '%s' is "
+		cs_ev_problem(v, CS_EXIT_INTEGRITY, "the manifest '%s' is "
 		    "missing (truncated archive?)", CS_SNAP_MANIFEST);
 	/* A file's stream digest was taken before (ev_start). */
 	if (!v->seek && cs_evr_finish(v->r, v->stream, &v->res->size,
 	    &err) != 0)
-		ev_problem_err(v, &err);
+		cs_ev_problem_err(v, &err);
 	cs_err_release(&err);
 }
 
@@ -451,7 +351,7 @@ ev_name_problem(struct ev *v, const struct cs_entry *e, const char *what)
 
 	name = cs_snap_member_name(e->path, e->pathlen, e->type == CS_T_DIR);
 	shown = cs_encode_dup(name);
-	ev_problem(v, CS_EXIT_INTEGRITY, "member '%s' %s", shown, what);
+	cs_ev_problem(v, CS_EXIT_INTEGRITY, "member '%s' %s", shown, what);
 	free(shown);
 	free(name);
 }
@@ -504,7 +404,7 @@ ev_step(struct ev *v, struct cs_entry **ep)
 	while (v->join != NULL && (n = cs_join_next(v->join, &r, &m,
 	    &err)) != 0) {
 		if (n < 0) {
-			ev_problem(v, CS_EXIT_INTEGRITY, "member '%s': %s "
+			cs_ev_problem(v, CS_EXIT_INTEGRITY, "member '%s': %s "
 			    "(altered)", CS_SNAP_MANIFEST, err.msg != NULL ?
 			    err.msg : "bad record");
 			cs_join_free(v->join);
@@ -544,13 +444,13 @@ ev_manifest(struct ev *v)
 	v->man = cs_source_baseline(path, &err);
 	free(path);
 	if (v->man == NULL) {
-		ev_problem(v, err.code == CS_EXIT_DATAERR ? CS_EXIT_INTEGRITY :
+		cs_ev_problem(v, err.code == CS_EXIT_DATAERR ? CS_EXIT_INTEGRITY :
 		    err.code, "member '%s': %s", CS_SNAP_MANIFEST, err.msg);
 		cs_err_release(&err);
 		return;
 	}
 	b = cs_source_blr(v->man);
-	v->res->manifest_sig = ev_signature(v, cs_blr_trailer(b),
+	v->res->manifest_sig = cs_ev_signature(v, cs_blr_trailer(b),
 	    CS_SNAP_MANIFEST);
 	cs_evidence_result_keep(&v->res->root,
 	    cs_bl_header_get(cs_blr_header(b), "root"));
@@ -559,103 +459,9 @@ ev_manifest(struct ev *v)
 	c1 = cs_bl_header_get(cs_blr_header(b), "case");
 	c2 = v->have_start ? cs_custody_get(&v->start, "case") : NULL;
 	if (c1 == NULL || c2 == NULL || strcmp(c1, c2) != 0)
-		ev_problem(v, CS_EXIT_INTEGRITY, "member '%s': field 'case' "
+		cs_ev_problem(v, CS_EXIT_INTEGRITY, "member '%s': field 'case' "
 		    "does not match the custody record", CS_SNAP_MANIFEST);
 	cs_err_release(&err);
-}
-
-/*
- * The sidecar custody record: the authority on the stream, and the
- * signature state the report gives.
- */
-static void
-ev_sidecar_load(struct ev *v)
-{
-	const char	*path = v->o.custody;
-	struct cs_err	 err;
-	char		*def = NULL, *shown;
-
-	cs_err_init(&err);
-	if (path == NULL)
-		path = def = cs_xasprintf("%s.custody", v->o.file);
-	shown = cs_encode_dup(path);
-	free(v->res->custody);
-	v->res->custody = cs_xstrdup(path);
-	if (cs_custody_load(&v->side, path, &err) != 0) {
-		if (err.code == CS_EXIT_NOINPUT)
-			ev_problem(v, CS_EXIT_NOINPUT, "custody record missing: "
-			    "cannot open '%s' (give --custody FILE)", shown);
-		else
-			ev_problem_err(v, &err);
-		goto out;
-	}
-	v->have_side = 1;
-	v->res->custody_sig = ev_signature(v, &v->side.tr, path);
-out:
-	free(shown);
-	free(def);
-	cs_err_release(&err);
-}
-
-/* The sidecar must belong to this archive: the first member's fields. */
-static void
-ev_sidecar_same(struct ev *v)
-{
-	static const char *const same[] = { "case", "label", "operator",
-	    "host", "started", "source" };
-	const char	*a, *b;
-	size_t		 i;
-
-	for (i = 0; i < CS_NELEM(same) && v->have_start && v->have_side;
-	    i++) {
-		a = cs_custody_get(&v->start, same[i]);
-		b = cs_custody_get(&v->side, same[i]);
-		if ((a == NULL) != (b == NULL) || (a != NULL &&
-		    strcmp(a, b) != 0))
-			ev_problem(v, CS_EXIT_INTEGRITY, "custody record: "
-			    "field '%s' does not match the archive's first "
-			    "member (wrong custody record?)", same[i]);
-	}
-}
-
-/* The sidecar must hold the stream's size and digest, and a status. */
-static void
-ev_sidecar_stream(struct ev *v)
-{
-	const char	*a, *st;
-	char		 hex[2 * CS_DIGEST_MAXLEN + 1], key[64];
-	int		 d;
-
-	if (!v->have_side)
-		return;
-	st = cs_custody_get(&v->side, "stream-size");
-	(void)snprintf(key, sizeof key, "%" PRIu64, v->res->size);
-	if (st == NULL || strcmp(st, key) != 0)
-		ev_problem(v, CS_EXIT_INTEGRITY, "custody record: field "
-		    "'stream-size' is %s, the archive has %" PRIu64 " bytes",
-		    st != NULL ? st : "missing", v->res->size);
-	for (d = 0; d < CS_D_COUNT; d++) {
-		(void)snprintf(key, sizeof key, "stream-%s",
-		    cs_digest_name((enum cs_digest)d));
-		if ((a = cs_custody_get(&v->side, key)) == NULL)
-			continue;
-		if (d != CS_D_SHA256)
-			continue;	/* SHA-256 is the one checked */
-		cs_hex(v->stream[d], cs_digest_len((enum cs_digest)d), hex);
-		if (strcmp(a, hex) != 0)
-			ev_problem(v, CS_EXIT_INTEGRITY, "custody record: "
-			    "field '%s' does not match the archive's digest "
-			    "%s (the archive was altered)", key, hex);
-	}
-	if (cs_custody_get(&v->side, "stream-sha256") == NULL)
-		ev_problem(v, CS_EXIT_INTEGRITY, "custody record: field "
-		    "'stream-sha256' is missing");
-	st = cs_custody_get(&v->side, "status");
-	if (st == NULL || (strcmp(st, "complete") != 0 &&
-	    strcmp(st, "incomplete") != 0))
-		ev_problem(v, CS_EXIT_INTEGRITY, "custody record: field "
-		    "'status' is '%s': NOT a complete snapshot",
-		    st != NULL ? st : "missing");
 }
 
 /* Spool mode: the next spooled member record. */
@@ -731,7 +537,7 @@ ev_pass2_next(void *impl, struct cs_entry **ep, struct cs_err *err)
 
 	while (!v->pass2_end) {
 		if ((n = cs_evr_next(v->r, &m, err)) < 0) {
-			ev_problem_err(v, err);
+			cs_ev_problem_err(v, err);
 			v->pass2_end = 1;
 			return 0;
 		}
@@ -740,7 +546,7 @@ ev_pass2_next(void *impl, struct cs_entry **ep, struct cs_err *err)
 		if (m.index == 0 || strcmp(archive_entry_pathname(m.ae),
 		    CS_SNAP_MANIFEST) == 0) {
 			if (cs_evr_skip(v->r, &m, err) != 0)
-				ev_problem_err(v, err);
+				cs_ev_problem_err(v, err);
 			continue;
 		}
 		e = cs_entry_new();
@@ -753,10 +559,10 @@ ev_pass2_next(void *impl, struct cs_entry **ep, struct cs_err *err)
 	if (!v->pass2_end) {
 		v->pass2_end = 1;
 		if (cs_evr_finish(v->r, d, &size, err) != 0)
-			ev_problem_err(v, err);
+			cs_ev_problem_err(v, err);
 		else if (size != v->res->size || memcmp(d[CS_D_SHA256],
 		    v->stream[CS_D_SHA256], 32) != 0)
-			ev_problem(v, CS_EXIT_INTEGRITY, "'%s' changed while "
+			cs_ev_problem(v, CS_EXIT_INTEGRITY, "'%s' changed while "
 			    "it was read (the two passes differ)", v->shown);
 	}
 	return 0;
@@ -810,13 +616,13 @@ ev_first_pass(struct ev *v, struct cs_err *err)
 	/* What is not a plain tar is refused before anything else. */
 	if ((v->r = cs_evr_open_headers(v->o.file, err)) == NULL)
 		return -1;
-	ev_sidecar_load(v);
+	cs_ev_sidecar_load(v);
 	if (cs_evidence_stream_digest(&v->o, v->stream, &v->res->size,
 	    err) != 0)
 		return -1;
-	ev_sidecar_stream(v);
+	cs_ev_sidecar_stream(v);
 	ev_members(v, NULL);
-	ev_sidecar_same(v);
+	cs_ev_sidecar_same(v);
 	return 0;
 }
 
@@ -873,9 +679,9 @@ ev_start(struct ev *v, struct cs_evm *first, struct cs_err *err)
 		cs_evidence_limits(&v->o, &mm, &mt);
 		cs_evr_set_limits(v->r, mm, mt);
 		ev_members(v, first);
-		ev_sidecar_load(v);
-		ev_sidecar_same(v);
-		ev_sidecar_stream(v);
+		cs_ev_sidecar_load(v);
+		cs_ev_sidecar_same(v);
+		cs_ev_sidecar_stream(v);
 	}
 	if (v->foreign)
 		return 0;
