@@ -96,6 +96,20 @@ for n in 1 4 16; do
 	'
 done
 
+test_expect_success 'fewer directories than shards: empty shards merge too' '
+	mkdir -p small/a small/b && echo 1 >small/a/f && echo 2 >small/top &&
+	custos baseline -q $POL -o small.cbl small &&
+	custos plan -q --shards 6 -o small.plan small &&
+	for i in 1 2 3 4 5 6; do
+		custos baseline -q $POL --shard $i/6 --plan small.plan \
+		    -o e$i.cbl small || return 1
+	done &&
+	grep -L "^/" e?.cbl >empty && test -s empty &&
+	custos verify --allow-unsigned $(head -n 1 empty) >/dev/null &&
+	custos merge -q -o small-m.cbl e?.cbl &&
+	records small.cbl >s.rec && records small-m.cbl | cmp s.rec -
+'
+
 test_expect_success 'a shard: its range and plan in the header, nothing else' '
 	test_grep -x "#shard=2/4" s4-2.cbl &&
 	test_grep "^#shard-from=/" s4-2.cbl &&
