@@ -11,7 +11,8 @@
  * of one root with the same digests, filesystems, excludes and keys.
  * The message names the part at fault.  Then the parts are read in
  * order (the reader holds each to the range its header names) as one
- * source into a baseline sink: linear time, and memory bounded by one record and the headers.
+ * source into a baseline sink: linear time, and memory bounded by one
+ * record and the headers.
  */
 #include "custos/custos.h"
 

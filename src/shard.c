@@ -363,7 +363,8 @@ shard_parse(struct cs_shard_plan *p, const struct cs_buf *b, unsigned *lineno)
 
 	*lineno = 1;
 	if (shard_line(b, &pos, &l, &len) != 0 ||
-	    len != strlen(CS_SHARD_PLAN_MAGIC) || memcmp(l, CS_SHARD_PLAN_MAGIC, len) != 0)
+	    len != strlen(CS_SHARD_PLAN_MAGIC) ||
+	    memcmp(l, CS_SHARD_PLAN_MAGIC, len) != 0)
 		return -1;
 	(*lineno)++;
 	if (shard_line(b, &pos, &l, &len) != 0 ||
@@ -396,7 +397,8 @@ shard_parse(struct cs_shard_plan *p, const struct cs_buf *b, unsigned *lineno)
 }
 
 int
-cs_shard_plan_load(struct cs_shard_plan *p, const char *file, struct cs_err *err)
+cs_shard_plan_load(struct cs_shard_plan *p, const char *file,
+    struct cs_err *err)
 {
 	struct cs_buf	 b, again;
 	char		*shown = NULL;

@@ -45,9 +45,11 @@ int	 cs_shard_plan_make(struct cs_shard_plan *, const char *, unsigned,
 /* Append the text form of P to OUT. */
 void	 cs_shard_plan_format(const struct cs_shard_plan *, struct cs_buf *);
 /* Read the plan file FILE: 0, or -1 (CS_EXIT_DATAERR if malformed). */
-int	 cs_shard_plan_load(struct cs_shard_plan *, const char *, struct cs_err *);
+int	 cs_shard_plan_load(struct cs_shard_plan *, const char *,
+	    struct cs_err *);
 /* The range of shard I (1-based); its paths are P's. */
-void	 cs_shard_range(const struct cs_shard_plan *, unsigned, struct cs_range *);
+void	 cs_shard_range(const struct cs_shard_plan *, unsigned,
+	    struct cs_range *);
 /* Parse a number of shards N (1 to CS_SHARD_MAX): 0, or -1. */
 int	 cs_shard_count_parse(const char *, size_t, unsigned *);
 /*
