@@ -45,10 +45,11 @@
 #include "custos/structured.h"
 #include "custos/tar.h"
 #include "custos/triage.h"
+#include "custos/vendor.h"
 #include "custos/walk.h"
 #include "custos/xmalloc.h"
 
-#define CHECK_MAXWARN	16
+#define CHECK_MAXWARN	64
 
 /* Long-only options of the report. */
 #define CHECK_OPT_MINSEV	0x201
@@ -56,6 +57,7 @@
 #define CHECK_OPT_SYSLOGSOCK	0x203
 #define CHECK_OPT_MAXMEMBER	0x204
 #define CHECK_OPT_MAXTOTAL	0x205
+#define CHECK_OPT_VENDOR	0x206
 
 struct cmd_check_opts {
 	const char	*baseline;
@@ -78,6 +80,7 @@ struct cmd_check_opts {
 	const char	*syslog;	/* socket path, or NULL */
 	uint64_t	 max_member;	/* a tar's members: evidence.h */
 	uint64_t	 max_total;
+	const char	*vendor;	/* --vendor: a vendor baseline */
 };
 
 /* What the comparison callbacks update. */
@@ -92,6 +95,10 @@ struct cmd_check_state {
 	int				 exit_bits;	/* OR-ed in */
 	struct cs_structured_ctx	 sctx;	/* structured.h */
 	struct cs_evidence_result	 evres;	/* an evidence tar's problems */
+	struct cs_vmap			*vmap;	/* with vendor records */
+	struct cs_diff_base		 vbase;	/* --vendor's baseline */
+	int				 vendor;	/* -b is of packages */
+	uint64_t			 explained;	/* three-way */
 };
 
 static const struct option cmd_check_longopts[] = {
@@ -113,6 +120,7 @@ static const struct option cmd_check_longopts[] = {
 	{ "syslog-socket", required_argument, NULL, CHECK_OPT_SYSLOGSOCK },
 	{ "max-member-size", required_argument, NULL, CHECK_OPT_MAXMEMBER },
 	{ "max-total-size", required_argument, NULL, CHECK_OPT_MAXTOTAL },
+	{ "vendor", required_argument, NULL, CHECK_OPT_VENDOR },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -180,6 +188,7 @@ cmd_check_option(int c, struct cmd_check_opts *o, struct cs_err *err)
 			o->syslog = CS_SYSLOG_SOCKET;
 		break;
 	case CHECK_OPT_SYSLOGSOCK: o->syslog = optarg; break;
+	case CHECK_OPT_VENDOR: o->vendor = optarg; break;
 	case CHECK_OPT_MAXMEMBER:
 		return cs_evidence_limit_parse(optarg, &o->max_member, err);
 	case CHECK_OPT_MAXTOTAL:
@@ -532,6 +541,43 @@ cmd_check_syslog(const struct cmd_check_opts *o,
 	cs_err_release(&e);
 }
 
+static void
+cmd_check_note(void *arg, char *msg)
+{
+	cmd_check_warn(arg, msg);
+}
+
+/*
+ * Verdicts that know the packages: against a vendor baseline (-b), and
+ * three-way with --vendor; then the report's lines on the root's
+ * mapping.
+ */
+static int
+cmd_check_vendor_triage(const struct cmd_check_opts *o,
+    struct cmd_check_state *st, const struct cs_policy *pol,
+    struct cs_diff_stats *ds, struct cs_err *err)
+{
+	struct cs_source	*base, *view;
+	int			 rc;
+
+	if (st->vmap == NULL)
+		return 0;
+	if (st->vendor)
+		cs_vendor_triage(st->fs, st->n, st->vmap, pol, ds);
+	if (o->vendor != NULL) {
+		if ((base = cs_diff_base_source(&st->vbase, err)) == NULL)
+			return -1;
+		view = cs_vendor_view(base, st->vmap, st->vbase.file);
+		rc = cs_vendor_explain(st->fs, st->n, view, st->vmap, pol,
+		    &st->explained, err);
+		cs_source_free(view);
+		if (rc != 0)
+			return -1;
+	}
+	cs_vmap_notes(st->vmap, cmd_check_note, st);
+	return 0;
+}
+
 /*
  * What the comparison finds is explained and ranked: copies of baseline
  * files, log rotations, structured files, triage, correlations.  SB is
@@ -540,7 +586,8 @@ cmd_check_syslog(const struct cmd_check_opts *o,
 static int
 cmd_check_triage(const struct cmd_check_opts *o, struct cmd_check_state *st,
     const struct cs_diff_base *a, const struct cs_source *sb,
-    struct cs_diff_stats *ds, struct cs_err *err)
+    const struct cs_policy *pol, struct cs_diff_stats *ds,
+    struct cs_err *err)
 {
 	const char	*tree = cs_source_walk(sb) == NULL ? NULL :
 			    o->source != NULL ? o->source : a->root;
@@ -550,6 +597,8 @@ cmd_check_triage(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	cs_logrot_explain(st->fs, st->n, tree, ds);
 	cs_structured_correlate(st->fs, st->n);
 	cs_triage_all(st->fs, st->n);
+	if (cmd_check_vendor_triage(o, st, pol, ds, err) != 0)
+		return -1;
 	cs_correlate(st->fs, st->n, tree);
 	cs_report_sort(st->fs, st->n);
 	return 0;
@@ -581,6 +630,8 @@ cmd_check_report(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	ri.colour = o->format == CS_FMT_TEXT && o->output == NULL &&
 	    isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
 	ri.min_severity = o->min_severity;
+	ri.vendor3 = o->vendor != NULL;
+	ri.explained = st->explained;
 	cs_report_write(&rep, o->format, &ri, st->fs, st->n);
 	if (cmd_check_emit(o, &rep, err) == 0) {
 		cmd_check_syslog(o, &ri, st);
@@ -589,6 +640,37 @@ cmd_check_report(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	cs_buf_release(&rep);
 	free(dl);
 	return rc;
+}
+
+/* Nonzero if the baseline B was made from packages. */
+static int
+cmd_check_is_vendor(const struct cs_diff_base *b)
+{
+	return b->source != NULL && strcmp(b->source, "packages") == 0;
+}
+
+/*
+ * With vendor records (-b of packages, or --vendor): the examined root's
+ * mapping, read from the tree compared (none for other sources).
+ */
+static int
+cmd_check_vendor_map(const struct cmd_check_opts *o,
+    struct cmd_check_state *st, const struct cs_diff_base *a,
+    const struct cs_source *sb, struct cs_err *err)
+{
+	const char	*tree = NULL;
+
+	st->vendor = cmd_check_is_vendor(a);
+	if (!st->vendor && o->vendor == NULL)
+		return 0;
+	if (cs_source_walk(sb) != NULL)
+		tree = o->source != NULL ? o->source : a->root;
+	if ((st->vmap = cs_vmap_load(tree, err)) == NULL)
+		return -1;
+	if (o->vendor != NULL && !cmd_check_is_vendor(&st->vbase))
+		return cs_err_set(err, CS_EXIT_USAGE, 0, "--vendor: not a "
+		    "baseline made from packages");
+	return 0;
 }
 
 /*
@@ -615,15 +697,21 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	memset(&dopts, 0, sizeof dopts);
 	st->sctx.policy = pol;
 	if ((sb = cmd_check_source(o, st, a, b, err)) == NULL ||
-	    (sa = cs_diff_base_source(a, err)) == NULL)
+	    (sa = cs_diff_base_source(a, err)) == NULL ||
+	    cmd_check_vendor_map(o, st, a, sb, err) != 0)
 		goto out;
+	if (st->vendor) {
+		sa = cs_vendor_view(sa, st->vmap, a->file);
+		dopts.prepare = cs_vendor_prepare;
+		dopts.prepare_arg = st->vmap;
+	}
 	cmd_check_provenance(o, st, a, b, &digests);
 	dopts.policy = pol;
 	dopts.carried = cmd_check_carried(st, sa, sb);
 	hits = cs_xcalloc(cs_policy_count(pol) + 1, sizeof *hits);
 	dopts.hits = hits;
 	dopts.sstate = cs_sstate_new();
-	if (cs_rfc3339_parse(a->created, &dopts.created) != 0)
+	if (st->vendor || cs_rfc3339_parse(a->created, &dopts.created) != 0)
 		dopts.created = INT64_MIN;
 	dopts.found = cmd_check_found;
 	dopts.progress = cmd_check_progress;
@@ -644,7 +732,7 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 		    "nothing in the baseline: %s", unused));
 		free(unused);
 	}
-	if (cmd_check_triage(o, st, a, sb, &ds, err) != 0)
+	if (cmd_check_triage(o, st, a, sb, pol, &ds, err) != 0)
 		goto out;
 	rc = cmd_check_report(o, st, a, sb, pol, digests, &ds, &t0, err);
 out:
@@ -684,6 +772,9 @@ cmd_check_run(int argc, char **argv, struct cs_err *err)
 	if (cs_diff_base_load(&a, o.baseline, st.key, o.signer != NULL ?
 	    o.fp : NULL, o.allow_unsigned, pol, err) != 0)
 		goto out;
+	if (o.vendor != NULL && cs_diff_base_load(&st.vbase, o.vendor, st.key,
+	    o.signer != NULL ? o.fp : NULL, o.allow_unsigned, NULL, err) != 0)
+		goto out;
 	rc = cmd_check_compare(&o, &st, &a, &b, pol, err);
 out:
 	for (i = 0; i < st.n; i++)
@@ -695,6 +786,8 @@ out:
 	cs_policy_free(pol);
 	cs_diff_base_release(&a);
 	cs_diff_base_release(&b);
+	cs_diff_base_release(&st.vbase);
+	cs_vmap_free(st.vmap);
 	return rc;
 }
 
@@ -705,8 +798,8 @@ const struct cs_cmd cs_cmd_check = {
 	    "[--custody FILE] [--policy FILE] [--root DIR] "
 	    "[--format text|line|json] [--min-severity LEVEL] [--syslog] "
 	    "[--syslog-socket PATH] [-o REPORT [-f]] [--burst-gap T] "
-	    "[-j N] [--max-member-size SIZE] [--max-total-size SIZE] [-q] "
-	    "[SOURCE]\n"
+	    "[-j N] [--max-member-size SIZE] [--max-total-size SIZE] "
+	    "[--vendor VENDOR.cbl] [-q] [SOURCE]\n"
 	    "       custos diff [options] A.cbl B.cbl",
 	.summary = "compare a tree or baseline with a trusted baseline",
 	.help =
@@ -741,6 +834,9 @@ const struct cs_cmd cs_cmd_check = {
 	    "                           limit)\n"
 	    "      --max-total-size SIZE  and members larger than SIZE in\n"
 	    "                           all (default 1T; 0: no limit)\n"
+	    "      --vendor VENDOR.cbl  a baseline of signed packages: a\n"
+	    "                           change to what a package version\n"
+	    "                           ships is an upgrade, at info\n"
 	    "  -q, --quiet              no progress line\n",
 	.flags = CS_CMD_WRITES,
 	.run = cmd_check_run,

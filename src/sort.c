@@ -44,6 +44,7 @@ struct cs_sort {
 	char		 *line;
 	size_t		  linecap;
 	struct cs_order	  order;	/* of the paths handed out */
+	int		  dups;		/* several records may share a path */
 };
 
 struct cs_sort *
@@ -229,6 +230,9 @@ cs_sort_next(struct cs_sort *s, struct cs_entry **ep, struct cs_err *err)
 		s->next++;
 	else if (sort_read(s, from, err) != 0)
 		goto fail;
+	if (s->dups && s->order.any && s->order.prev.len == (*ep)->pathlen &&
+	    memcmp(s->order.prev.data, (*ep)->path, (*ep)->pathlen) == 0)
+		return 1;
 	if (cs_order_check(&s->order, (*ep)->path, (*ep)->pathlen) != 0) {
 		shown = cs_encode_dup((*ep)->path);
 		cs_err_set(err, CS_EXIT_DATAERR, 0, "'%s' is there twice",
@@ -241,6 +245,12 @@ fail:
 	cs_entry_free(*ep);
 	*ep = NULL;
 	return -1;
+}
+
+void
+cs_sort_allow_dups(struct cs_sort *s)
+{
+	s->dups = 1;
 }
 
 size_t

@@ -51,6 +51,8 @@ struct cs_report_info {
 	int64_t		 burst_gap;	/* seconds */
 	int		 colour;
 	int		 min_severity;	/* text and line: hide findings below */
+	int		 vendor3;	/* with vendor records: count changes */
+	uint64_t	 explained;	/* explained by a package version */
 };
 
 /* Sort findings: most severe first, then in canonical (discovery) order. */
