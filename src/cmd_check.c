@@ -367,6 +367,13 @@ cmd_check_source(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	return cs_source_open(path, &w, err);
 }
 
+/* Nonzero if the baseline B was made from packages. */
+static int
+cmd_check_is_vendor(const struct cs_diff_base *b)
+{
+	return b->source != NULL && strcmp(b->source, "packages") == 0;
+}
+
 /* State plainly what differs between the two sides' provenance. */
 static void
 cmd_check_provenance(const struct cmd_check_opts *o,
@@ -401,7 +408,8 @@ cmd_check_provenance(const struct cmd_check_opts *o,
 		return;
 	}
 	here = cs_host_name();
-	if (o->source == NULL && a->host != NULL && strcmp(here, a->host) != 0) {
+	if (o->source == NULL && a->host != NULL && !cmd_check_is_vendor(a) &&
+	    strcmp(here, a->host) != 0) {
 		x = cs_encode_dup(a->host);
 		y = cs_encode_dup(here);
 		cmd_check_warn(st, cs_xasprintf("the baseline was taken on host "
@@ -411,7 +419,8 @@ cmd_check_provenance(const struct cmd_check_opts *o,
 	}
 	free(here);
 	real = o->source != NULL ? realpath(o->source, NULL) : NULL;
-	if (o->source != NULL && a->root != NULL &&
+	/* a baseline of packages is of no host: any root is its own */
+	if (o->source != NULL && a->root != NULL && !cmd_check_is_vendor(a) &&
 	    (real == NULL || strcmp(real, a->root) != 0)) {
 		x = cs_encode_dup(a->root);
 		y = cs_encode_dup(o->source);
@@ -642,13 +651,6 @@ cmd_check_report(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	return rc;
 }
 
-/* Nonzero if the baseline B was made from packages. */
-static int
-cmd_check_is_vendor(const struct cs_diff_base *b)
-{
-	return b->source != NULL && strcmp(b->source, "packages") == 0;
-}
-
 /*
  * With vendor records (-b of packages, or --vendor): the examined root's
  * mapping, read from the tree compared (none for other sources).
@@ -727,7 +729,8 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	}
 	cs_progress_end(&st->prog);
 	cmd_check_gaps(st, &ds);
-	if ((unused = cs_policy_unmatched(pol, hits)) != NULL) {
+	/* packages ship none of what the host makes, which the policy names */
+	if (!st->vendor && (unused = cs_policy_unmatched(pol, hits)) != NULL) {
 		cmd_check_warn(st, cs_xasprintf("policy lines that match "
 		    "nothing in the baseline: %s", unused));
 		free(unused);

@@ -108,6 +108,7 @@ vexp_matches(const struct cs_finding *f, struct cs_entry *v,
 	struct cs_entry		*n;
 	struct cs_rule		 rule;
 	struct vendor_ver	 ver;
+	char			*p, *pv;
 
 	*named = NULL;
 	if ((n = vexp_dup(f->new)) == NULL) {
@@ -116,8 +117,13 @@ vexp_matches(const struct cs_finding *f, struct cs_entry *v,
 	}
 	cs_vendor_prepare(map, v, n);
 	cs_vendor_ver(v, 0, &ver);
-	if (ver.package != NULL && ver.version != NULL)
-		*named = cs_xasprintf("%s %s", ver.package, ver.version);
+	if (ver.package != NULL && ver.version != NULL) {
+		p = cs_encode_dup(ver.package);
+		pv = cs_encode_dup(ver.version);
+		*named = cs_xasprintf("%s %s", p, pv);
+		free(p);
+		free(pv);
+	}
 	memset(&opts, 0, sizeof opts);
 	opts.policy = pol;
 	opts.carried = CS_VENDOR_CARRIES;
@@ -134,20 +140,18 @@ vexp_matches(const struct cs_finding *f, struct cs_entry *v,
 	return 0;
 }
 
-/* F is an upgrade to what NAMED ("P V", taken over) ships. */
+/* F is an upgrade to what NAMED ("P V", encoded, taken over) ships. */
 static void
 vexp_mark(struct cs_finding *f, char *named)
 {
-	char	*shown = cs_encode_dup(named != NULL ? named : "a package");
-
 	f->flags |= CS_FF_UPDATED;
 	f->severity = CS_SEV_INFO;
 	f->nreasons = 0;
 	cs_finding_reason(f, NULL, "updated by a signed package version: "
 	    "an upgrade, not a trojan");
 	free(f->detail);
-	f->detail = cs_xasprintf("updated by %s", shown);
-	free(shown);
+	f->detail = cs_xasprintf("updated by %s", named != NULL ? named :
+	    "a package");
 	free(named);
 }
 
@@ -168,7 +172,9 @@ cs_vendor_explain(struct cs_finding **fs, size_t n, struct cs_source *view,
 	s = cs_xcalloc(1, sizeof *s);
 	s->fs = cs_xcalloc(n + 1, sizeof *s->fs);
 	for (i = 0; i < n; i++) {
-		if (fs[i]->new != NULL && fs[i]->kind != CS_K_NOTCMP)
+		/* a directory's listing is not what a package ships */
+		if (fs[i]->new != NULL && fs[i]->kind != CS_K_NOTCMP &&
+		    fs[i]->new->type != CS_T_DIR)
 			s->fs[s->n++] = fs[i];
 	}
 	qsort(s->fs, s->n, sizeof *s->fs, vexp_cmp);
