@@ -31,8 +31,9 @@ int		 cs_sort_add(struct cs_sort *, struct cs_entry *,
 int		 cs_sort_next(struct cs_sort *, struct cs_entry **,
 		    struct cs_err *);
 /*
- * Let several records share a path (handed out one after the other, in
- * no particular order among themselves) instead of failing.
+ * Let one path come more than once (the records of several packages for
+ * one path): cs_sort_next hands them out one after the other, in no
+ * particular order among themselves, for the caller to merge.
  */
 void		 cs_sort_allow_dups(struct cs_sort *);
 /* How many runs were spilled to disk. */
