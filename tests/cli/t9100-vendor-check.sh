@@ -153,6 +153,39 @@ test_expect_success $P 'an installed version the baseline lacks: not compared' '
 	echo data >root/usr/share/extra/data
 '
 
+test_expect_success $P 'diversions and statoverrides of the root explain' '
+	mkdir -p root/var/lib/dpkg &&
+	printf "/usr/bin/xls\n/usr/bin/xls.real\nwrapper\n" \
+	    >root/var/lib/dpkg/diversions &&
+	mv root/usr/bin/xls root/usr/bin/xls.real &&
+	printf "#!/bin/sh\nexec xls.real \"\$@\"\n" >root/usr/bin/xls &&
+	chmod 755 root/usr/bin/xls &&
+	echo "root root 0700 /usr/bin/xother" >root/var/lib/dpkg/statoverride &&
+	chmod 700 root/usr/bin/xother &&
+	check -b V.cbl --root root &&
+	! grep "removed" out &&
+	! grep " /usr/bin/xls.real" out &&
+	grep "^high added /usr/bin/xls .*ELF object or script" out &&
+	grep "^low changed /usr/bin/xother .*set after install" out &&
+	"$CUSTOS" check --allow-unsigned --policy "$POL" -b V.cbl \
+	    --root root >text || :
+	grep "diversion of the examined root.s dpkg (untrusted): ./usr/bin/xls. matched at ./usr/bin/xls.real. for 1 record" text &&
+	grep "statoverride of the examined root.s dpkg (untrusted): ./usr/bin/xother." text &&
+	rm root/var/lib/dpkg/statoverride &&
+	check -b V.cbl --root root &&
+	! grep "^low changed /usr/bin/xother" out &&
+	chmod 755 root/usr/bin/xother &&
+	mv root/usr/bin/xls.real root/usr/bin/xls &&
+	rm -r root/var
+'
+
+test_expect_success $P,CAPS 'a capability a postinst sets: low, set after install' '
+	setcap cap_net_raw+ep root/usr/bin/xother &&
+	check -b V.cbl --root root &&
+	grep "^low changed /usr/bin/xother .*set after install" out &&
+	setcap -r root/usr/bin/xother
+'
+
 test_expect_success $P 'three-way: an upgrade is explained, a trojan is not' '
 	"$CUSTOS" baseline -q -o H.cbl root &&
 	mkdir up &&
