@@ -92,6 +92,9 @@ test_expect_success $P 'a trojaned program, mtime restored: critical' '
 	sed -n "/^REBUILD PLAN/,\$p" text >plan &&
 	grep "/usr/bin/xls" plan &&
 	grep "restore: apt-get install --reinstall tools=1.0" plan &&
+	"$CUSTOS" check --allow-unsigned --policy "$POL" -b V.cbl -F json \
+	    --root root >json || :
+	grep "\"restore\":\"apt-get install --reinstall tools=1.0\"" json &&
 	cp -p xls.orig root/usr/bin/xls
 '
 
@@ -201,7 +204,11 @@ test_expect_success $P 'three-way: an upgrade is explained, a trojan is not' '
 	"$CUSTOS" check --allow-unsigned --policy "$POL" -b H.cbl \
 	    --vendor V.cbl root >text || :
 	grep "updated by tools 2.0" text &&
-	grep "^changes: .* unexplained, .* explained by signed package" text
+	grep "^changes: .* unexplained, 2 explained by signed package" text &&
+	"$CUSTOS" check --allow-unsigned --policy "$POL" -b H.cbl \
+	    --vendor V.cbl -F json root >json || :
+	grep "\"changes\":{\"unexplained\":[0-9]*,\"explained\":2}" json &&
+	grep "\"detail\":\"updated by tools 2.0\"" json
 '
 
 test_expect_success $P '--vendor must be a baseline of packages' '
