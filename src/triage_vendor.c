@@ -198,6 +198,36 @@ vendor_after(struct cs_finding *f, struct cs_vmap *map)
 	return 1;
 }
 
+/* Is no version of E the one the root's dpkg says is installed? */
+static int
+vendor_not_installed(const struct cs_entry *e, const struct cs_vmap *map)
+{
+	struct vendor_ver	 v;
+	const char		*inst;
+	size_t			 i;
+
+	for (i = 0; i < cs_vendor_nvers(e); i++) {
+		cs_vendor_ver(e, i, &v);
+		if (v.package == NULL || v.version == NULL ||
+		    (inst = cs_vmap_installed(map, v.package)) == NULL ||
+		    strcmp(inst, v.version) == 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* F is of a package version the vendor baseline lacks. */
+static void
+vendor_unavailable(struct cs_finding *f, struct cs_diff_stats *ds)
+{
+	ds->count[f->kind]--;
+	ds->count[CS_K_NOTCMP]++;
+	f->kind = CS_K_NOTCMP;
+	f->why_not = CS_VENDOR_UNAVAILABLE;
+	vendor_set(f, CS_SEV_LOW, "its package's installed version is not "
+	    "in the vendor baseline");
+}
+
 /* One finding against the vendor view. */
 static void
 vendor_one(struct cs_finding *f, struct cs_vmap *map,
@@ -207,22 +237,17 @@ vendor_one(struct cs_finding *f, struct cs_vmap *map,
 	int		 sev;
 
 	cs_policy_eval(pol, f->path, &rule);
-	if (f->kind == CS_K_ADDED && cs_vmap_listed_unavailable(map, f->path)) {
-		ds->count[CS_K_ADDED]--;
-		ds->count[CS_K_NOTCMP]++;
-		f->kind = CS_K_NOTCMP;
-		f->why_not = CS_VENDOR_UNAVAILABLE;
-		vendor_set(f, CS_SEV_LOW, "its package's installed version is "
-		    "not in the vendor baseline");
-	} else if (f->kind == CS_K_ADDED)
+	if ((f->kind == CS_K_ADDED &&
+	    cs_vmap_listed_unavailable(map, f->path)) ||
+	    (f->kind == CS_K_REMOVED && vendor_not_installed(f->old, map)))
+		vendor_unavailable(f, ds);
+	else if (f->kind == CS_K_ADDED)
 		vendor_unowned(f, map, &rule);
 	else if (f->kind == CS_K_NOTCMP && f->old != NULL &&
 	    f->old->error != NULL &&
-	    strstr(f->old->error, CS_VENDOR_UNAVAILABLE) != NULL) {
-		f->why_not = CS_VENDOR_UNAVAILABLE;
-		vendor_set(f, CS_SEV_LOW, "its package's installed version is "
-		    "not in the vendor baseline");
-	} else if (f->kind == CS_K_CHANGED && f->new->type == CS_T_FILE &&
+	    strstr(f->old->error, CS_VENDOR_UNAVAILABLE) != NULL)
+		vendor_unavailable(f, ds);
+	else if (f->kind == CS_K_CHANGED && f->new->type == CS_T_FILE &&
 	    (f->attrs & (CS_ABIT(CS_A_SIZE) | CS_ABIT(CS_A_DIGEST))))
 		vendor_content(f, &rule);
 	else if (f->kind == CS_K_CHANGED && vendor_after(f, map)) {

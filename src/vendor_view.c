@@ -249,6 +249,23 @@ vendor_installed(const struct cs_vmap *map, const struct vendor_ver *v)
 	return strcmp(inst, v->version) == 0;
 }
 
+/*
+ * The id the tree's owner NEW (its NEWNAME from the root's accounts)
+ * must have to be the package's owner OLD (OLDNAME): NEW itself when
+ * the names agree, one NEW cannot have (the largest id) when they
+ * differ; OLD when the package names no owner.
+ */
+static uint32_t
+vendor_owner(uint32_t old, const char *oldname, uint32_t new,
+    const char *newname)
+{
+	if (oldname == NULL)
+		return old;
+	if (newname != NULL && strcmp(oldname, newname) == 0)
+		return new;
+	return new != UINT32_MAX ? UINT32_MAX : 0;
+}
+
 void
 cs_vendor_prepare(void *arg, struct cs_entry *old, const struct cs_entry *new)
 {
@@ -256,12 +273,9 @@ cs_vendor_prepare(void *arg, struct cs_entry *old, const struct cs_entry *new)
 	struct vendor_ver	 v;
 	size_t			 i, n = cs_vendor_nvers(old), pick = n;
 
-	if (old->user != NULL && new->user != NULL &&
-	    strcmp(old->user, new->user) == 0)
-		old->uid = new->uid;
-	if (old->group != NULL && new->group != NULL &&
-	    strcmp(old->group, new->group) == 0)
-		old->gid = new->gid;
+	/* owners by name, as dpkg installs them */
+	old->uid = vendor_owner(old->uid, old->user, new->uid, new->user);
+	old->gid = vendor_owner(old->gid, old->group, new->gid, new->group);
 	if (old->type != CS_T_FILE || new->type != CS_T_FILE)
 		return;
 	for (i = 0; i < n && pick == n; i++) {

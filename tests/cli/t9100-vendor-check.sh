@@ -152,6 +152,10 @@ test_expect_success $P 'an installed version the baseline lacks: not compared' '
 	"$CUSTOS" check --allow-unsigned --policy "$POL" -b V.cbl \
 	    --root root >text || :
 	grep "package .extra. version .0.9. .*not in the vendor baseline" text &&
+	rm root/usr/share/extra/data &&
+	check -b V.cbl --root root &&
+	grep "not-compared /usr/share/extra/data .*package version not available" out &&
+	! grep "removed" out &&
 	rm -r root/var root/usr/share/extra/new &&
 	echo data >root/usr/share/extra/data
 '
@@ -180,6 +184,19 @@ test_expect_success $P 'diversions and statoverrides of the root explain' '
 	chmod 755 root/usr/bin/xother &&
 	mv root/usr/bin/xls.real root/usr/bin/xls &&
 	rm -r root/var
+'
+
+test_expect_success $P 'owners are compared by name, through the root' '
+	mkdir -p root/etc &&
+	printf "root:x:0:0::/root:/bin/sh\n" >root/etc/passwd &&
+	printf "root:x:0:\n" >root/etc/group &&
+	check -b V.cbl --root root &&
+	! grep "changed /usr/share/extra/data" out &&
+	# the same id, but the root calls it another name
+	printf "toor:x:0:0::/root:/bin/sh\n" >root/etc/passwd &&
+	check -b V.cbl --root root &&
+	grep "changed /usr/share/extra/data .*uid=[0-9]*(root)->0(toor)" out &&
+	rm root/etc/passwd root/etc/group
 '
 
 test_expect_success $P,CAPS 'a capability a postinst sets: low, set after install' '
