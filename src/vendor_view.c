@@ -29,6 +29,9 @@
 
 #include "vendor_int.h"
 
+/* Bytes of records the view holds before it spills a sorted run. */
+#define VVIEW_SORT_BOUND	(16U * 1024 * 1024)
+
 /* What the vendor baseline holds: "package\0version" strings. */
 struct vview_seen {
 	char		**v;
@@ -230,7 +233,7 @@ cs_vendor_view(struct cs_source *base, struct cs_vmap *map, const char *path)
 	v = cs_xcalloc(1, sizeof *v);
 	v->base = base;
 	v->map = map;
-	v->sort = cs_sort_new(0);
+	v->sort = cs_sort_new(VVIEW_SORT_BOUND);
 	cs_sort_allow_dups(v->sort);
 	s = cs_source_new(&vview_ops, v, path);
 	cs_source_set_carries(s, CS_VENDOR_CARRIES);
