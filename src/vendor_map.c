@@ -55,6 +55,7 @@ struct vmap_divert {
 struct vmap_pkg {
 	char		*name;
 	char		*version;
+	char		*arch;		/* or NULL */
 	int		 unavailable;
 };
 
@@ -354,7 +355,7 @@ vmap_pkg_cmp(const void *a, const void *b)
 /* Keep the stanza's package if dpkg says it is installed. */
 static void
 vmap_stanza(struct cs_vmap *m, const char *pkg, const char *ver,
-    const char *status)
+    const char *arch, const char *status)
 {
 	if (pkg == NULL || ver == NULL || status == NULL ||
 	    strcmp(status, "install ok installed") != 0)
@@ -362,6 +363,8 @@ vmap_stanza(struct cs_vmap *m, const char *pkg, const char *ver,
 	m->pkgs = cs_xreallocarray(m->pkgs, m->npkgs + 1, sizeof *m->pkgs);
 	m->pkgs[m->npkgs].name = cs_xstrdup(pkg);
 	m->pkgs[m->npkgs].version = cs_xstrdup(ver);
+	m->pkgs[m->npkgs].arch = arch != NULL && strchr(arch, '/') == NULL ?
+	    cs_xstrdup(arch) : NULL;
 	m->pkgs[m->npkgs].unavailable = 0;
 	m->npkgs++;
 }
@@ -371,6 +374,7 @@ static void
 vmap_status(struct cs_vmap *m)
 {
 	char	*buf, *pos, *l, *pkg = NULL, *ver = NULL, *status = NULL;
+	char	*arch = NULL;
 	size_t	 len;
 
 	if ((buf = vmap_slurp(m, "var/lib/dpkg", "status", &len)) == NULL)
@@ -379,8 +383,8 @@ vmap_status(struct cs_vmap *m)
 	for (;;) {
 		l = vmap_line(&pos, buf + len);
 		if (l == NULL || l[0] == '\0') {
-			vmap_stanza(m, pkg, ver, status);
-			pkg = ver = status = NULL;
+			vmap_stanza(m, pkg, ver, arch, status);
+			pkg = ver = arch = status = NULL;
 			if (l == NULL)
 				break;
 		} else if (strncmp(l, "Package: ", 9) == 0)
@@ -389,6 +393,8 @@ vmap_status(struct cs_vmap *m)
 			ver = l + 9;
 		else if (strncmp(l, "Status: ", 8) == 0)
 			status = l + 8;
+		else if (strncmp(l, "Architecture: ", 14) == 0)
+			arch = l + 14;
 	}
 	free(buf);
 	if (m->npkgs > 1)
@@ -489,6 +495,7 @@ cs_vmap_free(struct cs_vmap *m)
 	for (i = 0; i < m->npkgs; i++) {
 		free(m->pkgs[i].name);
 		free(m->pkgs[i].version);
+		free(m->pkgs[i].arch);
 	}
 	for (i = 0; i < m->nalts; i++)
 		free(m->alts[i].name);
@@ -658,15 +665,18 @@ vmap_str_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Add the paths of the root's dpkg list of PKG (NAME.list), mapped. */
-static void
+/*
+ * Add the paths of the root's dpkg list NAME (var/lib/dpkg/info), mapped;
+ * -1 if there is none.
+ */
+static int
 vmap_read_list(struct cs_vmap *m, const char *name)
 {
 	char	*buf, *pos, *l, *mapped;
 	size_t	 len, n;
 
 	if ((buf = vmap_slurp(m, "var/lib/dpkg/info", name, &len)) == NULL)
-		return;
+		return -1;
 	pos = buf;
 	while ((l = vmap_line(&pos, buf + len)) != NULL) {
 		if (!vmap_path_ok(l) || strcmp(l, "/.") == 0)
@@ -681,6 +691,7 @@ vmap_read_list(struct cs_vmap *m, const char *name)
 		    cs_xstrdup(l);
 	}
 	free(buf);
+	return 0;
 }
 
 void
@@ -698,8 +709,13 @@ cs_vmap_check_available(struct cs_vmap *m,
 		p->unavailable = 1;
 		if (strchr(p->name, '/') != NULL || p->name[0] == '.')
 			continue;
+		/* "P.list", or "P:ARCH.list" for a Multi-Arch: same one */
 		name = cs_xasprintf("%s.list", p->name);
-		vmap_read_list(m, name);
+		if (vmap_read_list(m, name) != 0 && p->arch != NULL) {
+			free(name);
+			name = cs_xasprintf("%s:%s.list", p->name, p->arch);
+			(void)vmap_read_list(m, name);
+		}
 		free(name);
 	}
 	if (m->nlisted > 1)

@@ -255,8 +255,8 @@ vendor_installed(const struct cs_vmap *map, const struct vendor_ver *v)
 /*
  * The id the tree's owner NEW (its NEWNAME from the root's accounts)
  * must have to be the package's owner OLD (OLDNAME): NEW itself when
- * the names agree, one NEW cannot have (the largest id) when they
- * differ; OLD when the package names no owner.
+ * the names agree; when they differ, OLD, or if NEW is OLD one NEW
+ * cannot have (the largest id); OLD when the package names no owner.
  */
 static uint32_t
 vendor_owner(uint32_t old, const char *oldname, uint32_t new,
@@ -266,6 +266,8 @@ vendor_owner(uint32_t old, const char *oldname, uint32_t new,
 		return old;
 	if (newname != NULL && strcmp(oldname, newname) == 0)
 		return new;
+	if (old != new)
+		return old;
 	return new != UINT32_MAX ? UINT32_MAX : 0;
 }
 

@@ -38,7 +38,8 @@ make_root(void)
 	    "Status: install ok installed\nVersion: 9.1-1\n\n"
 	    "Package: gone\nStatus: deinstall ok config-files\n"
 	    "Version: 1\n\nPackage: old\nStatus: install ok installed\n"
-	    "Version: 0.9\n";
+	    "Version: 0.9\n\nPackage: libm\nStatus: install ok installed\n"
+	    "Architecture: amd64\nVersion: 2\n";
 	const char *const *d;
 	char	*p, *q;
 
@@ -67,6 +68,8 @@ make_root(void)
 	    sizeof status - 1), 0);
 	assert_int_equal(cs_test_write("var/lib/dpkg/info/old.list",
 	    "/.\n/bin/oldtool\n/usr/share/old\n", 31), 0);
+	assert_int_equal(cs_test_write("var/lib/dpkg/info/libm:amd64.list",
+	    "/lib/libm.so\n", 13), 0);
 	p = cs_test_path("etc/alternatives/editor");
 	assert_int_equal(symlink("/usr/bin/vi", p), 0);
 	free(p);
@@ -180,7 +183,7 @@ static int
 has_none(void *arg, const char *pkg, const char *ver)
 {
 	(void)arg;
-	return strcmp(pkg, "old") != 0 || strcmp(ver, "0.9") != 0 ? 1 : 0;
+	return strcmp(pkg, "coreutils") == 0 && strcmp(ver, "9.1-1") == 0;
 }
 
 static void
@@ -211,6 +214,8 @@ test_status(void **state)
 	assert_true(cs_vmap_listed_unavailable(m, "/usr/bin/oldtool"));
 	assert_true(cs_vmap_listed_unavailable(m, "/usr/share/old"));
 	assert_false(cs_vmap_listed_unavailable(m, "/bin/oldtool"));
+	/* a Multi-Arch: same package's list is named with its arch */
+	assert_true(cs_vmap_listed_unavailable(m, "/lib/libm.so"));
 	assert_true(cs_vmap_alternative(m, "/etc/alternatives/editor", 24));
 	assert_false(cs_vmap_alternative(m, "/etc/alternatives/pager", 23));
 	assert_false(cs_vmap_alternative(m, "/etc/alternatives/x/y", 21));
