@@ -159,6 +159,13 @@ vendor_content(struct cs_finding *f, const struct cs_rule *rule)
 
 	cs_vendor_ver(f->old, 0, &v);
 	f->restore = cs_vendor_restore(f->old);
+	if (v.conffile && f->restore != NULL) {
+		/* dpkg keeps a changed conffile unless told to ask */
+		named = cs_xasprintf("%s -o Dpkg::Options::=--force-confask",
+		    f->restore);
+		free(f->restore);
+		f->restore = named;
+	}
 	if (v.conffile) {
 		sev = rule->vendor[CS_VR_CONFFILE] >= 0 ?
 		    rule->vendor[CS_VR_CONFFILE] : CS_SEV_MEDIUM;

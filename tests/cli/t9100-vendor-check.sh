@@ -132,7 +132,7 @@ test_expect_success $P 'a changed conffile: medium, review, how to restore' '
 	    --root root >text || :
 	sed -n "/^REBUILD PLAN/,\$p" text >plan &&
 	grep -A1 "changed  /etc/tools.conf  (configuration" plan |
-	    grep "restore: apt-get install --reinstall tools=1.0" &&
+	    grep "restore: apt-get install --reinstall tools=1.0 -o Dpkg::Options::=--force-confask" &&
 	echo "colour=yes" >root/etc/tools.conf
 '
 
