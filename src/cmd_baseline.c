@@ -387,9 +387,11 @@ cmd_baseline_deb(struct cmd_baseline_opts *o, struct cs_deb_index *x,
 	size_t			 i;
 	long			 ncpu;
 
-	if (o->walk.nexcludes > 0 || o->policy != NULL)
-		return cs_err_set(err, CS_EXIT_USAGE, 0, "--exclude and "
-		    "--policy apply to a directory only"), NULL;
+	if (o->walk.nexcludes > 0 || o->policy != NULL) {
+		cs_err_set(err, CS_EXIT_USAGE, 0, "--exclude and --policy "
+		    "apply to a directory only");
+		return NULL;
+	}
 	if (o->chain.lists == NULL)
 		o->chain.lists = CS_DEB_LISTS;
 	if (o->chain.keyring == NULL)

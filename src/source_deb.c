@@ -14,8 +14,8 @@
  *
  * Records go to the spilling sorter, one per member and package, and
  * come out in canonical order; the records of one path are merged into
- * one: the first package (by name, version, architecture) is the
- * record's, the others that ship a regular file there are kept as
+ * one: the first package (verified first, then by name, version,
+ * architecture) is the record's, the others that ship a regular file there are kept as
  * alternatives with their size and SHA-256 (entry.h, cs_pkgref).
  * Packages are read on -j threads; the output does not depend on it.
  *
@@ -747,8 +747,23 @@ deb_read_all(struct deb_run *run, int jobs, struct cs_err *err)
 }
 
 /*
- * Merge record B (of the same path) into A: the first package is the
- * record; another that ships a regular file where A is one is kept as an
+ * Which package's record stands for a path: a verified one before an
+ * unverified one, then the first by name, version, architecture.
+ */
+static int
+deb_first(const struct cs_pkgref *a, const struct cs_pkgref *b)
+{
+	unsigned	 ua = a->flags & CS_PKG_UNVERIFIED;
+	unsigned	 ub = b->flags & CS_PKG_UNVERIFIED;
+
+	if (ua != ub)
+		return ua != 0 ? 1 : -1;
+	return cs_pkgref_cmp(a, b);
+}
+
+/*
+ * Merge record B (of the same path) into A: the first package (deb_first)
+ * is the record; another that ships a regular file where A is one is kept as an
  * alternative.  B is freed (or becomes A).
  */
 static struct cs_entry *
@@ -758,7 +773,7 @@ deb_merge(struct cs_entry *a, struct cs_entry *b)
 	struct cs_pkgref	*p, *q;
 	size_t			 i;
 
-	if (cs_pkgref_cmp(&b->pkgs[0], &a->pkgs[0]) < 0) {
+	if (deb_first(&b->pkgs[0], &a->pkgs[0]) < 0) {
 		/* B is the record; A's alternatives go over to it */
 		t = a;
 		a = b;

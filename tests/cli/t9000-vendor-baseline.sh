@@ -209,10 +209,14 @@ test_expect_success $P 'a .deb with one byte changed is refused' '
 '
 
 test_expect_success $P 'a .deb that cannot be read is not kept either' '
-	test_expect_code 65 vendor lists kept.cbl --allow-unverified \
-	    debs/other_2.0_all.deb bad 2>err &&
-	test_grep -q "hello_1.0-1_amd64.deb" err &&
-	test_must_fail test -e kept.cbl
+	mkdir cut &&
+	size=$(stat -c %s debs/hello_1.0-1_amd64.deb) &&
+	head -c $((size - 100)) debs/hello_1.0-1_amd64.deb \
+	    >cut/hello_1.0-1_amd64.deb &&
+	test_expect_code 65 vendor lists cut.cbl --allow-unverified \
+	    debs/other_2.0_all.deb cut 2>err &&
+	test_grep -q "cut/hello_1.0-1_amd64.deb" err &&
+	test_must_fail test -e cut.cbl
 '
 
 test_expect_success $P '--allow-unverified keeps a rebuilt .deb, marked' '
@@ -227,8 +231,16 @@ test_expect_success $P '--allow-unverified keeps a rebuilt .deb, marked' '
 	test_grep -q "^#packages=2$" kept.cbl &&
 	test_grep -q "^#unverified=1$" kept.cbl &&
 	test_grep -q "^/usr/bin/hello .* pkg=hello ver=1.0-1 arch=amd64 unverified=1$" kept.cbl &&
-	test_grep -q "^/usr/share/common/data .* pkg=hello ver=1.0-1 arch=amd64 unverified=1 alt=other,2.0,all,[0-9]*,[0-9a-f]*$" kept.cbl &&
-	test_must_fail grep -q "pkg=other .*unverified" kept.cbl
+	test_grep -q "^/usr/share/common/data .* pkg=other ver=2.0 arch=all alt=hello,1.0-1,amd64,[0-9]*,[0-9a-f]*,unverified$" kept.cbl &&
+	test_must_fail grep -q "pkg=other .*unverified=1" kept.cbl
+'
+
+test_expect_success $P 'a verified package stands for a path before an unverified one' '
+	vendor lists kept2.cbl --allow-unverified debs/hello_1.1-1_amd64.deb \
+	    rebuilt 2>/dev/null &&
+	test_grep -q "^#unverified=1$" kept2.cbl &&
+	test_grep -q "^/usr/bin/hello .* pkg=hello ver=1.1-1 arch=amd64 alt=hello,1.0-1,amd64,10,[0-9a-f]*,unverified$" kept2.cbl &&
+	test_grep -q "^/etc/hello.conf .* pkg=hello ver=1.1-1 arch=amd64 conffile=1 alt=hello,1.0-1,amd64,[0-9]*,[0-9a-f]*,conffile,unverified$" kept2.cbl
 '
 
 test_expect_success $P 'a .deb the index does not list is refused' '
