@@ -8,13 +8,15 @@
 #                               (DIR/DEBIAN/control is written here)
 #   deb_lists                   sign an index of pkgs/*.deb into lists/,
 #                               named as apt names its lists
+#   deb_done                    stop the gpg-agent the key started
 
 DEB_ARCHIVE=example.org_debian_dists_test
+# The test's own GnuPG home (its agent is stopped by deb_done).
+GNUPGHOME="$TRASH/gnupg"
+export GNUPGHOME
 
 # The key and the keyring gpgv is given.
 deb_key() {
-	GNUPGHOME="$TRASH/gnupg"
-	export GNUPGHOME
 	mkdir -p -m 700 "$GNUPGHOME" &&
 	gpg --batch --quiet --passphrase '' --quick-gen-key \
 	    'custos test archive <archive@example.org>' ed25519 sign never \
@@ -65,4 +67,12 @@ deb_lists() {
 	} >"$TRASH/Release" &&
 	gpg --batch --quiet --yes --clearsign \
 	    -o "$TRASH/lists/${DEB_ARCHIVE}_InRelease" "$TRASH/Release"
+}
+
+# deb_done: stop the agent gpg started for the test's home.
+deb_done() {
+	if test -d "$GNUPGHOME"; then
+		gpgconf --kill gpg-agent 2>/dev/null
+	fi
+	:
 }

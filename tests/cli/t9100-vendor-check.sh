@@ -234,4 +234,5 @@ test_expect_success $P '--vendor must be a baseline of packages' '
 	grep "not a baseline made from packages" err
 '
 
+deb_done
 test_done
