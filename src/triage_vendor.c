@@ -254,6 +254,13 @@ vendor_one(struct cs_finding *f, struct cs_vmap *map,
 	    f->old->error != NULL &&
 	    strstr(f->old->error, CS_VENDOR_UNAVAILABLE) != NULL)
 		vendor_unavailable(f, ds);
+	else if (f->kind == CS_K_NOTCMP && f->old != NULL &&
+	    f->old->error != NULL &&
+	    strstr(f->old->error, CS_VENDOR_UNVERIFIED) != NULL) {
+		f->why_not = CS_VENDOR_UNVERIFIED;
+		vendor_raise(f, CS_SEV_MEDIUM, NULL, "its content is that of "
+		    "a package kept with --allow-unverified: not vouched for");
+	}
 	else if (f->kind == CS_K_CHANGED && f->new->type == CS_T_FILE &&
 	    (f->attrs & (CS_ABIT(CS_A_SIZE) | CS_ABIT(CS_A_DIGEST))))
 		vendor_content(f, &rule);

@@ -21,6 +21,7 @@ struct vendor_ver {
 	const char		*version;
 	const char		*arch;
 	int			 conffile;
+	int			 unverified;	/* its .deb did not verify */
 	uint64_t		 size;
 	const unsigned char	*sha256;	/* NULL if none */
 };

@@ -39,6 +39,7 @@ cs_vendor_ver(const struct cs_entry *e, size_t i, struct vendor_ver *v)
 	v->version = p->version;
 	v->arch = p->arch;
 	v->conffile = (p->flags & CS_PKG_CONFFILE) != 0;
+	v->unverified = (p->flags & CS_PKG_UNVERIFIED) != 0;
 	if (i > 0 && e->type == CS_T_FILE) {
 		v->size = p->size;
 		v->sha256 = p->sha256;

@@ -271,6 +271,15 @@ vendor_owner(uint32_t old, const char *oldname, uint32_t new,
 	return new != UINT32_MAX ? UINT32_MAX : 0;
 }
 
+/* Does version V ship NEW's content? */
+static int
+vendor_same(const struct vendor_ver *v, const struct cs_entry *new)
+{
+	return v->sha256 != NULL && (new->digests & (1U << CS_D_SHA256)) &&
+	    v->size == new->size &&
+	    memcmp(v->sha256, new->digest[CS_D_SHA256], 32) == 0;
+}
+
 void
 cs_vendor_prepare(void *arg, struct cs_entry *old, const struct cs_entry *new)
 {
@@ -285,10 +294,17 @@ cs_vendor_prepare(void *arg, struct cs_entry *old, const struct cs_entry *new)
 		return;
 	for (i = 0; i < n && pick == n; i++) {
 		cs_vendor_ver(old, i, &v);
-		if (v.sha256 != NULL && (new->digests & (1U << CS_D_SHA256)) &&
-		    v.size == new->size &&
-		    memcmp(v.sha256, new->digest[CS_D_SHA256], 32) == 0)
+		if (!v.unverified && vendor_same(&v, new))
 			pick = i;
+	}
+	/* a match with what did not verify vouches for nothing */
+	for (i = 0; i < n && pick == n; i++) {
+		cs_vendor_ver(old, i, &v);
+		if (v.unverified && vendor_same(&v, new)) {
+			cs_vendor_take(old, i);
+			cs_entry_add_error(old, "%s", CS_VENDOR_UNVERIFIED);
+			return;
+		}
 	}
 	/* no match: the installed version's is the one that differs */
 	for (i = 0; i < n && pick == n; i++) {

@@ -100,6 +100,8 @@ void		 cs_vmap_notes(const struct cs_vmap *,
 
 /* Why a vendor record was not compared (its finding's why_not). */
 #define CS_VENDOR_UNAVAILABLE	"package version not available"
+#define CS_VENDOR_UNVERIFIED	"only a package that did not verify " \
+				"ships this content"
 
 /*
  * The vendor view of the vendor baseline BASE (taken over) through MAP

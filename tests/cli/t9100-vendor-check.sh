@@ -206,6 +206,26 @@ test_expect_success $P,CAPS 'a capability a postinst sets: low, set after instal
 	setcap -r root/usr/bin/xother
 '
 
+test_expect_success $P 'content only an unverified package ships: not vouched for' '
+	cp -a t1 t3 &&
+	cp /bin/sleep t3/bin/xls &&
+	deb_pkg t3 tools 3.0 /etc/tools.conf &&
+	mkdir unv &&
+	mv pkgs/tools_3.0_all.deb unv/ &&
+	"$CUSTOS" baseline -q --from-packages --apt-lists lists \
+	    --keyring keyring.gpg --allow-unverified -o V3.cbl pkgs unv \
+	    2>/dev/null &&
+	grep -q "^#unverified=1$" V3.cbl &&
+	cp -p root/usr/bin/xls xls.orig &&
+	cp /bin/sleep root/usr/bin/xls &&
+	check -b V3.cbl --root root &&
+	test $((rc & 16)) = 16 &&
+	grep "^medium not-compared /usr/bin/xls .*did not verify" out &&
+	check -b V.cbl --root root &&
+	grep "^critical changed /usr/bin/xls " out &&
+	cp -p xls.orig root/usr/bin/xls
+'
+
 test_expect_success $P 'three-way: an upgrade is explained, a trojan is not' '
 	"$CUSTOS" baseline -q -o H.cbl root &&
 	mkdir up &&
