@@ -116,6 +116,34 @@ cs_atomic_setup(void)
 		sigaction(cleanup_signals[i], &sa, NULL);
 }
 
+char *
+cs_read_bounded(int fd, size_t max, size_t hint, size_t *lenp)
+{
+	char	*buf;
+	size_t	 got = 0, cap;
+	ssize_t	 r;
+
+	cap = hint > 0 && hint < max ? hint + 1 : 4096;
+	buf = cs_xmalloc(cap + 1);
+	for (;;) {
+		if (got == cap) {
+			if (cap >= max)
+				break;
+			cap = cap > max / 2 ? max : cap * 2;
+			buf = cs_xrealloc(buf, cap + 1);
+		}
+		r = read(fd, buf + got, cap - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	buf[got] = '\0';
+	*lenp = got;
+	return buf;
+}
+
 int
 cs_write_all(int fd, const void *p, size_t n)
 {

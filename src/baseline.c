@@ -25,6 +25,7 @@
 #include "custos/atomic.h"
 #include "custos/baseline.h"
 #include "custos/buf.h"
+#include "custos/deb.h"
 #include "custos/digest.h"
 #include "custos/entry.h"
 #include "custos/err.h"
@@ -42,7 +43,8 @@ enum bl_field {
 	F_TYPE, F_MODE, F_UID, F_GID, F_USER, F_GROUP, F_SIZE, F_MTIME,
 	F_CTIME, F_BTIME, F_INO, F_NLINK, F_RDEV, F_TARGET, F_ACL, F_DACL,
 	F_CAPS, F_IFLAGS, F_DIGEST, F_ZDIGEST = F_DIGEST + CS_D_COUNT, F_XATTR,
-	F_STRUCT, F_ERROR, F_COUNT
+	F_STRUCT, F_PKG, F_VER, F_ARCH, F_CONFFILE, F_UNVERIFIED, F_ALT,
+	F_ERROR, F_COUNT
 };
 
 #define BL_FIELD(name)	{ name, sizeof(name) - 1 }
@@ -59,7 +61,9 @@ static const struct {
 	BL_FIELD("iflags"), BL_FIELD("sha256"), BL_FIELD("sha512"),
 	BL_FIELD("sha3-256"), BL_FIELD("blake2b512"), BL_FIELD("sha256z"),
 	BL_FIELD("xattr."),
-	BL_FIELD("struct"), BL_FIELD("error")
+	BL_FIELD("struct"), BL_FIELD("pkg"), BL_FIELD("ver"),
+	BL_FIELD("arch"), BL_FIELD("conffile"), BL_FIELD("unverified"),
+	BL_FIELD("alt"), BL_FIELD("error")
 };
 #undef BL_FIELD
 
@@ -72,7 +76,11 @@ static const char *const bl_bad_value[F_COUNT] = {
 	"bad link target", "bad ACL", "bad default ACL", "bad capabilities",
 	"bad iflags", "bad sha256", "bad sha512", "bad sha3-256",
 	"bad blake2b512", "bad sha256z", "bad or unsorted xattr",
-	"bad structured entries (want KIND:LINES)", "bad error text"
+	"bad structured entries (want KIND:LINES)", "bad package name",
+	"bad package version", "bad package architecture",
+	"bad conffile (want 1)", "bad unverified (want 1)",
+	"bad or unsorted alt (want PKG,VER,ARCH,SIZE,SHA256[,conffile]"
+	"[,unverified])", "bad error text"
 };
 
 int
@@ -213,6 +221,40 @@ bl_fmt_time(struct cs_buf *b, const char *key, const struct cs_time *t)
 	cs_buf_add(b, ns, sizeof ns);
 }
 
+/*
+ * The packages that ship E: the first as pkg=, ver=, arch= (and
+ * conffile=1, unverified=1), each other as one alt= field.
+ */
+static void
+bl_fmt_pkgs(struct cs_buf *b, const struct cs_entry *e)
+{
+	const struct cs_pkgref	*p = &e->pkgs[0];
+	char			 hex[65];
+	size_t			 i;
+
+	bl_fmt_bytes(b, " pkg=", p->name, strlen(p->name));
+	bl_fmt_bytes(b, " ver=", p->version, strlen(p->version));
+	bl_fmt_bytes(b, " arch=", p->arch, strlen(p->arch));
+	if (p->flags & CS_PKG_CONFFILE)
+		cs_buf_adds(b, " conffile=1");
+	if (p->flags & CS_PKG_UNVERIFIED)
+		cs_buf_adds(b, " unverified=1");
+	for (i = 1; i < e->npkgs; i++) {
+		p = &e->pkgs[i];
+		bl_fmt_bytes(b, " alt=", p->name, strlen(p->name));
+		bl_fmt_bytes(b, ",", p->version, strlen(p->version));
+		bl_fmt_bytes(b, ",", p->arch, strlen(p->arch));
+		bl_fmt_u64(b, ",", p->size);
+		cs_hex(p->sha256, sizeof p->sha256, hex);
+		cs_buf_addc(b, ',');
+		cs_buf_adds(b, hex);
+		if (p->flags & CS_PKG_CONFFILE)
+			cs_buf_adds(b, ",conffile");
+		if (p->flags & CS_PKG_UNVERIFIED)
+			cs_buf_adds(b, ",unverified");
+	}
+}
+
 void
 cs_bl_format(struct cs_buf *b, const struct cs_entry *e)
 {
@@ -279,6 +321,8 @@ cs_bl_format(struct cs_buf *b, const struct cs_entry *e)
 	}
 	if (e->have & CS_F_STRUCT)
 		bl_fmt_bytes(b, " struct=", e->sdata, e->sdatalen);
+	if ((e->have & CS_F_PKG) && e->npkgs > 0)
+		bl_fmt_pkgs(b, e);
 	if (e->error != NULL)
 		bl_fmt_bytes(b, " error=", e->error, strlen(e->error));
 	cs_buf_addc(b, '\n');
@@ -423,6 +467,108 @@ out:
 	return rc;
 }
 
+/* A package field's text, spelt as policy allows (deb.h). */
+static int
+bl_parse_pkgtext(const char *s, size_t n, int (*ok)(const char *, size_t),
+    char **out)
+{
+	char	*t;
+	size_t	 len;
+
+	if ((t = cs_decode_dup(s, n, &len)) == NULL)
+		return -1;
+	if (!ok(t, len)) {
+		free(t);
+		return -1;
+	}
+	free(*out);
+	*out = t;
+	return 0;
+}
+
+/* "PKG,VER,ARCH,SIZE,SHA256[,conffile][,unverified]", in order. */
+static int
+bl_parse_alt(const char *s, size_t n, struct cs_entry *e)
+{
+	static int (*const ok[3])(const char *, size_t) = { cs_deb_name_ok,
+	    cs_deb_version_ok, cs_deb_arch_ok };
+	struct cs_pkgref	 r, *p;
+	const char		*w[7], *end = s + n, *c;
+	size_t			 wn[7], k = 0, i;
+	char			*t[3] = { NULL, NULL, NULL };
+	int			 rc = -1;
+
+	for (; k < 7; k++) {
+		c = memchr(s, ',', (size_t)(end - s));
+		w[k] = s;
+		wn[k] = (size_t)((c != NULL ? c : end) - s);
+		if (c == NULL)
+			break;
+		s = c + 1;
+	}
+	if (k < 4 || k > 6 || e->npkgs == 0)
+		return -1;
+	memset(&r, 0, sizeof r);
+	for (i = 0; i < 3; i++) {
+		if (bl_parse_pkgtext(w[i], wn[i], ok[i], &t[i]) != 0)
+			goto out;
+	}
+	r.name = t[0];
+	r.version = t[1];
+	r.arch = t[2];
+	if (cs_bl_parse_u64(w[3], wn[3], UINT64_MAX, &r.size) != 0 ||
+	    cs_unhex(w[4], wn[4], r.sha256, sizeof r.sha256) != 0)
+		goto out;
+	for (i = 5; i <= k; i++) {
+		if (wn[i] == 8 && memcmp(w[i], "conffile", 8) == 0 &&
+		    i == 5 && !(r.flags & CS_PKG_CONFFILE))
+			r.flags |= CS_PKG_CONFFILE;
+		else if (wn[i] == 10 && memcmp(w[i], "unverified", 10) == 0 &&
+		    i == k)
+			r.flags |= CS_PKG_UNVERIFIED;
+		else
+			goto out;
+	}
+	if (e->npkgs > 1 && cs_pkgref_cmp(&e->pkgs[e->npkgs - 1], &r) >= 0)
+		goto out;
+	p = cs_entry_add_pkg(e, r.name, r.version, r.arch, r.flags);
+	p->size = r.size;
+	memcpy(p->sha256, r.sha256, sizeof p->sha256);
+	rc = 0;
+out:
+	for (i = 0; i < 3; i++)
+		free(t[i]);
+	return rc;
+}
+
+/* The fields of the first shipping package (pkg= comes first). */
+static int
+bl_parse_pkg(enum bl_field f, const char *v, size_t n, struct cs_entry *e)
+{
+	struct cs_pkgref	*p;
+
+	if (f == F_PKG) {
+		p = cs_entry_add_pkg(e, "", "", "", 0);
+		return bl_parse_pkgtext(v, n, cs_deb_name_ok, &p->name);
+	}
+	if (e->npkgs == 0)
+		return -1;
+	p = &e->pkgs[0];
+	switch (f) {
+	case F_VER:
+		return bl_parse_pkgtext(v, n, cs_deb_version_ok, &p->version);
+	case F_ARCH:
+		return bl_parse_pkgtext(v, n, cs_deb_arch_ok, &p->arch);
+	case F_CONFFILE:
+	case F_UNVERIFIED:
+		p->flags |= f == F_CONFFILE ? CS_PKG_CONFFILE :
+		    CS_PKG_UNVERIFIED;
+		return n == 1 && v[0] == '1' ? 0 : -1;
+	default:
+		return bl_parse_alt(v, n, e);
+	}
+}
+
 /* Parse the value of field F into E; -1 if malformed. */
 static int
 bl_parse_field(enum bl_field f, const char *v, size_t n, struct cs_entry *e)
@@ -492,6 +638,9 @@ bl_parse_field(enum bl_field f, const char *v, size_t n, struct cs_entry *e)
 	case F_ZDIGEST:
 		e->have |= CS_F_ZDIGEST;
 		return cs_unhex(v, n, e->zdigest, CS_ZDIGEST_LEN);
+	case F_PKG: case F_VER: case F_ARCH: case F_CONFFILE:
+	case F_UNVERIFIED: case F_ALT:
+		return bl_parse_pkg(f, v, n, e);
 	default:
 		break;
 	}
@@ -500,6 +649,31 @@ bl_parse_field(enum bl_field f, const char *v, size_t n, struct cs_entry *e)
 		return -1;
 	e->digests |= 1U << d;
 	return cs_unhex(v, n, e->digest[d], cs_digest_len((enum cs_digest)d));
+}
+
+/*
+ * The packages: pkg=, ver= and arch= together; alt= only on a regular
+ * file; the first package's size and SHA-256 are the record's.
+ */
+static int
+bl_check_pkgs(struct cs_entry *e, unsigned seen, const char **why)
+{
+	unsigned	 id = 1U << F_PKG | 1U << F_VER | 1U << F_ARCH;
+
+	if ((seen & id) != 0 && (seen & id) != id) {
+		*why = "pkg, ver and arch not all present";
+		return -1;
+	}
+	if ((seen & (1U << F_ALT)) && e->type != CS_T_FILE) {
+		*why = "alt on something other than a regular file";
+		return -1;
+	}
+	if (e->npkgs > 0) {
+		e->pkgs[0].size = e->size;
+		memcpy(e->pkgs[0].sha256, e->digest[CS_D_SHA256],
+		    sizeof e->pkgs[0].sha256);
+	}
+	return 0;
 }
 
 static int
@@ -533,7 +707,7 @@ bl_lookup_field(const char *k, size_t n, int from)
 
 /* The fields every record has, and those its type requires. */
 static int
-bl_check_record(const struct cs_entry *e, unsigned seen, const char **why)
+bl_check_record(struct cs_entry *e, unsigned seen, const char **why)
 {
 	unsigned	 need = 1U << F_TYPE | 1U << F_MODE | 1U << F_UID |
 	    1U << F_GID | 1U << F_SIZE | 1U << F_MTIME;
@@ -579,7 +753,7 @@ bl_check_record(const struct cs_entry *e, unsigned seen, const char **why)
 		    "file";
 		return -1;
 	}
-	return 0;
+	return bl_check_pkgs(e, seen, why);
 }
 
 /* cs_bl_parse into an entry that is known to be clear (a new one). */
@@ -607,12 +781,14 @@ cs_bl_parse_new(const char *line, size_t len, struct cs_entry *e,
 		sp = memchr(eq + 1, ' ', (size_t)(end - eq - 1));
 		if (sp == NULL)
 			sp = end;
-		f = bl_lookup_field(p, (size_t)(eq - p), last + 1);
+		/* alt= may repeat */
+		f = bl_lookup_field(p, (size_t)(eq - p),
+		    last == F_ALT ? last : last + 1);
 		if (f == -1) {
 			*why = "unknown field";
 			return -1;
 		}
-		if (f < last || (f == last && f != F_XATTR)) {
+		if (f < last || (f == last && f != F_XATTR && f != F_ALT)) {
 			*why = "field out of order or repeated";
 			return -1;
 		}

@@ -31,7 +31,9 @@
 
 #include "custos/atomic.h"
 #include "custos/baseline.h"
+#include "custos/buf.h"
 #include "custos/cmd.h"
+#include "custos/deb.h"
 #include "custos/diff.h"
 #include "custos/digest.h"
 #include "custos/entry.h"
@@ -58,6 +60,10 @@
 #define BASELINE_OPT_CUSTODY	0x304
 #define BASELINE_OPT_SHARD	0x305
 #define BASELINE_OPT_PLAN	0x306
+#define BASELINE_OPT_PACKAGES	0x307
+#define BASELINE_OPT_LISTS	0x308
+#define BASELINE_OPT_KEYRING	0x309
+#define BASELINE_OPT_UNVERIFIED	0x30a
 
 struct cmd_baseline_opts {
 	const char	 *source;
@@ -79,6 +85,11 @@ struct cmd_baseline_opts {
 	unsigned	  shard_i;
 	struct cs_range	  range;
 	unsigned char	  shard_skey[CS_SKEY_LEN];
+	int		  packages;	/* --from-packages */
+	char *const	 *debs;		/* its PATHs */
+	size_t		  ndebs;
+	struct cs_deb_chain_opts chain;
+	int		  allow_unverified;
 };
 
 static const struct option cmd_baseline_longopts[] = {
@@ -99,6 +110,10 @@ static const struct option cmd_baseline_longopts[] = {
 	{ "custody", required_argument, NULL, BASELINE_OPT_CUSTODY },
 	{ "shard", required_argument, NULL, BASELINE_OPT_SHARD },
 	{ "plan", required_argument, NULL, BASELINE_OPT_PLAN },
+	{ "from-packages", no_argument, NULL, BASELINE_OPT_PACKAGES },
+	{ "apt-lists", required_argument, NULL, BASELINE_OPT_LISTS },
+	{ "keyring", required_argument, NULL, BASELINE_OPT_KEYRING },
+	{ "allow-unverified", no_argument, NULL, BASELINE_OPT_UNVERIFIED },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -133,6 +148,10 @@ cmd_baseline_trust_option(int c, struct cmd_baseline_opts *o,
 		break;
 	case BASELINE_OPT_UNSIGNED: o->trust.allow_unsigned = 1; break;
 	case BASELINE_OPT_CUSTODY: o->trust.custody = optarg; break;
+	case BASELINE_OPT_PACKAGES: o->packages = 1; break;
+	case BASELINE_OPT_LISTS: o->chain.lists = optarg; break;
+	case BASELINE_OPT_KEYRING: o->chain.keyring = optarg; break;
+	case BASELINE_OPT_UNVERIFIED: o->allow_unverified = 1; break;
 	default:
 		return cs_err_set(err, CS_EXIT_USAGE, 0, "bad option");
 	}
@@ -181,7 +200,18 @@ cmd_baseline_parse(int argc, char **argv, struct cmd_baseline_opts *o,
 		if (cmd_baseline_option(c, o, &nx, err) != 0)
 			return -1;
 	}
-	if (argc - optind != 1)
+	if (o->packages && argc - optind >= 1) {
+		o->debs = argv + optind;
+		o->ndebs = (size_t)(argc - optind);
+	} else if (o->packages)
+		return cs_err_set(err, CS_EXIT_USAGE, 0,
+		    "expected .deb files or directories of them");
+	else if (o->chain.lists != NULL || o->chain.keyring != NULL ||
+	    o->allow_unverified)
+		return cs_err_set(err, CS_EXIT_USAGE, 0, "--apt-lists, "
+		    "--keyring and --allow-unverified apply to "
+		    "--from-packages only");
+	else if (argc - optind != 1)
 		return cs_err_set(err, CS_EXIT_USAGE, 0,
 		    "expected exactly one source");
 	o->source = argv[optind];
@@ -365,6 +395,100 @@ cmd_baseline_header_from(struct cs_bl_header *h,
 	free(path);
 }
 
+/* "release-N" + WHAT = VALUE, if there is a VALUE (keys do not repeat). */
+static void
+cmd_baseline_release(struct cs_bl_header *h, size_t n, const char *what,
+    const char *value)
+{
+	char	*key;
+
+	if (value == NULL)
+		return;
+	key = cs_xasprintf("release-%zu%s", n, what);
+	cs_bl_header_add(h, key, value, strlen(value));
+	free(key);
+}
+
+/*
+ * The header of a baseline made from packages: no host, root "/", what
+ * the records carry, how many packages and unverified ones, and each
+ * Release used with its dates (release-N, release-N-date,
+ * release-N-valid-until).
+ */
+static void
+cmd_baseline_header_deb(struct cs_bl_header *h,
+    const struct cmd_baseline_opts *o, const struct cs_deb_index *x,
+    const struct cs_deb_stats *st)
+{
+	const struct cs_deb_used *u;
+	char		*list, *kr, n[24];
+	size_t		 i;
+
+	list = cs_digest_list(o->digests);
+	cmd_baseline_header_common(h, NULL, "/", list);
+	free(list);
+	cs_bl_header_add(h, "source", "packages", 8);
+	cs_bl_header_add(h, "carries", "content,perms,owner,link", 24);
+	cs_bl_header_add(h, "packages", n, cs_fmt_u64(n, sizeof n,
+	    st->packages));
+	cs_bl_header_add(h, "unverified", n, cs_fmt_u64(n, sizeof n,
+	    st->unverified));
+	kr = realpath(o->chain.keyring, NULL);
+	cs_bl_header_add(h, "keyring", kr != NULL ? kr : o->chain.keyring,
+	    strlen(kr != NULL ? kr : o->chain.keyring));
+	free(kr);
+	for (i = 0; i < x->nused; i++) {
+		u = &x->used[i];
+		cmd_baseline_release(h, i + 1, "", u->file);
+		cmd_baseline_release(h, i + 1, "-date", u->date);
+		cmd_baseline_release(h, i + 1, "-valid-until", u->valid_until);
+	}
+}
+
+/*
+ * The packages' source: the archive chain verified first (its notes,
+ * such as an expired Release, on stderr), then every .deb against it.
+ */
+static struct cs_source *
+cmd_baseline_deb(struct cmd_baseline_opts *o, struct cs_deb_index *x,
+    struct cs_deb_stats *st, struct cs_err *err)
+{
+	struct cs_deb_opts	 d;
+	struct cs_source	*s;
+	size_t			 i;
+	long			 ncpu;
+
+	if (o->walk.nexcludes > 0 || o->policy != NULL) {
+		cs_err_set(err, CS_EXIT_USAGE, 0, "--exclude and --policy "
+		    "apply to a directory only");
+		return NULL;
+	}
+	if (o->chain.lists == NULL)
+		o->chain.lists = CS_DEB_LISTS;
+	if (o->chain.keyring == NULL)
+		o->chain.keyring = CS_DEB_KEYRING;
+	if (cs_deb_chain_load(&o->chain, x, err) != 0)
+		return NULL;
+	for (i = 0; i < x->nnotes; i++)
+		cs_warn("baseline", "%s", x->notes[i]);
+	memset(&d, 0, sizeof d);
+	d.paths = o->debs;
+	d.npaths = o->ndebs;
+	d.idx = x;
+	/* the chain's own digest is always kept (alternatives name it) */
+	o->digests |= 1U << CS_D_SHA256;
+	d.digests = o->digests;
+	d.allow_unverified = o->allow_unverified;
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	d.jobs = o->walk.jobs > 0 ? o->walk.jobs : ncpu > 0 ?
+	    (int)(ncpu < 64 ? ncpu : 64) : 1;
+	if ((s = cs_source_deb(&d, st, err)) == NULL)
+		return NULL;
+	for (i = 0; i < st->nnotes; i++)
+		cs_warn("baseline", "%s", st->notes[i]);
+	return s;
+}
+
 /*
  * Files the policy marks structured carry their entries; the password
  * digests among them are keyed with a new random key of this baseline.
@@ -486,6 +610,8 @@ cmd_baseline_run(int argc, char **argv, struct cs_err *err)
 	struct cs_policy	*pol = NULL;
 	struct cs_structured_ctx sc;
 	struct cs_trust		 t;
+	struct cs_deb_index	 idx;
+	struct cs_deb_stats	 dst;
 	struct cs_source	*src = NULL;
 	struct cs_sink		*sink = NULL;
 	struct cs_pipe_skip	 skip[2];
@@ -496,6 +622,8 @@ cmd_baseline_run(int argc, char **argv, struct cs_err *err)
 
 	cs_bl_header_init(&hdr);
 	cs_trust_init(&t);
+	cs_deb_index_init(&idx);
+	memset(&dst, 0, sizeof dst);
 	memset(&sc, 0, sizeof sc);
 	memset(&po, 0, sizeof po);
 	if (cmd_baseline_parse(argc, argv, &o, err) != 0)
@@ -506,11 +634,19 @@ cmd_baseline_run(int argc, char **argv, struct cs_err *err)
 	if (cs_atomic_open(&out, o.output, o.force, err) != 0)
 		goto out;
 	opened = 1;
-	if ((src = cmd_baseline_source(&o, &t, &sc, &pol, err)) == NULL)
+	if (o.packages) {
+		t.kind = CS_TRUST_FOREIGN;
+		if ((src = cmd_baseline_deb(&o, &idx, &dst, err)) == NULL)
+			goto out;
+		cmd_baseline_header_deb(&hdr, &o, &idx, &dst);
+	} else if ((src = cmd_baseline_source(&o, &t, &sc, &pol, err)) ==
+	    NULL)
 		goto out;
 	po.skip = skip;
 	/* our own output is not part of the tree's record */
-	if (t.kind == CS_TRUST_TREE) {
+	if (o.packages)
+		;
+	else if (t.kind == CS_TRUST_TREE) {
 		po.nskip = cs_pipe_skip_output(&out, o.output, skip);
 		cmd_baseline_header(&hdr, &o, &sc);
 	} else
@@ -537,6 +673,8 @@ out:
 	cs_sink_free(sink);
 	cs_source_free(src);
 	cs_trust_release(&t);
+	cs_deb_index_release(&idx);
+	cs_deb_stats_release(&dst);
 	cs_key_free(key);
 	cs_policy_free(pol);
 	OPENSSL_cleanse(&sc, sizeof sc);
@@ -554,8 +692,12 @@ const struct cs_cmd cs_cmd_baseline = {
 	    "[--digest LIST] [--policy FILE] [--exclude GLOB]... "
 	    "[--one-file-system|--cross-filesystems] [-j N] "
 	    "[--pubkey PUB | --signer FP | --allow-unsigned] "
-	    "[--custody FILE] [--shard I/N [--plan PLAN]] [-q] SOURCE",
-	.summary = "write a (signed) baseline of a tree, baseline or tar",
+	    "[--custody FILE] [--shard I/N [--plan PLAN]] [-q] SOURCE\n"
+	    "       custos baseline --from-packages [--apt-lists DIR] "
+	    "[--keyring FILE] [--allow-unverified] [--key KEY] [-j N] "
+	    "[-o FILE] PATH...",
+	.summary = "write a (signed) baseline of a tree, baseline, tar or "
+	    "packages",
 	.help =
 	    "  SOURCE is a directory (walked), a baseline or an evidence tar\n"
 	    "  (verified first), or a foreign tar (read, unverified)\n"
@@ -583,7 +725,17 @@ const struct cs_cmd cs_cmd_baseline = {
 	    "      --plan PLAN          the ranges of PLAN (default: made\n"
 	    "                           of SOURCE as custos plan makes them)\n"
 	    "  -q, --quiet              no progress line and no summary on\n"
-	    "                           standard error\n",
+	    "                           standard error\n"
+	    "      --from-packages      PATH... are .deb files or directories\n"
+	    "                           of them, each verified through the\n"
+	    "                           signed archive chain before it is read\n"
+	    "      --apt-lists DIR      InRelease and Packages files as apt\n"
+	    "                           keeps them (default /var/lib/apt/lists)\n"
+	    "      --keyring FILE       the archive keyring (default\n"
+	    "                           /usr/share/keyrings/"
+	    "debian-archive-keyring.gpg)\n"
+	    "      --allow-unverified   keep a .deb that does not verify,\n"
+	    "                           its records marked unverified=1\n",
 	.flags = CS_CMD_WRITES,
 	.run = cmd_baseline_run,
 };

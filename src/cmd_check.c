@@ -47,10 +47,11 @@
 #include "custos/structured.h"
 #include "custos/tar.h"
 #include "custos/triage.h"
+#include "custos/vendor.h"
 #include "custos/walk.h"
 #include "custos/xmalloc.h"
 
-#define CHECK_MAXWARN	16
+#define CHECK_MAXWARN	64
 
 /* Long-only options of the report. */
 #define CHECK_OPT_MINSEV	0x201
@@ -60,6 +61,7 @@
 #define CHECK_OPT_MAXTOTAL	0x205
 #define CHECK_OPT_SHARD		0x206
 #define CHECK_OPT_PLAN		0x207
+#define CHECK_OPT_VENDOR	0x208
 
 struct cmd_check_opts {
 	const char	*baseline;
@@ -84,6 +86,7 @@ struct cmd_check_opts {
 	uint64_t	 max_total;
 	const char	*shard;		/* "I/N", or NULL */
 	const char	*planfile;
+	const char	*vendor;	/* --vendor: a vendor baseline */
 };
 
 /* What the comparison callbacks update. */
@@ -103,6 +106,10 @@ struct cmd_check_state {
 	int				 sharded;
 	char				 shard[24];	/* "I/N" */
 	char				 plan_hex[2 * 32 + 1];
+	struct cs_vmap			*vmap;	/* with vendor records */
+	struct cs_diff_base		 vbase;	/* --vendor's baseline */
+	int				 vendor;	/* -b is of packages */
+	uint64_t			 explained;	/* three-way */
 };
 
 static const struct option cmd_check_longopts[] = {
@@ -126,6 +133,7 @@ static const struct option cmd_check_longopts[] = {
 	{ "max-total-size", required_argument, NULL, CHECK_OPT_MAXTOTAL },
 	{ "shard", required_argument, NULL, CHECK_OPT_SHARD },
 	{ "plan", required_argument, NULL, CHECK_OPT_PLAN },
+	{ "vendor", required_argument, NULL, CHECK_OPT_VENDOR },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -193,6 +201,7 @@ cmd_check_option(int c, struct cmd_check_opts *o, struct cs_err *err)
 			o->syslog = CS_SYSLOG_SOCKET;
 		break;
 	case CHECK_OPT_SYSLOGSOCK: o->syslog = optarg; break;
+	case CHECK_OPT_VENDOR: o->vendor = optarg; break;
 	case CHECK_OPT_MAXMEMBER:
 		return cs_evidence_limit_parse(optarg, &o->max_member, err);
 	case CHECK_OPT_MAXTOTAL:
@@ -402,6 +411,11 @@ cmd_check_shard(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	snprintf(st->shard, sizeof st->shard, "%u/%u", i, st->plan.n);
 	cs_hex(st->plan.sha256, sizeof st->plan.sha256, st->plan_hex);
 	return 0;
+/* Nonzero if the baseline B was made from packages. */
+static int
+cmd_check_is_vendor(const struct cs_diff_base *b)
+{
+	return b->source != NULL && strcmp(b->source, "packages") == 0;
 }
 
 /* State plainly what differs between the two sides' provenance. */
@@ -438,7 +452,8 @@ cmd_check_provenance(const struct cmd_check_opts *o,
 		return;
 	}
 	here = cs_host_name();
-	if (o->source == NULL && a->host != NULL && strcmp(here, a->host) != 0) {
+	if (o->source == NULL && a->host != NULL && !cmd_check_is_vendor(a) &&
+	    strcmp(here, a->host) != 0) {
 		x = cs_encode_dup(a->host);
 		y = cs_encode_dup(here);
 		cmd_check_warn(st, cs_xasprintf("the baseline was taken on host "
@@ -448,7 +463,8 @@ cmd_check_provenance(const struct cmd_check_opts *o,
 	}
 	free(here);
 	real = o->source != NULL ? realpath(o->source, NULL) : NULL;
-	if (o->source != NULL && a->root != NULL &&
+	/* a baseline of packages is of no host: any root is its own */
+	if (o->source != NULL && a->root != NULL && !cmd_check_is_vendor(a) &&
 	    (real == NULL || strcmp(real, a->root) != 0)) {
 		x = cs_encode_dup(a->root);
 		y = cs_encode_dup(o->source);
@@ -578,6 +594,43 @@ cmd_check_syslog(const struct cmd_check_opts *o,
 	cs_err_release(&e);
 }
 
+static void
+cmd_check_note(void *arg, char *msg)
+{
+	cmd_check_warn(arg, msg);
+}
+
+/*
+ * Verdicts that know the packages: against a vendor baseline (-b), and
+ * three-way with --vendor; then the report's lines on the root's
+ * mapping.
+ */
+static int
+cmd_check_vendor_triage(const struct cmd_check_opts *o,
+    struct cmd_check_state *st, const struct cs_policy *pol,
+    struct cs_diff_stats *ds, struct cs_err *err)
+{
+	struct cs_source	*base, *view;
+	int			 rc;
+
+	if (st->vmap == NULL)
+		return 0;
+	if (st->vendor)
+		cs_vendor_triage(st->fs, st->n, st->vmap, pol, ds);
+	if (o->vendor != NULL) {
+		if ((base = cs_diff_base_source(&st->vbase, err)) == NULL)
+			return -1;
+		view = cs_vendor_view(base, st->vmap, st->vbase.file);
+		rc = cs_vendor_explain(st->fs, st->n, view, st->vmap, pol,
+		    &st->explained, err);
+		cs_source_free(view);
+		if (rc != 0)
+			return -1;
+	}
+	cs_vmap_notes(st->vmap, cmd_check_note, st);
+	return 0;
+}
+
 /*
  * What the comparison finds is explained and ranked: copies of baseline
  * files, log rotations, structured files, triage, correlations.  SB is
@@ -586,7 +639,8 @@ cmd_check_syslog(const struct cmd_check_opts *o,
 static int
 cmd_check_triage(const struct cmd_check_opts *o, struct cmd_check_state *st,
     const struct cs_diff_base *a, const struct cs_source *sb,
-    struct cs_diff_stats *ds, struct cs_err *err)
+    const struct cs_policy *pol, struct cs_diff_stats *ds,
+    struct cs_err *err)
 {
 	const char	*tree = cs_source_walk(sb) == NULL ? NULL :
 			    o->source != NULL ? o->source : a->root;
@@ -596,6 +650,8 @@ cmd_check_triage(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	cs_logrot_explain(st->fs, st->n, tree, ds);
 	cs_structured_correlate(st->fs, st->n);
 	cs_triage_all(st->fs, st->n);
+	if (cmd_check_vendor_triage(o, st, pol, ds, err) != 0)
+		return -1;
 	cs_correlate(st->fs, st->n, tree);
 	cs_report_sort(st->fs, st->n);
 	return 0;
@@ -633,6 +689,8 @@ cmd_check_report(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	ri.colour = o->format == CS_FMT_TEXT && o->output == NULL &&
 	    isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
 	ri.min_severity = o->min_severity;
+	ri.vendor3 = o->vendor != NULL;
+	ri.explained = st->explained;
 	cs_report_write(&rep, o->format, &ri, st->fs, st->n);
 	if (cmd_check_emit(o, &rep, err) == 0) {
 		cmd_check_syslog(o, &ri, st);
@@ -641,6 +699,30 @@ cmd_check_report(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	cs_buf_release(&rep);
 	free(dl);
 	return rc;
+}
+
+/*
+ * With vendor records (-b of packages, or --vendor): the examined root's
+ * mapping, read from the tree compared (none for other sources).
+ */
+static int
+cmd_check_vendor_map(const struct cmd_check_opts *o,
+    struct cmd_check_state *st, const struct cs_diff_base *a,
+    const struct cs_source *sb, struct cs_err *err)
+{
+	const char	*tree = NULL;
+
+	st->vendor = cmd_check_is_vendor(a);
+	if (!st->vendor && o->vendor == NULL)
+		return 0;
+	if (cs_source_walk(sb) != NULL)
+		tree = o->source != NULL ? o->source : a->root;
+	if ((st->vmap = cs_vmap_load(tree, err)) == NULL)
+		return -1;
+	if (o->vendor != NULL && !cmd_check_is_vendor(&st->vbase))
+		return cs_err_set(err, CS_EXIT_USAGE, 0, "--vendor: not a "
+		    "baseline made from packages");
+	return 0;
 }
 
 /*
@@ -668,8 +750,14 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	st->sctx.policy = pol;
 	if (cmd_check_shard(o, st, a, err) != 0 ||
 	    (sb = cmd_check_source(o, st, a, b, err)) == NULL ||
-	    (sa = cs_diff_base_source(a, err)) == NULL)
+	    (sa = cs_diff_base_source(a, err)) == NULL ||
+	    cmd_check_vendor_map(o, st, a, sb, err) != 0)
 		goto out;
+	if (st->vendor) {
+		sa = cs_vendor_view(sa, st->vmap, a->file);
+		dopts.prepare = cs_vendor_prepare;
+		dopts.prepare_arg = st->vmap;
+	}
 	if (st->sharded) {
 		cs_source_set_range(sa, &st->range);
 		cs_source_set_range(sb, &st->range);
@@ -680,7 +768,7 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	hits = cs_xcalloc(cs_policy_count(pol) + 1, sizeof *hits);
 	dopts.hits = hits;
 	dopts.sstate = cs_sstate_new();
-	if (cs_rfc3339_parse(a->created, &dopts.created) != 0)
+	if (st->vendor || cs_rfc3339_parse(a->created, &dopts.created) != 0)
 		dopts.created = INT64_MIN;
 	dopts.found = cmd_check_found;
 	dopts.progress = cmd_check_progress;
@@ -696,12 +784,13 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	}
 	cs_progress_end(&st->prog);
 	cmd_check_gaps(st, &ds);
-	if ((unused = cs_policy_unmatched(pol, hits)) != NULL) {
+	/* packages ship none of what the host makes, which the policy names */
+	if (!st->vendor && (unused = cs_policy_unmatched(pol, hits)) != NULL) {
 		cmd_check_warn(st, cs_xasprintf("policy lines that match "
 		    "nothing in the baseline: %s", unused));
 		free(unused);
 	}
-	if (cmd_check_triage(o, st, a, sb, &ds, err) != 0)
+	if (cmd_check_triage(o, st, a, sb, pol, &ds, err) != 0)
 		goto out;
 	rc = cmd_check_report(o, st, a, sb, pol, digests, &ds, &t0, err);
 out:
@@ -741,6 +830,9 @@ cmd_check_run(int argc, char **argv, struct cs_err *err)
 	if (cs_diff_base_load(&a, o.baseline, st.key, o.signer != NULL ?
 	    o.fp : NULL, o.allow_unsigned, pol, err) != 0)
 		goto out;
+	if (o.vendor != NULL && cs_diff_base_load(&st.vbase, o.vendor, st.key,
+	    o.signer != NULL ? o.fp : NULL, o.allow_unsigned, NULL, err) != 0)
+		goto out;
 	rc = cmd_check_compare(&o, &st, &a, &b, pol, err);
 out:
 	for (i = 0; i < st.n; i++)
@@ -753,6 +845,8 @@ out:
 	cs_diff_base_release(&a);
 	cs_diff_base_release(&b);
 	cs_shard_plan_release(&st.plan);
+	cs_diff_base_release(&st.vbase);
+	cs_vmap_free(st.vmap);
 	return rc;
 }
 
@@ -765,6 +859,7 @@ const struct cs_cmd cs_cmd_check = {
 	    "[--syslog-socket PATH] [-o REPORT [-f]] [--burst-gap T] "
 	    "[-j N] [--max-member-size SIZE] [--max-total-size SIZE] "
 	    "[--shard I/N [--plan PLAN]] [-q] [SOURCE]\n"
+	    "[--vendor VENDOR.cbl] [-q] [SOURCE]\n"
 	    "       custos diff [options] A.cbl B.cbl",
 	.summary = "compare a tree or baseline with a trusted baseline",
 	.help =
@@ -803,6 +898,9 @@ const struct cs_cmd cs_cmd_check = {
 	    "                           the canonical order (custos-plan(1))\n"
 	    "      --plan PLAN          the ranges of PLAN (default: made of\n"
 	    "                           the tree compared with)\n"
+	    "      --vendor VENDOR.cbl  a baseline of signed packages: a\n"
+	    "                           change to what a package version\n"
+	    "                           ships is an upgrade, at info\n"
 	    "  -q, --quiet              no progress line\n",
 	.flags = CS_CMD_WRITES,
 	.run = cmd_check_run,

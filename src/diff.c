@@ -172,6 +172,7 @@ diff_release(struct cs_finding *f)
 	free(f->related);
 	free(f->copy_of);
 	free(f->detail);
+	free(f->restore);
 }
 
 void

@@ -33,6 +33,7 @@ cs_diff_base_release(struct cs_diff_base *b)
 	free(b->created);
 	free(b->host);
 	free(b->root);
+	free(b->source);
 	free(b->digest_list);
 	for (i = 0; i < b->nexcludes; i++)
 		free(b->excludes[i]);
@@ -63,6 +64,7 @@ diff_base_header(struct cs_diff_base *b, const struct cs_blr *r,
 	b->created = diff_hdr_dup(h, "created");
 	b->host = diff_hdr_dup(h, "host");
 	b->root = diff_hdr_dup(h, "root");
+	b->source = diff_hdr_dup(h, "source");
 	b->digest_list = diff_hdr_dup(h, "digests");
 	fs = cs_bl_header_get(h, CS_SKEY_HEADER);
 	b->has_skey = fs != NULL && strlen(fs) == 2 * sizeof b->skey &&

@@ -357,6 +357,8 @@ diff_pairs(struct diff_sink *d, struct cs_err *err)
 			cs_entry_free(ea);
 			continue;
 		}
+		if (opts->prepare != NULL && ea != NULL && eb != NULL)
+			opts->prepare(opts->prepare_arg, ea, eb);
 		cs_policy_eval_hits(opts->policy, (eb != NULL ? eb : ea)->path,
 		    &rule, ea != NULL ? opts->hits : NULL);
 		danger = diff_danger(eb);

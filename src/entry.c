@@ -45,6 +45,12 @@ entry_release(struct cs_entry *e)
 	free(e->caps);
 	free(e->error);
 	free(e->sdata);
+	for (i = 0; i < e->npkgs; i++) {
+		free(e->pkgs[i].name);
+		free(e->pkgs[i].version);
+		free(e->pkgs[i].arch);
+	}
+	free(e->pkgs);
 }
 
 void
@@ -69,6 +75,35 @@ cs_entry_set_path(struct cs_entry *e, const char *p, size_t n)
 	free(e->path);
 	e->path = cs_xmemdup(p, n);
 	e->pathlen = n;
+}
+
+struct cs_pkgref *
+cs_entry_add_pkg(struct cs_entry *e, const char *name, const char *version,
+    const char *arch, unsigned flags)
+{
+	struct cs_pkgref	*p;
+
+	e->pkgs = cs_xreallocarray(e->pkgs, e->npkgs + 1, sizeof *e->pkgs);
+	p = &e->pkgs[e->npkgs++];
+	memset(p, 0, sizeof *p);
+	p->name = cs_xstrdup(name);
+	p->version = cs_xstrdup(version);
+	p->arch = cs_xstrdup(arch);
+	p->flags = flags;
+	e->have |= CS_F_PKG;
+	return p;
+}
+
+int
+cs_pkgref_cmp(const struct cs_pkgref *a, const struct cs_pkgref *b)
+{
+	int	 c;
+
+	if ((c = strcmp(a->name, b->name)) != 0)
+		return c;
+	if ((c = strcmp(a->version, b->version)) != 0)
+		return c;
+	return strcmp(a->arch, b->arch);
 }
 
 void

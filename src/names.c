@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "custos/atomic.h"
 #include "custos/names.h"
 #include "custos/walk.h"
 #include "custos/xmalloc.h"
@@ -145,8 +146,7 @@ names_load(struct names_table *t, int etc, const char *name)
 {
 	struct stat	 st;
 	char		*buf;
-	size_t		 got = 0, cap;
-	ssize_t		 r;
+	size_t		 got;
 	int		 fd;
 
 	if ((fd = cs_walk_openat(etc, name, O_NOFOLLOW)) < 0)
@@ -155,23 +155,8 @@ names_load(struct names_table *t, int etc, const char *name)
 		close(fd);
 		return -1;
 	}
-	cap = st.st_size > 0 && (uint64_t)st.st_size < NAMES_MAX ?
-	    (size_t)st.st_size + 1 : 4096;
-	buf = cs_xmalloc(cap);
-	for (;;) {
-		if (got == cap) {
-			if (cap >= NAMES_MAX)
-				break;
-			cap = cap * 2 > NAMES_MAX ? NAMES_MAX : cap * 2;
-			buf = cs_xrealloc(buf, cap);
-		}
-		r = read(fd, buf + got, cap - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
+	buf = cs_read_bounded(fd, NAMES_MAX, st.st_size > 0 &&
+	    (uint64_t)st.st_size < NAMES_MAX ? (size_t)st.st_size : 0, &got);
 	close(fd);
 	names_parse(t, buf, got);
 	free(buf);

@@ -32,6 +32,8 @@ struct policy_line {
 	int		 severity;	/* -1 unchanged */
 	unsigned long	 lineno;	/* in the policy file */
 	int		 structured;	/* -1 unchanged, else enum cs_skind */
+	int		 vendor[CS_VR_COUNT];	/* -1 unchanged */
+	int		 other;		/* a word other than those */
 };
 
 struct cs_policy {
@@ -143,6 +145,30 @@ cs_policy_has_structured(const struct cs_policy *p)
 	return p->has_structured;
 }
 
+/* Words of the verdicts against vendor packages; ordered as CS_VR_*. */
+static const char *const policy_vendor_words[CS_VR_COUNT] = {
+	"unowned=", "conffile=", "after-install="
+};
+
+/* A vendor verdict word ("unowned=info"): 1 if W is one, -1 if bad. */
+static int
+policy_vendor_word(struct policy_line *l, const char *w, size_t n)
+{
+	size_t	 i, k;
+	int	 s;
+
+	for (i = 0; i < CS_VR_COUNT; i++) {
+		k = strlen(policy_vendor_words[i]);
+		if (n <= k || memcmp(w, policy_vendor_words[i], k) != 0)
+			continue;
+		if ((s = cs_sev_lookup(w + k, n - k)) < 0)
+			return -1;
+		l->vendor[i] = s;
+		return 1;
+	}
+	return 0;
+}
+
 /* Apply one rule word (W, N bytes) to line L; returns a reason or NULL. */
 static const char *
 policy_word(struct policy_line *l, const char *w, size_t n)
@@ -150,6 +176,10 @@ policy_word(struct policy_line *l, const char *w, size_t n)
 	unsigned	 g;
 	int		 on = 1, s;
 
+	if ((s = policy_vendor_word(l, w, n)) != 0)
+		return s < 0 ? "unknown severity (want info, low, medium, "
+		    "high or critical)" : NULL;
+	l->other = 1;
 	if (n > 9 && memcmp(w, "severity=", 9) == 0) {
 		if ((s = cs_sev_lookup(w + 9, n - 9)) < 0)
 			return "unknown severity (want info, low, medium, "
@@ -233,7 +263,7 @@ static int
 policy_line(struct cs_policy *p, const char *s, size_t n, const char **why)
 {
 	struct policy_line	 l;
-	size_t			 i = 0, gs, ge, rs, re;
+	size_t			 i = 0, k, gs, ge, rs, re;
 
 	while (i < n && (s[i] == ' ' || s[i] == '\t'))
 		i++;
@@ -265,6 +295,8 @@ policy_line(struct cs_policy *p, const char *s, size_t n, const char **why)
 	}
 	memset(&l, 0, sizeof l);
 	l.ignore = l.append_only = l.severity = l.structured = -1;
+	for (k = 0; k < CS_VR_COUNT; k++)
+		l.vendor[k] = -1;
 	if ((*why = policy_rules(&l, s + rs, re - rs)) != NULL)
 		return -1;
 	l.glob = cs_xmemdup(s + gs, ge - gs + 1);
@@ -388,13 +420,15 @@ cs_policy_eval_hits(const struct cs_policy *p, const char *path,
     struct cs_rule *r, uint64_t *hits)
 {
 	const struct policy_line	*l;
-	size_t				 i;
+	size_t				 i, j;
 
 	r->groups = CS_G_DEFAULT;
 	r->ignore = 0;
 	r->append_only = 0;
 	r->severity = -1;
 	r->structured = 0;
+	for (i = 0; i < CS_VR_COUNT; i++)
+		r->vendor[i] = -1;
 	for (i = 0; i < p->n; i++) {
 		l = &p->lines[i];
 		if (l->litlen > 0 && strncmp(path, l->glob, l->litlen) != 0)
@@ -412,6 +446,10 @@ cs_policy_eval_hits(const struct cs_policy *p, const char *path,
 			r->severity = l->severity;
 		if (l->structured >= 0)
 			r->structured = l->structured;
+		for (j = 0; j < CS_VR_COUNT; j++) {
+			if (l->vendor[j] >= 0)
+				r->vendor[j] = l->vendor[j];
+		}
 	}
 }
 
@@ -431,7 +469,8 @@ cs_policy_unmatched(const struct cs_policy *p, const uint64_t *hits)
 	cs_buf_init(&b);
 	name = cs_encode_dup(p->name);
 	for (i = 0; i < p->n; i++) {
-		if (hits[i] != 0)
+		/* lines on files no package ships: in no baseline */
+		if (hits[i] != 0 || !p->lines[i].other)
 			continue;
 		glob = cs_encode_dup(p->lines[i].glob);
 		cs_buf_printf(&b, "%s%s:%lu '%s'", b.len > 0 ? ", " : "",

@@ -317,6 +317,10 @@ text_counts(struct cs_report_ctx *c)
 		    "executable, a device or linked from outside; %" PRIu64
 		    " such objects in ignored trees compared\n", st->ignored,
 		    st->unsilenced);
+	if (i->vendor3)
+		cs_buf_printf(b, "changes:    %" PRIu64 " unexplained, %"
+		    PRIu64 " explained by signed package versions\n",
+		    (uint64_t)c->n - i->explained, i->explained);
 	cs_buf_printf(b, "severity:   %" PRIu64 " critical, %" PRIu64
 	    " high, %" PRIu64 " medium, %" PRIu64 " low, %" PRIu64 " info\n",
 	    c->sev[CS_SEV_CRITICAL], c->sev[CS_SEV_HIGH],
@@ -433,6 +437,8 @@ text_finding(struct cs_report_ctx *c, const struct cs_finding *f)
 	}
 	if (f->detail != NULL)
 		text_detail(b, f->detail);
+	if (f->restore != NULL)
+		cs_buf_printf(b, "    restore: %s\n", f->restore);
 	for (i = 0; i < f->nchanges; i++) {
 		ch = &f->changes[i];
 		cs_buf_printf(b, "    %s%s%s: ", cs_attr_name(ch->attr),
@@ -510,6 +516,8 @@ text_plan(struct cs_report_ctx *c, enum cs_plan p, const struct cs_finding *f,
 	c->last = p;
 	cs_buf_printf(c->out, "  %-8s %s  (%s)\n", cs_kind_name(f->kind),
 	    f->shown, why);
+	if (f->restore != NULL)
+		cs_buf_printf(c->out, "           restore: %s\n", f->restore);
 }
 
 /* The summary again, so that it is what stays on the screen. */

@@ -119,7 +119,12 @@ json_begin(struct cs_report_ctx *c)
 	for (s = CS_SEV_CRITICAL; s >= 0; s--)
 		cs_buf_printf(b, "\"%s\":%" PRIu64 "%s", cs_sev_name(s),
 		    c->sev[s], s > 0 ? "," : "");
-	cs_buf_adds(b, "},\"warnings\":[");
+	cs_buf_addc(b, '}');
+	if (i->vendor3)
+		cs_buf_printf(b, ",\"changes\":{\"unexplained\":%" PRIu64
+		    ",\"explained\":%" PRIu64 "}", (uint64_t)c->n -
+		    i->explained, i->explained);
+	cs_buf_adds(b, ",\"warnings\":[");
 	for (k = 0; k < i->nwarnings; k++) {
 		if (k > 0)
 			cs_buf_addc(b, ',');
@@ -258,6 +263,10 @@ json_finding(struct cs_report_ctx *c, const struct cs_finding *f)
 		cs_buf_adds(b, ",\"message\":");
 		cs_json_str(b, why);
 		free(why);
+	}
+	if (f->restore != NULL) {
+		cs_buf_adds(b, ",\"restore\":");
+		cs_json_str(b, f->restore);
 	}
 	if (f->detail != NULL) {
 		cs_buf_adds(b, ",\"detail\":");

@@ -41,6 +41,7 @@ struct cs_sort {
 	struct sort_run	 *runs;
 	size_t		  nruns;
 	int		  merging;
+	int		  dups;		/* one path may come more than once */
 	char		 *line;
 	size_t		  linecap;
 	struct cs_order	  order;	/* of the paths handed out */
@@ -76,6 +77,9 @@ sort_size(const struct cs_entry *e)
 	for (i = 0; i < e->nxattrs; i++)
 		n += sizeof e->xattrs[i] + strlen(e->xattrs[i].name) + 1 +
 		    e->xattrs[i].len + 1;
+	for (i = 0; i < e->npkgs; i++)
+		n += sizeof e->pkgs[i] + strlen(e->pkgs[i].name) +
+		    strlen(e->pkgs[i].version) + strlen(e->pkgs[i].arch) + 3;
 	return n;
 }
 
@@ -229,6 +233,9 @@ cs_sort_next(struct cs_sort *s, struct cs_entry **ep, struct cs_err *err)
 		s->next++;
 	else if (sort_read(s, from, err) != 0)
 		goto fail;
+	if (s->dups && s->order.any && cs_path_cmp(s->order.prev.data,
+	    s->order.prev.len, (*ep)->path, (*ep)->pathlen) == 0)
+		return 1;
 	if (cs_order_check(&s->order, (*ep)->path, (*ep)->pathlen) != 0) {
 		shown = cs_encode_dup((*ep)->path);
 		cs_err_set(err, CS_EXIT_DATAERR, 0, "'%s' is there twice",
@@ -241,6 +248,12 @@ fail:
 	cs_entry_free(*ep);
 	*ep = NULL;
 	return -1;
+}
+
+void
+cs_sort_allow_dups(struct cs_sort *s)
+{
+	s->dups = 1;
 }
 
 size_t

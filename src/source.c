@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "custos/baseline.h"
@@ -111,14 +112,37 @@ cs_source_tree(const struct cs_walk_opts *opts, struct cs_err *err)
 	return cs_source_new(&source_tree_ops, w, opts->root);
 }
 
+/*
+ * What a baseline's header says its records carry ("carries=content,
+ * perms,..."; a baseline made from packages has it), or CS_G_ALL.
+ */
+static unsigned
+source_baseline_carries(const struct cs_blr *r)
+{
+	const char	*c, *comma;
+	unsigned	 g = 0;
+
+	if ((c = cs_bl_header_get(cs_blr_header(r), "carries")) == NULL)
+		return CS_G_ALL;
+	for (; *c != '\0'; c = *comma != '\0' ? comma + 1 : comma) {
+		if ((comma = strchr(c, ',')) == NULL)
+			comma = c + strlen(c);
+		g |= cs_group_lookup(c, (size_t)(comma - c));
+	}
+	return g;
+}
+
 struct cs_source *
 cs_source_baseline(const char *path, struct cs_err *err)
 {
+	struct cs_source *s;
 	struct cs_blr	*r;
 
 	if ((r = cs_blr_open(path, err)) == NULL)
 		return NULL;
-	return cs_source_new(&source_baseline_ops, r, path);
+	s = cs_source_new(&source_baseline_ops, r, path);
+	cs_source_set_carries(s, source_baseline_carries(r));
+	return s;
 }
 
 void

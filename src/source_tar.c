@@ -88,12 +88,8 @@ cs_tar_is_tar(const char *path)
 	return cs_evidence_is_tar(path);
 }
 
-/*
- * A foreign member's name as a canonical path: "./a/b", "a/b" and
- * "a//b/" are "/a/b", "." and "./" are "/".  0, or -1 with *WHY.
- */
-static int
-tar_path(const char *name, char **pathp, size_t *lenp, const char **why)
+int
+cs_tar_path(const char *name, char **pathp, size_t *lenp, const char **why)
 {
 	struct cs_buf	 b;
 	const char	*p = name, *q;
@@ -157,7 +153,7 @@ tar_links(struct tar_foreign *f, const char *path)
 			}
 			l = &f->links[f->nlinks];
 			memset(l, 0, sizeof *l);
-			if (tar_path(t, &l->path, &l->len, &why) == 0)
+			if (cs_tar_path(t, &l->path, &l->len, &why) == 0)
 				f->nlinks++;
 		}
 	}
@@ -239,7 +235,7 @@ tar_hardlink(struct tar_foreign *f, const struct cs_evm *m,
 	char		*p;
 	size_t		 len;
 
-	if (tar_path(name, &p, &len, &why) != 0) {
+	if (cs_tar_path(name, &p, &len, &why) != 0) {
 		tar_link_unknown(e, name, " (a bad name)");
 		return 0;
 	}
@@ -578,7 +574,7 @@ tar_member(struct tar_foreign *f, struct cs_evr *r, struct cs_evm *m,
 		return cs_err_set(err, CS_EXIT_INTEGRITY, 0, "'%s': member "
 		    "'%s' out of its place: altered custos evidence, refused",
 		    f->shown, m->name);
-	if (tar_path(archive_entry_pathname(m->ae), &path, &len, &why) != 0)
+	if (cs_tar_path(archive_entry_pathname(m->ae), &path, &len, &why) != 0)
 		return cs_err_set(err, CS_EXIT_DATAERR, 0, "'%s': member '%s' "
 		    "has %s: refused", f->shown, m->name, why);
 	if (cs_evr_read(r, m, NULL, 0, -1, err) != 0) {

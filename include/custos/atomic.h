@@ -38,6 +38,12 @@ int	cs_atomic_check(const char *, int, struct cs_err *);
 int	cs_atomic_commit(struct cs_atomic *, mode_t, struct cs_err *);
 /* Discard the output (safe after commit or failed open). */
 void	cs_atomic_abort(struct cs_atomic *);
+/*
+ * read(2) FD to its end, an error or MAX bytes (what was read is kept),
+ * into a NUL-terminated heap buffer of *LENP bytes; HINT is the size to
+ * start with (st_size), or 0.
+ */
+char	*cs_read_bounded(int, size_t, size_t, size_t *);
 /* write(2) all of a buffer, retrying on EINTR and short writes. */
 int	cs_write_all(int, const void *, size_t);
 /*

@@ -69,6 +69,8 @@ enum cs_attr {
 				   examined every change: floor is final */
 #define CS_FF_MOUNT	0x40	/* a mount point, not entered */
 #define CS_FF_HIDES	0x80	/* ... over objects of the baseline */
+#define CS_FF_UPDATED	0x100	/* new state shipped by a signed package
+				   version (vendor.h): an upgrade */
 
 #define CS_MAX_REASONS	6
 #define CS_DIFF_NGROUPS	10	/* bits of CS_G_ALL (policy.h) */
@@ -105,6 +107,8 @@ struct cs_finding {
 					   the same content, or NULL */
 	char		*detail;	/* entry-level changes of a structured
 					   file, printable lines, or NULL */
+	char		*restore;	/* printable command restoring the
+					   vendor's version (vendor.h), or NULL */
 	int		 floor;		/* severity set by a comparator of
 					   structured content, or -1 */
 	const char	*floor_reason;	/* its reason and technique */
@@ -131,6 +135,10 @@ struct cs_diff_opts {
 	void		(*progress)(void *, uint64_t, uint64_t);
 	/* Optional: state of the structured comparators (structured.h). */
 	struct cs_sstate *sstate;
+	/* Optional: called with each pair before it is compared. */
+	void		(*prepare)(void *, struct cs_entry *,
+			    const struct cs_entry *);
+	void		*prepare_arg;
 };
 
 struct cs_diff_stats {
@@ -202,6 +210,7 @@ struct cs_diff_base {
 	char		*created;	/* header values, NULL if absent */
 	char		*host;
 	char		*root;
+	char		*source;	/* what it was made from ("packages") */
 	char		*digest_list;
 	int		 cross_fs;
 	char		**excludes;

@@ -38,6 +38,7 @@ enum cs_type {
 #define CS_F_BTIME	0x0400	/* btime (statx birth time) */
 #define CS_F_MOUNT	0x0800	/* a directory another filesystem is
 				   mounted on, not entered (runtime) */
+#define CS_F_PKG	0x1000	/* pkgs: the packages that ship it */
 
 /* What a regular file's first bytes show (cs_entry.magic). */
 enum cs_magic {
@@ -55,6 +56,22 @@ struct cs_xattr {
 	char		*name;		/* NUL-terminated; names hold no NUL */
 	unsigned char	*value;		/* NUL-terminated copy for convenience */
 	size_t		 len;
+};
+
+/*
+ * A package that ships the object (vendor records, deb.h): the first of
+ * an entry's is the one whose size and digests the record holds; the
+ * others ("alt=" fields) ship a regular file with other content.
+ */
+#define CS_PKG_CONFFILE		0x1	/* a conffile of the package */
+#define CS_PKG_UNVERIFIED	0x2	/* its .deb did not verify */
+struct cs_pkgref {
+	char		*name;
+	char		*version;
+	char		*arch;
+	unsigned	 flags;		/* CS_PKG_* */
+	uint64_t	 size;		/* regular files */
+	unsigned char	 sha256[32];	/* regular files */
 };
 
 struct cs_entry {
@@ -90,6 +107,8 @@ struct cs_entry {
 	unsigned char	 magic;		/* enum cs_magic, with CS_F_MAGIC */
 	char		*sdata;		/* with CS_F_STRUCT: "KIND:ENTRIES", */
 	size_t		 sdatalen;	/* NUL-terminated, no other NUL */
+	struct cs_pkgref *pkgs;		/* with CS_F_PKG: at least one */
+	size_t		 npkgs;
 
 	/* Runtime only, never written: */
 	uint64_t	 dev;		/* st_dev */
@@ -104,6 +123,12 @@ void		 cs_entry_set_path(struct cs_entry *, const char *, size_t);
 void		 cs_entry_set_target(struct cs_entry *, const char *, size_t);
 void		 cs_entry_add_xattr(struct cs_entry *, const char *,
 		    const void *, size_t);
+/* Append a shipping package (copies of the strings); sets CS_F_PKG. */
+struct cs_pkgref *cs_entry_add_pkg(struct cs_entry *, const char *,
+		    const char *, const char *, unsigned);
+/* Order of two shipping packages: name, version, architecture. */
+int		 cs_pkgref_cmp(const struct cs_pkgref *,
+		    const struct cs_pkgref *);
 /* Sort xattrs by name (bytewise); sources call it once filled. */
 void		 cs_entry_sort_xattrs(struct cs_entry *);
 /* Record (or append to) the reason the entry is incomplete. */

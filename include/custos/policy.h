@@ -46,6 +46,18 @@ enum cs_sev {
  */
 #define CS_G_BTIME	0x400	/* birth time */
 
+/*
+ * Severities of verdicts against vendor packages (vendor.h), set by
+ * "unowned=SEV", "conffile=SEV" and "after-install=SEV": a file no
+ * package ships, a changed conffile, an attribute set after install.
+ */
+enum cs_vrule {
+	CS_VR_UNOWNED = 0,
+	CS_VR_CONFFILE,
+	CS_VR_AFTER,
+	CS_VR_COUNT
+};
+
 /* What the policy says about one path. */
 struct cs_rule {
 	unsigned	 groups;	/* CS_G_* compared */
@@ -53,6 +65,7 @@ struct cs_rule {
 	int		 append_only;	/* old content must be a prefix */
 	int		 severity;	/* base severity, or -1 for default */
 	int		 structured;	/* enum cs_skind (structured.h), or 0 */
+	int		 vendor[CS_VR_COUNT];	/* severity, or -1 */
 };
 
 /* An empty policy: the defaults (CS_G_DEFAULT) everywhere. */
@@ -90,7 +103,9 @@ void		 cs_policy_eval_hits(const struct cs_policy *, const char *,
 size_t		 cs_policy_count(const struct cs_policy *);
 /*
  * The lines whose HITS are 0, as "FILE:LINE 'GLOB', ..." (encoded; heap
- * string), or NULL when every line matched something.
+ * string), or NULL when every line matched something.  Lines with only
+ * vendor verdicts (CS_VR_*) are left out: they are about files that no
+ * package ships, in no baseline.
  */
 char		*cs_policy_unmatched(const struct cs_policy *,
 		    const uint64_t *);

@@ -56,6 +56,8 @@ struct cs_report_info {
 	const char	*plan_sha256;
 	const char	*shard_from;	/* NULL: unbounded */
 	const char	*shard_to;
+	int		 vendor3;	/* with vendor records: count changes */
+	uint64_t	 explained;	/* explained by a package version */
 };
 
 /* Sort findings: most severe first, then in canonical (discovery) order. */

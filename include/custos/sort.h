@@ -30,6 +30,12 @@ int		 cs_sort_add(struct cs_sort *, struct cs_entry *,
  */
 int		 cs_sort_next(struct cs_sort *, struct cs_entry **,
 		    struct cs_err *);
+/*
+ * Let one path come more than once (the records of several packages for
+ * one path): cs_sort_next hands them out one after the other, in no
+ * particular order among themselves, for the caller to merge.
+ */
+void		 cs_sort_allow_dups(struct cs_sort *);
 /* How many runs were spilled to disk. */
 size_t		 cs_sort_runs(const struct cs_sort *);
 void		 cs_sort_free(struct cs_sort *);

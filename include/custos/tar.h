@@ -51,6 +51,12 @@ struct cs_tar_info {
  * it is opened.
  */
 int		 cs_tar_is_tar(const char *);
+/*
+ * A tar member's name as a canonical path: "./a/b", "a/b" and "a//b/"
+ * are "/a/b", "." and "./" are "/" (heap, length in *LENP).  0, or -1
+ * with *WHY for an absolute name or a ".." component.
+ */
+int		 cs_tar_path(const char *, char **, size_t *, const char **);
 /* O->ev.file (a file, a pipe or a tape) as a source; INFO says what. */
 struct cs_source *cs_source_tar_open(const struct cs_tar_opts *,
 		    struct cs_tar_info *, struct cs_err *);

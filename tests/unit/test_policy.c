@@ -148,6 +148,43 @@ test_severity_names(void **state)
 	assert_int_equal(cs_group_lookup("mtime", 5), CS_G_TIMES);
 }
 
+/* The verdicts against packages: their own words, not "unmatched". */
+static void
+test_vendor_words(void **state)
+{
+	struct cs_err		 err;
+	struct cs_policy	*p;
+	struct cs_rule		 r;
+	uint64_t		 hits[3] = { 0, 0, 0 };
+	char			*u;
+
+	(void)state;
+	cs_err_init(&err);
+	p = parse("/etc/ld.so.cache unowned=info\n"
+	    "/etc/* conffile=high,after-install=medium\n"
+	    "/usr/* severity=low\n", 0, &err);
+	cs_policy_eval(p, "/etc/ld.so.cache", &r);
+	assert_int_equal(r.vendor[CS_VR_UNOWNED], CS_SEV_INFO);
+	assert_int_equal(r.vendor[CS_VR_CONFFILE], CS_SEV_HIGH);
+	assert_int_equal(r.vendor[CS_VR_AFTER], CS_SEV_MEDIUM);
+	assert_int_equal(r.severity, -1);
+	cs_policy_eval(p, "/usr/bin/ls", &r);
+	assert_int_equal(r.vendor[CS_VR_UNOWNED], -1);
+	assert_int_equal(r.vendor[CS_VR_CONFFILE], -1);
+	/* only lines with other words are named as matching nothing */
+	u = cs_policy_unmatched(p, hits);
+	assert_non_null(u);
+	assert_null(strstr(u, "ld.so.cache"));
+	assert_null(strstr(u, "/etc/*"));
+	assert_non_null(strstr(u, "/usr/*"));
+	free(u);
+	cs_policy_free(p);
+	p = parse("/x unowned=none\n", -1, &err);
+	assert_non_null(strstr(err.msg, "unknown severity"));
+	cs_policy_free(p);
+	cs_err_release(&err);
+}
+
 int
 main(void)
 {
@@ -157,6 +194,7 @@ main(void)
 		cmocka_unit_test(test_errors_have_line_numbers),
 		cmocka_unit_test(test_default_policy_file_parses),
 		cmocka_unit_test(test_severity_names),
+		cmocka_unit_test(test_vendor_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
