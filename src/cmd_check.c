@@ -411,6 +411,8 @@ cmd_check_shard(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	snprintf(st->shard, sizeof st->shard, "%u/%u", i, st->plan.n);
 	cs_hex(st->plan.sha256, sizeof st->plan.sha256, st->plan_hex);
 	return 0;
+}
+
 /* Nonzero if the baseline B was made from packages. */
 static int
 cmd_check_is_vendor(const struct cs_diff_base *b)
@@ -858,8 +860,8 @@ const struct cs_cmd cs_cmd_check = {
 	    "[--format text|line|json] [--min-severity LEVEL] [--syslog] "
 	    "[--syslog-socket PATH] [-o REPORT [-f]] [--burst-gap T] "
 	    "[-j N] [--max-member-size SIZE] [--max-total-size SIZE] "
-	    "[--shard I/N [--plan PLAN]] [-q] [SOURCE]\n"
-	    "[--vendor VENDOR.cbl] [-q] [SOURCE]\n"
+	    "[--shard I/N [--plan PLAN]] [--vendor VENDOR.cbl] [-q] "
+	    "[SOURCE]\n"
 	    "       custos diff [options] A.cbl B.cbl",
 	.summary = "compare a tree or baseline with a trusted baseline",
 	.help =
