@@ -187,6 +187,9 @@ tar_link_take(struct cs_entry *e, struct cs_entry *t)
 	e->size = t->size;
 	e->digests = t->digests;
 	memcpy(e->digest, t->digest, sizeof e->digest);
+	memcpy(e->zdigest, t->zdigest, sizeof e->zdigest);
+	e->have = (e->have & ~(unsigned)CS_F_ZDIGEST) |
+	    (t->have & CS_F_ZDIGEST);
 	if (e->nxattrs == 0) {
 		e->xattrs = t->xattrs;
 		e->nxattrs = t->nxattrs;
