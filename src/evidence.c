@@ -449,13 +449,20 @@ evr_bounds(struct cs_evr *r, const struct cs_evm *m, uint64_t size,
 	return 0;
 }
 
-/* Take a data block of N bytes at P, offset OFF, into the digests. */
+/*
+ * Take a data block of N bytes at P, offset OFF, into the digests: -1 if
+ * it is not after the last one or ends beyond the member's SIZE (-1: not
+ * set, then no hole is allowed), as a hostile sparse map can make them.
+ */
 static int
-evr_hash_block(struct cs_evr *r, int z, la_int64_t *pos, const void *p,
-    size_t n, la_int64_t off)
+evr_hash_block(struct cs_evr *r, int z, la_int64_t *pos, la_int64_t size,
+    const void *p, size_t n, la_int64_t off)
 {
 	if (z)
 		return cs_zhasher_update(r->zh, (uint64_t)off, p, n);
+	if (off < *pos || (size < 0 ? off != *pos : off > size ||
+	    n > (uint64_t)(size - off)))
+		return -1;
 	if (off > *pos)
 		cs_hasher_zeros(r->mh, (uint64_t)(off - *pos));
 	cs_hasher_update(r->mh, p, n);
@@ -488,19 +495,20 @@ evr_content(struct cs_evr *r, struct cs_evm *m, struct cs_buf *keep,
 	const void	*p;
 	size_t		 n;
 	la_int64_t	 off, pos = 0, size;
-	uint64_t	 zdata;
+	uint64_t	 zdata, lsize;
 	int		 rc;
 
 	size = archive_entry_size_is_set(m->ae) ? archive_entry_size(m->ae) :
-	    0;
-	zdata = keep == NULL && keepfd < 0 ? evr_zdata(m, (uint64_t)size) : 0;
-	if (evr_bounds(r, m, (uint64_t)size, zdata, keep != NULL ? keepmax :
+	    -1;
+	lsize = size < 0 ? 0 : (uint64_t)size;
+	zdata = keep == NULL && keepfd < 0 ? evr_zdata(m, lsize) : 0;
+	if (evr_bounds(r, m, lsize, zdata, keep != NULL ? keepmax :
 	    keepfd >= 0 ? UINT64_MAX : 0, err) != 0 ||
-	    evr_hash_begin(r, zdata != 0, (uint64_t)size, err) != 0)
+	    evr_hash_begin(r, zdata != 0, lsize, err) != 0)
 		return -1;
 	while ((rc = archive_read_data_block(r->a, &p, &n, &off)) ==
 	    ARCHIVE_OK) {
-		if (evr_hash_block(r, zdata != 0, &pos, p, n, off) != 0)
+		if (evr_hash_block(r, zdata != 0, &pos, size, p, n, off) != 0)
 			return cs_err_set(err, CS_EXIT_INTEGRITY, 0, "'%s': "
 			    "member '%s' has data out of order or beyond its "
 			    "size (damaged sparse map)", r->shown, m->name);

@@ -57,6 +57,15 @@ test_expect_success PYTHON 'a tar whose sparse map declares 2^49 bytes of data: 
 	test_grep "member .tree/data/big. declares 1125899906842624 bytes, over the limit" err
 '
 
+test_expect_success PYTHON 'a sparse map with data past the member s size: refused at once' '
+	python3 "$CRAFT" beyond beyond.tar &&
+	test_expect_code 8 check beyond.tar >out 2>err &&
+	test_grep "member .tree/data/big. has data out of order or beyond its size (damaged sparse map)" err &&
+	test_expect_code 8 timeout 10 "$CUSTOS" baseline -q --allow-unsigned \
+	    -o beyond.cbl beyond.tar 2>err &&
+	test_grep "damaged sparse map" err
+'
+
 test_expect_success PYTHON 'the same member in evidence: the sidecar first, never read' '
 	python3 "$CRAFT" insert ev.tar evbig.tar dense &&
 	cp ev.tar.custody evbig.tar.custody &&
