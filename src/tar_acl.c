@@ -161,6 +161,20 @@ tacl_text(acl_t acl, int access)
 }
 
 char *
+cs_tar_acl_xattr(const void *v, size_t n, int access)
+{
+	acl_t	 acl;
+	char	*out = NULL;
+
+	if ((acl = acl_init(5)) == NULL)
+		return NULL;
+	if (tacl_xattr(v, n, &acl) == 0)
+		out = tacl_text(acl, access);
+	acl_free(acl);
+	return out;
+}
+
+char *
 cs_tar_acl(struct archive_entry *ae, int type, const void *xv, size_t xn)
 {
 	struct cs_buf	 raw;
@@ -177,13 +191,8 @@ cs_tar_acl(struct archive_entry *ae, int type, const void *xv, size_t xn)
 		out = tacl_text(acl, access);
 		goto out;
 	}
-	acl_free(acl);
-	acl = NULL;
-	if (xv != NULL && (acl = acl_init(5)) != NULL &&
-	    tacl_xattr(xv, xn, &acl) == 0) {
-		out = tacl_text(acl, access);
+	if (xv != NULL && (out = cs_tar_acl_xattr(xv, xn, access)) != NULL)
 		goto out;
-	}
 	out = cs_xstrdup(cs_buf_str(&raw));	/* shown as it is */
 out:
 	if (acl != NULL)

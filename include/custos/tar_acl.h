@@ -22,5 +22,11 @@ struct archive_entry;
  * entries are kept as text, their names as names.
  */
 char		*cs_tar_acl(struct archive_entry *, int, const void *, size_t);
+/*
+ * The ACL in the extended attribute form V (N bytes: the value of
+ * system.posix_acl_access or _default), or NULL if it is malformed or,
+ * with ACCESS, only repeats the mode.  Also for a walk without /proc.
+ */
+char		*cs_tar_acl_xattr(const void *, size_t, int);
 
 #endif /* CUSTOS_TAR_ACL_H */
