@@ -378,6 +378,8 @@ ev_pair(struct ev *v, struct cs_entry *r, struct cs_entry *m)
 	const char	*f;
 	char		*what;
 
+	if (r == NULL && m == NULL)
+		return NULL;		/* the join gives one at least */
 	if (r != NULL)
 		v->res->records++;
 	if (m == NULL) {
@@ -605,7 +607,7 @@ ev_free(struct ev *v)
 	cs_source_free(v->man);
 	cs_source_free(v->mem);
 	if (v->spool != NULL)
-		fclose(v->spool);
+		(void)fclose(v->spool);
 	free(v->spool_line);
 	if (v->mfd >= 0)
 		close(v->mfd);

@@ -66,7 +66,7 @@ meta_why(int e, int via_proc)
 static void
 meta_procpath(char *buf, size_t size, int fd)
 {
-	snprintf(buf, size, "/proc/self/fd/%d", fd);
+	(void)snprintf(buf, size, "/proc/self/fd/%d", fd);
 }
 
 /* Text form of an access ACL with numeric ids; NULL if it is the mode. */

@@ -227,7 +227,7 @@ walk_reopen(int procfd, int pfd, int dfd, const char *name, int *same)
 		dir = procfd;
 		cs_fmt_u64(proc, sizeof proc, (uint64_t)pfd);
 	} else
-		snprintf(proc, sizeof proc, "/proc/self/fd/%d", pfd);
+		(void)snprintf(proc, sizeof proc, "/proc/self/fd/%d", pfd);
 	*same = 1;
 	fd = cs_walk_openat(dir, proc, 0);
 	if (fd >= 0 || errno != ENOENT)
