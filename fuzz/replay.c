@@ -4,12 +4,15 @@
  *
  * "replay_TARGET FILE..." runs the target once on each FILE;
  * "replay_TARGET" alone runs it on every file of
- * $CS_SRCDIR/fuzz/corpus/TARGET (the seeds and the inputs of every crash
- * found, kept as regression tests) and prints TAP, one case per file.  A
+ * $CS_SRCDIR/fuzz/corpus/TARGET and its subdirectories (the seeds and the
+ * inputs of every crash found, kept as regression tests) and prints TAP,
+ * one case per file, the plan last.  A
  * crash, or a sanitizer finding in a sanitizer build, ends the program
  * before its last case.
  */
 #include "custos/custos.h"
+
+#include <sys/stat.h>
 
 #include <dirent.h>
 #include <stdio.h>
@@ -54,40 +57,64 @@ replay_filter(const struct dirent *d)
 	return d->d_name[0] != '.';
 }
 
-/* Every file of the target's corpus, as TAP. */
+/*
+ * Every file under DIR (and its subdirectories: seeds kept apart with
+ * their licence), as TAP cases from *NUMBER on; nonzero if one could not
+ * be read.
+ */
 static int
-replay_corpus(void)
+replay_dir(const char *dir, int *number)
 {
-	const char	*src = getenv("CS_SRCDIR");
 	struct dirent	**names = NULL;
-	char		*dir, *path, *shown;
+	struct stat	 st;
+	char		*path, *shown;
 	int		 i, n, rc = 0;
 
-	dir = cs_xasprintf("%s/fuzz/corpus/%s", src != NULL ? src : ".",
-	    CS_FUZZ_TARGET);
-	if ((n = scandir(dir, &names, replay_filter, alphasort)) <= 0) {
-		printf("1..0 # SKIP no corpus in %s\n", dir);
-		free(dir);
-		return n < 0;
-	}
-	printf("1..%d\n", n);
+	if ((n = scandir(dir, &names, replay_filter, alphasort)) < 0)
+		return 1;
 	for (i = 0; i < n; i++) {
 		path = cs_xasprintf("%s/%s", dir, names[i]->d_name);
-		shown = cs_encode_dup(names[i]->d_name);
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			rc |= replay_dir(path, number);
+			free(path);
+			free(names[i]);
+			continue;
+		}
+		shown = cs_encode_dup(path + strlen(path) -
+		    strlen(names[i]->d_name));
 		fflush(stdout);
 		if (replay_file(path) != 0) {
-			printf("not ok %d - %s: cannot read\n", i + 1, shown);
+			printf("not ok %d - %s: cannot read\n", ++*number,
+			    shown);
 			rc = 1;
 		} else
-			printf("ok %d - %s %s\n", i + 1, CS_FUZZ_TARGET,
+			printf("ok %d - %s %s\n", ++*number, CS_FUZZ_TARGET,
 			    shown);
 		free(shown);
 		free(path);
 		free(names[i]);
 	}
 	free(names);
-	free(dir);
 	return rc;
+}
+
+/* Every file of the target's corpus, as TAP. */
+static int
+replay_corpus(void)
+{
+	const char	*src = getenv("CS_SRCDIR");
+	char		*dir;
+	int		 number = 0, rc;
+
+	dir = cs_xasprintf("%s/fuzz/corpus/%s", src != NULL ? src : ".",
+	    CS_FUZZ_TARGET);
+	rc = replay_dir(dir, &number);
+	if (number == 0)
+		printf("1..0 # SKIP no corpus in %s\n", dir);
+	else
+		printf("1..%d\n", number);
+	free(dir);
+	return number == 0 ? rc : rc != 0;
 }
 
 int

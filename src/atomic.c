@@ -98,8 +98,8 @@ static void
 cleanup_signal(int sig)
 {
 	cleanup_run();
-	signal(sig, SIG_DFL);
-	raise(sig);
+	(void)signal(sig, SIG_DFL);
+	(void)raise(sig);
 }
 
 void
@@ -108,7 +108,7 @@ cs_atomic_setup(void)
 	struct sigaction	 sa;
 	size_t			 i;
 
-	atexit(cleanup_run);
+	(void)atexit(cleanup_run);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = cleanup_signal;
 	sigemptyset(&sa.sa_mask);

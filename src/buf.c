@@ -93,12 +93,13 @@ cs_buf_vprintf(struct cs_buf *b, const char *fmt, va_list ap)
 	int	 n;
 
 	va_copy(ap2, ap);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_copy */
 	n = vsnprintf(NULL, 0, fmt, ap2);
 	va_end(ap2);
 	if (n <= 0)
 		return;
 	cs_buf_grow(b, (size_t)n);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	(void)vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
 }
 

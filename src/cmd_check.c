@@ -280,6 +280,8 @@ cmd_check_found(void *arg, struct cs_finding *f)
 
 	if (st->n == st->cap) {
 		st->cap = st->cap ? 2 * st->cap : 64;
+		/* an array of pointers */
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 		st->fs = cs_xreallocarray(st->fs, st->cap, sizeof *st->fs);
 	}
 	st->fs[st->n++] = f;

@@ -104,7 +104,7 @@ static int
 cmd_snapshot_parse(int argc, char **argv, struct cmd_snapshot_opts *o,
     struct cs_err *err)
 {
-	size_t	 nx = 0, n;
+	size_t	 nx = 0, n = 0;
 	int	 c;
 
 	memset(o, 0, sizeof *o);

@@ -258,6 +258,8 @@ out:
 	cs_policy_free(pol);
 	OPENSSL_cleanse(&sc, sizeof sc);
 	cs_bl_header_release(&hdr);
+	o->up.skip = NULL;		/* SKIP ends here */
+	o->up.nskip = 0;
 	return rc;
 }
 

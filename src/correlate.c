@@ -219,9 +219,12 @@ cs_correlate(struct cs_finding **fs, size_t n, const char *root)
 	if (nsrc == 0 || (rootfd = open(root, O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC)) < 0)
 		goto out;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	ix.fs = cs_xreallocarray(NULL, n, sizeof *ix.fs);
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	memcpy(ix.fs, fs, n * sizeof *fs);
 	ix.n = n;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	qsort(ix.fs, n, sizeof *ix.fs, corr_cmp_path);
 	qsort(src, nsrc, sizeof *src, corr_cmp_src);
 	for (i = 0; i < nsrc; i++) {

@@ -127,6 +127,7 @@ cs_rfc3339_parse(const char *s, int64_t *out)
 	int		 y, mo, d, h, mi, sec, n = 0;
 	time_t		 t;
 
+	/* NOLINTNEXTLINE(cert-err34-c): fixed widths, ranges checked below */
 	if (s == NULL || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d,
 	    &h, &mi, &sec, &n) != 6 || n != 19)
 		return -1;

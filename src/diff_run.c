@@ -343,6 +343,8 @@ diff_pairs(struct diff_sink *d, struct cs_err *err)
 	int			 n;
 
 	while ((n = cs_join_next(d->join, &ea, &eb, err)) == 1) {
+		if (ea == NULL && eb == NULL)
+			continue;	/* the join gives one at least */
 		st->old_records += ea != NULL;
 		st->new_records += eb != NULL;
 		if (eb != NULL && eb->type == CS_T_FILE)

@@ -305,8 +305,8 @@ map_fault(int sig, siginfo_t *si, void *uc)
 	(void)uc;
 	if (g != NULL && a >= g->lo && a < g->hi)
 		siglongjmp(g->env, 1);
-	signal(sig, SIG_DFL);
-	raise(sig);
+	(void)signal(sig, SIG_DFL);
+	(void)raise(sig);
 }
 
 /*
@@ -545,6 +545,7 @@ static void
 zh_block(struct cs_zhasher *z, uint64_t off, const unsigned char *p,
     size_t n)
 {
+	/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): never NULL */
 	if (p[0] == 0 && memcmp(p, p + 1, n - 1) == 0) {
 		zh_close(z);
 		return;

@@ -6,9 +6,12 @@
  * exactly the bytes of the file; opened for headers only (a regular
  * file), it seeks over member content and hashes nothing.  Before any
  * member content is read, its logical size (a sparse member's holes
- * count) is checked against the limits set, and a compressed tar or
- * another archive is refused by name when the reader is opened.  Each member's own pax header is read
- * again to find the CUSTOS.<digest> keywords, which libarchive does not
+ * count, unless it gets a sha256z) is checked against the limits set,
+ * and a compressed tar or another archive is refused by name when the
+ * reader is opened.  A sparse member that the walk's rule
+ * (cs_zdigest_wanted) gives a zero-run digest is digested from the data
+ * blocks libarchive hands out, whose offsets say where the holes are:
+ * its cost is its data.  Each member's own pax header is read again to find the CUSTOS.<digest> keywords, which libarchive does not
  * expose: with pread at the header's offset, or, from a pipe or tape,
  * out of the last two blocks read, which the reader keeps (it reads into
  * two buffers in turn; libarchive holds on to the last one only).
@@ -61,6 +64,7 @@ struct cs_evr {
 	struct cs_hasher	*stream;
 	uint64_t		 size;
 	struct cs_hasher	*mh;
+	struct cs_zhasher	*zh;		/* made when first needed */
 	unsigned		 mask;
 	uint64_t		 index;
 	char			*last;		/* last good member, escaped */
@@ -72,8 +76,6 @@ struct cs_evr {
 	uint64_t		 total;
 	off_t			 fsize;		/* a file's size (HDRS) */
 };
-
-static const unsigned char evr_zeros[65536];
 
 /* libarchive's message, which may be NULL. */
 static const char *
@@ -387,28 +389,38 @@ out:
 	free(rec);
 }
 
-/* Hash N zero bytes (a hole of a sparse member). */
-static void
-evr_zero_fill(struct cs_hasher *h, uint64_t n)
+/*
+ * Does member M of SIZE bytes get a zero-run digest?  It does if it is
+ * sparse and its map's data (lengths added up) pass the walk's rule;
+ * then its bytes of data (at least 1, the bound to check), else 0.
+ */
+static uint64_t
+evr_zdata(const struct cs_evm *m, uint64_t size)
 {
-	size_t	 k;
+	la_int64_t	 off, len;
+	uint64_t	 data = 0;
 
-	for (; n > 0; n -= k) {
-		k = n < sizeof evr_zeros ? (size_t)n : sizeof evr_zeros;
-		cs_hasher_update(h, evr_zeros, k);
+	if (archive_entry_sparse_reset(m->ae) == 0)
+		return 0;
+	while (archive_entry_sparse_next(m->ae, &off, &len) == ARCHIVE_OK) {
+		if (len > 0)
+			data += (uint64_t)len;
+		if (data > size)
+			return 0;
 	}
+	return cs_zdigest_wanted(size, data) ? (data > 0 ? data : 1) : 0;
 }
 
 /*
- * Is the logical SIZE of member M within the limits, before any of its
- * content is read?  A kept member (KEEPMAX not 0: the custody record,
- * the manifest) has its own bound instead, and is never sparse: its
- * holes would be hashed for nothing (its size is then its bytes in the
- * archive).
+ * Is member M within the limits, before any of its content is read: its
+ * logical SIZE, or for a member digested by its data, its ZDATA bytes of
+ * data?  A kept member (KEEPMAX not 0: the custody record, the manifest)
+ * has its own bound instead, and is never sparse: its holes would be
+ * hashed for nothing (its size is then its bytes in the archive).
  */
 static int
 evr_bounds(struct cs_evr *r, const struct cs_evm *m, uint64_t size,
-    uint64_t keepmax, struct cs_err *err)
+    uint64_t zdata, uint64_t keepmax, struct cs_err *err)
 {
 	if (keepmax != 0) {
 		if (size <= keepmax && archive_entry_sparse_count(m->ae) == 0)
@@ -418,12 +430,15 @@ evr_bounds(struct cs_evr *r, const struct cs_evm *m, uint64_t size,
 		    m->name, size, size > keepmax ? ", too many" :
 		    " stored sparse");
 	}
+	if (zdata != 0)
+		size = zdata;
 	if (r->max_member != 0 && size > r->max_member)
 		return cs_err_set(err, CS_EXIT_DATAERR, 0, "'%s': member "
-		    "'%s' declares %" PRIu64 " bytes, over the limit of %"
+		    "'%s' declares %" PRIu64 " bytes%s, over the limit of %"
 		    PRIu64 " for one member of a tar that no signed manifest "
 		    "vouches for (--max-member-size): refused", r->shown,
-		    m->name, size, r->max_member);
+		    m->name, size, zdata != 0 ? " of data" : "",
+		    r->max_member);
 	r->total += size;
 	if (r->max_total != 0 && (r->total > r->max_total || r->total < size))
 		return cs_err_set(err, CS_EXIT_DATAERR, 0, "'%s': member "
@@ -434,7 +449,45 @@ evr_bounds(struct cs_evr *r, const struct cs_evm *m, uint64_t size,
 	return 0;
 }
 
-/* Hash the member's content (holes as zeros), keeping it if asked. */
+/*
+ * Take a data block of N bytes at P, offset OFF, into the digests: -1 if
+ * it is not after the last one or ends beyond the member's SIZE (-1: not
+ * set, then no hole is allowed), as a hostile sparse map can make them.
+ */
+static int
+evr_hash_block(struct cs_evr *r, int z, la_int64_t *pos, la_int64_t size,
+    const void *p, size_t n, la_int64_t off)
+{
+	if (z)
+		return cs_zhasher_update(r->zh, (uint64_t)off, p, n);
+	if (off < *pos || (size < 0 ? off != *pos : off > size ||
+	    n > (uint64_t)(size - off)))
+		return -1;
+	if (off > *pos)
+		cs_hasher_zeros(r->mh, (uint64_t)(off - *pos));
+	cs_hasher_update(r->mh, p, n);
+	*pos = off + (la_int64_t)n;
+	return 0;
+}
+
+/* Start the member's digests: zero-run (Z) or whole content. */
+static int
+evr_hash_begin(struct cs_evr *r, int z, uint64_t size, struct cs_err *err)
+{
+	if (!z) {
+		cs_hasher_begin(r->mh);
+		return 0;
+	}
+	if (r->zh == NULL && (r->zh = cs_zhasher_new()) == NULL)
+		return cs_err_set(err, CS_EXIT_SOFTWARE, 0, "no SHA-256");
+	cs_zhasher_begin(r->zh, size);
+	return 0;
+}
+
+/*
+ * Hash the member's content (holes as zeros, or its zero-run digest),
+ * keeping it if asked.
+ */
 static int
 evr_content(struct cs_evr *r, struct cs_evm *m, struct cs_buf *keep,
     size_t keepmax, int keepfd, struct cs_err *err)
@@ -442,20 +495,23 @@ evr_content(struct cs_evr *r, struct cs_evm *m, struct cs_buf *keep,
 	const void	*p;
 	size_t		 n;
 	la_int64_t	 off, pos = 0, size;
+	uint64_t	 zdata, lsize;
 	int		 rc;
 
 	size = archive_entry_size_is_set(m->ae) ? archive_entry_size(m->ae) :
-	    0;
-	if (evr_bounds(r, m, (uint64_t)size, keep != NULL ? keepmax :
-	    keepfd >= 0 ? UINT64_MAX : 0, err) != 0)
+	    -1;
+	lsize = size < 0 ? 0 : (uint64_t)size;
+	zdata = keep == NULL && keepfd < 0 ? evr_zdata(m, lsize) : 0;
+	if (evr_bounds(r, m, lsize, zdata, keep != NULL ? keepmax :
+	    keepfd >= 0 ? UINT64_MAX : 0, err) != 0 ||
+	    evr_hash_begin(r, zdata != 0, lsize, err) != 0)
 		return -1;
-	cs_hasher_begin(r->mh);
 	while ((rc = archive_read_data_block(r->a, &p, &n, &off)) ==
 	    ARCHIVE_OK) {
-		if (off > pos)
-			evr_zero_fill(r->mh, (uint64_t)(off - pos));
-		cs_hasher_update(r->mh, p, n);
-		pos = off + (la_int64_t)n;
+		if (evr_hash_block(r, zdata != 0, &pos, size, p, n, off) != 0)
+			return cs_err_set(err, CS_EXIT_INTEGRITY, 0, "'%s': "
+			    "member '%s' has data out of order or beyond its "
+			    "size (damaged sparse map)", r->shown, m->name);
 		if (keep != NULL) {
 			if (keep->len + n > keepmax)
 				return cs_err_set(err, CS_EXIT_DATAERR, 0,
@@ -471,8 +527,13 @@ evr_content(struct cs_evr *r, struct cs_evm *m, struct cs_buf *keep,
 		return cs_err_set(err, CS_EXIT_INTEGRITY, r->rerr, "'%s': "
 		    "archive truncated or damaged in member '%s': %s",
 		    r->shown, m->name, evr_error(r->a));
+	if (zdata != 0) {
+		cs_zhasher_end(r->zh, m->zdigest);
+		m->has_zdigest = 1;
+		return 0;
+	}
 	if (size > pos)
-		evr_zero_fill(r->mh, (uint64_t)(size - pos));
+		cs_hasher_zeros(r->mh, (uint64_t)(size - pos));
 	cs_hasher_end(r->mh, m->digest);
 	m->digests = r->mask;
 	return 0;
@@ -561,6 +622,7 @@ cs_evr_close(struct cs_evr *r)
 		close(r->fd);
 	cs_hasher_free(r->stream);
 	cs_hasher_free(r->mh);
+	cs_zhasher_free(r->zh);
 	free(r->bufs[0]);
 	free(r->bufs[1]);
 	free(r->last);
@@ -671,5 +733,9 @@ cs_evidence_attrs(const struct cs_evm *m, struct cs_entry *e)
 		e->digests = m->is_hardlink ? m->hdigests : m->digests;
 		memcpy(e->digest, m->is_hardlink ? m->hdigest : m->digest,
 		    sizeof e->digest);
+	}
+	if (e->type == CS_T_FILE && m->has_zdigest) {
+		memcpy(e->zdigest, m->zdigest, sizeof e->zdigest);
+		e->have |= CS_F_ZDIGEST;
 	}
 }

@@ -294,6 +294,13 @@ ev_differs(const struct cs_entry *r, const struct cs_entry *m)
 		    m->digest[d], cs_digest_len((enum cs_digest)d)) != 0)
 			return cs_digest_name((enum cs_digest)d);
 	}
+	/* a hard-link member's target holds its content */
+	if ((r->have & CS_F_ZDIGEST) && !(m->have & CS_F_NLINK) &&
+	    (!(m->have & CS_F_ZDIGEST) || memcmp(r->zdigest, m->zdigest,
+	    CS_ZDIGEST_LEN) != 0))
+		return "sha256z";
+	if ((m->have & CS_F_ZDIGEST) && !(r->have & CS_F_ZDIGEST))
+		return "sha256z";
 	if (r->nxattrs != m->nxattrs)
 		return "xattrs";
 	for (i = 0; i < r->nxattrs; i++) {
@@ -312,7 +319,8 @@ ev_has_member(const struct cs_entry *r)
 {
 	if (r->type == CS_T_NONE || r->type == CS_T_SOCK)
 		return 0;
-	return r->type != CS_T_FILE || r->digests != 0;
+	return r->type != CS_T_FILE || r->digests != 0 ||
+	    (r->have & CS_F_ZDIGEST);
 }
 
 /* Complete member record E with what only the manifest record R has. */
@@ -334,6 +342,10 @@ ev_merge(struct cs_entry *e, struct cs_entry *r)
 	}
 	if (hardlink || e->type != CS_T_FILE)
 		e->size = r->size;	/* tar holds no size for these */
+	if (hardlink && (r->have & CS_F_ZDIGEST)) {
+		memcpy(e->zdigest, r->zdigest, sizeof e->zdigest);
+		e->have |= CS_F_ZDIGEST;
+	}
 	e->acl = r->acl;
 	r->acl = NULL;
 	e->dacl = r->dacl;
@@ -366,6 +378,8 @@ ev_pair(struct ev *v, struct cs_entry *r, struct cs_entry *m)
 	const char	*f;
 	char		*what;
 
+	if (r == NULL && m == NULL)
+		return NULL;		/* the join gives one at least */
 	if (r != NULL)
 		v->res->records++;
 	if (m == NULL) {
@@ -593,7 +607,7 @@ ev_free(struct ev *v)
 	cs_source_free(v->man);
 	cs_source_free(v->mem);
 	if (v->spool != NULL)
-		fclose(v->spool);
+		(void)fclose(v->spool);
 	free(v->spool_line);
 	if (v->mfd >= 0)
 		close(v->mfd);

@@ -52,7 +52,7 @@ cs_time_rfc3339(const struct timespec *ts, int nsec)
 
 	if (gmtime_r(&ts->tv_sec, &tm) == NULL)
 		return cs_xstrdup("1970-01-01T00:00:00Z");
-	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+	(void)strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
 	if (nsec)
 		return cs_xasprintf("%s.%09ldZ", buf, (long)ts->tv_nsec);
 	return cs_xasprintf("%sZ", buf);

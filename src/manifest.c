@@ -36,7 +36,7 @@ void
 cs_manifest_close(struct cs_manifest *m)
 {
 	if (m->spool != NULL)
-		fclose(m->spool);
+		(void)fclose(m->spool);
 	m->spool = NULL;
 }
 

@@ -185,6 +185,8 @@ cs_pax_splice(struct cs_buf *out, const unsigned char *h, size_t n,
 	} else {
 		/* A fresh extended header modelled on the member's own. */
 		memset(x, 0, 100);
+		/* zeroed */
+		/* NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
 		memcpy(x, "PaxHeader/custos", 16);
 		memset(x + 157, 0, 100);
 		x[156] = 'x';

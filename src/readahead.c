@@ -30,8 +30,7 @@
 #define RA_CHUNK	(1024 * 1024)
 #define RA_MAX		(4U * 1024 * 1024)
 #define RA_BUDGET	(32U * 1024 * 1024)
-
-static const unsigned char ra_zeros[65536];
+#define RA_HOLE		(8U * 1024 * 1024)	/* zeros given at once */
 
 void
 cs_readahead_init(struct cs_readahead *ra, uint64_t inline_max,
@@ -48,8 +47,10 @@ cs_readahead_release(struct cs_readahead *ra)
 {
 	free(ra->segs.v);
 	free(ra->buf);
+	free(ra->zeros);
 	ra->segs.v = NULL;
 	ra->buf = NULL;
+	ra->zeros = NULL;
 	ra->bufcap = 0;
 }
 
@@ -167,20 +168,27 @@ out:
 	return rc;
 }
 
-/* Feed N zero bytes to H (if not NULL) and to OUT (if not NULL). */
+/*
+ * Feed N zero bytes to H (if not NULL) and to OUT (if not NULL), to OUT
+ * in large pieces (a writer of a sparse member skips them): a hole of a
+ * terabyte is a few hundred thousand calls, and no page is touched.
+ */
 static int
-ra_zero_fill(struct cs_hasher *h, uint64_t n, cs_readahead_out *out,
-    void *arg)
+ra_zero_fill(struct cs_readahead *ra, struct cs_hasher *h, uint64_t n,
+    cs_readahead_out *out, void *arg)
 {
 	size_t	 k;
 
-	while (n > 0) {
-		k = n < sizeof ra_zeros ? (size_t)n : sizeof ra_zeros;
-		if (h != NULL)
-			cs_hasher_update(h, ra_zeros, k);
-		if (out != NULL && out(arg, ra_zeros, k) != 0)
+	if (h != NULL)
+		cs_hasher_zeros(h, n);
+	if (out == NULL || n == 0)
+		return 0;
+	if (ra->zeros == NULL)
+		ra->zeros = cs_xcalloc(1, RA_HOLE);
+	for (; n > 0; n -= k) {
+		k = n < RA_HOLE ? (size_t)n : RA_HOLE;
+		if (out(arg, ra->zeros, k) != 0)
 			return -1;
-		n -= k;
 	}
 	return 0;
 }
@@ -232,8 +240,12 @@ cs_readahead_read(struct cs_entry *e, int fd,
 	return read;
 }
 
-int
-cs_readahead_content(struct cs_readahead *ra, struct cs_hasher *h,
+/*
+ * cs_readahead_content, the data through H or through the zero-run
+ * digest Z (either may be NULL).
+ */
+static int
+ra_content(struct cs_readahead *ra, struct cs_hasher *h, struct cs_zhasher *z,
     struct cs_entry *e, int fd, const struct cs_readahead_segs *sg,
     const unsigned char *data, cs_readahead_out *out, void *arg,
     uint64_t *readp)
@@ -244,7 +256,7 @@ cs_readahead_content(struct cs_readahead *ra, struct cs_hasher *h,
 	size_t		 i, at = 0, k, got;
 
 	for (i = 0; i < sg->n; i++) {
-		if (ra_zero_fill(h, sg->v[i].off - pos, out, arg) != 0)
+		if (ra_zero_fill(ra, h, sg->v[i].off - pos, out, arg) != 0)
 			return -1;
 		pos = sg->v[i].off;
 		for (left = sg->v[i].len; left > 0; left -= k) {
@@ -261,13 +273,33 @@ cs_readahead_content(struct cs_readahead *ra, struct cs_hasher *h,
 			}
 			if (h != NULL)
 				cs_hasher_update(h, p, k);
+			/* extents grow and end within the size */
+			if (z != NULL)
+				(void)cs_zhasher_update(z, pos, p, k);
 			if (out != NULL && out(arg, p, k) != 0)
 				return -1;
 			at += k;
 			pos += k;
 		}
 	}
-	return ra_zero_fill(h, e->size - pos, out, arg);
+	return ra_zero_fill(ra, h, e->size - pos, out, arg);
+}
+
+int
+cs_readahead_content(struct cs_readahead *ra, struct cs_hasher *h,
+    struct cs_entry *e, int fd, const struct cs_readahead_segs *sg,
+    const unsigned char *data, cs_readahead_out *out, void *arg,
+    uint64_t *readp)
+{
+	return ra_content(ra, h, NULL, e, fd, sg, data, out, arg, readp);
+}
+
+int
+cs_readahead_zcontent(struct cs_readahead *ra, struct cs_zhasher *z,
+    struct cs_entry *e, int fd, const struct cs_readahead_segs *sg,
+    cs_readahead_out *out, void *arg, uint64_t *readp)
+{
+	return ra_content(ra, NULL, z, e, fd, sg, NULL, out, arg, readp);
 }
 
 void

@@ -66,6 +66,8 @@ void
 cs_report_sort(struct cs_finding **fs, size_t n)
 {
 	if (n > 1)
+		/* an array of pointers */
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 		qsort(fs, n, sizeof *fs, report_cmp);
 }
 

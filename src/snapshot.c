@@ -62,6 +62,8 @@ struct snap_link {
 	char		*name;
 	unsigned	 digests;
 	unsigned char	 digest[CS_D_COUNT][CS_DIGEST_MAXLEN];
+	int		 has_zdigest;
+	unsigned char	 zdigest[CS_ZDIGEST_LEN];
 };
 
 struct snap {
@@ -72,6 +74,7 @@ struct snap {
 	int			 stream_done;
 	/* files */
 	struct cs_hasher	*fh;
+	struct cs_zhasher	*zh;
 	struct cs_readahead	 ra;
 	struct snap_link	*links;
 	size_t			 nlinks, linkcap;
@@ -109,10 +112,33 @@ snap_sparse(struct archive_entry *ae, const struct cs_readahead_segs *sg,
 }
 
 /*
+ * Archive regular file E (open as FD, its extents in the writer's list)
+ * under AE, giving it the zero-run digest: its header carries no digest,
+ * its holes are skipped by the writer and never hashed.  *NREAD receives
+ * the bytes read.
+ */
+static int
+snap_zfile(struct snap *s, struct cs_entry *e, int fd,
+    struct archive_entry *ae, uint64_t *nread, struct cs_err *err)
+{
+	if (cs_tarwrite_header(s->tw, ae, 0, NULL, err) != 0)
+		return -1;
+	cs_zhasher_begin(s->zh, e->size);
+	if (cs_readahead_zcontent(&s->ra, s->zh, e, fd, &s->ra.segs,
+	    cs_tarwrite_data, s->tw, nread) != 0)
+		return cs_tarwrite_failed(s->tw, err);
+	cs_zhasher_end(s->zh, e->zdigest);
+	cs_readahead_check_changed(e, fd);
+	e->have |= CS_F_ZDIGEST;
+	return 0;
+}
+
+/*
  * Archive a regular file E (its content C holds it open) under AE: read
  * ahead and hashed by a walk worker, or read here; the data of a file up
  * to the inline limit is read before the header, so the header carries
- * its digests.
+ * its digests.  A large file mostly of holes (cs_zdigest_wanted) gets a
+ * zero-run digest instead, as in a baseline.
  */
 static int
 snap_file(struct snap *s, struct cs_entry *e, struct cs_content *c,
@@ -139,7 +165,10 @@ snap_file(struct snap *s, struct cs_entry *e, struct cs_content *c,
 	if (cs_readahead_extents(&ra->segs, e, fd))
 		snap_sparse(ae, &ra->segs, e->size);
 	datalen = cs_readahead_datalen(&ra->segs);
-	if (datalen <= ra->inline_max) {
+	if (cs_zdigest_wanted(e->size, datalen)) {
+		if (snap_zfile(s, e, fd, ae, &nread, err) != 0)
+			return -1;
+	} else if (datalen <= ra->inline_max) {
 		buf = cs_readahead_buf(ra, (size_t)datalen);
 		nread = cs_readahead_read(e, fd, &ra->segs, buf);
 		cs_readahead_check_changed(e, fd);
@@ -167,7 +196,8 @@ done:
 	if (cs_tarwrite_finish_entry(s->tw) != 0)
 		return cs_tarwrite_failed(s->tw, err);
 	s->res->bytes += nread;
-	e->digests = s->o->digests;
+	if (!(e->have & CS_F_ZDIGEST))
+		e->digests = s->o->digests;
 	return 0;
 }
 
@@ -203,6 +233,8 @@ snap_link_add(struct snap *s, const struct cs_entry *e, const char *name)
 	l->name = cs_xstrdup(name);
 	l->digests = e->digests;
 	memcpy(l->digest, e->digest, sizeof l->digest);
+	l->has_zdigest = (e->have & CS_F_ZDIGEST) != 0;
+	memcpy(l->zdigest, e->zdigest, sizeof l->zdigest);
 }
 
 /*
@@ -294,6 +326,9 @@ snap_record(struct snap *s, struct cs_entry *e, struct cs_content *c,
 			}
 			e->digests = l->digests;
 			memcpy(e->digest, l->digest, sizeof e->digest);
+			memcpy(e->zdigest, l->zdigest, sizeof e->zdigest);
+			if (l->has_zdigest)
+				e->have |= CS_F_ZDIGEST;
 		} else if (e->type == CS_T_FILE) {
 			if (snap_file(s, e, c, ae, err) != 0)
 				goto out;
@@ -456,6 +491,7 @@ snap_release(struct snap *s)
 	cs_readahead_release(&s->ra);
 	cs_outstream_free(s->os);
 	cs_hasher_free(s->fh);
+	cs_zhasher_free(s->zh);
 	cs_bl_header_release(&s->custody);
 	free(s->started);
 }
@@ -503,7 +539,8 @@ snap_init(struct snap *s, const struct cs_snap_opts *o,
 	s->os = cs_outstream_new(o->output, o->block_size,
 	    res->stream_digests);
 	s->fh = cs_hasher_new(o->digests | CS_DIGEST_DEFAULT, 4096);
-	if (s->os == NULL || s->fh == NULL)
+	s->zh = cs_zhasher_new();
+	if (s->os == NULL || s->fh == NULL || s->zh == NULL)
 		return cs_err_set(err, CS_EXIT_SOFTWARE, 0, "cannot start "
 		    "digests");
 	return 0;

@@ -115,6 +115,7 @@ sort_spill(struct cs_sort *s, struct cs_err *err)
 		return cs_err_set(err, CS_EXIT_CANTCREAT, errno, "sort: "
 		    "cannot open a temporary file");
 	}
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	qsort(s->mem, s->n, sizeof *s->mem, sort_cmp);
 	cs_buf_init(&b);
 	for (i = 0; i < s->n; i++) {
@@ -131,7 +132,7 @@ sort_spill(struct cs_sort *s, struct cs_err *err)
 		    "temporary file");
 		for (; i < s->n; i++)
 			cs_entry_free(s->mem[i]);
-		fclose(fp);
+		(void)fclose(fp);
 		goto out;
 	}
 	s->runs = cs_xreallocarray(s->runs, s->nruns + 1, sizeof *s->runs);
@@ -159,6 +160,8 @@ cs_sort_add(struct cs_sort *s, struct cs_entry *e, struct cs_err *err)
 	}
 	if (s->n == s->cap) {
 		s->cap = s->cap != 0 ? 2 * s->cap : 256;
+		/* an array of pointers */
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 		s->mem = cs_xreallocarray(s->mem, s->cap, sizeof *s->mem);
 	}
 	s->mem[s->n++] = e;
@@ -197,6 +200,8 @@ sort_start(struct cs_sort *s, struct cs_err *err)
 
 	s->merging = 1;
 	if (s->n > 1)
+		/* an array of pointers */
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 		qsort(s->mem, s->n, sizeof *s->mem, sort_cmp);
 	for (i = 0; i < s->nruns; i++) {
 		if (sort_read(s, &s->runs[i], err) != 0)
@@ -273,7 +278,7 @@ cs_sort_free(struct cs_sort *s)
 		cs_entry_free(s->mem[i]);
 	for (i = 0; i < s->nruns; i++) {
 		cs_entry_free(s->runs[i].head);
-		fclose(s->runs[i].fp);
+		(void)fclose(s->runs[i].fp);
 	}
 	free(s->runs);
 	free(s->mem);

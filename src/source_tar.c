@@ -18,11 +18,9 @@
  */
 #include "custos/custos.h"
 
-#include <sys/acl.h>
 #include <sys/capability.h>
 #include <sys/stat.h>
 
-#include <acl/libacl.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -45,6 +43,7 @@
 #include "custos/sort.h"
 #include "custos/source.h"
 #include "custos/tar.h"
+#include "custos/tar_acl.h"
 #include "custos/xmalloc.h"
 
 #define TAR_ACL_PREFIX	"system.posix_acl_"
@@ -183,6 +182,9 @@ tar_link_take(struct cs_entry *e, struct cs_entry *t)
 	e->size = t->size;
 	e->digests = t->digests;
 	memcpy(e->digest, t->digest, sizeof e->digest);
+	memcpy(e->zdigest, t->zdigest, sizeof e->zdigest);
+	e->have = (e->have & ~(unsigned)CS_F_ZDIGEST) |
+	    (t->have & CS_F_ZDIGEST);
 	if (e->nxattrs == 0) {
 		e->xattrs = t->xattrs;
 		e->nxattrs = t->nxattrs;
@@ -394,62 +396,20 @@ out:
 	return rc;
 }
 
-/* The canonical text of an ACL of TYPE (libacl, numeric ids), or NULL. */
-static char *
-tar_acl(struct archive_entry *ae, int type)
+/* The value of E's extended attribute NAME (*N bytes), or NULL. */
+static const void *
+tar_xattr(const struct cs_entry *e, const char *name, size_t *n)
 {
-	static const struct {
-		int		 tag;
-		const char	*name;
-		int		 id;
-	} tags[] = {
-		{ ARCHIVE_ENTRY_ACL_USER_OBJ, "u", 0 },
-		{ ARCHIVE_ENTRY_ACL_USER, "u", 1 },
-		{ ARCHIVE_ENTRY_ACL_GROUP_OBJ, "g", 0 },
-		{ ARCHIVE_ENTRY_ACL_GROUP, "g", 1 },
-		{ ARCHIVE_ENTRY_ACL_MASK, "m", 0 },
-		{ ARCHIVE_ENTRY_ACL_OTHER, "o", 0 },
-	};
-	struct cs_buf	 b;
-	const char	*name;
-	acl_t		 acl;
-	char		*t, *out = NULL;
-	size_t		 i;
-	int		 ty, perm, tag, id;
+	size_t	 i;
 
-	if (archive_entry_acl_reset(ae, type) <= 0)
-		return NULL;
-	cs_buf_init(&b);
-	while (archive_entry_acl_next(ae, type, &ty, &perm, &tag, &id,
-	    &name) == ARCHIVE_OK) {
-		for (i = 0; i < CS_NELEM(tags) && tags[i].tag != tag; i++)
-			;
-		if (i == CS_NELEM(tags))
-			continue;
-		cs_buf_printf(&b, "%s%s:", b.len > 0 ? "," : "", tags[i].name);
-		/* GNU tar records names: they are looked up here */
-		if (tags[i].id && id >= 0)
-			cs_buf_printf(&b, "%d", id);
-		else if (tags[i].id && name != NULL)
-			cs_buf_adds(&b, name);
-		cs_buf_printf(&b, ":%c%c%c",
-		    perm & ARCHIVE_ENTRY_ACL_READ ? 'r' : '-',
-		    perm & ARCHIVE_ENTRY_ACL_WRITE ? 'w' : '-',
-		    perm & ARCHIVE_ENTRY_ACL_EXECUTE ? 'x' : '-');
-	}
-	if ((acl = acl_from_text(cs_buf_str(&b))) != NULL) {
-		if ((type != ARCHIVE_ENTRY_ACL_TYPE_ACCESS ||
-		    acl_equiv_mode(acl, NULL) != 0) &&
-		    (t = acl_to_any_text(acl, NULL, ',', TEXT_NUMERIC_IDS)) !=
-		    NULL) {
-			out = cs_xstrdup(t);
-			acl_free(t);
+	for (i = 0; i < e->nxattrs; i++) {
+		if (strcmp(e->xattrs[i].name, name) == 0) {
+			*n = e->xattrs[i].len;
+			return e->xattrs[i].value;
 		}
-		acl_free(acl);
-	} else
-		out = cs_xstrdup(cs_buf_str(&b));	/* shown as it is */
-	cs_buf_release(&b);
-	return out;
+	}
+	*n = 0;
+	return NULL;
 }
 
 static uint32_t
@@ -508,8 +468,17 @@ static void
 tar_meta(struct tar_foreign *f, struct archive_entry *ae, struct cs_entry *e)
 {
 	struct cs_xattr	*x;
-	size_t		 i, j;
+	const void	*v;
+	size_t		 i, j, n;
 
+	if (e->type != CS_T_LINK) {
+		v = tar_xattr(e, TAR_ACL_PREFIX "access", &n);
+		e->acl = cs_tar_acl(ae, ARCHIVE_ENTRY_ACL_TYPE_ACCESS, v, n);
+	}
+	if (e->type == CS_T_DIR) {
+		v = tar_xattr(e, TAR_ACL_PREFIX "default", &n);
+		e->dacl = cs_tar_acl(ae, ARCHIVE_ENTRY_ACL_TYPE_DEFAULT, v, n);
+	}
 	for (i = j = 0; i < e->nxattrs; i++) {
 		x = &e->xattrs[i];
 		if (strncmp(x->name, TAR_ACL_PREFIX,
@@ -529,10 +498,6 @@ tar_meta(struct tar_foreign *f, struct archive_entry *ae, struct cs_entry *e)
 	if (archive_entry_acl_count(ae, ARCHIVE_ENTRY_ACL_TYPE_ACCESS |
 	    ARCHIVE_ENTRY_ACL_TYPE_DEFAULT) > 0)
 		f->acl = 1;
-	if (e->type != CS_T_LINK)
-		e->acl = tar_acl(ae, ARCHIVE_ENTRY_ACL_TYPE_ACCESS);
-	if (e->type == CS_T_DIR)
-		e->dacl = tar_acl(ae, ARCHIVE_ENTRY_ACL_TYPE_DEFAULT);
 }
 
 /*

@@ -61,6 +61,8 @@ update_queue(struct update *u, struct cs_entry *e)
 {
 	if (u->nout == u->capout) {
 		u->capout = u->capout ? 2 * u->capout : 8;
+		/* an array of pointers */
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 		u->out = cs_xreallocarray(u->out, u->capout, sizeof *u->out);
 	}
 	u->out[u->nout++] = e;
@@ -125,6 +127,8 @@ update_next(void *impl, struct cs_entry **ep, struct cs_err *err)
 	}
 	u->nout = u->outpos = 0;
 	while ((n = cs_join_next(u->join, &ea, &eb, err)) == 1) {
+		if (ea == NULL && eb == NULL)
+			continue;	/* the join gives one at least */
 		/* our own output, when it lies in the tree, is not taken */
 		if (eb != NULL && cs_pipe_skipped(u->o->skip, u->o->nskip,
 		    eb)) {
@@ -139,7 +143,7 @@ update_next(void *impl, struct cs_entry **ep, struct cs_err *err)
 			if (u->nheld == u->capheld) {
 				u->capheld = u->capheld ? 2 * u->capheld : 8;
 				u->held = cs_xreallocarray(u->held,
-				    u->capheld, sizeof *u->held);
+				    u->capheld, sizeof(struct cs_entry *));
 			}
 			u->held[u->nheld++] = eb;
 			continue;

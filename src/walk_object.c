@@ -227,7 +227,7 @@ walk_reopen(int procfd, int pfd, int dfd, const char *name, int *same)
 		dir = procfd;
 		cs_fmt_u64(proc, sizeof proc, (uint64_t)pfd);
 	} else
-		snprintf(proc, sizeof proc, "/proc/self/fd/%d", pfd);
+		(void)snprintf(proc, sizeof proc, "/proc/self/fd/%d", pfd);
 	*same = 1;
 	fd = cs_walk_openat(dir, proc, 0);
 	if (fd >= 0 || errno != ENOENT)
@@ -444,6 +444,26 @@ walk_readlink(struct cs_entry *e, int fd)
 }
 
 /*
+ * The attributes of E, held by the O_PATH descriptor PFD: through its
+ * /proc name, or without /proc (PROCFD -1) by its name from the root.
+ */
+static void
+walk_meta_path(const struct cs_walk_opts *opts, int procfd,
+    struct cs_entry *e, int pfd)
+{
+	char	*path;
+
+	if (procfd >= 0) {
+		cs_meta_collect(e, pfd, 1);
+		return;
+	}
+	path = cs_path_join(opts->root, strlen(opts->root), e->path + 1,
+	    e->pathlen - 1, NULL);
+	cs_meta_collect_name(e, pfd, path);
+	free(path);
+}
+
+/*
  * Examine one object listed as a non-directory (runs on a worker thread):
  * open it O_PATH without following, fstat it, and only if it is a regular
  * file reopen it for reading (walk_reopen).  FIFOs, sockets and devices
@@ -475,7 +495,7 @@ cs_walk_examine(const struct cs_walk_opts *opts, struct cs_readahead *ra,
 		return;
 	}
 	if (e->type != CS_T_FILE) {
-		cs_meta_collect(e, pfd, 1);
+		walk_meta_path(opts, procfd, e, pfd);
 		if (e->type == CS_T_LINK)
 			walk_readlink(e, pfd);
 		close(pfd);

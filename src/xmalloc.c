@@ -88,6 +88,7 @@ cs_xvasprintf(const char *fmt, va_list ap)
 	int	 n;
 
 	va_copy(ap2, ap);
+	/* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): va_copy */
 	n = vsnprintf(NULL, 0, fmt, ap2);
 	va_end(ap2);
 	if (n < 0)

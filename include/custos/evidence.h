@@ -112,6 +112,9 @@ struct cs_evm {
 	uint64_t	 index;		/* 0 for the first member */
 	unsigned	 digests;	/* computed over the content */
 	unsigned char	 digest[CS_D_COUNT][CS_DIGEST_MAXLEN];
+	/* or, for a large sparse member (cs_zdigest_wanted), sha256z */
+	int		 has_zdigest;
+	unsigned char	 zdigest[CS_ZDIGEST_LEN];
 	unsigned	 hdigests;	/* claimed by the pax header */
 	unsigned char	 hdigest[CS_D_COUNT][CS_DIGEST_MAXLEN];
 	int		 is_hardlink;

@@ -22,5 +22,12 @@ struct cs_entry;
  * function itself cannot fail.
  */
 void		 cs_meta_collect(struct cs_entry *, int, int);
+/*
+ * The same for an object held by the O_PATH descriptor PFD where there
+ * is no /proc: read by its name PATH (not following a final symlink),
+ * only while PATH names the inode PFD holds; if it stops doing so, that
+ * is E's error.
+ */
+void		 cs_meta_collect_name(struct cs_entry *, int, const char *);
 
 #endif /* CUSTOS_META_H */

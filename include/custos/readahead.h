@@ -23,6 +23,7 @@
 
 struct cs_entry;
 struct cs_hasher;
+struct cs_zhasher;
 
 /* One data extent of a file. */
 struct cs_readahead_seg {
@@ -57,6 +58,7 @@ struct cs_readahead {
 	struct cs_readahead_segs segs;		/* the writer's */
 	unsigned char		*buf;		/* the writer's */
 	size_t			 bufcap;
+	unsigned char		*zeros;		/* the writer's holes */
 };
 
 /* Where content goes: 0, or -1 to stop. */
@@ -108,5 +110,14 @@ int		 cs_readahead_content(struct cs_readahead *,
 		    struct cs_hasher *, struct cs_entry *, int,
 		    const struct cs_readahead_segs *, const unsigned char *,
 		    cs_readahead_out *, void *, uint64_t *);
+/*
+ * The same for a file that gets a zero-run digest: its extents, read
+ * now, go through Z (begun with E's size; the caller ends it), and the
+ * content with its holes to OUT.
+ */
+int		 cs_readahead_zcontent(struct cs_readahead *,
+		    struct cs_zhasher *, struct cs_entry *, int,
+		    const struct cs_readahead_segs *, cs_readahead_out *,
+		    void *, uint64_t *);
 
 #endif /* CUSTOS_READAHEAD_H */

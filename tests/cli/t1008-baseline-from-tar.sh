@@ -5,7 +5,9 @@
 # files the policy marks structured, which a snapshot does not hold; diff
 # and check find no differences.  The header says where the records came
 # from.  A tar that does not verify is refused (exit 8) and nothing is
-# written; a foreign tar is read and said to be unverified.
+# written; a foreign tar is read and said to be unverified.  A foreign
+# tar's ACLs are built with their numeric ids, never by looking a name up
+# on this machine: a name without an id stays a name.
 . "$(dirname "$0")/lib.sh"
 
 "$FIXTURES/mktree.sh" "$TRASH/tree" >/dev/null
@@ -268,6 +270,53 @@ test_expect_success 'other digests: the records keep those the source has' '
 	"$CUSTOS" verify --allow-unsigned G.cbl >/dev/null &&
 	test "$(grep -v "^#" G.cbl | grep -c " sha256=")" = 0 &&
 	test_grep -q "^/etc/passwd .* sha3-256=" G.cbl
+'
+
+# acltar OUT ACCESS [XATTR]: a pax tar of one file, a, whose
+# SCHILY.acl.access is ACCESS (newlines for commas) and, with XATTR (hex),
+# whose SCHILY.xattr.system.posix_acl_access is that.
+acltar() {
+	python3 - "$@" <<-\EOF
+	import io, sys, tarfile
+	ti = tarfile.TarInfo("a")
+	ti.mode = 0o644
+	ti.pax_headers = {"SCHILY.acl.access": sys.argv[2].replace(",", "\n")}
+	if len(sys.argv) > 3:
+	    # tarfile writes pax values as UTF-8: keep the bytes as they are
+	    ti.pax_headers["SCHILY.xattr.system.posix_acl_access"] = \
+	        bytes.fromhex(sys.argv[3]).decode("utf-8", "surrogateescape")
+	with tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT,
+	                  encoding="utf-8", errors="surrogateescape") as t:
+	    t.addfile(ti, io.BytesIO(b""))
+	EOF
+}
+
+test_expect_success PYTHON 'a foreign tar ACL naming users: never looked up' '
+	acltar names.tar "user::rw-,user:root:r--,user:no-such-user-4711:rwx,group::r--,mask::rwx,other::---" &&
+	test_expect_code 16 "$CUSTOS" baseline -q --allow-unsigned \
+	    -o names.cbl names.tar 2>/dev/null &&
+	test_grep "^/a .* acl=user::rw-,user:root:r--,user:no-such-user-4711:rwx,group::r--,mask::rwx,other::--- " names.cbl
+'
+
+test_expect_success PYTHON 'numeric ids: the canonical text, in canonical order' '
+	acltar ids.tar "other::---,user:0:r--,user::rw-,mask::rwx,group:4242:r-x,group::r--" &&
+	test_expect_code 16 "$CUSTOS" baseline -q --allow-unsigned \
+	    -o ids.cbl ids.tar 2>/dev/null &&
+	test_grep "^/a .* acl=user::rw-,user:0:r--,group::r--,group:4242:r-x,mask::rwx,other::--- " ids.cbl
+'
+
+test_expect_success PYTHON 'names, and the kernel ACL in an xattr: its ids' '
+	x=02000000 &&
+	x=${x}0100060000000000 &&	# user::rw-
+	x=${x}020004009a100000 &&	# user:4250:r--
+	x=${x}0400040000000000 &&	# group::r--
+	x=${x}1000040000000000 &&	# mask::r--
+	x=${x}2000000000000000 &&	# other::---
+	acltar xattr.tar "user::rw-,user:someone:r--,group::r--,mask::r--,other::---" $x &&
+	test_expect_code 16 "$CUSTOS" baseline -q --allow-unsigned \
+	    -o xattr.cbl xattr.tar 2>/dev/null &&
+	test_grep "^/a .* acl=user::rw-,user:4250:r--,group::r--,mask::r--,other::--- " xattr.cbl &&
+	test_must_fail grep "posix_acl" xattr.cbl
 '
 
 test_done

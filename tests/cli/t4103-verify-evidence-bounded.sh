@@ -1,9 +1,11 @@
 #!/bin/bash
 # t4103: the work on a hostile archive is bounded by what vouches for it.
-# A member claiming a petabyte of sparse holes, GNU tar's sparse file
+# A member claiming a petabyte of sparse holes and GNU tar's sparse file
 # with a 10 GiB hole (an equivalent of libarchive's test fixture
-# test_read_format_gtar_sparse_skip_entry), and the same member inside
-# custos evidence are refused at once, named; compressed, old-style and
+# test_read_format_gtar_sparse_skip_entry) cost their data alone: they
+# get a sha256z at once; a sparse member whose map declares more data
+# than the limits allow, and the same member inside custos evidence, are
+# refused at once, named; compressed, old-style and
 # other archives are named for what they are; the sidecar custody record
 # is what the report's signature state and result describe, and its
 # fields are checked: times that exist, an absolute source.
@@ -31,8 +33,22 @@ verify() {
 	timeout 10 "$CUSTOS" verify "$@"
 }
 
-test_expect_success PYTHON 'a tar claiming a 2^50-byte member: refused at once' '
-	python3 "$CRAFT" sparse big.tar &&
+test_expect_success PYTHON 'a tar claiming a 2^50-byte member of one data byte: its sha256z at once' '
+	python3 "$CRAFT" sparse holes.tar &&
+	test $(stat -c %s holes.tar) -le 10240 &&
+	test_expect_code 8 verify --allow-unsigned holes.tar >out 2>err &&
+	test_grep "not custos evidence: a POSIX pax tar whose first member is .tree/data/big." err &&
+	test ! -s out &&
+	test_expect_code 16 timeout 10 "$CUSTOS" baseline -q --allow-unsigned \
+	    -o holes.cbl holes.tar 2>err &&
+	test_grep "UNVERIFIED EVIDENCE" err &&
+	test_grep "^/tree/data/big .* size=1125899906842624 .* sha256z=1305bb108698d55dca52ec9465e5269871438092d83012bb55d6192392e9c603$" holes.cbl &&
+	test_expect_code 19 check holes.tar >out 2>err &&
+	test_must_fail grep "limit" err
+'
+
+test_expect_success PYTHON 'a tar whose sparse map declares 2^49 bytes of data: refused at once' '
+	python3 "$CRAFT" dense big.tar &&
 	test $(stat -c %s big.tar) -le 10240 &&
 	test_expect_code 8 verify --allow-unsigned big.tar >out 2>err &&
 	test_grep "not custos evidence: a POSIX pax tar whose first member is .tree/data/big." err &&
@@ -41,8 +57,17 @@ test_expect_success PYTHON 'a tar claiming a 2^50-byte member: refused at once' 
 	test_grep "member .tree/data/big. declares 1125899906842624 bytes, over the limit" err
 '
 
+test_expect_success PYTHON 'a sparse map with data past the member s size: refused at once' '
+	python3 "$CRAFT" beyond beyond.tar &&
+	test_expect_code 8 check beyond.tar >out 2>err &&
+	test_grep "member .tree/data/big. has data out of order or beyond its size (damaged sparse map)" err &&
+	test_expect_code 8 timeout 10 "$CUSTOS" baseline -q --allow-unsigned \
+	    -o beyond.cbl beyond.tar 2>err &&
+	test_grep "damaged sparse map" err
+'
+
 test_expect_success PYTHON 'the same member in evidence: the sidecar first, never read' '
-	python3 "$CRAFT" insert ev.tar evbig.tar &&
+	python3 "$CRAFT" insert ev.tar evbig.tar dense &&
 	cp ev.tar.custody evbig.tar.custody &&
 	test_expect_code 8 verify -q --pubkey "$PUB" evbig.tar 2>err &&
 	head -n 1 err >first &&
@@ -95,15 +120,32 @@ test_expect_success PYTHON 'export: the same limit on a foreign tar' '
 	    --max-total-size 1X -o big.json big.tar
 '
 
-test_expect_success GNUTAR 'GNU tar sparse file with a 10 GiB hole: refused at once' '
+test_expect_success GNUTAR 'GNU tar sparse file with a 10 GiB hole: its sha256z at once' '
 	truncate -s 10G f &&
 	tar --sparse -cf sp.tar f &&
+	z=$("$CUSTOS" digest --sparse f | cut -d" " -f1) &&
 	rm f &&
 	test $(stat -c %s sp.tar) -lt 65536 &&
 	test_expect_code 8 verify -q --allow-unsigned sp.tar 2>err &&
 	test_grep "not custos evidence: a GNU tar whose first member is .f." err &&
-	test_expect_code 65 check sp.tar 2>err &&
-	test_grep "member .f. declares 10737418240 bytes, over the limit of 4294967296" err
+	test_expect_code 16 timeout 10 "$CUSTOS" baseline -q --allow-unsigned \
+	    -o sp.cbl sp.tar 2>err &&
+	test_grep "^/f .* size=10737418240 .* $z$" sp.cbl
+'
+
+test_expect_success GNUTAR 'a sparse member digested by its data: the limits bound its data' '
+	truncate -s 8G g &&
+	head -c 2097152 /dev/urandom | dd of=g bs=4096 seek=1000 \
+	    conv=notrunc status=none &&
+	tar --sparse -cf sp2.tar g &&
+	rm g &&
+	test_expect_code 65 check --max-member-size 1M sp2.tar 2>err &&
+	test_grep "member .g. declares 2097152 bytes of data, over the limit of 1048576" err &&
+	test_expect_code 65 check --max-total-size 1M sp2.tar 2>err &&
+	test_grep "member .g. brings the members. sizes over the limit of 1048576" err &&
+	test_expect_code 19 check --max-member-size 2M --max-total-size 2M \
+	    sp2.tar >out 2>err &&
+	test_must_fail grep "limit" err
 '
 
 test_expect_success 'a gzip-compressed evidence tar is named as one' '
