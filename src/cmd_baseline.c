@@ -64,6 +64,8 @@
 #define BASELINE_OPT_LISTS	0x308
 #define BASELINE_OPT_KEYRING	0x309
 #define BASELINE_OPT_UNVERIFIED	0x30a
+#define BASELINE_OPT_MAXMEMBER	0x30b
+#define BASELINE_OPT_MAXTOTAL	0x30c
 
 struct cmd_baseline_opts {
 	const char	 *source;
@@ -114,6 +116,8 @@ static const struct option cmd_baseline_longopts[] = {
 	{ "apt-lists", required_argument, NULL, BASELINE_OPT_LISTS },
 	{ "keyring", required_argument, NULL, BASELINE_OPT_KEYRING },
 	{ "allow-unverified", no_argument, NULL, BASELINE_OPT_UNVERIFIED },
+	{ "max-member-size", required_argument, NULL, BASELINE_OPT_MAXMEMBER },
+	{ "max-total-size", required_argument, NULL, BASELINE_OPT_MAXTOTAL },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -148,6 +152,12 @@ cmd_baseline_trust_option(int c, struct cmd_baseline_opts *o,
 		break;
 	case BASELINE_OPT_UNSIGNED: o->trust.allow_unsigned = 1; break;
 	case BASELINE_OPT_CUSTODY: o->trust.custody = optarg; break;
+	case BASELINE_OPT_MAXMEMBER:
+		return cs_evidence_limit_parse(optarg, &o->trust.max_member,
+		    err);
+	case BASELINE_OPT_MAXTOTAL:
+		return cs_evidence_limit_parse(optarg, &o->trust.max_total,
+		    err);
 	case BASELINE_OPT_PACKAGES: o->packages = 1; break;
 	case BASELINE_OPT_LISTS: o->chain.lists = optarg; break;
 	case BASELINE_OPT_KEYRING: o->chain.keyring = optarg; break;
@@ -694,7 +704,9 @@ const struct cs_cmd cs_cmd_baseline = {
 	    "[--digest LIST] [--policy FILE] [--exclude GLOB]... "
 	    "[--one-file-system|--cross-filesystems] [-j N] "
 	    "[--pubkey PUB | --signer FP | --allow-unsigned] "
-	    "[--custody FILE] [--shard I/N [--plan PLAN]] [-q] SOURCE\n"
+	    "[--custody FILE] [--max-member-size SIZE] "
+	    "[--max-total-size SIZE] [--shard I/N [--plan PLAN]] [-q] "
+	    "SOURCE\n"
 	    "       custos baseline --from-packages [--apt-lists DIR] "
 	    "[--keyring FILE] [--allow-unverified] [--key KEY] [-j N] "
 	    "[-o FILE] PATH...",
@@ -721,6 +733,12 @@ const struct cs_cmd cs_cmd_baseline = {
 	    "      --allow-unsigned     accept an unsigned baseline or tar\n"
 	    "      --custody FILE       an evidence tar's custody record\n"
 	    "                           (default: SOURCE.custody)\n"
+	    "      --max-member-size SIZE  a tar whose sizes no signed\n"
+	    "                           manifest vouches for: refuse a member\n"
+	    "                           larger than SIZE (default 4G; 0: no\n"
+	    "                           limit)\n"
+	    "      --max-total-size SIZE  and members larger than SIZE in\n"
+	    "                           all (default 1T; 0: no limit)\n"
 	    "      --shard I/N          only the I-th of N ranges of the\n"
 	    "                           canonical order (1-based), unsigned\n"
 	    "                           for custos merge (custos-plan(1))\n"

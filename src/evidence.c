@@ -413,14 +413,15 @@ evr_zdata(const struct cs_evm *m, uint64_t size)
 
 /*
  * Is member M within the limits, before any of its content is read: its
- * logical SIZE, or for a member digested by its data, its ZDATA bytes of
- * data?  A kept member (KEEPMAX not 0: the custody record, the manifest)
+ * logical SIZE, holes included, even for a member digested by its data
+ * (a tar no manifest vouches for declares no more than the limits allow,
+ * whatever it costs to read)?  A kept member (KEEPMAX not 0: the custody record, the manifest)
  * has its own bound instead, and is never sparse: its holes would be
  * hashed for nothing (its size is then its bytes in the archive).
  */
 static int
 evr_bounds(struct cs_evr *r, const struct cs_evm *m, uint64_t size,
-    uint64_t zdata, uint64_t keepmax, struct cs_err *err)
+    uint64_t keepmax, struct cs_err *err)
 {
 	if (keepmax != 0) {
 		if (size <= keepmax && archive_entry_sparse_count(m->ae) == 0)
@@ -430,14 +431,12 @@ evr_bounds(struct cs_evr *r, const struct cs_evm *m, uint64_t size,
 		    m->name, size, size > keepmax ? ", too many" :
 		    " stored sparse");
 	}
-	if (zdata != 0)
-		size = zdata;
 	if (r->max_member != 0 && size > r->max_member)
 		return cs_err_set(err, CS_EXIT_DATAERR, 0, "'%s': member "
-		    "'%s' declares %" PRIu64 " bytes%s, over the limit of %"
+		    "'%s' declares %" PRIu64 " bytes, over the limit of %"
 		    PRIu64 " for one member of a tar that no signed manifest "
 		    "vouches for (--max-member-size): refused", r->shown,
-		    m->name, size, zdata != 0 ? " of data" : "",
+		    m->name, size,
 		    r->max_member);
 	r->total += size;
 	if (r->max_total != 0 && (r->total > r->max_total || r->total < size))
@@ -502,7 +501,7 @@ evr_content(struct cs_evr *r, struct cs_evm *m, struct cs_buf *keep,
 	    -1;
 	lsize = size < 0 ? 0 : (uint64_t)size;
 	zdata = keep == NULL && keepfd < 0 ? evr_zdata(m, lsize) : 0;
-	if (evr_bounds(r, m, lsize, zdata, keep != NULL ? keepmax :
+	if (evr_bounds(r, m, lsize, keep != NULL ? keepmax :
 	    keepfd >= 0 ? UINT64_MAX : 0, err) != 0 ||
 	    evr_hash_begin(r, zdata != 0, lsize, err) != 0)
 		return -1;

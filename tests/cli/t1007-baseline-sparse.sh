@@ -7,8 +7,9 @@
 # sha256z; a change in an island is found; a sparse file on tmpfs keeps
 # its block count (holes are read, never mapped).  The same rule holds
 # for sparse members of a tar: the 1 TiB file in a GNU or pax tar, and in
-# custos evidence, costs its data and gets the same sha256z; the 3 GiB
-# one, sha256sum's digest.
+# custos evidence, costs its data and gets the same sha256z (a foreign
+# tar or a pipe once the size limits, which count holes, allow it); the
+# 3 GiB one, sha256sum's digest.
 . "$(dirname "$0")/lib.sh"
 
 # island FILE OFFSET SIZE: SIZE random bytes written at OFFSET.
@@ -94,7 +95,12 @@ for fmt in gnu pax; do
 	z=$(field sha256z big big.cbl) &&
 	tar --format=$fmt -S -C tree -cf $fmt.tar . &&
 	test $(stat -c %s $fmt.tar) -lt 1048576 &&
+	test_expect_code 65 "$CUSTOS" baseline -q --allow-unsigned \
+	    -o $fmt.cbl $fmt.tar 2>err &&
+	test_grep "declares 1099511627776 bytes, over the limit of 4294967296" err &&
+	test ! -e $fmt.cbl &&
 	test_expect_code 16 ms "$CUSTOS" baseline -q --allow-unsigned \
+	    --max-member-size 2T --max-total-size 2T \
 	    -o $fmt.cbl $fmt.tar 2>err &&
 	cp ms.out $fmt-baseline.ms &&
 	test $(cat ms.out) -lt 5000 &&
@@ -103,6 +109,7 @@ for fmt in gnu pax; do
 	want=16 && changed=0 &&
 	if test $fmt = gnu; then want=20 changed=2; fi &&
 	test_expect_code $want ms "$CUSTOS" check -q --allow-unsigned \
+	    --max-member-size 2T --max-total-size 2T \
 	    -b big.cbl --policy "$CS_SRCDIR/etc/default.policy" --format json \
 	    $fmt.tar >r.json 2>err &&
 	cp ms.out $fmt-check.ms &&
@@ -128,8 +135,12 @@ test_expect_success SPARSE 'a snapshot of the 1 TiB sparse file: fast, VALID, sh
 	cp ms.out verify.ms &&
 	test $(cat ms.out) -lt 5000 &&
 	test_grep "^result: *VALID$" out &&
+	cat ev.tar | test_expect_code 8 "$CUSTOS" verify -q \
+	    --pubkey "$FIXTURES/keys/test.pub" --custody ev.tar.custody \
+	    /dev/stdin 2>err &&
+	test_grep "over the limit of 4294967296" err &&
 	cat ev.tar | "$CUSTOS" verify -q --pubkey "$FIXTURES/keys/test.pub" \
-	    --custody ev.tar.custody /dev/stdin &&
+	    --max-member-size 2T --custody ev.tar.custody /dev/stdin &&
 	"$CUSTOS" export --format mtree --pubkey "$FIXTURES/keys/test.pub" \
 	    -o ev.mtree ev.tar &&
 	"$CUSTOS" baseline -q --pubkey "$FIXTURES/keys/test.pub" -o ev.cbl \
@@ -163,6 +174,10 @@ print(d.index(open(\"tree/big\", \"rb\").read(64)))" ev.tar) &&
 	    status=none &&
 	test_expect_code 8 "$CUSTOS" verify -q --allow-unsigned \
 	    --custody ev.tar.custody bad.tar 2>err &&
+	test_grep "field .stream-sha256. does not match" err &&
+	test_grep "member .tree/big. declares 1099511627776 bytes, over the limit" err &&
+	test_expect_code 8 "$CUSTOS" verify -q --allow-unsigned \
+	    --max-member-size 2T --custody ev.tar.custody bad.tar 2>err &&
 	test_grep "member .tree/big. differs from the manifest in sha256z" err
 '
 

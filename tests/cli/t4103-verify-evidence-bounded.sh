@@ -2,9 +2,10 @@
 # t4103: the work on a hostile archive is bounded by what vouches for it.
 # A member claiming a petabyte of sparse holes and GNU tar's sparse file
 # with a 10 GiB hole (an equivalent of libarchive's test fixture
-# test_read_format_gtar_sparse_skip_entry) cost their data alone: they
-# get a sha256z at once; a sparse member whose map declares more data
-# than the limits allow, and the same member inside custos evidence, are
+# test_read_format_gtar_sparse_skip_entry) are refused at once, named,
+# since the limits count holes; allowed by the limits, they cost their
+# data alone (a sha256z at once); a sparse member whose map declares more
+# data than its size, and the same member inside custos evidence, are
 # refused at once, named; compressed, old-style and
 # other archives are named for what they are; the sidecar custody record
 # is what the report's signature state and result describe, and its
@@ -33,17 +34,23 @@ verify() {
 	timeout 10 "$CUSTOS" verify "$@"
 }
 
-test_expect_success PYTHON 'a tar claiming a 2^50-byte member of one data byte: its sha256z at once' '
+test_expect_success PYTHON 'a tar claiming a 2^50-byte member of one data byte: refused at once; allowed, its sha256z at once' '
 	python3 "$CRAFT" sparse holes.tar &&
 	test $(stat -c %s holes.tar) -le 10240 &&
 	test_expect_code 8 verify --allow-unsigned holes.tar >out 2>err &&
 	test_grep "not custos evidence: a POSIX pax tar whose first member is .tree/data/big." err &&
 	test ! -s out &&
-	test_expect_code 16 timeout 10 "$CUSTOS" baseline -q --allow-unsigned \
+	test_expect_code 65 check holes.tar >out 2>err &&
+	test_grep "member .tree/data/big. declares 1125899906842624 bytes, over the limit of 4294967296" err &&
+	test_expect_code 65 timeout 10 "$CUSTOS" baseline -q --allow-unsigned \
 	    -o holes.cbl holes.tar 2>err &&
+	test ! -e holes.cbl &&
+	test_expect_code 16 timeout 10 "$CUSTOS" baseline -q --allow-unsigned \
+	    --max-member-size 0 --max-total-size 0 -o holes.cbl holes.tar 2>err &&
 	test_grep "UNVERIFIED EVIDENCE" err &&
 	test_grep "^/tree/data/big .* size=1125899906842624 .* sha256z=1305bb108698d55dca52ec9465e5269871438092d83012bb55d6192392e9c603$" holes.cbl &&
-	test_expect_code 19 check holes.tar >out 2>err &&
+	test_expect_code 19 check --max-member-size 0 --max-total-size 0 \
+	    holes.tar >out 2>err &&
 	test_must_fail grep "limit" err
 '
 
@@ -120,7 +127,7 @@ test_expect_success PYTHON 'export: the same limit on a foreign tar' '
 	    --max-total-size 1X -o big.json big.tar
 '
 
-test_expect_success GNUTAR 'GNU tar sparse file with a 10 GiB hole: its sha256z at once' '
+test_expect_success GNUTAR 'GNU tar sparse file with a 10 GiB hole: refused at once; allowed, its sha256z at once' '
 	truncate -s 10G f &&
 	tar --sparse -cf sp.tar f &&
 	z=$("$CUSTOS" digest --sparse f | cut -d" " -f1) &&
@@ -128,22 +135,25 @@ test_expect_success GNUTAR 'GNU tar sparse file with a 10 GiB hole: its sha256z 
 	test $(stat -c %s sp.tar) -lt 65536 &&
 	test_expect_code 8 verify -q --allow-unsigned sp.tar 2>err &&
 	test_grep "not custos evidence: a GNU tar whose first member is .f." err &&
+	test_expect_code 65 check sp.tar 2>err &&
+	test_grep "member .f. declares 10737418240 bytes, over the limit of 4294967296" err &&
 	test_expect_code 16 timeout 10 "$CUSTOS" baseline -q --allow-unsigned \
-	    -o sp.cbl sp.tar 2>err &&
+	    --max-member-size 16G -o sp.cbl sp.tar 2>err &&
 	test_grep "^/f .* size=10737418240 .* $z$" sp.cbl
 '
 
-test_expect_success GNUTAR 'a sparse member digested by its data: the limits bound its data' '
+test_expect_success GNUTAR 'a sparse member digested by its data: the limits count its holes' '
 	truncate -s 8G g &&
 	head -c 2097152 /dev/urandom | dd of=g bs=4096 seek=1000 \
 	    conv=notrunc status=none &&
 	tar --sparse -cf sp2.tar g &&
 	rm g &&
-	test_expect_code 65 check --max-member-size 1M sp2.tar 2>err &&
-	test_grep "member .g. declares 2097152 bytes of data, over the limit of 1048576" err &&
-	test_expect_code 65 check --max-total-size 1M sp2.tar 2>err &&
-	test_grep "member .g. brings the members. sizes over the limit of 1048576" err &&
-	test_expect_code 19 check --max-member-size 2M --max-total-size 2M \
+	test_expect_code 65 check sp2.tar 2>err &&
+	test_grep "member .g. declares 8589934592 bytes, over the limit of 4294967296" err &&
+	test_expect_code 65 check --max-member-size 8G --max-total-size 4G \
+	    sp2.tar 2>err &&
+	test_grep "member .g. brings the members. sizes over the limit of 4294967296" err &&
+	test_expect_code 19 check --max-member-size 8G --max-total-size 8G \
 	    sp2.tar >out 2>err &&
 	test_must_fail grep "limit" err
 '
