@@ -1,0 +1,117 @@
+/*
+ * cmd_merge_reports.c: `custos merge --reports`, the JSON Lines reports
+ * of the shards of one check (check --shard I/N) merged into the report
+ * of the whole check.
+ *
+ * `custos merge` (cmd_merge.c) hands its arguments here when the first
+ * option is --reports.  Every part is read strictly (report_read.c) and
+ * must hold its findings in report order; the merge is linear
+ * (report_merge.c) and the writer recomputes the counts by severity, the
+ * timeline and the rebuild plan over all findings.  Nothing is written
+ * unless every part reads and merges cleanly.
+ */
+#include "custos/custos.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "custos/atomic.h"
+#include "custos/buf.h"
+#include "custos/cmd.h"
+#include "custos/err.h"
+#include "custos/report.h"
+#include "custos/report_merge.h"
+#include "custos/report_read.h"
+#include "custos/xmalloc.h"
+
+static const struct option cmd_merge_reports_longopts[] = {
+	{ "reports", no_argument, NULL, 'R' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "format", required_argument, NULL, 'F' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Parse the options; the parts are ARGV[optind..]. */
+static int
+cmd_merge_reports_parse(int argc, char **argv, const char **output,
+    int *force, enum cs_format *fmt, struct cs_err *err)
+{
+	int	 c;
+
+	*output = NULL;
+	*force = 0;
+	*fmt = CS_FMT_JSON;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:fF:",
+	    cmd_merge_reports_longopts, NULL)) != -1) {
+		switch (c) {
+		case 'R':
+			break;
+		case 'o':
+			*output = optarg;
+			break;
+		case 'f':
+			*force = 1;
+			break;
+		case 'F':
+			if (strcmp(optarg, "json") == 0)
+				*fmt = CS_FMT_JSON;
+			else if (strcmp(optarg, "text") == 0)
+				*fmt = CS_FMT_TEXT;
+			else if (strcmp(optarg, "line") == 0)
+				*fmt = CS_FMT_LINE;
+			else
+				return cs_err_set(err, CS_EXIT_USAGE, 0,
+				    "bad format '%s' (json, text or line)",
+				    optarg);
+			break;
+		default:
+			return cs_err_set(err, CS_EXIT_USAGE, 0,
+			    "bad option (see custos help merge)");
+		}
+	}
+	if (optind >= argc)
+		return cs_err_set(err, CS_EXIT_USAGE, 0,
+		    "no reports to merge");
+	return 0;
+}
+
+int
+cmd_merge_reports(int argc, char **argv, struct cs_err *err)
+{
+	struct cs_report_file	*parts = NULL;
+	struct cs_report_merged	 m;
+	struct cs_buf		 out;
+	enum cs_format		 fmt;
+	const char		*output;
+	size_t			 i, n = 0;
+	int			 force, rc = -1;
+
+	memset(&m, 0, sizeof m);
+	cs_buf_init(&out);
+	if (cmd_merge_reports_parse(argc, argv, &output, &force, &fmt,
+	    err) != 0)
+		goto out;
+	if (output != NULL && strcmp(output, "-") != 0 &&
+	    cs_atomic_check(output, force, err) != 0)
+		goto out;
+	parts = cs_xcalloc((size_t)(argc - optind), sizeof *parts);
+	for (i = (size_t)optind; i < (size_t)argc; i++) {
+		if (cs_report_read(&parts[n++], argv[i], err) != 0)
+			goto out;
+	}
+	if (cs_report_merge(&m, parts, n, err) != 0)
+		goto out;
+	cs_report_write(&out, fmt, &m.info, m.fs, m.n);
+	if (cs_report_emit(output, force, out.data, out.len, err) == 0)
+		rc = m.info.exit;
+out:
+	cs_report_merged_release(&m);
+	for (i = 0; i < n; i++)
+		cs_report_file_release(&parts[i]);
+	free(parts);
+	cs_buf_release(&out);
+	return rc;
+}
