@@ -9,27 +9,8 @@
 # on 3 hosts; the report is refused when two reports name one host or
 # when one is malformed.
 . "$(dirname "$0")/lib.sh"
-
-POLICY="$CS_SRCDIR/etc/default.policy"
-
-# mkhost N: tree hN, baselined as host webN.
-mkhost() {
-	mkdir -p "h$1/usr/local/bin" "h$1/etc" "h$1/home/u" &&
-	echo "root:x:0:0::/root:/bin/sh" >"h$1/etc/passwd" &&
-	echo "welcome" >"h$1/etc/motd" &&
-	echo "notes $1" >"h$1/home/u/notes" &&
-	unshare -u sh -c "hostname web0$1 &&
-	    \"\$0\" baseline -q --policy \"\$1\" -o b$1.cbl h$1" \
-	    "$CUSTOS" "$POLICY"
-}
-
-# plant N: the common back door, and host N's own noise.
-plant() {
-	printf "\177ELF\002\001\001backdoor" >"h$1/usr/local/bin/sshd-helper" &&
-	chmod 4755 "h$1/usr/local/bin/sshd-helper" &&
-	echo "maintenance $1" >"h$1/etc/motd" &&
-	echo "more $1" >"h$1/home/u/todo.$1"
-}
+. "$CS_SRCDIR/tests/cli/lib-fleet.sh"
+POLICY=$FLEET_POLICY
 
 # check N: host N's JSON Lines report (exit 5: added and changed).
 check() {
@@ -38,8 +19,8 @@ check() {
 }
 
 test_expect_success ROOT,UNSHARE 'setup: three hosts, baselined, changed' '
-	mkhost 1 && mkhost 2 && mkhost 3 &&
-	plant 1 && plant 2 && plant 3 &&
+	fleet_host 1 && fleet_host 2 && fleet_host 3 &&
+	fleet_plant 1 && fleet_plant 2 && fleet_plant 3 &&
 	printf "\177ELFother" >h2/usr/local/bin/only-here &&
 	chmod 4755 h2/usr/local/bin/only-here &&
 	check 1 && check 2 && check 3 &&
