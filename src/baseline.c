@@ -30,6 +30,7 @@
 #include "custos/err.h"
 #include "custos/host.h"
 #include "custos/path.h"
+#include "custos/plan.h"
 #include "custos/sign.h"
 #include "custos/structured.h"
 #include "custos/xmalloc.h"
@@ -126,6 +127,28 @@ cs_bl_header_get(const struct cs_bl_header *h, const char *key)
 	return NULL;
 }
 
+/* The keys of a shard (plan.h) and of a baseline merged from shards. */
+static const char *
+bl_header_check_shard(const char *key, const char *value, size_t len)
+{
+	unsigned char	 sha[32];
+	unsigned	 i, n;
+
+	if (strcmp(key, "shard") == 0)
+		return cs_plan_shard_parse(value, len, &i, &n) == 0 ? NULL :
+		    "not a shard I/N";
+	if (strcmp(key, "shards") == 0)
+		return cs_plan_count_parse(value, len, &n) == 0 ? NULL :
+		    "not a number of shards";
+	if (strcmp(key, "shard-from") == 0 || strcmp(key, "shard-to") == 0)
+		return cs_path_valid(value, len) ? NULL :
+		    "not a canonical path";
+	if (strcmp(key, "plan-sha256") == 0)
+		return len == 2 * sizeof sha && cs_unhex(value, len, sha,
+		    sizeof sha) == 0 ? NULL : "not a SHA-256 in hex";
+	return NULL;
+}
+
 const char *
 cs_bl_header_check(const char *key, const char *value, size_t len,
     int custody)
@@ -147,7 +170,7 @@ cs_bl_header_check(const char *key, const char *value, size_t len,
 	    (custody && strcmp(key, "source") == 0))
 		return len > 0 && value[0] == '/' ? NULL :
 		    "not an absolute path";
-	return NULL;
+	return custody ? NULL : bl_header_check_shard(key, value, len);
 }
 
 /*

@@ -31,6 +31,7 @@
 #include "custos/entry.h"
 #include "custos/err.h"
 #include "custos/path.h"
+#include "custos/range.h"
 #include "custos/sign.h"
 #include "custos/structured.h"
 #include "custos/xmalloc.h"
@@ -66,6 +67,9 @@ struct cs_blr {
 	int			 have_trailer;
 	char			*pending;	/* first record line, saved */
 	size_t			 pendinglen;
+	uint64_t		 pendingoff;	/* the "#end" line's of a */
+	int			 pending_end;	/* ... shard with no records */
+	struct cs_range		 range;		/* a shard's (range.h) */
 	struct cs_order		 order;		/* of the records' paths */
 	uint64_t		 records;
 	uint64_t		 errors;
@@ -235,6 +239,26 @@ blr_digests(struct cs_blr *r, struct cs_err *err)
 	return rc;
 }
 
+/*
+ * The range of a shard (baseline --shard), whose records must lie in it
+ * (borrowed from the header; unbounded ends without the keys).
+ */
+static void
+blr_shard_range(struct cs_blr *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->hdr.n; i++) {
+		if (strcmp(r->hdr.lines[i].key, "shard-from") == 0) {
+			r->range.from = r->hdr.lines[i].value;
+			r->range.fromlen = r->hdr.lines[i].len;
+		} else if (strcmp(r->hdr.lines[i].key, "shard-to") == 0) {
+			r->range.to = r->hdr.lines[i].value;
+			r->range.tolen = r->hdr.lines[i].len;
+		}
+	}
+}
+
 /* Read the magic and header, stopping at (and saving) the first record. */
 static int
 blr_read_header(struct cs_blr *r, struct cs_err *err)
@@ -249,6 +273,7 @@ blr_read_header(struct cs_blr *r, struct cs_err *err)
 		    "not a custos baseline (bad first line)");
 	blr_hash(r, l, n);
 	for (;;) {
+		r->pendingoff = r->off;
 		rc = blr_getline(r, &l, &n, err);
 		if (rc < 0)
 			return -1;
@@ -260,6 +285,12 @@ blr_read_header(struct cs_blr *r, struct cs_err *err)
 			    "bad byte or spacing");
 		if (n > 0 && l[0] == '/')
 			break;
+		/* a shard's range may hold no record */
+		if (n >= 5 && memcmp(l, "#end ", 5) == 0 &&
+		    cs_bl_header_get(&r->hdr, "shard") != NULL) {
+			r->pending_end = 1;
+			break;
+		}
 		if (n < 2 || l[0] != '#' || (n >= 5 &&
 		    memcmp(l, "#end ", 5) == 0))
 			return blr_fail(r, err, CS_EXIT_DATAERR,
@@ -268,7 +299,8 @@ blr_read_header(struct cs_blr *r, struct cs_err *err)
 			return -1;
 		blr_hash(r, l, n);
 	}
-	blr_hash(r, l, n);
+	if (!r->pending_end)
+		blr_hash(r, l, n);
 	r->pending = cs_xmemdup(l, n);
 	r->pendinglen = n;
 	for (i = 0; i < CS_NELEM(bl_required_keys); i++) {
@@ -290,6 +322,7 @@ blr_read_header(struct cs_blr *r, struct cs_err *err)
 	if (blr_digests(r, err) != 0)
 		return cs_err_set(err, CS_EXIT_DATAERR, 0,
 		    "'%s': bad digests header", r->shown);
+	blr_shard_range(r);
 	return 0;
 }
 
@@ -552,10 +585,16 @@ blr_record(struct cs_blr *r, const char *l, size_t n, struct cs_entry **ep,
 		return blr_fail(r, err, CS_EXIT_DATAERR,
 		    "path out of canonical order or repeated");
 	}
-	if (r->records == 0 && (e->pathlen != 1 || e->type != CS_T_DIR)) {
+	if (r->records == 0 && r->range.from == NULL &&
+	    (e->pathlen != 1 || e->type != CS_T_DIR)) {
 		cs_entry_free(e);
 		return blr_fail(r, err, CS_EXIT_DATAERR,
 		    "first record is not the root directory '/'");
+	}
+	if (cs_range_where(&r->range, e->path, e->pathlen) != CS_RANGE_IN) {
+		cs_entry_free(e);
+		return blr_fail(r, err, CS_EXIT_DATAERR,
+		    "record outside the shard's range");
 	}
 	if ((e->digests & ~r->digests) != 0 || (e->type == CS_T_FILE &&
 	    e->error == NULL && e->digests != r->digests &&
@@ -582,6 +621,13 @@ cs_blr_next(struct cs_blr *r, struct cs_entry **ep, struct cs_err *err)
 	*ep = NULL;
 	if (r->done)
 		return 0;
+	if (r->pending != NULL && r->pending_end) {
+		rc = blr_finish(r, r->pending, r->pendinglen, r->pendingoff,
+		    err);
+		free(r->pending);
+		r->pending = NULL;
+		return rc != 0 ? -1 : 0;
+	}
 	if (r->pending != NULL) {
 		rc = blr_record(r, r->pending, r->pendinglen, ep, err);
 		free(r->pending);

@@ -4,12 +4,17 @@
  */
 #include "custos/custos.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "custos/buf.h"
+#include "custos/err.h"
+#include "custos/path.h"
 #include "custos/xmalloc.h"
 
 static char cs_buf_empty[1];
@@ -154,4 +159,39 @@ const char *
 cs_buf_str(const struct cs_buf *b)
 {
 	return b->data != NULL ? b->data : cs_buf_empty;
+}
+
+int
+cs_buf_read_file(struct cs_buf *b, const char *path, size_t max,
+    const char *what, struct cs_err *err)
+{
+	char	 chunk[8192], *shown;
+	size_t	 start = b->len;
+	ssize_t	 n;
+	int	 fd, rc = -1;
+
+	shown = cs_encode_dup(path);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		cs_err_set(err, CS_EXIT_NOINPUT, errno, "cannot open %s '%s'",
+		    what, shown);
+		goto out;
+	}
+	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || b->len - start + (size_t)n > max) {
+			cs_err_set(err, n < 0 ? CS_EXIT_IOERR : CS_EXIT_DATAERR,
+			    n < 0 ? errno : 0, n < 0 ? "cannot read %s '%s'" :
+			    "%s '%s' is too large", what, shown);
+			goto out;
+		}
+		cs_buf_add(b, chunk, (size_t)n);
+	}
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	free(shown);
+	return rc;
 }

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 #include "custos/atomic.h"
 #include "custos/baseline.h"
@@ -39,8 +40,10 @@
 #include "custos/host.h"
 #include "custos/path.h"
 #include "custos/pipe.h"
+#include "custos/plan.h"
 #include "custos/policy.h"
 #include "custos/progress.h"
+#include "custos/range.h"
 #include "custos/sign.h"
 #include "custos/sink.h"
 #include "custos/source.h"
@@ -53,6 +56,8 @@
 #define BASELINE_OPT_SIGNER	0x302
 #define BASELINE_OPT_UNSIGNED	0x303
 #define BASELINE_OPT_CUSTODY	0x304
+#define BASELINE_OPT_SHARD	0x305
+#define BASELINE_OPT_PLAN	0x306
 
 struct cmd_baseline_opts {
 	const char	 *source;
@@ -68,6 +73,12 @@ struct cmd_baseline_opts {
 	int		  quiet;
 	struct cs_walk_opts walk;
 	const char	**excludes;
+	const char	 *shard;	/* "I/N", or NULL */
+	const char	 *planfile;
+	struct cs_plan	  plan;		/* of a shard */
+	unsigned	  shard_i;
+	struct cs_range	  range;
+	unsigned char	  shard_skey[CS_SKEY_LEN];
 };
 
 static const struct option cmd_baseline_longopts[] = {
@@ -86,6 +97,8 @@ static const struct option cmd_baseline_longopts[] = {
 	{ "signer", required_argument, NULL, BASELINE_OPT_SIGNER },
 	{ "allow-unsigned", no_argument, NULL, BASELINE_OPT_UNSIGNED },
 	{ "custody", required_argument, NULL, BASELINE_OPT_CUSTODY },
+	{ "shard", required_argument, NULL, BASELINE_OPT_SHARD },
+	{ "plan", required_argument, NULL, BASELINE_OPT_PLAN },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -144,6 +157,8 @@ cmd_baseline_option(int c, struct cmd_baseline_opts *o, size_t *nx,
 	case 'j': return cmd_baseline_jobs(optarg, &o->walk.jobs, err);
 	case 'f': o->force = 1; break;
 	case 'q': o->quiet = 1; break;
+	case BASELINE_OPT_SHARD: o->shard = optarg; break;
+	case BASELINE_OPT_PLAN: o->planfile = optarg; break;
 	default: return cmd_baseline_trust_option(c, o, err);
 	}
 	return 0;
@@ -157,6 +172,7 @@ cmd_baseline_parse(int argc, char **argv, struct cmd_baseline_opts *o,
 	int	 c;
 
 	memset(o, 0, sizeof *o);
+	cs_plan_init(&o->plan);
 	o->digests = CS_DIGEST_DEFAULT;
 	o->excludes = cs_xcalloc((size_t)argc + 1, sizeof *o->excludes);
 	optind = 1;
@@ -203,6 +219,59 @@ cmd_baseline_header_common(struct cs_bl_header *h, const char *host,
 	free(s);
 }
 
+/* A shard's header: which of N, its range and its plan's digest. */
+static void
+cmd_baseline_header_shard(struct cs_bl_header *h,
+    const struct cmd_baseline_opts *o)
+{
+	char	 hex[2 * 32 + 1];
+	char	*s;
+
+	s = cs_xasprintf("%u/%u", o->shard_i, o->plan.n);
+	cs_bl_header_add(h, "shard", s, strlen(s));
+	free(s);
+	if (o->range.from != NULL)
+		cs_bl_header_add(h, "shard-from", o->range.from,
+		    o->range.fromlen);
+	if (o->range.to != NULL)
+		cs_bl_header_add(h, "shard-to", o->range.to, o->range.tolen);
+	cs_hex(o->plan.sha256, sizeof o->plan.sha256, hex);
+	cs_bl_header_add(h, "plan-sha256", hex, strlen(hex));
+}
+
+/*
+ * With --shard, the plan (made of the directory, or read) and the range
+ * the walk is restricted to.  The password digests of all shards of one
+ * plan are keyed alike, with a key derived from the plan's digest, so
+ * that their records are those of one run and merge into one baseline.
+ */
+static int
+cmd_baseline_shard(struct cmd_baseline_opts *o, struct cs_err *err)
+{
+	static const char	 label[] = "custos shard struct-key";
+	unsigned char		 in[sizeof label + 32];
+	struct stat		 sb;
+
+	if (o->shard == NULL)
+		return o->planfile == NULL ? 0 : cs_err_set(err,
+		    CS_EXIT_USAGE, 0, "--plan goes with --shard");
+	if (stat(o->source, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		return cs_err_set(err, CS_EXIT_USAGE, 0, "--shard applies "
+		    "to a directory only");
+	if (cs_plan_for_shard(&o->plan, o->shard, o->planfile, o->source,
+	    &o->shard_i, err) != 0)
+		return -1;
+	cs_plan_range(&o->plan, o->shard_i, &o->range);
+	o->walk.range = &o->range;
+	memcpy(in, label, sizeof label);
+	memcpy(in + sizeof label, o->plan.sha256, 32);
+	if (EVP_Digest(in, sizeof in, o->shard_skey, NULL, EVP_sha256(),
+	    NULL) != 1)
+		return cs_err_ssl(err, CS_EXIT_SOFTWARE, "cannot compute "
+		    "SHA-256");
+	return 0;
+}
+
 /* The header: when, where, what was walked and how. */
 static void
 cmd_baseline_header(struct cs_bl_header *h, const struct cmd_baseline_opts *o,
@@ -229,6 +298,8 @@ cmd_baseline_header(struct cs_bl_header *h, const struct cmd_baseline_opts *o,
 		cs_hex(sc->key, sizeof sc->key, hex);
 		cs_bl_header_add(h, CS_SKEY_HEADER, hex, strlen(hex));
 	}
+	if (o->shard != NULL)
+		cmd_baseline_header_shard(h, o);
 }
 
 /* What a baseline made from a baseline keeps of the header it verified. */
@@ -309,7 +380,9 @@ cmd_baseline_structured(struct cmd_baseline_opts *o,
 		return -1;
 	if (!cs_policy_has_structured(*pol))
 		return 0;
-	if (cs_skey_new(sc->key, err) != 0)
+	if (o->shard != NULL)
+		memcpy(sc->key, o->shard_skey, sizeof sc->key);
+	else if (cs_skey_new(sc->key, err) != 0)
 		return -1;
 	sc->has_key = 1;
 	sc->policy = *pol;
@@ -363,6 +436,8 @@ cmd_baseline_source(struct cmd_baseline_opts *o, struct cs_trust *t,
 	struct stat		 sb;
 	size_t			 i;
 
+	if (cmd_baseline_shard(o, err) != 0)
+		return NULL;
 	if (stat(o->source, &sb) == 0 && S_ISDIR(sb.st_mode)) {
 		if (cmd_baseline_structured(o, sc, pol, err) != 0)
 			return NULL;
@@ -466,6 +541,8 @@ out:
 	cs_policy_free(pol);
 	OPENSSL_cleanse(&sc, sizeof sc);
 	cs_bl_header_release(&hdr);
+	cs_plan_release(&o.plan);
+	OPENSSL_cleanse(o.shard_skey, sizeof o.shard_skey);
 	free(o.excludes);
 	return rc;
 }
@@ -477,7 +554,7 @@ const struct cs_cmd cs_cmd_baseline = {
 	    "[--digest LIST] [--policy FILE] [--exclude GLOB]... "
 	    "[--one-file-system|--cross-filesystems] [-j N] "
 	    "[--pubkey PUB | --signer FP | --allow-unsigned] "
-	    "[--custody FILE] [-q] SOURCE",
+	    "[--custody FILE] [--shard I/N [--plan PLAN]] [-q] SOURCE",
 	.summary = "write a (signed) baseline of a tree, baseline or tar",
 	.help =
 	    "  SOURCE is a directory (walked), a baseline or an evidence tar\n"
@@ -500,6 +577,11 @@ const struct cs_cmd cs_cmd_baseline = {
 	    "      --allow-unsigned     accept an unsigned baseline or tar\n"
 	    "      --custody FILE       an evidence tar's custody record\n"
 	    "                           (default: SOURCE.custody)\n"
+	    "      --shard I/N          only the I-th of N ranges of the\n"
+	    "                           canonical order (1-based), unsigned\n"
+	    "                           for custos merge (custos-plan(1))\n"
+	    "      --plan PLAN          the ranges of PLAN (default: made\n"
+	    "                           of SOURCE as custos plan makes them)\n"
 	    "  -q, --quiet              no progress line and no summary on\n"
 	    "                           standard error\n",
 	.flags = CS_CMD_WRITES,

@@ -30,6 +30,8 @@ static const struct cs_cmd *const cs_cmd_table[] = {
 	&cs_cmd_export,
 	&cs_cmd_fleet_report,
 	&cs_cmd_keygen,
+	&cs_cmd_merge,
+	&cs_cmd_plan,
 	&cs_cmd_sign,
 	&cs_cmd_snapshot,
 	&cs_cmd_update,

@@ -310,41 +310,6 @@ cs_policy_parse(struct cs_policy *p, const char *text, size_t len,
 	return 0;
 }
 
-/* Read all of PATH (at most POLICY_MAXSIZE bytes) into B. */
-static int
-policy_read(const char *path, struct cs_buf *b, struct cs_err *err)
-{
-	char	 chunk[8192], *shown;
-	ssize_t	 n;
-	int	 fd, rc = -1;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		shown = cs_encode_dup(path);
-		cs_err_set(err, CS_EXIT_NOINPUT, errno,
-		    "cannot open policy '%s'", shown);
-		free(shown);
-		return -1;
-	}
-	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || b->len + (size_t)n > POLICY_MAXSIZE) {
-			shown = cs_encode_dup(path);
-			cs_err_set(err, n < 0 ? CS_EXIT_IOERR : CS_EXIT_DATAERR,
-			    n < 0 ? errno : 0, n < 0 ? "cannot read policy "
-			    "'%s'" : "policy '%s' is too large", shown);
-			free(shown);
-			goto out;
-		}
-		cs_buf_add(b, chunk, (size_t)n);
-	}
-	rc = 0;
-out:
-	close(fd);
-	return rc;
-}
-
 struct cs_policy *
 cs_policy_load(const char *path, struct cs_err *err)
 {
@@ -353,7 +318,7 @@ cs_policy_load(const char *path, struct cs_err *err)
 
 	cs_buf_init(&b);
 	p = cs_policy_new(path);
-	if (policy_read(path, &b, err) != 0 ||
+	if (cs_buf_read_file(&b, path, POLICY_MAXSIZE, "policy", err) != 0 ||
 	    cs_policy_parse(p, b.data != NULL ? b.data : "", b.len, err) != 0) {
 		cs_policy_free(p);
 		p = NULL;

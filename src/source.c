@@ -17,6 +17,7 @@
 #include "custos/err.h"
 #include "custos/path.h"
 #include "custos/policy.h"
+#include "custos/range.h"
 #include "custos/source.h"
 #include "custos/walk.h"
 #include "custos/xmalloc.h"
@@ -27,6 +28,8 @@ struct cs_source {
 	char				*label;
 	struct cs_order			 order;
 	unsigned			 carries;	/* CS_G_* */
+	struct cs_range			 range;
+	int				 ranged;	/* range set */
 };
 
 struct cs_source *
@@ -118,6 +121,13 @@ cs_source_baseline(const char *path, struct cs_err *err)
 	return cs_source_new(&source_baseline_ops, r, path);
 }
 
+void
+cs_source_set_range(struct cs_source *s, const struct cs_range *r)
+{
+	s->range = *r;
+	s->ranged = 1;
+}
+
 int
 cs_source_next(struct cs_source *s, struct cs_entry **ep, struct cs_err *err)
 {
@@ -126,16 +136,22 @@ cs_source_next(struct cs_source *s, struct cs_entry **ep, struct cs_err *err)
 	int		 rc;
 
 	*ep = NULL;
-	rc = s->ops->next(s->impl, &e, err);
-	if (rc != 1)
-		return rc;		/* 0, -1, CS_SOURCE_AGAIN */
-	if (cs_order_check(&s->order, e->path, e->pathlen) != 0) {
-		shown = cs_encode_dup(e->path);
-		cs_err_set(err, CS_EXIT_DATAERR, 0, "%s: '%s' is out of "
-		    "canonical order", s->label, shown);
-		free(shown);
-		cs_entry_free(e);
-		return -1;
+	for (;;) {
+		rc = s->ops->next(s->impl, &e, err);
+		if (rc != 1)
+			return rc;	/* 0, -1, CS_SOURCE_AGAIN */
+		if (cs_order_check(&s->order, e->path, e->pathlen) != 0) {
+			shown = cs_encode_dup(e->path);
+			cs_err_set(err, CS_EXIT_DATAERR, 0, "%s: '%s' is out "
+			    "of canonical order", s->label, shown);
+			free(shown);
+			cs_entry_free(e);
+			return -1;
+		}
+		if (!s->ranged || cs_range_where(&s->range, e->path,
+		    e->pathlen) == CS_RANGE_IN)
+			break;
+		cs_entry_free(e);	/* another shard's */
 	}
 	*ep = e;
 	return 1;

@@ -45,6 +45,7 @@
 #include "custos/meta.h"
 #include "custos/names.h"
 #include "custos/path.h"
+#include "custos/range.h"
 #include "custos/readahead.h"
 #include "custos/walk.h"
 #include "custos/xmalloc.h"
@@ -184,49 +185,55 @@ walk_name_cmp(const void *a, const void *b, void *arg)
 	    names + *(const size_t *)b + 1);
 }
 
-/* Read and sort the names in directory FD into L (getdents64 batches). */
-static int
-walk_read_names(int fd, struct level *l)
+int
+cs_walk_list(int fd, char **namesp, size_t **offsp, size_t *np)
 {
 	struct cs_buf	 b;
 	char		 buf[65536];
 	struct dirent64	*de;
-	size_t		 cap = 0, namelen;
-	ssize_t		 n, off;
+	size_t		*offs = NULL;
+	size_t		 cap = 0, namelen, n = 0;
+	ssize_t		 got, off;
 	int		 rc = 0;
 
 	cs_buf_init(&b);
-	l->nnames = 0;
-	l->offs = NULL;
 	for (;;) {
-		n = getdents64(fd, buf, sizeof buf);
-		if (n < 0 && errno == EINTR)
+		got = getdents64(fd, buf, sizeof buf);
+		if (got < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) {
-			rc = n < 0 ? -1 : 0;
+		if (got <= 0) {
+			rc = got < 0 ? -1 : 0;
 			break;
 		}
-		for (off = 0; off < n; off += de->d_reclen) {
+		for (off = 0; off < got; off += de->d_reclen) {
 			de = (struct dirent64 *)(void *)(buf + off);
 			if (strcmp(de->d_name, ".") == 0 ||
 			    strcmp(de->d_name, "..") == 0)
 				continue;
-			if (l->nnames == cap) {
+			if (n == cap) {
 				cap = cap == 0 ? 16 : cap * 2;
-				l->offs = cs_xreallocarray(l->offs, cap,
-				    sizeof *l->offs);
+				offs = cs_xreallocarray(offs, cap,
+				    sizeof *offs);
 			}
-			l->offs[l->nnames++] = b.len;
+			offs[n++] = b.len;
 			namelen = strlen(de->d_name);
 			cs_buf_addc(&b, (char)de->d_type);
 			cs_buf_add(&b, de->d_name, namelen + 1);
 		}
 	}
-	l->names = cs_buf_detach(&b, NULL);
-	if (l->nnames > 1)
-		qsort_r(l->offs, l->nnames, sizeof *l->offs, walk_name_cmp,
-		    l->names);
+	*namesp = cs_buf_detach(&b, NULL);
+	if (n > 1)
+		qsort_r(offs, n, sizeof *offs, walk_name_cmp, *namesp);
+	*offsp = offs;
+	*np = n;
 	return rc;
+}
+
+/* Read and sort the names in directory FD into L. */
+static int
+walk_read_names(int fd, struct level *l)
+{
+	return cs_walk_list(fd, &l->names, &l->offs, &l->nnames);
 }
 
 /* Append a job (blocking while the ring is full); false if stopping. */
@@ -338,30 +345,55 @@ walk_pop(struct cs_walk *w)
 }
 
 /*
+ * Hand a directory record on, or drop it if it lies above the start of
+ * the range (entered for what lies below it, but another shard's).
+ */
+static int
+walk_enqueue_dir(struct cs_walk *w, struct cs_entry *e, int above)
+{
+	if (above) {
+		cs_entry_free(e);
+		return 1;
+	}
+	return walk_enqueue(w, e, NULL, NULL, 0);
+}
+
+/*
  * Turn NAME in the top directory into a job.  Directories (and names of
  * unknown type) are examined here, since the walk must know whether to
- * enter them; everything else is examined by a worker.
+ * enter them; everything else is examined by a worker.  Returns 0 to
+ * end the walk: stopping, or past the end of the range.
  */
 static int
 walk_child(struct cs_walk *w, struct level *top, const char *name,
     unsigned char dtype)
 {
-	struct cs_entry	*e;
-	struct stat	 st;
-	char		*path;
-	size_t		 pathlen;
-	int		 fd;
+	struct cs_entry		*e;
+	struct stat		 st;
+	enum cs_range_where	 where;
+	char			*path;
+	size_t			 pathlen;
+	int			 fd;
 
 	path = cs_path_join(top->path, top->pathlen, name, strlen(name),
 	    &pathlen);
-	if (walk_excluded(w, path)) {
-		w->stats.excluded++;
+	where = cs_range_where(w->opts.range, path, pathlen);
+	if (where == CS_RANGE_AFTER) {
+		free(path);
+		return 0;
+	}
+	if (where == CS_RANGE_BEFORE || walk_excluded(w, path)) {
+		w->stats.excluded += where != CS_RANGE_BEFORE;
 		free(path);
 		return 1;
 	}
 	e = cs_entry_new();
 	e->path = path;
 	e->pathlen = pathlen;
+	if (dtype != DT_DIR && dtype != DT_UNKNOWN && where == CS_RANGE_ABOVE) {
+		cs_entry_free(e);
+		return 1;
+	}
 	if (dtype != DT_DIR && dtype != DT_UNKNOWN)
 		return walk_enqueue(w, e, top->dir, name, 1);
 	if (fstatat(top->dir->fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
@@ -370,10 +402,14 @@ walk_child(struct cs_walk *w, struct level *top, const char *name,
 			e->have |= CS_F_NOENTRY;
 		cs_entry_add_error(e, errno == ENOENT ? "vanished during "
 		    "the walk" : "cannot stat: %s", strerror(errno));
-		return walk_enqueue(w, e, NULL, NULL, 0);
+		return walk_enqueue_dir(w, e, where == CS_RANGE_ABOVE);
 	}
 	e->type = cs_type_from_mode(st.st_mode);
 	cs_walk_fill_stat(e, &st);
+	if (e->type != CS_T_DIR && where == CS_RANGE_ABOVE) {
+		cs_entry_free(e);
+		return 1;
+	}
 	if (e->type != CS_T_DIR)
 		return walk_enqueue(w, e, top->dir, name, 1);
 	fd = cs_walk_openat(top->dir->fd, name, O_DIRECTORY | O_NOFOLLOW);
@@ -390,21 +426,26 @@ walk_child(struct cs_walk *w, struct level *top, const char *name,
 		cs_walk_fill_stat(e, &st);
 		walk_dir(w, e, fd, top->dev);
 	}
-	return walk_enqueue(w, e, NULL, NULL, 0);
+	return walk_enqueue_dir(w, e, where == CS_RANGE_ABOVE);
 }
 
 static void *
 walk_walker(void *arg)
 {
-	struct cs_walk	*w = arg;
-	struct cs_entry	*root = w->rootentry;
-	struct level	*top;
-	const char	*name;
+	struct cs_walk		*w = arg;
+	struct cs_entry		*root = w->rootentry;
+	struct level		*top;
+	enum cs_range_where	 where;
+	const char		*name;
 
 	w->rootentry = NULL;
-	walk_dir(w, root, w->rootfd, UINT64_MAX);
+	where = cs_range_where(w->opts.range, root->path, root->pathlen);
+	if (where == CS_RANGE_IN || where == CS_RANGE_ABOVE)
+		walk_dir(w, root, w->rootfd, UINT64_MAX);
+	else
+		close(w->rootfd);
 	w->rootfd = -1;
-	if (!walk_enqueue(w, root, NULL, NULL, 0))
+	if (!walk_enqueue_dir(w, root, where != CS_RANGE_IN))
 		goto out;
 	while (w->depth > 0) {
 		top = &w->stack[w->depth - 1];

@@ -16,6 +16,13 @@ struct stat;
 
 #define CS_WALK_BUFSIZE	(256 * 1024)	/* a worker's read buffer */
 
+/*
+ * List directory FD, sorted bytewise (getdents64 batches): *NAMESP holds
+ * each name as its d_type byte followed by the NUL-terminated name, at
+ * the *NP offsets of *OFFSP, in order (both the caller's to free, also
+ * on failure).  0, or -1 with errno if listing failed part way.
+ */
+int	 cs_walk_list(int, char **, size_t **, size_t *);
 /* Is FD on a filesystem whose magic number is one of LIST's N? */
 int	 cs_walk_fs_in(int, const unsigned long *, size_t);
 /* Copy what stat(2) says into the record (type excepted). */

@@ -36,6 +36,14 @@ void	 cs_buf_add_u64(struct cs_buf *, uint64_t);
 size_t	 cs_fmt_u64(char *, size_t, uint64_t);
 /* Hand the data to the caller (who frees it) and reset the buffer. */
 char	*cs_buf_detach(struct cs_buf *, size_t *);
+/*
+ * Append all of the file PATH, at most MAX bytes, to B; WHAT names it in
+ * messages ("cannot open policy '...'").  0, or -1 with ERR set:
+ * CS_EXIT_NOINPUT, CS_EXIT_IOERR, or CS_EXIT_DATAERR if it is larger.
+ */
+struct cs_err;
+int	 cs_buf_read_file(struct cs_buf *, const char *, size_t, const char *,
+	    struct cs_err *);
 /* Borrow the data as a C string (never NULL). */
 const char *cs_buf_str(const struct cs_buf *);
 

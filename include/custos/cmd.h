@@ -40,6 +40,8 @@ extern const struct cs_cmd cs_cmd_digest;
 extern const struct cs_cmd cs_cmd_export;
 extern const struct cs_cmd cs_cmd_fleet_report;
 extern const struct cs_cmd cs_cmd_keygen;
+extern const struct cs_cmd cs_cmd_merge;
+extern const struct cs_cmd cs_cmd_plan;
 extern const struct cs_cmd cs_cmd_sign;
 extern const struct cs_cmd cs_cmd_snapshot;
 extern const struct cs_cmd cs_cmd_update;

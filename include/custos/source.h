@@ -13,6 +13,7 @@ struct cs_blr;
 struct cs_content;
 struct cs_entry;
 struct cs_err;
+struct cs_range;
 struct cs_walk_opts;
 struct cs_source;
 struct cs_walk;
@@ -64,6 +65,15 @@ struct cs_source *cs_source_open(const char *, const struct cs_walk_opts *,
  */
 int		 cs_source_next(struct cs_source *, struct cs_entry **,
 		    struct cs_err *);
+/*
+ * Restrict S to the range R (range.h; copied, its paths borrowed), a
+ * shard: the records outside it are read and left out (so a baseline is
+ * still read to its end, and its trailer checked).  A tree is better
+ * restricted by its walk (walk.h), which does not enter what lies
+ * outside.
+ */
+void		 cs_source_set_range(struct cs_source *,
+		    const struct cs_range *);
 /*
  * What the source kept of the content of the record it handed out last:
  * an open file, bytes read ahead, a prefix's digests (content.h); NULL

@@ -22,6 +22,7 @@
 struct cs_entry;
 struct cs_err;
 struct cs_hasher;
+struct cs_range;
 struct cs_walk;
 
 struct cs_walk_opts {
@@ -57,6 +58,13 @@ struct cs_walk_opts {
 	 */
 	void		(*structured)(void *, struct cs_entry *, int);
 	void		 *structured_arg;
+	/*
+	 * Optional: yield only the records in this range (range.h), a
+	 * shard; directories wholly outside it are not entered, those
+	 * above its start are entered but not yielded, and the walk ends
+	 * at its end.  Borrowed.
+	 */
+	const struct cs_range *range;
 };
 
 struct cs_walk_stats {

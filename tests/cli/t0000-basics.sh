@@ -73,7 +73,7 @@ test_expect_success 'a bad option: one message naming it, then the usage' '
 '
 
 test_expect_success 'every command has a man page, listed in custos(1)' '
-	for c in baseline check custody-sheet digest keygen sign snapshot update verify; do
+	for c in baseline check custody-sheet digest keygen merge plan sign snapshot update verify; do
 		test -f "$CS_SRCDIR/doc/custos-$c.1" || exit 1
 		sed "s/\\\\-/-/g" "$CS_BUILDDIR/doc/custos.1" |
 		    grep -q "custos-$c" || exit 1
@@ -82,7 +82,7 @@ test_expect_success 'every command has a man page, listed in custos(1)' '
 '
 
 test_expect_success 'every option in help appears in the man page' '
-	for c in baseline digest sign verify; do
+	for c in baseline digest merge plan sign verify; do
 		"$CUSTOS" help $c | grep -o -- "--[a-z][a-z-]*" | sort -u >opts &&
 		while read -r o; do
 			grep -q -- "$(echo "$o" | sed "s/-/\\\\\\\\-/g")" \
