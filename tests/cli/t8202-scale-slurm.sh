@@ -7,7 +7,8 @@
 # end whatever happens.  contrib/slurm/custos-shards.sbatch runs as an
 # array of 4 tasks: with a stand-in custos, task I asks for shard I/4
 # whatever number the array starts at; with custos itself, the 4 parts
-# merge into a baseline whose records are those of an unsharded one.
+# of the hostile tree of fixtures/mktree.sh, cut by custos plan, merge
+# into a baseline whose records are those of an unsharded one.
 . "$(dirname "$0")/lib.sh"
 
 SBATCH_SCRIPT="$CS_SRCDIR/contrib/slurm/custos-shards.sbatch"
@@ -112,6 +113,27 @@ test_expect_success $P 'an array of 4 asks for shards 1/4 .. 4/4' '
 	sed -n "s/.*--shard \([^ ]*\) --plan \/plan .*/\1/p" calls | sort >got &&
 	printf "%s\n" 1/4 2/4 3/4 4/4 >want &&
 	test_cmp want got
+'
+
+test_expect_success $P 'an array of 4 shards merges into the unsharded records' '
+	"$FIXTURES/mktree.sh" "$TRASH/tree" &&
+	"$CUSTOS" baseline -q -o whole.cbl tree &&
+	"$CUSTOS" plan -q --shards 4 -o plan tree &&
+	rm -rf parts && mkdir parts &&
+	CUSTOS="$CUSTOS" array 1-4 "$TRASH/tree" "$TRASH/parts" "$TRASH/plan" &&
+	ls parts >got &&
+	printf "part-%d.cbl\n" 1 2 3 4 >want &&
+	test_cmp want got &&
+	"$CUSTOS" merge -q -o merged.cbl parts/part-1.cbl parts/part-2.cbl \
+	    parts/part-3.cbl parts/part-4.cbl &&
+	grep -v "^#" whole.cbl >want &&
+	grep -v "^#" merged.cbl >got &&
+	test "$(wc -l <want)" -gt 20 &&
+	test_cmp want got &&
+	for i in 1 2 3 4; do
+		grep -v "^#" parts/part-$i.cbl || :
+	done >concat &&
+	test_cmp want concat
 '
 
 test_expect_success $P 'the recipe refuses to run outside an array' '
