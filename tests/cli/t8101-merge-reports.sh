@@ -1,0 +1,122 @@
+#!/bin/bash
+# t8101: custos merge --reports.  The JSON Lines report of a check of a
+# changed tree is cut into parts by path, each part a report of its own
+# (its findings in order, its counts, its end record), as the shards of
+# one check write them; merged, the parts give back the report of the
+# whole check byte for byte: findings in order, counts summed, timeline
+# and plan recomputed over all.  Parts that overlap, come from another
+# host, are out of order or malformed are refused, naming the file (and
+# the line).
+. "$(dirname "$0")/lib.sh"
+
+POLICY="$CS_SRCDIR/etc/default.policy"
+
+# split REPORT PREFIX CUT...: parts PREFIX1.jsonl ... of REPORT, cut before
+# each path CUT (canonical order); part 1 keeps the time and the object
+# counts, the others count nothing but their findings.
+split_report() {
+	python3 - "$@" <<-\PY
+	import json, sys
+	src, prefix, cuts = sys.argv[1], sys.argv[2], sys.argv[3:]
+	lines = [json.loads(l) for l in open(src)]
+	summary, findings = lines[0], [r for r in lines if r["type"] == "finding"]
+	def key(p):
+	    return p.encode().replace(b"/", b"\0")
+	def part_of(p):
+	    return sum(1 for c in cuts if key(p) >= key(c))
+	kinds = ["added", "removed", "changed", "type-changed", "not-compared"]
+	bits = {"added": 1, "removed": 2, "changed": 4, "type-changed": 4,
+	    "not-compared": 16}
+	for i in range(len(cuts) + 1):
+	    fs = [f for f in findings if part_of(f["path"]) == i]
+	    s = json.loads(json.dumps(summary))
+	    if i > 0:
+	        s["seconds"] = 0
+	        for k in ("objects", "baseline_objects", "bytes"):
+	            s[k] = 0
+	        for k in s["counts"]:
+	            s["counts"][k] = 0
+	        s["exit"] = 0
+	    # an append-only file that only grew counts as appended
+	    for k in kinds:
+	        s["counts"][k] = sum(1 for f in fs if f["kind"] == k and
+	            not f["appended"])
+	    s["counts"]["appended"] = sum(1 for f in fs if f["appended"])
+	    for k in s["severity"]:
+	        s["severity"][k] = sum(1 for f in fs if f["severity"] == k)
+	    if i > 0:
+	        for f in fs:
+	            s["exit"] |= bits[f["kind"]]
+	    with open("%s%d.jsonl" % (prefix, i + 1), "w") as out:
+	        for r in [s] + fs + [{"type": "end", "findings": len(fs),
+	            "exit": s["exit"]}]:
+	            out.write(json.dumps(r, separators=(",", ":")) + "\n")
+	PY
+}
+
+test_expect_success PYTHON 'setup: a report of a changed tree' '
+	mkdir -p t/usr/local/bin t/etc t/home/u t/srv t/var/log &&
+	echo "root:x:0:0::/root:/bin/sh" >t/etc/passwd &&
+	echo a >t/etc/hosts && echo x >t/home/u/notes &&
+	echo log >t/var/log/syslog && echo m >t/srv/mode &&
+	"$CUSTOS" baseline -q --policy "$POLICY" -o b.cbl t &&
+	printf "\177ELFx" >t/usr/local/bin/helper &&
+	chmod 4755 t/usr/local/bin/helper &&
+	echo b >>t/etc/hosts && rm t/home/u/notes &&
+	echo y >t/home/u/notes2 && echo more >>t/var/log/syslog &&
+	chmod 600 t/srv/mode && ln -s "../etc/odd name=" t/srv/link &&
+	test_expect_code 7 "$CUSTOS" check -q -b b.cbl --allow-unsigned \
+	    --policy "$POLICY" --format json -o whole.jsonl t &&
+	test "$(grep -c "\"type\":\"finding\"" whole.jsonl)" -gt 8 &&
+	split_report whole.jsonl p /home /srv /usr &&
+	test "$(grep -c "\"type\":\"finding\"" p2.jsonl)" -gt 0 &&
+	test "$(grep -c "\"type\":\"finding\"" p4.jsonl)" -gt 0
+'
+
+test_expect_success PYTHON 'the parts merge into the whole report, byte for byte' '
+	test_expect_code 7 "$CUSTOS" merge --reports -o merged.jsonl \
+	    p1.jsonl p2.jsonl p3.jsonl p4.jsonl &&
+	test_cmp whole.jsonl merged.jsonl &&
+	test_expect_code 7 "$CUSTOS" merge --reports p4.jsonl p2.jsonl \
+	    p1.jsonl p3.jsonl >any-order.jsonl &&
+	test_cmp whole.jsonl any-order.jsonl
+'
+
+test_expect_success PYTHON 'text: the merged report is the one check writes (but the time)' '
+	test_expect_code 7 "$CUSTOS" check -q -b b.cbl --allow-unsigned \
+	    --policy "$POLICY" -o whole.txt t &&
+	test_expect_code 7 "$CUSTOS" merge --reports --format text \
+	    p1.jsonl p2.jsonl p3.jsonl p4.jsonl >merged.txt &&
+	test_grep "^critical added  *file /usr/local/bin/helper$" merged.txt &&
+	grep -v "^examined:" whole.txt >want &&
+	grep -v "^examined:" merged.txt >got &&
+	test_cmp want got
+'
+
+test_expect_success PYTHON 'overlapping parts are refused, naming both' '
+	test_expect_code 65 "$CUSTOS" merge --reports -o no.jsonl \
+	    p1.jsonl p2.jsonl p2.jsonl 2>err &&
+	test_grep "p2.jsonl. line [0-9]* and .p2.jsonl. line [0-9]* report the same path" err &&
+	! test -e no.jsonl
+'
+
+test_expect_success PYTHON 'a part of another host is refused' '
+	sed "1s/\"host\":\"[^\"]*\"/\"host\":\"elsewhere\"/" p3.jsonl >other.jsonl &&
+	test_expect_code 65 "$CUSTOS" merge --reports p1.jsonl other.jsonl 2>err &&
+	test_grep "other.jsonl. is a report of another host or root than .p1.jsonl." err
+'
+
+test_expect_success PYTHON 'an unsorted or truncated part is refused with its line' '
+	{ sed -n 1p p2.jsonl && sed -n 3p p2.jsonl && sed -n 2p p2.jsonl &&
+	    sed -n "4,\$p" p2.jsonl; } >swapped.jsonl &&
+	test_expect_code 65 "$CUSTOS" merge --reports p1.jsonl \
+	    swapped.jsonl 2>err &&
+	test_grep "swapped.jsonl. line 3: findings out of order" err &&
+	head -n 2 p4.jsonl >cut.jsonl &&
+	test_expect_code 65 "$CUSTOS" merge --reports p1.jsonl cut.jsonl 2>err &&
+	test_grep "cut.jsonl. line 2: no end record" err &&
+	test_expect_code 64 "$CUSTOS" merge --reports 2>err &&
+	test_grep "no reports to merge" err
+'
+
+test_done
