@@ -7,8 +7,11 @@
  * option is --reports.  Every part is read strictly (report_read.c) and
  * must hold its findings in report order; the merge is linear
  * (report_merge.c) and the writer recomputes the counts by severity, the
- * timeline and the rebuild plan over all findings.  Nothing is written
- * unless every part reads and merges cleanly.
+ * timeline and the rebuild plan over all findings.  With --root, the
+ * start-up files among the findings are read from the tree as check
+ * reads them (correlate.c), so that what one names in another part is
+ * raised too.  Nothing is written unless every part reads and merges
+ * cleanly.
  */
 #include "custos/custos.h"
 
@@ -19,6 +22,7 @@
 #include "custos/atomic.h"
 #include "custos/buf.h"
 #include "custos/cmd.h"
+#include "custos/correlate.h"
 #include "custos/err.h"
 #include "custos/report.h"
 #include "custos/report_merge.h"
@@ -30,19 +34,26 @@ static const struct option cmd_merge_reports_longopts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "format", required_argument, NULL, 'F' },
+	{ "root", required_argument, NULL, 'r' },
 	{ NULL, 0, NULL, 0 }
+};
+
+struct cmd_merge_reports_opts {
+	const char	*output;
+	int		 force;
+	enum cs_format	 fmt;
+	const char	*root;		/* the tree, to read start-up files */
 };
 
 /* Parse the options; the parts are ARGV[optind..]. */
 static int
-cmd_merge_reports_parse(int argc, char **argv, const char **output,
-    int *force, enum cs_format *fmt, struct cs_err *err)
+cmd_merge_reports_parse(int argc, char **argv,
+    struct cmd_merge_reports_opts *o, struct cs_err *err)
 {
 	int	 c;
 
-	*output = NULL;
-	*force = 0;
-	*fmt = CS_FMT_JSON;
+	memset(o, 0, sizeof *o);
+	o->fmt = CS_FMT_JSON;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:fF:",
 	    cmd_merge_reports_longopts, NULL)) != -1) {
@@ -50,18 +61,21 @@ cmd_merge_reports_parse(int argc, char **argv, const char **output,
 		case 'R':
 			break;
 		case 'o':
-			*output = optarg;
+			o->output = optarg;
 			break;
 		case 'f':
-			*force = 1;
+			o->force = 1;
+			break;
+		case 'r':
+			o->root = optarg;
 			break;
 		case 'F':
 			if (strcmp(optarg, "json") == 0)
-				*fmt = CS_FMT_JSON;
+				o->fmt = CS_FMT_JSON;
 			else if (strcmp(optarg, "text") == 0)
-				*fmt = CS_FMT_TEXT;
+				o->fmt = CS_FMT_TEXT;
 			else if (strcmp(optarg, "line") == 0)
-				*fmt = CS_FMT_LINE;
+				o->fmt = CS_FMT_LINE;
 			else
 				return cs_err_set(err, CS_EXIT_USAGE, 0,
 				    "bad format '%s' (json, text or line)",
@@ -83,19 +97,17 @@ cmd_merge_reports(int argc, char **argv, struct cs_err *err)
 {
 	struct cs_report_file	*parts = NULL;
 	struct cs_report_merged	 m;
+	struct cmd_merge_reports_opts o;
 	struct cs_buf		 out;
-	enum cs_format		 fmt;
-	const char		*output;
 	size_t			 i, n = 0;
-	int			 force, rc = -1;
+	int			 rc = -1;
 
 	memset(&m, 0, sizeof m);
 	cs_buf_init(&out);
-	if (cmd_merge_reports_parse(argc, argv, &output, &force, &fmt,
-	    err) != 0)
+	if (cmd_merge_reports_parse(argc, argv, &o, err) != 0)
 		goto out;
-	if (output != NULL && strcmp(output, "-") != 0 &&
-	    cs_atomic_check(output, force, err) != 0)
+	if (o.output != NULL && strcmp(o.output, "-") != 0 &&
+	    cs_atomic_check(o.output, o.force, err) != 0)
 		goto out;
 	parts = cs_xcalloc((size_t)(argc - optind), sizeof *parts);
 	for (i = (size_t)optind; i < (size_t)argc; i++) {
@@ -104,8 +116,13 @@ cmd_merge_reports(int argc, char **argv, struct cs_err *err)
 	}
 	if (cs_report_merge(&m, parts, n, err) != 0)
 		goto out;
-	cs_report_write(&out, fmt, &m.info, m.fs, m.n);
-	if (cs_report_emit(output, force, out.data, out.len, err) == 0)
+	/* what start-up files name may be in another part */
+	if (o.root != NULL) {
+		cs_correlate(m.fs, m.n, o.root);
+		cs_report_sort(m.fs, m.n);
+	}
+	cs_report_write(&out, o.fmt, &m.info, m.fs, m.n);
+	if (cs_report_emit(o.output, o.force, out.data, out.len, err) == 0)
 		rc = m.info.exit;
 out:
 	cs_report_merged_release(&m);

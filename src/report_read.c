@@ -626,6 +626,36 @@ rr_reasons(struct rr *rr, const struct cs_json *o, struct cs_finding *f)
 	return 0;
 }
 
+/*
+ * A changed size: both sides' sizes, so that a changed file can be found
+ * again as the one compared (correlate.c reopens start-up files).
+ */
+static int
+rr_sizes(struct rr *rr, struct cs_finding *f)
+{
+	const struct cs_change	*ch = cs_finding_change(f, CS_A_SIZE);
+	uint64_t		 v[2];
+	const char		*s[2];
+	char			*end;
+	int			 k;
+
+	if (ch == NULL || f->kind != CS_K_CHANGED || ch->old == NULL ||
+	    ch->new == NULL)
+		return 0;
+	s[0] = ch->old;
+	s[1] = ch->new;
+	for (k = 0; k < 2; k++) {
+		errno = 0;
+		if (*s[k] < '0' || *s[k] > '9' ||
+		    (v[k] = strtoull(s[k], &end, 10), errno != 0) ||
+		    *end != '\0')
+			return rr_fail(rr, "bad size change");
+	}
+	f->old->size = v[0];
+	f->new->size = v[1];
+	return 0;
+}
+
 /* The entries of finding F: whole from "entry", else type and times. */
 static int
 rr_sides(struct rr *rr, const struct cs_json *o, struct cs_finding *f,
@@ -659,7 +689,7 @@ rr_sides(struct rr *rr, const struct cs_json *o, struct cs_finding *f,
 		f->old->type = type;
 		cs_entry_set_path(f->old, f->path, f->pathlen);
 	}
-	return 0;
+	return rr_sizes(rr, f);
 }
 
 /* A finding record. */

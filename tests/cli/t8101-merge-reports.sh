@@ -6,7 +6,9 @@
 # whole check byte for byte: findings in order, counts summed, timeline
 # and plan recomputed over all.  Parts that overlap, come from another
 # host, are out of order or malformed are refused, naming the file (and
-# the line).
+# the line).  With --root, what a start-up file in one part names in
+# another (ld.so.preload and the library it loads) is raised as check
+# raises it.
 . "$(dirname "$0")/lib.sh"
 
 POLICY="$CS_SRCDIR/etc/default.policy"
@@ -117,6 +119,30 @@ test_expect_success PYTHON 'an unsorted or truncated part is refused with its li
 	test_grep "cut.jsonl. line 2: no end record" err &&
 	test_expect_code 64 "$CUSTOS" merge --reports 2>err &&
 	test_grep "no reports to merge" err
+'
+
+test_expect_success PYTHON 'with --root, a library named by a start-up file of another part is raised' '
+	mkdir -p c/etc c/usr/local/lib c/usr/bin &&
+	echo "# none" >c/etc/ld.so.preload && echo b >c/usr/bin/true &&
+	"$CUSTOS" baseline -q --policy "$POLICY" -o c0.cbl c &&
+	echo /usr/local/lib/libevil.so >c/etc/ld.so.preload &&
+	printf "\177ELFlib" >c/usr/local/lib/libevil.so &&
+	"$CUSTOS" baseline -q --policy "$POLICY" -o c1.cbl c &&
+	test_expect_code 5 "$CUSTOS" diff --allow-unsigned --policy "$POLICY" \
+	    --format json c0.cbl c1.cbl >d.jsonl &&
+	split_report d.jsonl d /usr &&
+	test_expect_code 5 "$CUSTOS" check -q -b c0.cbl --allow-unsigned \
+	    --policy "$POLICY" --format json -o k.jsonl c &&
+	grep "\"finding\".*libevil" k.jsonl >want &&
+	test_grep "\"severity\":\"critical\".*\"related\":\"/etc/ld.so.preload\"" want &&
+	test_expect_code 5 "$CUSTOS" merge --reports d1.jsonl d2.jsonl >plain &&
+	test_must_fail grep -q "\"related\"" plain &&
+	test_expect_code 5 "$CUSTOS" merge --reports --root c \
+	    d1.jsonl d2.jsonl >merged &&
+	grep "\"finding\".*libevil" merged >got &&
+	test_cmp want got &&
+	grep "\"finding\".*libevil" plain >before &&
+	test_grep "\"severity\":\"high\"" before
 '
 
 test_done
