@@ -8,7 +8,8 @@
 # host, are out of order or malformed are refused, naming the file (and
 # the line).  With --root, what a start-up file in one part names in
 # another (ld.so.preload and the library it loads) is raised as check
-# raises it.
+# raises it; with -b, an added file of one part that is a copy of a
+# baseline file of another is named so.
 . "$(dirname "$0")/lib.sh"
 
 POLICY="$CS_SRCDIR/etc/default.policy"
@@ -127,6 +128,7 @@ test_expect_success PYTHON 'with --root, a library named by a start-up file of a
 	"$CUSTOS" baseline -q --policy "$POLICY" -o c0.cbl c &&
 	echo /usr/local/lib/libevil.so >c/etc/ld.so.preload &&
 	printf "\177ELFlib" >c/usr/local/lib/libevil.so &&
+	cp c/usr/bin/true c/etc/truecopy &&
 	"$CUSTOS" baseline -q --policy "$POLICY" -o c1.cbl c &&
 	test_expect_code 5 "$CUSTOS" diff --allow-unsigned --policy "$POLICY" \
 	    --format json c0.cbl c1.cbl >d.jsonl &&
@@ -143,6 +145,25 @@ test_expect_success PYTHON 'with --root, a library named by a start-up file of a
 	test_cmp want got &&
 	grep "\"finding\".*libevil" plain >before &&
 	test_grep "\"severity\":\"high\"" before
+'
+
+test_expect_success PYTHON 'with -b, a copy of a baseline file of another part is named' '
+	grep "\"finding\".*truecopy" d.jsonl >want &&
+	test_grep "\"copy_of\":\"/usr/bin/true\"" want &&
+	sed "s/,\"copy_of\":\"[^\"]*\"//" d1.jsonl >e1.jsonl &&
+	test_expect_code 5 "$CUSTOS" merge --reports e1.jsonl d2.jsonl >plain &&
+	test_must_fail grep -q "copy_of" plain &&
+	test_expect_code 5 "$CUSTOS" merge --reports -b c0.cbl \
+	    --allow-unsigned e1.jsonl d2.jsonl >merged &&
+	grep "\"finding\".*truecopy" merged >got &&
+	test_cmp want got &&
+	test_expect_code 64 "$CUSTOS" merge --reports -b c0.cbl \
+	    e1.jsonl d2.jsonl 2>err &&
+	test_grep "no trusted key for the baseline" err &&
+	echo "# altered" >>c0.cbl &&
+	test_must_fail "$CUSTOS" merge --reports -b c0.cbl \
+	    --allow-unsigned -o no.jsonl e1.jsonl d2.jsonl &&
+	! test -e no.jsonl
 '
 
 test_done
