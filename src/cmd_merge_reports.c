@@ -10,9 +10,9 @@
  * timeline and the rebuild plan over all findings.  With --root, the
  * start-up files among the findings are read from the tree as check
  * reads them (correlate.c), so that what one names in another part is
- * raised too; with -b, the added files of every part are looked up
- * among the files of the verified baseline (copies.c).  Nothing is written unless every part reads and merges
- * cleanly.
+ * raised too; with -b, the added files of every part are looked up among
+ * the files of the verified baseline (copies.c).  Nothing is written
+ * unless every part reads and merges cleanly.
  */
 #include "custos/custos.h"
 

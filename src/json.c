@@ -94,7 +94,8 @@ json_uescape(struct json_p *p)
 static int
 json_string(struct json_p *p, char **out, size_t *lenp)
 {
-	static const char	 from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	static const char	 from[] = "\"\\/bfnrt";
+	static const char	 to[] = "\"\\/\b\f\n\r\t";
 	struct cs_buf		 b;
 	const char		*e;
 	int			 c;

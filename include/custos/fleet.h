@@ -21,7 +21,8 @@ struct cs_report_file;
 
 struct cs_fleet_group {
 	const struct cs_finding *f;	/* as the first host reports it */
-	char		*digest;	/* "ALG:HEX" of the new content, or NULL */
+	char		*digest;	/* "ALG:HEX" of the new content, or
+				   NULL */
 	size_t		*hosts;		/* report indexes, ascending */
 	size_t		 nhosts;
 	int		 severity;	/* the highest among the hosts */

@@ -234,6 +234,11 @@ test_truncated(void **state)
 	assert_int_equal(read_report(&r, "t.jsonl", &err), -1);
 	assert_non_null(strstr(err.msg, "no end record"));
 	cs_report_file_release(&r);
+	/* nothing at all */
+	assert_int_equal(cs_test_write("t.jsonl", "", 0), 0);
+	assert_int_equal(read_report(&r, "t.jsonl", &err), -1);
+	assert_non_null(strstr(err.msg, "is empty, not a report"));
+	cs_report_file_release(&r);
 	/* no final newline */
 	assert_int_equal(cs_test_write("t.jsonl", s, len - 1), 0);
 	assert_int_equal(read_report(&r, "t.jsonl", &err), -1);
