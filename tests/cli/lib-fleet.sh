@@ -1,6 +1,6 @@
 # lib-fleet.sh: three hosts for the fleet tests (t8100, t8200), sourced
 # after lib.sh.  Each host N is a tree hN baselined as host web0N (in a
-# UTS namespace of its own: needs ROOT and unshare), then changed: the
+# UTS namespace of its own: prerequisite UTSNS), then changed: the
 # same back door, a setuid ELF-looking file in /usr/local/bin, on every
 # host, and noise that differs from host to host.
 

@@ -18,7 +18,7 @@ check() {
 	    --policy "$POLICY" --format json -o "r$1.jsonl" "h$1" 2>/dev/null
 }
 
-test_expect_success ROOT,UNSHARE 'setup: three hosts, baselined, changed' '
+test_expect_success UTSNS 'setup: three hosts, baselined, changed' '
 	fleet_host 1 && fleet_host 2 && fleet_host 3 &&
 	fleet_plant 1 && fleet_plant 2 && fleet_plant 3 &&
 	printf "\177ELFother" >h2/usr/local/bin/only-here &&
@@ -27,7 +27,7 @@ test_expect_success ROOT,UNSHARE 'setup: three hosts, baselined, changed' '
 	grep -q "\"host\":\"web02\"" r2.jsonl
 '
 
-test_expect_success ROOT,UNSHARE 'text: the common back door first, on 3 hosts' '
+test_expect_success UTSNS 'text: the common back door first, on 3 hosts' '
 	"$CUSTOS" fleet-report r1.jsonl r2.jsonl r3.jsonl >out &&
 	sed -n 4p out >first &&
 	test_grep "^3/3 critical added /usr/local/bin/sshd-helper sha256:" first &&
@@ -41,7 +41,7 @@ test_expect_success ROOT,UNSHARE 'text: the common back door first, on 3 hosts' 
 	test_grep " web02 r2.jsonl$" out
 '
 
-test_expect_success ROOT,UNSHARE '--min-hosts 2 keeps only the common finding' '
+test_expect_success UTSNS '--min-hosts 2 keeps only the common finding' '
 	"$CUSTOS" fleet-report --min-hosts 2 r3.jsonl r1.jsonl r2.jsonl >out &&
 	test "$(grep -c "^[12]/3 " out)" = 0 &&
 	sed -n 4,5p out >first &&
@@ -50,7 +50,7 @@ test_expect_success ROOT,UNSHARE '--min-hosts 2 keeps only the common finding' '
 	test_grep "^(.* more on fewer than 2 hosts)$" out
 '
 
-test_expect_success ROOT,UNSHARE,PYTHON 'json: groups, then hosts, valid JSON' '
+test_expect_success UTSNS,PYTHON 'json: groups, then hosts, valid JSON' '
 	"$CUSTOS" fleet-report --format json -o fleet.jsonl \
 	    r1.jsonl r2.jsonl r3.jsonl &&
 	python3 -c "
@@ -68,14 +68,14 @@ assert hosts[1][\"severity\"][\"critical\"] == 2, hosts[1]
 "
 '
 
-test_expect_success ROOT,UNSHARE 'two reports of one host are refused' '
+test_expect_success UTSNS 'two reports of one host are refused' '
 	cp r1.jsonl again.jsonl &&
 	test_expect_code 65 "$CUSTOS" fleet-report r1.jsonl r2.jsonl \
 	    again.jsonl 2>err &&
 	test_grep "both reports of host .web01." err
 '
 
-test_expect_success ROOT,UNSHARE 'a truncated report is refused with its line' '
+test_expect_success UTSNS 'a truncated report is refused with its line' '
 	head -n 2 r2.jsonl >cut.jsonl &&
 	test_expect_code 65 "$CUSTOS" fleet-report r1.jsonl cut.jsonl 2>err &&
 	test_grep "cut.jsonl. line 2: no end record" err &&

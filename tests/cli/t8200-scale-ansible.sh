@@ -45,13 +45,13 @@ inventory() {
 	} >"$1"
 }
 
-test_expect_success ROOT,UNSHARE,ANSIBLE-PLAYBOOK 'setup: three hosts' '
+test_expect_success UTSNS,ANSIBLE-PLAYBOOK 'setup: three hosts' '
 	fleet_host 1 && fleet_host 2 && fleet_host 3 &&
 	fleet_plant 1 && fleet_plant 2 && fleet_plant 3 &&
 	inventory fleet.ini
 '
 
-test_expect_success ROOT,UNSHARE,ANSIBLE-PLAYBOOK 'the playbook gathers one report per host' '
+test_expect_success UTSNS,ANSIBLE-PLAYBOOK 'the playbook gathers one report per host' '
 	play -i fleet.ini "$PLAYBOOK" >play.log 2>&1 &&
 	ls reports >got &&
 	printf "%s\n" web01.jsonl web02.jsonl web03.jsonl >want &&
@@ -61,14 +61,14 @@ test_expect_success ROOT,UNSHARE,ANSIBLE-PLAYBOOK 'the playbook gathers one repo
 	test_grep "failed=0" play.log
 '
 
-test_expect_success ROOT,UNSHARE,ANSIBLE-PLAYBOOK 'fleet-report lists the common back door first' '
+test_expect_success UTSNS,ANSIBLE-PLAYBOOK 'fleet-report lists the common back door first' '
 	"$CUSTOS" fleet-report reports/*.jsonl >out &&
 	sed -n 4,5p out >first &&
 	test_grep "^3/3 critical added /usr/local/bin/sshd-helper " first &&
 	test_grep "^    hosts: web01 web02 web03$" first
 '
 
-test_expect_success ROOT,UNSHARE,ANSIBLE-PLAYBOOK 'a host whose check fails fails in the play' '
+test_expect_success UTSNS,ANSIBLE-PLAYBOOK 'a host whose check fails fails in the play' '
 	rm -rf reports &&
 	inventory broken.ini yes &&
 	test_must_fail play -i broken.ini "$PLAYBOOK" \

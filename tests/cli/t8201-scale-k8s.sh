@@ -7,7 +7,9 @@
 # refuses or a number where Kubernetes wants a string fail it.  The pod's
 # command, run with a stand-in custos for every JOB_COMPLETION_INDEX
 # 0 .. completions-1, asks for shards 1/N .. N/N, each exactly once, with
-# N = completions.  The Job is not run.
+# N = completions; run with custos itself on 4 shards of the hostile
+# tree, the parts merge into the records of an unsharded baseline.  The
+# Job is not run.
 . "$(dirname "$0")/lib.sh"
 
 K8S="$CS_SRCDIR/contrib/kubernetes"
@@ -83,6 +85,25 @@ test_expect_success JSONSCHEMA 'pods 0..N-1 ask for shards 1/N..N/N, N = complet
 	seq 1 16 | sed "s|$|/16|" >want &&
 	test_cmp want got &&
 	test_grep "^baseline -q --shard 1/16 --plan /plan/plan -o /parts/part-1.cbl /data$" calls
+'
+
+test_expect_success JSONSCHEMA 'the pods command, run by custos on 4 shards, merges into the whole' '
+	"$FIXTURES/mktree.sh" "$TRASH/data" &&
+	mkdir plan parts &&
+	"$CUSTOS" plan -q --shards 4 -o plan/plan data &&
+	"$CUSTOS" baseline -q -o whole.cbl data &&
+	sed -e "s| /data'"'"'| $TRASH/data'"'"'|" \
+	    -e "s|/plan/plan|$TRASH/plan/plan|" \
+	    -e "s|/parts/|$TRASH/parts/|" pod.sh >local.sh &&
+	. ./local.sh &&
+	for i in 0 1 2 3; do
+		JOB_COMPLETION_INDEX=$i CUSTOS_SHARDS=4 pod || return 1
+	done &&
+	"$CUSTOS" merge -q -o merged.cbl parts/part-1.cbl parts/part-2.cbl \
+	    parts/part-3.cbl parts/part-4.cbl &&
+	grep -v "^#" whole.cbl >want &&
+	grep -v "^#" merged.cbl >got &&
+	test_cmp want got
 '
 
 test_done
