@@ -180,9 +180,10 @@ json_number(struct json_p *p, struct cs_json *v)
 	if (p->i - start > 64)
 		return json_fail(p, "number too long");
 	v->type = CS_J_NUM;
-	v->s = cs_xmemdup(p->s + start, p->i - start + 1);
-	v->s[p->i - start] = '\0';
 	v->len = p->i - start;
+	v->s = cs_xmalloc(v->len + 1);
+	memcpy(v->s, p->s + start, v->len);
+	v->s[v->len] = '\0';
 	return 0;
 }
 

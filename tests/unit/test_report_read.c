@@ -67,7 +67,7 @@ test_json(void **state)
 {
 	struct cs_json	*v;
 	const char	*s;
-	char		*why;
+	char		*why, *p;
 	size_t		 i;
 	uint64_t	 x;
 
@@ -83,6 +83,14 @@ test_json(void **state)
 		free(why);
 		cs_json_free(v);
 	}
+	/* a number that ends the text, not followed by any byte */
+	p = cs_xmemdup("12", 2);
+	v = cs_json_parse(p, 2, &why);
+	assert_non_null(v);
+	assert_int_equal(cs_json_u64(v, &x), 0);
+	assert_true(x == 12);
+	cs_json_free(v);
+	free(p);
 	s = "{\"n\":18446744073709551615,\"m\":18446744073709551616}";
 	v = cs_json_parse(s, strlen(s), &why);
 	assert_non_null(v);
