@@ -30,7 +30,7 @@
 #include "custos/err.h"
 #include "custos/host.h"
 #include "custos/path.h"
-#include "custos/plan.h"
+#include "custos/shard.h"
 #include "custos/sign.h"
 #include "custos/structured.h"
 #include "custos/xmalloc.h"
@@ -127,7 +127,7 @@ cs_bl_header_get(const struct cs_bl_header *h, const char *key)
 	return NULL;
 }
 
-/* The keys of a shard (plan.h) and of a baseline merged from shards. */
+/* The keys of a shard (shard.h) and of a baseline merged from shards. */
 static const char *
 bl_header_check_shard(const char *key, const char *value, size_t len)
 {
@@ -135,10 +135,10 @@ bl_header_check_shard(const char *key, const char *value, size_t len)
 	unsigned	 i, n;
 
 	if (strcmp(key, "shard") == 0)
-		return cs_plan_shard_parse(value, len, &i, &n) == 0 ? NULL :
+		return cs_shard_parse(value, len, &i, &n) == 0 ? NULL :
 		    "not a shard I/N";
 	if (strcmp(key, "shards") == 0)
-		return cs_plan_count_parse(value, len, &n) == 0 ? NULL :
+		return cs_shard_count_parse(value, len, &n) == 0 ? NULL :
 		    "not a number of shards";
 	if (strcmp(key, "shard-from") == 0 || strcmp(key, "shard-to") == 0)
 		return cs_path_valid(value, len) ? NULL :

@@ -40,7 +40,7 @@
 #include "custos/host.h"
 #include "custos/path.h"
 #include "custos/pipe.h"
-#include "custos/plan.h"
+#include "custos/shard.h"
 #include "custos/policy.h"
 #include "custos/progress.h"
 #include "custos/range.h"
@@ -75,7 +75,7 @@ struct cmd_baseline_opts {
 	const char	**excludes;
 	const char	 *shard;	/* "I/N", or NULL */
 	const char	 *planfile;
-	struct cs_plan	  plan;		/* of a shard */
+	struct cs_shard_plan	  plan;		/* of a shard */
 	unsigned	  shard_i;
 	struct cs_range	  range;
 	unsigned char	  shard_skey[CS_SKEY_LEN];
@@ -172,7 +172,7 @@ cmd_baseline_parse(int argc, char **argv, struct cmd_baseline_opts *o,
 	int	 c;
 
 	memset(o, 0, sizeof *o);
-	cs_plan_init(&o->plan);
+	cs_shard_plan_init(&o->plan);
 	o->digests = CS_DIGEST_DEFAULT;
 	o->excludes = cs_xcalloc((size_t)argc + 1, sizeof *o->excludes);
 	optind = 1;
@@ -258,10 +258,10 @@ cmd_baseline_shard(struct cmd_baseline_opts *o, struct cs_err *err)
 	if (stat(o->source, &sb) != 0 || !S_ISDIR(sb.st_mode))
 		return cs_err_set(err, CS_EXIT_USAGE, 0, "--shard applies "
 		    "to a directory only");
-	if (cs_plan_for_shard(&o->plan, o->shard, o->planfile, o->source,
+	if (cs_shard_plan_for(&o->plan, o->shard, o->planfile, o->source,
 	    &o->shard_i, err) != 0)
 		return -1;
-	cs_plan_range(&o->plan, o->shard_i, &o->range);
+	cs_shard_range(&o->plan, o->shard_i, &o->range);
 	o->walk.range = &o->range;
 	memcpy(in, label, sizeof label);
 	memcpy(in + sizeof label, o->plan.sha256, 32);
@@ -541,7 +541,7 @@ out:
 	cs_policy_free(pol);
 	OPENSSL_cleanse(&sc, sizeof sc);
 	cs_bl_header_release(&hdr);
-	cs_plan_release(&o.plan);
+	cs_shard_plan_release(&o.plan);
 	OPENSSL_cleanse(o.shard_skey, sizeof o.shard_skey);
 	free(o.excludes);
 	return rc;

@@ -35,8 +35,10 @@
 #include "custos/logrot.h"
 #include "custos/path.h"
 #include "custos/pipe.h"
+#include "custos/shard.h"
 #include "custos/policy.h"
 #include "custos/progress.h"
+#include "custos/range.h"
 #include "custos/report.h"
 #include "custos/sign.h"
 #include "custos/sink.h"
@@ -56,6 +58,8 @@
 #define CHECK_OPT_SYSLOGSOCK	0x203
 #define CHECK_OPT_MAXMEMBER	0x204
 #define CHECK_OPT_MAXTOTAL	0x205
+#define CHECK_OPT_SHARD		0x206
+#define CHECK_OPT_PLAN		0x207
 
 struct cmd_check_opts {
 	const char	*baseline;
@@ -78,6 +82,8 @@ struct cmd_check_opts {
 	const char	*syslog;	/* socket path, or NULL */
 	uint64_t	 max_member;	/* a tar's members: evidence.h */
 	uint64_t	 max_total;
+	const char	*shard;		/* "I/N", or NULL */
+	const char	*planfile;
 };
 
 /* What the comparison callbacks update. */
@@ -92,6 +98,11 @@ struct cmd_check_state {
 	int				 exit_bits;	/* OR-ed in */
 	struct cs_structured_ctx	 sctx;	/* structured.h */
 	struct cs_evidence_result	 evres;	/* an evidence tar's problems */
+	struct cs_shard_plan			 plan;	/* with --shard: */
+	struct cs_range			 range;
+	int				 sharded;
+	char				 shard[24];	/* "I/N" */
+	char				 plan_hex[2 * 32 + 1];
 };
 
 static const struct option cmd_check_longopts[] = {
@@ -113,6 +124,8 @@ static const struct option cmd_check_longopts[] = {
 	{ "syslog-socket", required_argument, NULL, CHECK_OPT_SYSLOGSOCK },
 	{ "max-member-size", required_argument, NULL, CHECK_OPT_MAXMEMBER },
 	{ "max-total-size", required_argument, NULL, CHECK_OPT_MAXTOTAL },
+	{ "shard", required_argument, NULL, CHECK_OPT_SHARD },
+	{ "plan", required_argument, NULL, CHECK_OPT_PLAN },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -184,6 +197,8 @@ cmd_check_option(int c, struct cmd_check_opts *o, struct cs_err *err)
 		return cs_evidence_limit_parse(optarg, &o->max_member, err);
 	case CHECK_OPT_MAXTOTAL:
 		return cs_evidence_limit_parse(optarg, &o->max_total, err);
+	case CHECK_OPT_SHARD: o->shard = optarg; break;
+	case CHECK_OPT_PLAN: o->planfile = optarg; break;
 	case 'j':
 		errno = 0;
 		n = strtol(optarg, &end, 10);
@@ -229,6 +244,9 @@ cmd_check_parse(int argc, char **argv, struct cmd_check_opts *o,
 			    "expected at most one source (or --root DIR)");
 		o->source = nargs == 1 ? argv[optind] : o->root;
 	}
+	if (o->planfile != NULL && o->shard == NULL)
+		return cs_err_set(err, CS_EXIT_USAGE, 0,
+		    "--plan goes with --shard");
 	if (o->signer != NULL && cs_fingerprint_parse(o->signer, o->fp) != 0)
 		return cs_err_set(err, CS_EXIT_USAGE, 0,
 		    "'%s' is not a fingerprint (64 hex digits)", o->signer);
@@ -348,6 +366,7 @@ cmd_check_source(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	w.nexcludes = a->nexcludes;
 	w.prefix = a->nappend > 0 ? cs_diff_prefix : NULL;
 	w.prefix_arg = a;
+	w.range = st->sharded ? &st->range : NULL;
 	if (st->sctx.policy != NULL &&
 	    cs_policy_has_structured(st->sctx.policy)) {
 		st->sctx.has_key = a->has_skey;
@@ -356,6 +375,33 @@ cmd_check_source(const struct cmd_check_opts *o, struct cmd_check_state *st,
 		w.structured_arg = &st->sctx;
 	}
 	return cs_source_open(path, &w, err);
+}
+
+/*
+ * With --shard, the plan (of the directory compared with, or read) and
+ * the range both sides are restricted to, so that what lies in other
+ * shards' ranges is not reported here.
+ */
+static int
+cmd_check_shard(const struct cmd_check_opts *o, struct cmd_check_state *st,
+    const struct cs_diff_base *a, struct cs_err *err)
+{
+	const char	*path = o->source != NULL ? o->source : a->root;
+	struct stat	 sb;
+	unsigned	 i;
+
+	if (o->shard == NULL)
+		return 0;
+	if (path == NULL || stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		path = NULL;
+	if (cs_shard_plan_for(&st->plan, o->shard, o->planfile, path, &i,
+	    err) != 0)
+		return -1;
+	cs_shard_range(&st->plan, i, &st->range);
+	st->sharded = 1;
+	snprintf(st->shard, sizeof st->shard, "%u/%u", i, st->plan.n);
+	cs_hex(st->plan.sha256, sizeof st->plan.sha256, st->plan_hex);
+	return 0;
 }
 
 /* State plainly what differs between the two sides' provenance. */
@@ -570,6 +616,12 @@ cmd_check_report(const struct cmd_check_opts *o, struct cmd_check_state *st,
 
 	cs_buf_init(&rep);
 	cmd_check_info(o, &ri, a, cs_source_label(sb), digests);
+	if (st->sharded) {
+		ri.shard = st->shard;
+		ri.plan_sha256 = st->plan_hex;
+		ri.shard_from = st->range.from;
+		ri.shard_to = st->range.to;
+	}
 	dl = cs_digest_list(digests);
 	ri.digests = digests ? dl : "none";
 	ri.policy = cs_policy_name(pol);
@@ -614,9 +666,14 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 
 	memset(&dopts, 0, sizeof dopts);
 	st->sctx.policy = pol;
-	if ((sb = cmd_check_source(o, st, a, b, err)) == NULL ||
+	if (cmd_check_shard(o, st, a, err) != 0 ||
+	    (sb = cmd_check_source(o, st, a, b, err)) == NULL ||
 	    (sa = cs_diff_base_source(a, err)) == NULL)
 		goto out;
+	if (st->sharded) {
+		cs_source_set_range(sa, &st->range);
+		cs_source_set_range(sb, &st->range);
+	}
 	cmd_check_provenance(o, st, a, b, &digests);
 	dopts.policy = pol;
 	dopts.carried = cmd_check_carried(st, sa, sb);
@@ -695,6 +752,7 @@ out:
 	cs_policy_free(pol);
 	cs_diff_base_release(&a);
 	cs_diff_base_release(&b);
+	cs_shard_plan_release(&st.plan);
 	return rc;
 }
 
@@ -705,8 +763,8 @@ const struct cs_cmd cs_cmd_check = {
 	    "[--custody FILE] [--policy FILE] [--root DIR] "
 	    "[--format text|line|json] [--min-severity LEVEL] [--syslog] "
 	    "[--syslog-socket PATH] [-o REPORT [-f]] [--burst-gap T] "
-	    "[-j N] [--max-member-size SIZE] [--max-total-size SIZE] [-q] "
-	    "[SOURCE]\n"
+	    "[-j N] [--max-member-size SIZE] [--max-total-size SIZE] "
+	    "[--shard I/N [--plan PLAN]] [-q] [SOURCE]\n"
 	    "       custos diff [options] A.cbl B.cbl",
 	.summary = "compare a tree or baseline with a trusted baseline",
 	.help =
@@ -741,6 +799,10 @@ const struct cs_cmd cs_cmd_check = {
 	    "                           limit)\n"
 	    "      --max-total-size SIZE  and members larger than SIZE in\n"
 	    "                           all (default 1T; 0: no limit)\n"
+	    "      --shard I/N          compare only the I-th of N ranges of\n"
+	    "                           the canonical order (custos-plan(1))\n"
+	    "      --plan PLAN          the ranges of PLAN (default: made of\n"
+	    "                           the tree compared with)\n"
 	    "  -q, --quiet              no progress line\n",
 	.flags = CS_CMD_WRITES,
 	.run = cmd_check_run,

@@ -11,7 +11,8 @@
  * of one root with the same digests, filesystems, excludes and keys.
  * The message names the part at fault.  Then the parts are read in
  * order (the reader holds each to the range its header names) as one
- * source into a baseline sink: linear time, and memory bounded by one record and the headers.
+ * source into a baseline sink: linear time, and memory bounded by one
+ * record and the headers.
  */
 #include "custos/custos.h"
 
@@ -30,7 +31,7 @@
 #include "custos/err.h"
 #include "custos/path.h"
 #include "custos/pipe.h"
-#include "custos/plan.h"
+#include "custos/shard.h"
 #include "custos/range.h"
 #include "custos/sign.h"
 #include "custos/sink.h"
@@ -162,7 +163,7 @@ cmd_merge_shard(struct merge_part *p, struct cs_err *err)
 	size_t		 i;
 
 	if ((v = cs_bl_header_get(&p->hdr, "shard")) == NULL ||
-	    cs_plan_shard_parse(v, strlen(v), &p->i, &p->n) != 0 ||
+	    cs_shard_parse(v, strlen(v), &p->i, &p->n) != 0 ||
 	    (p->plan = cs_bl_header_get(&p->hdr, "plan-sha256")) == NULL)
 		return cmd_merge_fail(err, CS_EXIT_DATAERR, p->file, "not a "
 		    "shard (no shard and plan-sha256 in its header)");
@@ -295,11 +296,16 @@ cmd_merge_plan(struct merge_part *parts, unsigned nparts,
 			return cmd_merge_fail(err, CS_EXIT_DATAERR, p->file,
 			    "has a range that is not its shard's");
 		/* past the first, both ends are paths */
-		if (q != NULL && (c = cs_path_cmp(q->range.to, q->range.tolen,
-		    p->range.from, p->range.fromlen)) != 0)
-			return cmd_merge_fail(err, CS_EXIT_DATAERR, p->file,
-			    c > 0 ? "overlaps the range of the shard before "
-			    "it" : "leaves a gap after the shard before it");
+		if (q == NULL || (c = cs_path_cmp(q->range.to, q->range.tolen,
+		    p->range.from, p->range.fromlen)) == 0)
+			continue;
+		a = cs_encode_dup(q->file);
+		b = cs_xasprintf("%s '%s', the shard before it", c > 0 ?
+		    "overlaps the range of" : "leaves a gap after", a);
+		cmd_merge_fail(err, CS_EXIT_DATAERR, p->file, b);
+		free(b);
+		free(a);
+		return -1;
 	}
 	return 0;
 }
@@ -452,7 +458,7 @@ cmd_merge_run(int argc, char **argv, struct cs_err *err)
 	parts = cs_xcalloc((size_t)o.nparts, sizeof *parts);
 	for (k = 0; k < o.nparts; k++)
 		cs_bl_header_init(&parts[k].hdr);
-	order = cs_xcalloc(CS_PLAN_MAX_SHARDS, sizeof *order);
+	order = cs_xcalloc(CS_SHARD_MAX, sizeof *order);
 	if (o.keyfile != NULL &&
 	    (key = cs_key_load_private(o.keyfile, o.passfile, err)) == NULL)
 		goto out;

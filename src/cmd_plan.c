@@ -1,7 +1,7 @@
 /*
  * cmd_plan.c: "custos plan": cut a tree into N shards of the canonical
  * order, for "baseline --shard" and "check --shard" run by a scheduler
- * (plan.h, doc/custos-plan.1).
+ * (shard.h, doc/custos-plan.1).
  *
  * The plan file appears atomically; its digest, which every shard's
  * header repeats and merge compares, is said on standard error.
@@ -21,7 +21,7 @@
 #include "custos/digest.h"
 #include "custos/err.h"
 #include "custos/path.h"
-#include "custos/plan.h"
+#include "custos/shard.h"
 #include "custos/xmalloc.h"
 
 static const struct option cmd_plan_longopts[] = {
@@ -53,11 +53,11 @@ cmd_plan_parse(int argc, char **argv, struct cmd_plan_opts *o,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			if (cs_plan_count_parse(optarg, strlen(optarg),
+			if (cs_shard_count_parse(optarg, strlen(optarg),
 			    &o->n) != 0)
 				return cs_err_set(err, CS_EXIT_USAGE, 0, "bad "
 				    "number of shards (1 to %u)",
-				    CS_PLAN_MAX_SHARDS);
+				    CS_SHARD_MAX);
 			break;
 		case 'o': o->output = optarg; break;
 		case 'f': o->force = 1; break;
@@ -80,20 +80,20 @@ static int
 cmd_plan_run(int argc, char **argv, struct cs_err *err)
 {
 	struct cmd_plan_opts	 o;
-	struct cs_plan		 plan;
+	struct cs_shard_plan		 plan;
 	struct cs_atomic	 out;
 	struct cs_buf		 b;
 	char			 hex[2 * 32 + 1];
 	char			*shown;
 	int			 rc = -1, opened = 0;
 
-	cs_plan_init(&plan);
+	cs_shard_plan_init(&plan);
 	cs_buf_init(&b);
 	if (cmd_plan_parse(argc, argv, &o, err) != 0)
 		goto out;
-	if (cs_plan_make(&plan, o.dir, o.n, err) != 0)
+	if (cs_shard_plan_make(&plan, o.dir, o.n, err) != 0)
 		goto out;
-	cs_plan_format(&plan, &b);
+	cs_shard_plan_format(&plan, &b);
 	if (cs_atomic_open(&out, o.output, o.force, err) != 0)
 		goto out;
 	opened = 1;
@@ -117,7 +117,7 @@ out:
 	if (opened)
 		cs_atomic_abort(&out);
 	cs_buf_release(&b);
-	cs_plan_release(&plan);
+	cs_shard_plan_release(&plan);
 	return rc;
 }
 

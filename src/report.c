@@ -365,6 +365,9 @@ text_begin(struct cs_report_ctx *c)
 	report_safe(b, i->source, REPORT_R_ASCII);
 	cs_buf_adds(b, "\npolicy:     ");
 	report_safe(b, i->policy, 0);
+	if (i->shard != NULL)
+		cs_buf_printf(b, "\nshard:      %s of plan %s", i->shard,
+		    i->plan_sha256);
 	cs_buf_printf(b, "\nexamined:   %" PRIu64 " objects (%" PRIu64
 	    " in the baseline), %.1f MiB, %.2f s\n", st->new_records,
 	    st->old_records, (double)st->bytes / 1048576.0, i->seconds);

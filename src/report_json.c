@@ -99,6 +99,12 @@ json_begin(struct cs_report_ctx *c)
 	cs_json_str(b, i->source);
 	cs_buf_adds(b, ",\"policy\":");
 	report_jraw(b, i->policy);
+	if (i->shard != NULL) {
+		json_field(b, "shard", i->shard);
+		json_field(b, "plan_sha256", i->plan_sha256);
+		json_field(b, "shard_from", i->shard_from);
+		json_field(b, "shard_to", i->shard_to);
+	}
 	cs_buf_printf(b, ",\"seconds\":%.3f,\"objects\":%" PRIu64
 	    ",\"baseline_objects\":%" PRIu64 ",\"bytes\":%" PRIu64
 	    ",\"counts\":{", i->seconds, st->new_records, st->old_records,

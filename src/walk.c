@@ -378,12 +378,12 @@ walk_child(struct cs_walk *w, struct level *top, const char *name,
 	path = cs_path_join(top->path, top->pathlen, name, strlen(name),
 	    &pathlen);
 	where = cs_range_where(w->opts.range, path, pathlen);
-	if (where == CS_RANGE_AFTER) {
+	if (where == CS_RANGE_AFTER || where == CS_RANGE_BEFORE) {
 		free(path);
-		return 0;
+		return where == CS_RANGE_BEFORE;
 	}
-	if (where == CS_RANGE_BEFORE || walk_excluded(w, path)) {
-		w->stats.excluded += where != CS_RANGE_BEFORE;
+	if (walk_excluded(w, path)) {
+		w->stats.excluded++;
 		free(path);
 		return 1;
 	}

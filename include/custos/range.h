@@ -1,7 +1,7 @@
 /*
  * range.h: a half-open range of the canonical order, [from, to).
  *
- * A shard of a plan (plan.h) is such a range: it owns exactly the
+ * A shard of a plan (shard.h) is such a range: it owns exactly the
  * records whose paths fall in it, whatever their type, so the ranges of
  * one plan share every record of a tree out among themselves once.  An
  * unbounded end is NULL.  The paths are borrowed, raw bytes (NULs

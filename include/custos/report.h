@@ -51,6 +51,11 @@ struct cs_report_info {
 	int64_t		 burst_gap;	/* seconds */
 	int		 colour;
 	int		 min_severity;	/* text and line: hide findings below */
+	/* check --shard: "I/N", the plan's digest, the range (raw) */
+	const char	*shard;		/* NULL if not a shard */
+	const char	*plan_sha256;
+	const char	*shard_from;	/* NULL: unbounded */
+	const char	*shard_to;
 };
 
 /* Sort findings: most severe first, then in canonical (discovery) order. */

@@ -1,8 +1,8 @@
 /*
- * plan.c: cutting a tree into shards of the canonical order (plan.h).
+ * shard.c: cutting a tree into shards of the canonical order (shard.h).
  *
  * The first pass lists directories only, sorted as the walk sorts them,
- * down to CS_PLAN_DEPTH, on the root's filesystem: it opens each
+ * down to CS_SHARD_DEPTH, on the root's filesystem: it opens each
  * directory (O_DIRECTORY|O_NOFOLLOW) and stats nothing but names whose
  * type the listing does not give.  It runs twice over the same names:
  * once to count them, once to cut at the first directory at or after
@@ -27,32 +27,32 @@
 #include "custos/buf.h"
 #include "custos/err.h"
 #include "custos/path.h"
-#include "custos/plan.h"
+#include "custos/shard.h"
 #include "custos/range.h"
 #include "custos/walk.h"
 #include "custos/xmalloc.h"
 
 #include "walk_int.h"
 
-#define PLAN_MAXSIZE	(64 * 1024 * 1024)
+#define SHARD_PLAN_MAXSIZE	(64 * 1024 * 1024)
 
 /* The state of one pass over the names. */
-struct plan_pass {
+struct shard_pass {
 	dev_t		 dev;		/* the root's filesystem */
 	uint64_t	 count;		/* names seen so far */
 	uint64_t	 total;		/* of the first pass; 0 in it */
-	struct cs_plan	*plan;
+	struct cs_shard_plan	*plan;
 	unsigned	 next;		/* the next cut to place (0-based) */
 };
 
 void
-cs_plan_init(struct cs_plan *p)
+cs_shard_plan_init(struct cs_shard_plan *p)
 {
 	memset(p, 0, sizeof *p);
 }
 
 void
-cs_plan_release(struct cs_plan *p)
+cs_shard_plan_release(struct cs_shard_plan *p)
 {
 	unsigned	 i;
 
@@ -61,12 +61,12 @@ cs_plan_release(struct cs_plan *p)
 	free(p->cut);
 	free(p->cutlen);
 	free(p->root);
-	cs_plan_init(p);
+	cs_shard_plan_init(p);
 }
 
 /* Room for the N - 1 cuts of an N-shard plan, all empty. */
 static void
-plan_alloc(struct cs_plan *p, unsigned n)
+shard_alloc(struct cs_shard_plan *p, unsigned n)
 {
 	p->n = n;
 	p->cut = cs_xcalloc(n, sizeof *p->cut);
@@ -75,9 +75,9 @@ plan_alloc(struct cs_plan *p, unsigned n)
 
 /* In the second pass, cut at directory PATH if the count has come to it. */
 static void
-plan_cut(struct plan_pass *pp, const char *path, size_t len)
+shard_cut(struct shard_pass *pp, const char *path, size_t len)
 {
-	struct cs_plan	*p = pp->plan;
+	struct cs_shard_plan	*p = pp->plan;
 
 	if (pp->next + 1 >= p->n || pp->count * p->n <
 	    (uint64_t)(pp->next + 1) * pp->total)
@@ -89,7 +89,7 @@ plan_cut(struct plan_pass *pp, const char *path, size_t len)
 
 /* Is NAME in directory FD one, by its listed type or else by lstat? */
 static int
-plan_is_dir(int fd, const char *name, unsigned char dtype)
+shard_is_dir(int fd, const char *name, unsigned char dtype)
 {
 	struct stat	 st;
 
@@ -101,11 +101,11 @@ plan_is_dir(int fd, const char *name, unsigned char dtype)
 
 /*
  * Count the names in directory FD (PATH, at DEPTH), and those below it
- * down to CS_PLAN_DEPTH, cutting on the way in the second pass.  What
+ * down to CS_SHARD_DEPTH, cutting on the way in the second pass.  What
  * cannot be listed or lies on another filesystem counts as its name.
  */
 static void
-plan_dir(struct plan_pass *pp, int fd, const char *path, size_t pathlen,
+shard_dir(struct shard_pass *pp, int fd, const char *path, size_t pathlen,
     unsigned depth)
 {
 	struct stat	 st;
@@ -117,17 +117,17 @@ plan_dir(struct plan_pass *pp, int fd, const char *path, size_t pathlen,
 	(void)cs_walk_list(fd, &names, &offs, &n);
 	for (i = 0; i < n; i++) {
 		name = names + offs[i];
-		isdir = plan_is_dir(fd, name + 1, (unsigned char)name[0]);
+		isdir = shard_is_dir(fd, name + 1, (unsigned char)name[0]);
 		child = cs_path_join(path, pathlen, name + 1, strlen(name + 1),
 		    &childlen);
 		if (isdir && pp->total > 0)
-			plan_cut(pp, child, childlen);
+			shard_cut(pp, child, childlen);
 		pp->count++;
-		if (isdir && depth + 1 < CS_PLAN_DEPTH &&
+		if (isdir && depth + 1 < CS_SHARD_DEPTH &&
 		    (cfd = cs_walk_openat(fd, name + 1, O_DIRECTORY |
 		    O_NOFOLLOW)) >= 0) {
 			if (fstat(cfd, &st) == 0 && st.st_dev == pp->dev)
-				plan_dir(pp, cfd, child, childlen, depth + 1);
+				shard_dir(pp, cfd, child, childlen, depth + 1);
 			close(cfd);
 		}
 		free(child);
@@ -138,23 +138,23 @@ plan_dir(struct plan_pass *pp, int fd, const char *path, size_t pathlen,
 
 /* One pass over the tree at ROOTFD. */
 static void
-plan_pass_run(struct plan_pass *pp, int rootfd)
+shard_pass_run(struct shard_pass *pp, int rootfd)
 {
 	if (lseek(rootfd, 0, SEEK_SET) != 0)
 		return;
 	pp->count = 0;
-	plan_dir(pp, rootfd, "/", 1, 0);
+	shard_dir(pp, rootfd, "/", 1, 0);
 }
 
 /* The SHA-256 of P's text form into P. */
 static int
-plan_digest(struct cs_plan *p, struct cs_err *err)
+shard_digest(struct cs_shard_plan *p, struct cs_err *err)
 {
 	struct cs_buf	 b;
 	int		 rc = 0;
 
 	cs_buf_init(&b);
-	cs_plan_format(p, &b);
+	cs_shard_plan_format(p, &b);
 	if (EVP_Digest(b.data, b.len, p->sha256, NULL, EVP_sha256(),
 	    NULL) != 1)
 		rc = cs_err_ssl(err, CS_EXIT_SOFTWARE, "cannot compute "
@@ -164,16 +164,16 @@ plan_digest(struct cs_plan *p, struct cs_err *err)
 }
 
 int
-cs_plan_make(struct cs_plan *p, const char *dir, unsigned n,
+cs_shard_plan_make(struct cs_shard_plan *p, const char *dir, unsigned n,
     struct cs_err *err)
 {
-	struct plan_pass	 pp;
+	struct shard_pass	 pp;
 	struct stat		 st;
 	char			*shown;
 	unsigned		 i;
 	int			 fd, rc = -1;
 
-	cs_plan_init(p);
+	cs_shard_plan_init(p);
 	memset(&pp, 0, sizeof pp);
 	fd = cs_walk_openat(AT_FDCWD, dir, O_DIRECTORY);
 	if (fd < 0 || fstat(fd, &st) != 0) {
@@ -185,12 +185,12 @@ cs_plan_make(struct cs_plan *p, const char *dir, unsigned n,
 	}
 	if ((p->root = realpath(dir, NULL)) == NULL)
 		p->root = cs_xstrdup(dir);
-	plan_alloc(p, n);
+	shard_alloc(p, n);
 	pp.dev = st.st_dev;
 	pp.plan = p;
-	plan_pass_run(&pp, fd);
+	shard_pass_run(&pp, fd);
 	pp.total = pp.count > 0 ? pp.count : 1;
-	plan_pass_run(&pp, fd);
+	shard_pass_run(&pp, fd);
 	/* too few directories: the last ranges are empty */
 	for (i = pp.next; i + 1 < n; i++) {
 		if (i == 0)
@@ -200,7 +200,7 @@ cs_plan_make(struct cs_plan *p, const char *dir, unsigned n,
 			    p->cutlen[i - 1] + 1);
 		p->cutlen[i] = i == 0 ? 1 : p->cutlen[i - 1];
 	}
-	rc = plan_digest(p, err);
+	rc = shard_digest(p, err);
 out:
 	if (fd >= 0)
 		close(fd);
@@ -209,7 +209,7 @@ out:
 
 /* A range end: "-" when unbounded, else the encoded path. */
 static void
-plan_format_end(struct cs_buf *b, const char *path, size_t len)
+shard_format_end(struct cs_buf *b, const char *path, size_t len)
 {
 	if (path == NULL)
 		cs_buf_addc(b, '-');
@@ -218,27 +218,27 @@ plan_format_end(struct cs_buf *b, const char *path, size_t len)
 }
 
 void
-cs_plan_format(const struct cs_plan *p, struct cs_buf *b)
+cs_shard_plan_format(const struct cs_shard_plan *p, struct cs_buf *b)
 {
 	struct cs_range	 r;
 	unsigned	 i;
 
-	cs_buf_adds(b, CS_PLAN_MAGIC "\n#root=");
+	cs_buf_adds(b, CS_SHARD_PLAN_MAGIC "\n#root=");
 	cs_encode_str(b, p->root);
-	cs_buf_printf(b, "\n#shards=%u\n#depth=%u\n", p->n, CS_PLAN_DEPTH);
+	cs_buf_printf(b, "\n#shards=%u\n#depth=%u\n", p->n, CS_SHARD_DEPTH);
 	for (i = 1; i <= p->n; i++) {
-		cs_plan_range(p, i, &r);
+		cs_shard_range(p, i, &r);
 		cs_buf_printf(b, "%u ", i);
-		plan_format_end(b, r.from, r.fromlen);
+		shard_format_end(b, r.from, r.fromlen);
 		cs_buf_addc(b, ' ');
-		plan_format_end(b, r.to, r.tolen);
+		shard_format_end(b, r.to, r.tolen);
 		cs_buf_addc(b, '\n');
 	}
 	cs_buf_adds(b, "#end\n");
 }
 
 void
-cs_plan_range(const struct cs_plan *p, unsigned i, struct cs_range *r)
+cs_shard_range(const struct cs_shard_plan *p, unsigned i, struct cs_range *r)
 {
 	memset(r, 0, sizeof *r);
 	if (i > 1) {
@@ -253,7 +253,7 @@ cs_plan_range(const struct cs_plan *p, unsigned i, struct cs_range *r)
 
 /* A decimal number from 1 to MAX without leading zeros, N bytes at S. */
 static int
-plan_number(const char *s, size_t n, unsigned max, unsigned *out)
+shard_number(const char *s, size_t n, unsigned max, unsigned *out)
 {
 	uint64_t	 v = 0;
 	size_t		 i;
@@ -272,19 +272,19 @@ plan_number(const char *s, size_t n, unsigned max, unsigned *out)
 }
 
 int
-cs_plan_count_parse(const char *s, size_t n, unsigned *out)
+cs_shard_count_parse(const char *s, size_t n, unsigned *out)
 {
-	return plan_number(s, n, CS_PLAN_MAX_SHARDS, out);
+	return shard_number(s, n, CS_SHARD_MAX, out);
 }
 
 int
-cs_plan_shard_parse(const char *s, size_t n, unsigned *ip, unsigned *np)
+cs_shard_parse(const char *s, size_t n, unsigned *ip, unsigned *np)
 {
 	const char	*slash = memchr(s, '/', n);
 
-	if (slash == NULL || plan_number(s, (size_t)(slash - s),
-	    CS_PLAN_MAX_SHARDS, ip) != 0 || plan_number(slash + 1,
-	    n - (size_t)(slash - s) - 1, CS_PLAN_MAX_SHARDS, np) != 0 ||
+	if (slash == NULL || shard_number(s, (size_t)(slash - s),
+	    CS_SHARD_MAX, ip) != 0 || shard_number(slash + 1,
+	    n - (size_t)(slash - s) - 1, CS_SHARD_MAX, np) != 0 ||
 	    *ip > *np)
 		return -1;
 	return 0;
@@ -295,7 +295,7 @@ cs_plan_shard_parse(const char *s, size_t n, unsigned *ip, unsigned *np)
  * *LEN; -1 at the end or if the last line has no newline.
  */
 static int
-plan_line(const struct cs_buf *b, size_t *pos, const char **line,
+shard_line(const struct cs_buf *b, size_t *pos, const char **line,
     size_t *len)
 {
 	const char	*nl;
@@ -311,7 +311,7 @@ plan_line(const struct cs_buf *b, size_t *pos, const char **line,
 
 /* The value of the header line "#KEY=value" in L (length N), or NULL. */
 static const char *
-plan_header(const char *key, const char *l, size_t n, size_t *vlen)
+shard_header(const char *key, const char *l, size_t n, size_t *vlen)
 {
 	size_t	 k = strlen(key);
 
@@ -328,14 +328,14 @@ plan_header(const char *key, const char *l, size_t n, size_t *vlen)
  * caller, which compares the plan written again with the text.
  */
 static int
-plan_range_line(struct cs_plan *p, unsigned i, const char *l, size_t len)
+shard_range_line(struct cs_shard_plan *p, unsigned i, const char *l, size_t len)
 {
 	const char	*sp, *to;
 	size_t		 tolen;
 	unsigned	 idx;
 
 	if ((sp = memchr(l, ' ', len)) == NULL ||
-	    plan_number(l, (size_t)(sp - l), p->n, &idx) != 0 || idx != i)
+	    shard_number(l, (size_t)(sp - l), p->n, &idx) != 0 || idx != i)
 		return -1;
 	to = memrchr(l, ' ', len);
 	tolen = len - (size_t)(to - l) - 1;
@@ -355,67 +355,69 @@ plan_range_line(struct cs_plan *p, unsigned i, const char *l, size_t len)
 
 /* Parse the text in B into P; the line at fault in *LINENO. */
 static int
-plan_parse(struct cs_plan *p, const struct cs_buf *b, unsigned *lineno)
+shard_parse(struct cs_shard_plan *p, const struct cs_buf *b, unsigned *lineno)
 {
 	const char	*l, *v;
 	size_t		 pos = 0, len, vlen;
 	unsigned	 n, i, depth;
 
 	*lineno = 1;
-	if (plan_line(b, &pos, &l, &len) != 0 ||
-	    len != strlen(CS_PLAN_MAGIC) || memcmp(l, CS_PLAN_MAGIC, len) != 0)
+	if (shard_line(b, &pos, &l, &len) != 0 ||
+	    len != strlen(CS_SHARD_PLAN_MAGIC) ||
+	    memcmp(l, CS_SHARD_PLAN_MAGIC, len) != 0)
 		return -1;
 	(*lineno)++;
-	if (plan_line(b, &pos, &l, &len) != 0 ||
-	    (v = plan_header("root", l, len, &vlen)) == NULL ||
+	if (shard_line(b, &pos, &l, &len) != 0 ||
+	    (v = shard_header("root", l, len, &vlen)) == NULL ||
 	    (p->root = cs_decode_dup(v, vlen, NULL)) == NULL ||
 	    p->root[0] != '/')
 		return -1;
 	(*lineno)++;
-	if (plan_line(b, &pos, &l, &len) != 0 ||
-	    (v = plan_header("shards", l, len, &vlen)) == NULL ||
-	    plan_number(v, vlen, CS_PLAN_MAX_SHARDS, &n) != 0)
+	if (shard_line(b, &pos, &l, &len) != 0 ||
+	    (v = shard_header("shards", l, len, &vlen)) == NULL ||
+	    shard_number(v, vlen, CS_SHARD_MAX, &n) != 0)
 		return -1;
-	plan_alloc(p, n);
+	shard_alloc(p, n);
 	(*lineno)++;
-	if (plan_line(b, &pos, &l, &len) != 0 ||
-	    (v = plan_header("depth", l, len, &vlen)) == NULL ||
-	    plan_number(v, vlen, 1000, &depth) != 0 || depth != CS_PLAN_DEPTH)
+	if (shard_line(b, &pos, &l, &len) != 0 ||
+	    (v = shard_header("depth", l, len, &vlen)) == NULL ||
+	    shard_number(v, vlen, 1000, &depth) != 0 || depth != CS_SHARD_DEPTH)
 		return -1;
 	for (i = 1; i <= n; i++) {
 		(*lineno)++;
-		if (plan_line(b, &pos, &l, &len) != 0 ||
-		    plan_range_line(p, i, l, len) != 0)
+		if (shard_line(b, &pos, &l, &len) != 0 ||
+		    shard_range_line(p, i, l, len) != 0)
 			return -1;
 	}
 	(*lineno)++;
-	if (plan_line(b, &pos, &l, &len) != 0 || len != 4 ||
+	if (shard_line(b, &pos, &l, &len) != 0 || len != 4 ||
 	    memcmp(l, "#end", 4) != 0 || pos != b->len)
 		return -1;
 	return 0;
 }
 
 int
-cs_plan_load(struct cs_plan *p, const char *file, struct cs_err *err)
+cs_shard_plan_load(struct cs_shard_plan *p, const char *file,
+    struct cs_err *err)
 {
 	struct cs_buf	 b, again;
 	char		*shown = NULL;
 	unsigned	 lineno = 0;
 	int		 rc = -1;
 
-	cs_plan_init(p);
+	cs_shard_plan_init(p);
 	cs_buf_init(&b);
 	cs_buf_init(&again);
-	if (cs_buf_read_file(&b, file, PLAN_MAXSIZE, "plan", err) != 0)
+	if (cs_buf_read_file(&b, file, SHARD_PLAN_MAXSIZE, "plan", err) != 0)
 		goto out;
-	if (plan_parse(p, &b, &lineno) == 0) {
+	if (shard_parse(p, &b, &lineno) == 0) {
 		/* one spelling per plan: the text must be the one we write */
-		cs_plan_format(p, &again);
+		cs_shard_plan_format(p, &again);
 		if (again.len != b.len || memcmp(again.data, b.data,
 		    b.len) != 0)
 			lineno = 0;
 		else
-			rc = plan_digest(p, err);
+			rc = shard_digest(p, err);
 	}
 	if (rc != 0 && err->msg == NULL) {
 		shown = cs_encode_dup(file);
@@ -428,7 +430,7 @@ cs_plan_load(struct cs_plan *p, const char *file, struct cs_err *err)
 	}
 out:
 	if (rc != 0)
-		cs_plan_release(p);
+		cs_shard_plan_release(p);
 	free(shown);
 	cs_buf_release(&again);
 	cs_buf_release(&b);
@@ -436,17 +438,17 @@ out:
 }
 
 int
-cs_plan_for_shard(struct cs_plan *p, const char *spec, const char *file,
+cs_shard_plan_for(struct cs_shard_plan *p, const char *spec, const char *file,
     const char *dir, unsigned *ip, struct cs_err *err)
 {
 	char		*shown;
 	unsigned	 n;
 
-	cs_plan_init(p);
-	if (cs_plan_shard_parse(spec, strlen(spec), ip, &n) != 0) {
+	cs_shard_plan_init(p);
+	if (cs_shard_parse(spec, strlen(spec), ip, &n) != 0) {
 		shown = cs_encode_dup(spec);
 		cs_err_set(err, CS_EXIT_USAGE, 0, "bad shard '%s' (I/N, "
-		    "1 <= I <= N <= %u)", shown, CS_PLAN_MAX_SHARDS);
+		    "1 <= I <= N <= %u)", shown, CS_SHARD_MAX);
 		free(shown);
 		return -1;
 	}
@@ -454,15 +456,15 @@ cs_plan_for_shard(struct cs_plan *p, const char *spec, const char *file,
 		return cs_err_set(err, CS_EXIT_USAGE, 0, "--shard of a "
 		    "source that is not a directory needs --plan");
 	if (file == NULL)
-		return cs_plan_make(p, dir, n, err);
-	if (cs_plan_load(p, file, err) != 0)
+		return cs_shard_plan_make(p, dir, n, err);
+	if (cs_shard_plan_load(p, file, err) != 0)
 		return -1;
 	if (p->n != n) {
 		shown = cs_encode_dup(file);
 		cs_err_set(err, CS_EXIT_USAGE, 0, "plan '%s' has %u shards, "
 		    "not %u", shown, p->n, n);
 		free(shown);
-		cs_plan_release(p);
+		cs_shard_plan_release(p);
 		return -1;
 	}
 	return 0;
