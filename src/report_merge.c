@@ -71,6 +71,85 @@ merge_one_check(struct cs_report_file *p, size_t n, struct cs_err *err)
 	return rc;
 }
 
+/* "I/N" of check --shard: I, and N in *N; 0 if malformed. */
+static unsigned long
+merge_shard_no(const char *s, unsigned long *n)
+{
+	unsigned long	 i;
+	char		*end;
+
+	if (*s < '1' || *s > '9')
+		return 0;
+	i = strtoul(s, &end, 10);
+	if (*end != '/' || end[1] < '1' || end[1] > '9')
+		return 0;
+	*n = strtoul(end + 1, &end, 10);
+	if (*end != '\0' || i > *n || *n > 1000000)
+		return 0;
+	return i;
+}
+
+/* Refuse with the message M about part P; returns -1. */
+static int
+merge_refuse(const struct cs_report_file *p, const char *m, struct cs_err *err)
+{
+	char	*x = cs_encode_dup(p->name);
+
+	cs_err_set(err, CS_EXIT_DATAERR, 0, "'%s': %s", x, m);
+	free(x);
+	return -1;
+}
+
+/*
+ * Reports of check --shard: all of one plan, each shard once, none
+ * missing.  Reports without a shard are taken as they are (their paths
+ * must still not overlap).
+ */
+static int
+merge_shards(struct cs_report_file *p, size_t n, struct cs_err *err)
+{
+	unsigned char	*seen = NULL;
+	unsigned long	 i, k, total = 0, want = 0;
+	int		 rc = -1;
+
+	for (k = 0; k < n && p[0].sum.shard == NULL; k++) {
+		if (p[k].sum.shard != NULL)
+			return merge_refuse(&p[k], "a report of one shard "
+			    "among reports of whole checks", err);
+	}
+	for (k = 0; k < n && p[0].sum.shard != NULL; k++) {
+		if (p[k].sum.shard == NULL || p[k].sum.plan_sha256 == NULL)
+			return merge_refuse(&p[k], "not a report of check "
+			    "--shard, as the others are", err);
+		if ((i = merge_shard_no(p[k].sum.shard, &total)) == 0)
+			return merge_refuse(&p[k], "bad shard", err);
+		if (seen == NULL) {
+			want = total;
+			seen = cs_xcalloc(want + 1, 1);
+		}
+		if (total != want || strcmp(p[k].sum.plan_sha256,
+		    p[0].sum.plan_sha256) != 0) {
+			merge_refuse(&p[k], "a shard of another plan", err);
+			goto out;
+		}
+		if (seen[i]++) {
+			merge_refuse(&p[k], "the same shard again", err);
+			goto out;
+		}
+	}
+	for (i = 1; i <= want; i++) {
+		if (!seen[i]) {
+			cs_err_set(err, CS_EXIT_DATAERR, 0, "shard %lu/%lu is "
+			    "missing", i, want);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(seen);
+	return rc;
+}
+
 /* No path in two parts: sort a copy by path, compare neighbours. */
 static int
 merge_disjoint(struct merge_at *at, size_t n, struct cs_report_file *p,
@@ -97,6 +176,83 @@ merge_disjoint(struct merge_at *at, size_t n, struct cs_report_file *p,
 	return rc;
 }
 
+/* The warning of check naming the policy lines that matched nothing. */
+#define MERGE_UNMATCHED	"policy lines that match nothing in the baseline: "
+
+/* Part P's warning naming unmatched policy lines (after its prefix). */
+static const char *
+merge_unmatched_of(const struct cs_report_file *p)
+{
+	size_t	 i, n = strlen(MERGE_UNMATCHED);
+
+	for (i = 0; i < p->sum.nwarnings; i++) {
+		if (strncmp(p->sum.warnings[i], MERGE_UNMATCHED, n) == 0)
+			return p->sum.warnings[i] + n;
+	}
+	return NULL;
+}
+
+/* Nonzero if the list L ("A, B, C": encoded, so no ", " inside an
+ * item) holds the N bytes at ITEM. */
+static int
+merge_list_has(const char *l, const char *item, size_t n)
+{
+	const char	*e;
+
+	for (; l != NULL; l = *e != '\0' ? e + 2 : NULL) {
+		if ((e = strstr(l, ", ")) == NULL)
+			e = l + strlen(l);
+		if ((size_t)(e - l) == n && memcmp(l, item, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A policy line matched nothing in the whole check only if it matched
+ * nothing in any part (each part of a sharded check saw only its range):
+ * the lines every part names, or NULL.
+ */
+static char *
+merge_unmatched(struct cs_report_file *p, size_t n)
+{
+	struct cs_buf	 b;
+	const char	*l, *e;
+	size_t		 k;
+
+	cs_buf_init(&b);
+	l = merge_unmatched_of(&p[0]);
+	for (; l != NULL; l = *e != '\0' ? e + 2 : NULL) {
+		if ((e = strstr(l, ", ")) == NULL)
+			e = l + strlen(l);
+		for (k = 1; k < n; k++) {
+			if (!merge_list_has(merge_unmatched_of(&p[k]), l,
+			    (size_t)(e - l)))
+				break;
+		}
+		if (k < n)
+			continue;
+		cs_buf_adds(&b, b.len > 0 ? ", " : MERGE_UNMATCHED);
+		cs_buf_add(&b, l, (size_t)(e - l));
+	}
+	return b.len > 0 ? cs_buf_detach(&b, NULL) : NULL;
+}
+
+/* Add warning W, unless it is there already. */
+static void
+merge_warning(struct cs_report_merged *m, const char *w)
+{
+	size_t	 k;
+
+	for (k = 0; k < m->nwarnings; k++) {
+		if (strcmp(m->warnings[k], w) == 0)
+			return;
+	}
+	m->warnings = cs_xreallocarray(m->warnings, m->nwarnings + 1,
+	    sizeof *m->warnings);
+	m->warnings[m->nwarnings++] = w;
+}
+
 /* Sum the parts' counts; the warnings once each, in order. */
 static void
 merge_summary(struct cs_report_merged *m, struct cs_report_file *p, size_t n)
@@ -119,16 +275,12 @@ merge_summary(struct cs_report_merged *m, struct cs_report_file *p, size_t n)
 		if (p[i].sum.seconds > m->info.seconds)
 			m->info.seconds = p[i].sum.seconds;
 		for (j = 0; j < p[i].sum.nwarnings; j++) {
-			for (k = 0; k < m->nwarnings; k++) {
-				if (strcmp(m->warnings[k],
-				    p[i].sum.warnings[j]) == 0)
-					break;
-			}
-			if (k < m->nwarnings)
-				continue;
-			m->warnings = cs_xreallocarray(m->warnings,
-			    m->nwarnings + 1, sizeof *m->warnings);
-			m->warnings[m->nwarnings++] = p[i].sum.warnings[j];
+			if (strncmp(p[i].sum.warnings[j], MERGE_UNMATCHED,
+			    strlen(MERGE_UNMATCHED)) != 0)
+				merge_warning(m, p[i].sum.warnings[j]);
+			else if (m->unmatched == NULL &&
+			    (m->unmatched = merge_unmatched(p, n)) != NULL)
+				merge_warning(m, m->unmatched);
 		}
 	}
 }
@@ -166,7 +318,8 @@ cs_report_merge(struct cs_report_merged *m, struct cs_report_file *p,
 	int		 rc = -1;
 
 	memset(m, 0, sizeof *m);
-	if (n == 0 || merge_one_check(p, n, err) != 0)
+	if (n == 0 || merge_one_check(p, n, err) != 0 ||
+	    merge_shards(p, n, err) != 0)
 		goto out;
 	for (i = 0; i < n; i++)
 		total += p[i].n;
@@ -205,6 +358,7 @@ cs_report_merged_release(struct cs_report_merged *m)
 {
 	free(m->fs);
 	free(m->warnings);
+	free(m->unmatched);
 	memset(m, 0, sizeof *m);
 }
 

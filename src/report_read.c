@@ -37,8 +37,9 @@
 /* Members each record may have (NULL-terminated). */
 static const char *const rr_summary_keys[] = {
 	"type", "format", "version", "command", "baseline", "source", "policy",
-	"seconds", "objects", "baseline_objects", "bytes", "counts",
-	"severity", "warnings", "exit", NULL
+	"shard", "plan_sha256", "shard_from", "shard_to", "seconds",
+	"objects", "baseline_objects", "bytes", "counts", "severity",
+	"warnings", "exit", NULL
 };
 static const char *const rr_base_keys[] = {
 	"file", "created", "host", "root", "digests", "signed", "verified",
@@ -309,6 +310,10 @@ rr_summary(struct cs_rr *rr, const struct cs_json *o)
 	    rr_baseline(rr, o, s) != 0 ||
 	    cs_rr_string(rr, o, "source", 0, 0, &s->source) != 0 ||
 	    cs_rr_string(rr, o, "policy", 1, 1, &s->policy) != 0 ||
+	    cs_rr_string(rr, o, "shard", 1, 1, &s->shard) != 0 ||
+	    cs_rr_string(rr, o, "plan_sha256", 1, 1, &s->plan_sha256) != 0 ||
+	    cs_rr_string(rr, o, "shard_from", 1, 1, &s->shard_from) != 0 ||
+	    cs_rr_string(rr, o, "shard_to", 1, 1, &s->shard_to) != 0 ||
 	    (v = cs_rr_get(rr, o, "seconds", CS_J_NUM, 0)) == NULL)
 		return -1;
 	errno = 0;
@@ -471,6 +476,10 @@ cs_report_file_release(struct cs_report_file *r)
 	free(s->fingerprint);
 	free(s->source);
 	free(s->policy);
+	free(s->shard);
+	free(s->plan_sha256);
+	free(s->shard_from);
+	free(s->shard_to);
 	free(r->name);
 	memset(r, 0, sizeof *r);
 }

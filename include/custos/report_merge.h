@@ -27,6 +27,7 @@ struct cs_report_merged {
 	struct cs_report_info info;	/* strings borrowed from the parts */
 	const char	**warnings;
 	size_t		 nwarnings;
+	char		*unmatched;	/* the policy lines no part matched */
 };
 
 /*

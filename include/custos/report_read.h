@@ -40,6 +40,10 @@ struct cs_rr_summary {
 	char		*fingerprint;
 	char		*source;	/* encoded label, as written */
 	char		*policy;
+	char		*shard;		/* "I/N" of check --shard, or NULL */
+	char		*plan_sha256;	/* its plan's digest */
+	char		*shard_from;	/* its range (NULL: open) */
+	char		*shard_to;
 	double		 seconds;
 	struct cs_diff_stats stats;
 	uint64_t	 sev[CS_SEV_COUNT];

@@ -1,5 +1,8 @@
 #!/bin/bash
-# t8101: custos merge --reports.  The JSON Lines report of a check of a
+# t8101: custos merge --reports.  The reports of check --shard of the
+# hostile tree, 4 shards of one plan, merge into the report of the
+# unsharded check (but its time); a shard missing, repeated or of another
+# plan is refused.  The JSON Lines report of a check of a
 # changed tree is cut into parts by path, each part a report of its own
 # (its findings in order, its counts, its end record), as the shards of
 # one check write them; merged, the parts give back the report of the
@@ -164,6 +167,50 @@ test_expect_success PYTHON 'with -b, a copy of a baseline file of another part i
 	test_must_fail "$CUSTOS" merge --reports -b c0.cbl \
 	    --allow-unsigned -o no.jsonl e1.jsonl d2.jsonl &&
 	! test -e no.jsonl
+'
+
+# shard_check I: the report of check --shard I/4 of tree h (exit bits only).
+shard_check() {
+	"$CUSTOS" check -q -b h0.cbl --allow-unsigned --policy "$POLICY" \
+	    --shard "$1/4" --plan h.plan --format json -o "s$1.jsonl" h
+	test $? -lt 32
+}
+
+test_expect_success PYTHON 'the reports of check --shard merge into the unsharded report' '
+	"$FIXTURES/mktree.sh" "$TRASH/h" &&
+	"$CUSTOS" baseline -q --policy "$POLICY" -o h0.cbl h &&
+	"$CUSTOS" plan -q --shards 4 -o h.plan h &&
+	for f in $(find h -type f | sort | sed -n "1p;7p;13p;19p;25p"); do
+		echo changed >>"$f" || return 1
+	done &&
+	mkdir -p h/usr/local/bin && printf "\177ELF" >h/usr/local/bin/new &&
+	chmod 4755 h/usr/local/bin/new &&
+	shard_check 1 && shard_check 2 && shard_check 3 && shard_check 4 &&
+	test "$(cat s1.jsonl s2.jsonl s3.jsonl s4.jsonl |
+	    grep -c "\"type\":\"finding\"")" -gt 5 &&
+	{ "$CUSTOS" check -q -b h0.cbl --allow-unsigned --policy "$POLICY" \
+	    --format json -o whole-h.jsonl h; test $? -lt 32; } &&
+	{ "$CUSTOS" merge --reports -o merged-h.jsonl s3.jsonl s1.jsonl \
+	    s4.jsonl s2.jsonl; test $? -lt 32; } &&
+	sed "1s/\"seconds\":[0-9.]*,//" whole-h.jsonl >want &&
+	sed "1s/\"seconds\":[0-9.]*,//" merged-h.jsonl >got &&
+	test_cmp want got
+'
+
+test_expect_success PYTHON 'shards missing, repeated or of another plan are refused' '
+	test_expect_code 65 "$CUSTOS" merge --reports s1.jsonl s2.jsonl \
+	    s4.jsonl 2>err &&
+	test_grep "shard 3/4 is missing" err &&
+	test_expect_code 65 "$CUSTOS" merge --reports s1.jsonl s2.jsonl \
+	    s3.jsonl s4.jsonl s2.jsonl 2>err &&
+	test_grep "s2.jsonl.: the same shard again" err &&
+	sed "1s/\"plan_sha256\":\"./\"plan_sha256\":\"x/" s4.jsonl >other.jsonl &&
+	test_expect_code 65 "$CUSTOS" merge --reports s1.jsonl s2.jsonl \
+	    s3.jsonl other.jsonl 2>err &&
+	test_grep "other.jsonl.: a shard of another plan" err &&
+	test_expect_code 65 "$CUSTOS" merge --reports s1.jsonl s2.jsonl \
+	    s3.jsonl s4.jsonl whole-h.jsonl 2>err &&
+	test_grep "whole-h.jsonl.: not a report of check --shard" err
 '
 
 test_done
