@@ -450,6 +450,8 @@ cmd_merge_run(int argc, char **argv, struct cs_err *err)
 	struct cs_pipe_stats	 st;
 	int			 k, rc = -1, opened = 0;
 
+	if (argc > 1 && strcmp(argv[1], "--reports") == 0)
+		return cmd_merge_reports(argc, argv, err);
 	cs_bl_header_init(&hdr);
 	if (cmd_merge_parse(argc, argv, &o, err) != 0)
 		goto out;

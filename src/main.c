@@ -28,6 +28,7 @@ static const struct cs_cmd *const cs_cmd_table[] = {
 	&cs_cmd_custody_sheet,
 	&cs_cmd_digest,
 	&cs_cmd_export,
+	&cs_cmd_fleet_report,
 	&cs_cmd_keygen,
 	&cs_cmd_merge,
 	&cs_cmd_plan,

@@ -38,6 +38,7 @@ extern const struct cs_cmd cs_cmd_check;
 extern const struct cs_cmd cs_cmd_custody_sheet;
 extern const struct cs_cmd cs_cmd_digest;
 extern const struct cs_cmd cs_cmd_export;
+extern const struct cs_cmd cs_cmd_fleet_report;
 extern const struct cs_cmd cs_cmd_keygen;
 extern const struct cs_cmd cs_cmd_merge;
 extern const struct cs_cmd cs_cmd_plan;
@@ -45,6 +46,12 @@ extern const struct cs_cmd cs_cmd_sign;
 extern const struct cs_cmd cs_cmd_snapshot;
 extern const struct cs_cmd cs_cmd_update;
 extern const struct cs_cmd cs_cmd_verify;
+
+/*
+ * `custos merge --reports` (cmd_merge_reports.c), which `custos merge`
+ * runs when its first option is --reports: ARGV as given to merge.
+ */
+int	cmd_merge_reports(int, char **, struct cs_err *);
 
 /* Print the usage line of CMD on stderr (for usage errors). */
 void	cs_cmd_usage(const struct cs_cmd *);

@@ -71,6 +71,8 @@ cs_probe_prereq() {
 	GNUTAR)	tar --version 2>/dev/null | grep -q 'GNU tar' ;;
 	BSDTAR)	command -v bsdtar >/dev/null ;;
 	PYTHON)	command -v python3 >/dev/null ;;
+	JSONSCHEMA) python3 -c "import jsonschema, yaml" 2>/dev/null ;;
+	UTSNS)	test "$(id -u)" = 0 && unshare -u true 2>/dev/null ;;
 	NETWORK) test "${CS_NETWORK_TESTS:-}" = 1 ;;
 	SETPRIV) command -v setpriv >/dev/null &&
 		setpriv --reuid=65534 --regid=65534 --clear-groups true ;;
