@@ -79,8 +79,8 @@ static const char *const bl_bad_value[F_COUNT] = {
 	"bad structured entries (want KIND:LINES)", "bad package name",
 	"bad package version", "bad package architecture",
 	"bad conffile (want 1)", "bad unverified (want 1)",
-	"bad or unsorted alt (want PKG,VER,ARCH,SIZE,SHA256[,conffile]"
-	"[,unverified])", "bad error text"
+	"bad or unsorted alt (want PKG,VER,ARCH,SIZE,SHA256,FLAGS...)",
+	"bad error text"
 };
 
 int

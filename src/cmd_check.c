@@ -137,29 +137,6 @@ static const struct option cmd_check_longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* A duration: seconds, or a number with s, m or h. */
-static int
-cmd_check_duration(const char *s, int64_t *out, struct cs_err *err)
-{
-	char		*end;
-	long long	 n;
-	int64_t		 mul = 1;
-
-	errno = 0;
-	n = strtoll(s, &end, 10);
-	if (*end == 'm')
-		mul = 60;
-	else if (*end == 'h')
-		mul = 3600;
-	if (*end != '\0' && (end[1] != '\0' || strchr("smh", *end) == NULL))
-		n = -1;
-	if (errno != 0 || end == s || n < 0 || n > 100000000)
-		return cs_err_set(err, CS_EXIT_USAGE, 0,
-		    "bad duration '%s' (seconds, or with s, m or h)", s);
-	*out = (int64_t)n * mul;
-	return 0;
-}
-
 static int
 cmd_check_option(int c, struct cmd_check_opts *o, struct cs_err *err)
 {
@@ -177,7 +154,7 @@ cmd_check_option(int c, struct cmd_check_opts *o, struct cs_err *err)
 	case 'o': o->output = optarg; break;
 	case 'f': o->force = 1; break;
 	case 'q': o->quiet = 1; break;
-	case 'g': return cmd_check_duration(optarg, &o->burst_gap, err);
+	case 'g': return cs_duration_parse(optarg, &o->burst_gap, err);
 	case 'F':
 		if (strcmp(optarg, "text") == 0)
 			o->format = CS_FMT_TEXT;
@@ -410,7 +387,8 @@ cmd_check_shard(const struct cmd_check_opts *o, struct cmd_check_state *st,
 		return -1;
 	cs_shard_range(&st->plan, i, &st->range);
 	st->sharded = 1;
-	snprintf(st->shard, sizeof st->shard, "%u/%u", i, st->plan.n);
+	(void)snprintf(st->shard, sizeof st->shard, "%u/%u", i,
+	    st->plan.n);
 	cs_hex(st->plan.sha256, sizeof st->plan.sha256, st->plan_hex);
 	return 0;
 }
@@ -614,23 +592,16 @@ cmd_check_vendor_triage(const struct cmd_check_opts *o,
     struct cmd_check_state *st, const struct cs_policy *pol,
     struct cs_diff_stats *ds, struct cs_err *err)
 {
-	struct cs_source	*base, *view;
-	int			 rc;
+	struct cs_source	*base;
 
 	if (st->vmap == NULL)
 		return 0;
 	if (st->vendor)
 		cs_vendor_triage(st->fs, st->n, st->vmap, pol, ds);
-	if (o->vendor != NULL) {
-		if ((base = cs_diff_base_source(&st->vbase, err)) == NULL)
-			return -1;
-		view = cs_vendor_view(base, st->vmap, st->vbase.file);
-		rc = cs_vendor_explain(st->fs, st->n, view, st->vmap, pol,
-		    &st->explained, err);
-		cs_source_free(view);
-		if (rc != 0)
-			return -1;
-	}
+	if (o->vendor != NULL && ((base = cs_diff_base_source(&st->vbase,
+	    err)) == NULL || cs_vendor_explain(st->fs, st->n, base,
+	    st->vbase.file, st->vmap, pol, &st->explained, err) != 0))
+		return -1;
 	cs_vmap_notes(st->vmap, cmd_check_note, st);
 	return 0;
 }

@@ -458,6 +458,7 @@ cmd_merge_run(int argc, char **argv, struct cs_err *err)
 	parts = cs_xcalloc((size_t)o.nparts, sizeof *parts);
 	for (k = 0; k < o.nparts; k++)
 		cs_bl_header_init(&parts[k].hdr);
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	order = cs_xcalloc(CS_SHARD_MAX, sizeof *order);
 	if (o.keyfile != NULL &&
 	    (key = cs_key_load_private(o.keyfile, o.passfile, err)) == NULL)
@@ -472,6 +473,7 @@ cmd_merge_run(int argc, char **argv, struct cs_err *err)
 	chain = cs_xcalloc(1, sizeof *chain);
 	chain->order = order;
 	chain->n = parts[0].n;
+	/* NOLINTNEXTLINE(clang-analyzer-core.NullDereference): nparts >= 1 */
 	src = cs_source_new(&merge_chain_ops, chain, o.parts[0]);
 	sink = cs_sink_baseline(out.fd, o.output, &hdr, key);
 	if (cs_pipe_run(src, sink, NULL, &st, err) != 0 ||

@@ -10,14 +10,18 @@
  */
 #include "custos/custos.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "custos/buf.h"
 #include "custos/content.h"
 #include "custos/diff.h"
 #include "custos/digest.h"
 #include "custos/entry.h"
+#include "custos/err.h"
 #include "custos/host.h"
 #include "custos/path.h"
 #include "custos/policy.h"
@@ -615,4 +619,26 @@ cs_diff_pair_cmp(struct cs_entry *old, struct cs_entry *new,
 	    same.attrs == CS_ABIT(CS_A_SIZE))
 		same.severity = CS_SEV_INFO;
 	return diff_keep(&same);
+}
+
+int
+cs_duration_parse(const char *s, int64_t *out, struct cs_err *err)
+{
+	char		*end;
+	long long	 n;
+	int64_t		 mul = 1;
+
+	errno = 0;
+	n = strtoll(s, &end, 10);
+	if (*end == 'm')
+		mul = 60;
+	else if (*end == 'h')
+		mul = 3600;
+	if (*end != '\0' && (end[1] != '\0' || strchr("smh", *end) == NULL))
+		n = -1;
+	if (errno != 0 || end == s || n < 0 || n > 100000000)
+		return cs_err_set(err, CS_EXIT_USAGE, 0,
+		    "bad duration '%s' (seconds, or with s, m or h)", s);
+	*out = (int64_t)n * mul;
+	return 0;
 }

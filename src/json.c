@@ -73,7 +73,7 @@ json_uescape(struct json_p *p)
 	if (p->len - p->i < 4)
 		return json_fail(p, "short \\u escape");
 	for (k = 0; k < 4; k++) {
-		h = p->s[p->i + (size_t)k];
+		h = (unsigned char)p->s[p->i + (size_t)k];
 		if (h >= '0' && h <= '9')
 			h -= '0';
 		else if (h >= 'a' && h <= 'f')
@@ -129,7 +129,7 @@ json_string(struct json_p *p, char **out, size_t *lenp)
 				}
 			} else if (p->s[p->i] != '\0' &&
 			    (e = strchr(from, p->s[p->i])) != NULL) {
-				c = to[e - from];
+				c = (unsigned char)to[e - from];
 				p->i++;
 			} else {
 				cs_buf_release(&b);

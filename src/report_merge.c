@@ -323,6 +323,7 @@ cs_report_merge(struct cs_report_merged *m, struct cs_report_file *p,
 		goto out;
 	for (i = 0; i < n; i++)
 		total += p[i].n;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	m->fs = cs_xcalloc(total + 1, sizeof *m->fs);
 	at = cs_xcalloc(total + 1, sizeof *at);
 	head = cs_xcalloc(n, sizeof *head);

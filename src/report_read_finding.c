@@ -429,6 +429,7 @@ cs_rr_add_finding(struct cs_rr *rr, const struct cs_json *o)
 	f = cs_xcalloc(1, sizeof *f);
 	f->base = -1;
 	f->floor = -1;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	r->fs = cs_xreallocarray(r->fs, r->n + 1, sizeof *r->fs);
 	r->lines = cs_xreallocarray(r->lines, r->n + 1, sizeof *r->lines);
 	r->fs[r->n] = f;

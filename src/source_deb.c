@@ -14,9 +14,10 @@
  *
  * Records go to the spilling sorter, one per member and package, and
  * come out in canonical order; the records of one path are merged into
- * one: the first package (verified first, then by name, version,
- * architecture) is the record's, the others that ship a regular file there are kept as
- * alternatives with their size and SHA-256 (entry.h, cs_pkgref).
+ * one (cs_vendor_merge_same, vendor_rec.c): the first package (verified
+ * first, then by name, version, architecture) is the record's, the
+ * others that ship a regular file there are kept as alternatives with
+ * their size and SHA-256 (entry.h, cs_pkgref).
  * Packages are read on -j threads; the output does not depend on it.
  *
  * A package carries content, permissions, owners and link targets; not
@@ -51,6 +52,8 @@
 #include "custos/source.h"
 #include "custos/tar.h"
 #include "custos/xmalloc.h"
+
+#include "vendor_int.h"
 
 #define DEB_BUF		(256 * 1024)
 #define DEB_MAXCONTROL	(4 * 1024 * 1024)
@@ -439,6 +442,7 @@ deb_out(struct deb_rd *r, struct cs_entry *e)
 {
 	if (r->nout == r->outcap) {
 		r->outcap = r->outcap != 0 ? 2 * r->outcap : 64;
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 		r->out = cs_xreallocarray(r->out, r->outcap, sizeof *r->out);
 	}
 	r->out[r->nout++] = e;
@@ -746,85 +750,6 @@ deb_read_all(struct deb_run *run, int jobs, struct cs_err *err)
 	return 0;
 }
 
-/*
- * Which package's record stands for a path: a verified one before an
- * unverified one, then the first by name, version, architecture.
- */
-static int
-deb_first(const struct cs_pkgref *a, const struct cs_pkgref *b)
-{
-	unsigned	 ua = a->flags & CS_PKG_UNVERIFIED;
-	unsigned	 ub = b->flags & CS_PKG_UNVERIFIED;
-
-	if (ua != ub)
-		return ua != 0 ? 1 : -1;
-	return cs_pkgref_cmp(a, b);
-}
-
-/*
- * Merge record B (of the same path) into A: the first package (deb_first)
- * is the record; another that ships a regular file where A is one is kept as an
- * alternative.  B is freed (or becomes A).
- */
-static struct cs_entry *
-deb_merge(struct cs_entry *a, struct cs_entry *b)
-{
-	struct cs_entry		*t;
-	struct cs_pkgref	*p, *q;
-	size_t			 i;
-
-	if (deb_first(&b->pkgs[0], &a->pkgs[0]) < 0) {
-		/* B is the record; A's alternatives go over to it */
-		t = a;
-		a = b;
-		b = t;
-		for (i = 1; a->type == CS_T_FILE && i < b->npkgs; i++) {
-			p = &b->pkgs[i];
-			q = cs_entry_add_pkg(a, p->name, p->version, p->arch,
-			    p->flags);
-			q->size = p->size;
-			memcpy(q->sha256, p->sha256, sizeof q->sha256);
-		}
-	}
-	p = &b->pkgs[0];
-	if (a->type == CS_T_FILE && b->type == CS_T_FILE &&
-	    cs_pkgref_cmp(p, &a->pkgs[0]) != 0) {
-		q = cs_entry_add_pkg(a, p->name, p->version, p->arch,
-		    p->flags);
-		q->size = p->size;
-		memcpy(q->sha256, p->sha256, sizeof q->sha256);
-	}
-	cs_entry_free(b);
-	return a;
-}
-
-static int
-deb_alt_cmp(const void *a, const void *b)
-{
-	return cs_pkgref_cmp(a, b);
-}
-
-/* The alternatives in order, each once. */
-static void
-deb_alts(struct cs_entry *e)
-{
-	size_t	 i, j;
-
-	if (e->npkgs < 3)
-		return;
-	qsort(e->pkgs + 1, e->npkgs - 1, sizeof *e->pkgs, deb_alt_cmp);
-	for (i = j = 1; i < e->npkgs; i++) {
-		if (j > 1 && cs_pkgref_cmp(&e->pkgs[j - 1], &e->pkgs[i]) == 0) {
-			free(e->pkgs[i].name);
-			free(e->pkgs[i].version);
-			free(e->pkgs[i].arch);
-			continue;
-		}
-		e->pkgs[j++] = e->pkgs[i];
-	}
-	e->npkgs = j;
-}
-
 static int
 deb_src_next(void *impl, struct cs_entry **ep, struct cs_err *err)
 {
@@ -843,13 +768,13 @@ deb_src_next(void *impl, struct cs_entry **ep, struct cs_err *err)
 			s->held = n;
 			break;
 		}
-		e = deb_merge(e, n);
+		e = cs_vendor_merge_same(e, n);
 	}
 	if (rc < 0) {
 		cs_entry_free(e);
 		return -1;
 	}
-	deb_alts(e);
+	cs_vendor_sort_alts(e);
 	*ep = e;
 	return 1;
 }

@@ -156,12 +156,12 @@ vexp_mark(struct cs_finding *f, char *named)
 }
 
 int
-cs_vendor_explain(struct cs_finding **fs, size_t n, struct cs_source *view,
-    struct cs_vmap *map, const struct cs_policy *pol, uint64_t *explained,
-    struct cs_err *err)
+cs_vendor_explain(struct cs_finding **fs, size_t n, struct cs_source *base,
+    const char *label, struct cs_vmap *map, const struct cs_policy *pol,
+    uint64_t *explained, struct cs_err *err)
 {
 	struct vexp_src		*s;
-	struct cs_source	*src;
+	struct cs_source	*src, *view;
 	struct cs_join		*join;
 	struct cs_entry		*a, *b;
 	char			*named;
@@ -170,6 +170,7 @@ cs_vendor_explain(struct cs_finding **fs, size_t n, struct cs_source *view,
 
 	*explained = 0;
 	s = cs_xcalloc(1, sizeof *s);
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	s->fs = cs_xcalloc(n + 1, sizeof *s->fs);
 	for (i = 0; i < n; i++) {
 		/* a directory's listing is not what a package ships */
@@ -177,8 +178,10 @@ cs_vendor_explain(struct cs_finding **fs, size_t n, struct cs_source *view,
 		    fs[i]->new->type != CS_T_DIR)
 			s->fs[s->n++] = fs[i];
 	}
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	qsort(s->fs, s->n, sizeof *s->fs, vexp_cmp);
 	src = cs_source_new(&vexp_ops, s, "");
+	view = cs_vendor_view(base, map, label);
 	join = cs_join_new(src, view);
 	while ((rc = cs_join_next(join, &a, &b, err)) == 1) {
 		if (a != NULL && b != NULL &&
@@ -191,5 +194,6 @@ cs_vendor_explain(struct cs_finding **fs, size_t n, struct cs_source *view,
 	}
 	cs_join_free(join);
 	cs_source_free(src);
+	cs_source_free(view);
 	return rc < 0 ? -1 : 0;
 }

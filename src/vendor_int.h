@@ -35,5 +35,14 @@ void		 cs_vendor_ver(const struct cs_entry *, size_t,
 void		 cs_vendor_take(struct cs_entry *, size_t);
 /* Add what FROM ships at E's path to E's versions. */
 void		 cs_vendor_merge(struct cs_entry *, const struct cs_entry *);
+/*
+ * Two records of one path read from packages, B merged into A: the
+ * package that stands for the path (verified first, then by name,
+ * version, architecture) is the record, another that ships a regular
+ * file there an alternative; the other record is freed.
+ */
+struct cs_entry	*cs_vendor_merge_same(struct cs_entry *, struct cs_entry *);
+/* A record's alternatives in order, each once. */
+void		 cs_vendor_sort_alts(struct cs_entry *);
 
 #endif /* CUSTOS_VENDOR_INT_H */

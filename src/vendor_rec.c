@@ -9,6 +9,7 @@
  */
 #include "custos/custos.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "custos/digest.h"
@@ -85,4 +86,83 @@ cs_vendor_merge(struct cs_entry *e, const struct cs_entry *from)
 		if (v.sha256 != NULL)
 			memcpy(q->sha256, v.sha256, 32);
 	}
+}
+
+/*
+ * Which package's record stands for a path: a verified one before an
+ * unverified one, then the first by name, version, architecture.
+ */
+static int
+vrec_first(const struct cs_pkgref *a, const struct cs_pkgref *b)
+{
+	unsigned	 ua = a->flags & CS_PKG_UNVERIFIED;
+	unsigned	 ub = b->flags & CS_PKG_UNVERIFIED;
+
+	if (ua != ub)
+		return ua != 0 ? 1 : -1;
+	return cs_pkgref_cmp(a, b);
+}
+
+/*
+ * Merge record B (of the same path) into A: the first package (vrec_first)
+ * is the record; another that ships a regular file where A is one is kept as an
+ * alternative.  B is freed (or becomes A).
+ */
+struct cs_entry *
+cs_vendor_merge_same(struct cs_entry *a, struct cs_entry *b)
+{
+	struct cs_entry		*t;
+	struct cs_pkgref	*p, *q;
+	size_t			 i;
+
+	if (vrec_first(&b->pkgs[0], &a->pkgs[0]) < 0) {
+		/* B is the record; A's alternatives go over to it */
+		t = a;
+		a = b;
+		b = t;
+		for (i = 1; a->type == CS_T_FILE && i < b->npkgs; i++) {
+			p = &b->pkgs[i];
+			q = cs_entry_add_pkg(a, p->name, p->version, p->arch,
+			    p->flags);
+			q->size = p->size;
+			memcpy(q->sha256, p->sha256, sizeof q->sha256);
+		}
+	}
+	p = &b->pkgs[0];
+	if (a->type == CS_T_FILE && b->type == CS_T_FILE &&
+	    cs_pkgref_cmp(p, &a->pkgs[0]) != 0) {
+		q = cs_entry_add_pkg(a, p->name, p->version, p->arch,
+		    p->flags);
+		q->size = p->size;
+		memcpy(q->sha256, p->sha256, sizeof q->sha256);
+	}
+	cs_entry_free(b);
+	return a;
+}
+
+static int
+vrec_alt_cmp(const void *a, const void *b)
+{
+	return cs_pkgref_cmp(a, b);
+}
+
+/* The alternatives in order, each once. */
+void
+cs_vendor_sort_alts(struct cs_entry *e)
+{
+	size_t	 i, j;
+
+	if (e->npkgs < 3)
+		return;
+	qsort(e->pkgs + 1, e->npkgs - 1, sizeof *e->pkgs, vrec_alt_cmp);
+	for (i = j = 1; i < e->npkgs; i++) {
+		if (j > 1 && cs_pkgref_cmp(&e->pkgs[j - 1], &e->pkgs[i]) == 0) {
+			free(e->pkgs[i].name);
+			free(e->pkgs[i].version);
+			free(e->pkgs[i].arch);
+			continue;
+		}
+		e->pkgs[j++] = e->pkgs[i];
+	}
+	e->npkgs = j;
 }

@@ -265,5 +265,7 @@ const char	*cs_group_desc(unsigned);
 char		*cs_iflags_text(uint32_t);
 /* Seconds since the epoch of an RFC 3339 UTC time; -1 if malformed. */
 int		 cs_rfc3339_parse(const char *, int64_t *);
+/* A duration: seconds, or a number with s, m or h (usage error). */
+int		 cs_duration_parse(const char *, int64_t *, struct cs_err *);
 
 #endif /* CUSTOS_DIFF_H */

@@ -128,12 +128,12 @@ void		 cs_vendor_triage(struct cs_finding **, size_t,
 /*
  * Three-way: of the findings against a host baseline, those whose new
  * state a shipped version explains become "updated by P V" at info,
- * joined with the vendor view VIEW (read to its end) of MAP, compared
- * under the policy.  Counts what was explained in *EXPLAINED.  -1 with
- * ERR if the view fails.
+ * joined with the vendor view of BASE (taken over; LABEL names it) under
+ * MAP, compared under the policy.  Counts what was explained in
+ * *EXPLAINED.  -1 with ERR if the view fails.
  */
 int		 cs_vendor_explain(struct cs_finding **, size_t,
-		    struct cs_source *, struct cs_vmap *,
+		    struct cs_source *, const char *, struct cs_vmap *,
 		    const struct cs_policy *, uint64_t *, struct cs_err *);
 /* The restore command for a vendor record ("apt-get install ..."). */
 char		*cs_vendor_restore(const struct cs_entry *);
