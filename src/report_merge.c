@@ -118,11 +118,15 @@ merge_shards(struct cs_report_file *p, size_t n, struct cs_err *err)
 			    "among reports of whole checks", err);
 	}
 	for (k = 0; k < n && p[0].sum.shard != NULL; k++) {
-		if (p[k].sum.shard == NULL || p[k].sum.plan_sha256 == NULL)
-			return merge_refuse(&p[k], "not a report of check "
-			    "--shard, as the others are", err);
-		if ((i = merge_shard_no(p[k].sum.shard, &total)) == 0)
-			return merge_refuse(&p[k], "bad shard", err);
+		if (p[k].sum.shard == NULL || p[k].sum.plan_sha256 == NULL) {
+			merge_refuse(&p[k], "not a report of check --shard, "
+			    "as the others are", err);
+			goto out;
+		}
+		if ((i = merge_shard_no(p[k].sum.shard, &total)) == 0) {
+			merge_refuse(&p[k], "bad shard", err);
+			goto out;
+		}
 		if (seen == NULL) {
 			want = total;
 			seen = cs_xcalloc(want + 1, 1);

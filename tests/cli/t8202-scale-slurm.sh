@@ -3,8 +3,8 @@
 # the test runs itself: munged with a key of its own, slurmctld and
 # slurmd on localhost (the node as `slurmd -C` describes it, processes
 # tracked through /proc, no cgroup plugins, every state and log file in
-# the trash directory, other ports than a site's), all stopped at the
-# end whatever happens.  contrib/slurm/custos-shards.sbatch runs as an
+# the trash directory, two free ports, so that two runs at once do not
+# meet), all stopped at the end whatever happens.  contrib/slurm/custos-shards.sbatch runs as an
 # array of 4 tasks: with a stand-in custos, task I asks for shard I/4
 # whatever number the array starts at; with custos itself, the 4 parts
 # of the hostile tree of fixtures/mktree.sh, cut by custos plan, merge
@@ -34,6 +34,21 @@ slurm_stop() {
 }
 trap slurm_stop EXIT
 
+# free_port: a TCP port of localhost nothing listens on, and the next
+# one, from a start that differs from run to run (so that two runs of
+# this test at once do not meet).
+free_port() {
+	p=$((20000 + ($$ * 7 + $(date +%N | sed "s/^0*//;s/^$/0/")) % 30000))
+	n=0
+	while (echo >/dev/tcp/127.0.0.1/$p) 2>/dev/null ||
+	    (echo >/dev/tcp/127.0.0.1/$((p + 1))) 2>/dev/null; do
+		p=$((p + 2))
+		n=$((n + 1))
+		[ $n -lt 100 ] || return 1
+	done
+	echo $p
+}
+
 # slurm_start: munged, slurm.conf, slurmctld and slurmd; wait for the
 # node to be idle (one minute at most).
 slurm_start() {
@@ -45,14 +60,15 @@ slurm_start() {
 	    --socket="$SL/munge/sock" --pid-file="$SL/munge/munged.pid" \
 	    --log-file="$SL/log/munged.log" --seed-file="$SL/key/seed" &&
 	node=$(slurmd -C | head -n 1) &&
+	port=$(free_port) &&
 	case "$node" in NodeName=*) ;; *) return 1 ;; esac &&
 	cat >"$SLURM_CONF" <<-EOF &&
 	ClusterName=custostest
 	SlurmctldHost=localhost
 	SlurmUser=root
 	SlurmdUser=root
-	SlurmctldPort=16817
-	SlurmdPort=16818
+	SlurmctldPort=$port
+	SlurmdPort=$((port + 1))
 	AuthType=auth/munge
 	CredType=cred/munge
 	AuthInfo=socket=$SL/munge/sock
