@@ -4,8 +4,8 @@
 # slurmd on localhost (the node as `slurmd -C` describes it, processes
 # tracked through /proc, no cgroup plugins, every state and log file in
 # the trash directory, two free ports, so that two runs at once do not
-# meet), all stopped at the end whatever happens.  contrib/slurm/custos-shards.sbatch runs as an
-# array of 4 tasks: with a stand-in custos, task I asks for shard I/4
+# meet), all stopped at the end whatever happens.
+# contrib/slurm/custos-shards.sbatch runs as an array of 4 tasks: with a stand-in custos, task I asks for shard I/4
 # whatever number the array starts at; with custos itself, the 4 parts
 # of the hostile tree of fixtures/mktree.sh, cut by custos plan, merge
 # into a baseline whose records are those of an unsharded one.
@@ -100,11 +100,12 @@ slurm_start() {
 	done
 }
 
-# array RANGE ARGS...: the recipe as a job array over RANGE, waited for.
+# array RANGE ARGS...: the recipe as a job array over RANGE, waited for
+# (five minutes at most).
 array() {
 	range=$1
 	shift
-	sbatch --wait --quiet --array="$range" -D "$TRASH" \
+	timeout 300 sbatch --wait --quiet --array="$range" -D "$TRASH" \
 	    -o "$SL/log/%A-%a.out" "$SBATCH_SCRIPT" "$@"
 }
 
