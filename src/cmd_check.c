@@ -40,6 +40,7 @@
 #include "custos/progress.h"
 #include "custos/range.h"
 #include "custos/report.h"
+#include "custos/report_merge.h"
 #include "custos/sign.h"
 #include "custos/sink.h"
 #include "custos/source.h"
@@ -523,21 +524,7 @@ static int
 cmd_check_emit(const struct cmd_check_opts *o, const struct cs_buf *rep,
     struct cs_err *err)
 {
-	struct cs_atomic	 out;
-
-	if (o->output == NULL || strcmp(o->output, "-") == 0) {
-		if (rep->len > 0)
-			fwrite(rep->data, 1, rep->len, stdout);
-		return 0;
-	}
-	if (cs_atomic_open(&out, o->output, o->force, err) != 0)
-		return -1;
-	if (cs_write_all(out.fd, rep->data, rep->len) != 0) {
-		cs_atomic_abort(&out);
-		return cs_err_set(err, CS_EXIT_IOERR, errno,
-		    "cannot write the report");
-	}
-	return cs_atomic_commit(&out, 0644, err);
+	return cs_report_emit(o->output, o->force, rep->data, rep->len, err);
 }
 
 static void

@@ -506,8 +506,12 @@ const struct cs_cmd cs_cmd_merge = {
 	.name = "merge",
 	.alias = NULL,
 	.usage = "-o FILE [-f] [--key KEY [--passphrase-file F]] "
-	    "[--pubkey PUB | --signer FP] [--allow-unsigned] [-q] PART...",
-	.summary = "merge the shards of one plan into one baseline",
+	    "[--pubkey PUB | --signer FP] [--allow-unsigned] [-q] PART...\n"
+	    "       custos merge --reports [-o FILE [-f]] "
+	    "[--format json|text|line] [--root DIR] [-b BASE.cbl "
+	    "(--pubkey PUB | --signer FP | --allow-unsigned)] "
+	    "PART.jsonl...",
+	.summary = "merge the shards of one plan (baselines, reports)",
 	.help =
 	    "  PART is a baseline written with baseline --shard I/N\n"
 	    "  -o, --output FILE        write to FILE ('-': standard output)\n"
@@ -518,7 +522,14 @@ const struct cs_cmd cs_cmd_merge = {
 	    "      --signer FP          ... by the key with fingerprint FP\n"
 	    "      --allow-unsigned     with --pubkey or --signer, accept\n"
 	    "                           unsigned parts too\n"
-	    "  -q, --quiet              no summary on standard error\n",
+	    "  -q, --quiet              no summary on standard error\n"
+	    "  With --reports, PART.jsonl is a JSON Lines report of check\n"
+	    "  --shard: the report of the whole check is written\n"
+	    "      --format FMT         json (default), text or line\n"
+	    "      --root DIR           re-read start-up files from DIR to\n"
+	    "                           correlate across the parts\n"
+	    "  -b, --baseline BASE.cbl  find copies of its files among the\n"
+	    "                           files the parts add\n",
 	.flags = CS_CMD_WRITES,
 	.run = cmd_merge_run,
 };
