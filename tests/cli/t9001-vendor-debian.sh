@@ -7,12 +7,43 @@
 # and nothing above low against the vendor baseline; a trojaned
 # /usr/bin/ls with its mtime kept is critical, names coreutils and the
 # command that reinstalls it; an ELF object dropped in /usr/bin that no
-# package ships is high.  Needs the network (the archive) and root.
+# package ships is high.  debsums, given the same root with the packages'
+# md5sums and status, flags the same changed files; custos also lists
+# the file no package owns.  Needs the network (the archive) and root.
 . "$(dirname "$0")/lib.sh"
 
 P=ROOT,NETWORK,APT-GET,DPKG-QUERY,DPKG-DEB,GPGV
 POL="$CS_SRCDIR/etc/default.policy"
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
+# mkroot DIR: a merged-/usr tree (bin, sbin, lib: links to usr/) of the
+# downloaded packages' files.
+mkroot() {
+	mkdir -p "$1"/usr/bin "$1"/usr/sbin "$1"/usr/lib &&
+	ln -s usr/bin "$1"/bin && ln -s usr/sbin "$1"/sbin &&
+	ln -s usr/lib "$1"/lib &&
+	for d in debs/*.deb; do
+		dpkg-deb --fsys-tarfile "$d" |
+		    tar -x --keep-directory-symlink -C "$1" || return 1
+	done
+}
+
+# dpkgdb DIR: the packages' status, file lists and md5sums in DIR's
+# var/lib/dpkg, as dpkg leaves them.
+dpkgdb() {
+	mkdir -p "$1"/var/lib/dpkg/info ctl &&
+	: >"$1"/var/lib/dpkg/status &&
+	for d in debs/*.deb; do
+		p=$(dpkg-deb -f "$d" Package) &&
+		rm -rf ctl/* && dpkg-deb -e "$d" ctl/c &&
+		cp ctl/c/md5sums "$1"/var/lib/dpkg/info/$p.md5sums &&
+		dpkg-deb --fsys-tarfile "$d" | tar -t |
+		    sed "s|^\./|/|; s|/\$||; s|^\$|/.|" \
+		    >"$1"/var/lib/dpkg/info/$p.list &&
+		{ dpkg-deb -f "$d" | sed "1a Status: install ok installed" &&
+		    echo; } >>"$1"/var/lib/dpkg/status || return 1
+	done
+}
 
 # count SEVERITY: how many findings of the JSON report r.json have it.
 count() {
@@ -42,13 +73,7 @@ test_expect_success $P 'a vendor baseline proven by the lists and the keyring' '
 '
 
 test_expect_success $P 'a merged-/usr tree of their files: nothing above low' '
-	mkdir -p root/usr/bin root/usr/sbin root/usr/lib &&
-	ln -s usr/bin root/bin && ln -s usr/sbin root/sbin &&
-	ln -s usr/lib root/lib &&
-	for d in debs/*.deb; do
-		dpkg-deb --fsys-tarfile "$d" |
-		    tar -x --keep-directory-symlink -C root || return 1
-	done &&
+	mkroot root &&
 	test -f root/usr/bin/ls && test -h root/bin &&
 	rc=0 &&
 	"$CUSTOS" check -b vendor.cbl --allow-unsigned --policy "$POL" \
@@ -73,6 +98,30 @@ test_expect_success $P 'a trojaned ls is critical and names coreutils; an unowne
 	"$CUSTOS" check -b vendor.cbl --allow-unsigned --policy "$POL" \
 	    --root root >out || : &&
 	test_grep "restore: apt-get install --reinstall coreutils=$v" out
+'
+
+test_expect_success $P,DEBSUMS 'debsums flags the same changed files; custos also the unowned' '
+	mkroot r3 && dpkgdb r3 &&
+	cp /usr/bin/true r3/usr/bin/ls.new &&
+	touch -r r3/usr/bin/ls r3/usr/bin/ls.new &&
+	mv r3/usr/bin/ls.new r3/usr/bin/ls &&
+	printf X | dd of=r3/usr/bin/find bs=1 seek=100 conv=notrunc \
+	    status=none &&
+	cp /usr/bin/true r3/usr/bin/xhelper &&
+	r=$(cd r3 && pwd -P) &&
+	{ debsums -c --root "$r" >ds.out || :; } &&
+	while read -r f; do
+		readlink -f "$f" | sed "s|^$r||"
+	done <ds.out | sort >ds.paths &&
+	printf "%s\n" /usr/bin/find /usr/bin/ls >want.paths &&
+	test_cmp want.paths ds.paths &&
+	rc=0 &&
+	"$CUSTOS" check -b vendor.cbl --allow-unsigned --policy "$POL" -F line \
+	    --root r3 >out || rc=$? &&
+	test $rc -lt 8 &&
+	awk "\$2 == \"changed\" { print \$3 }" out | sort >cs.paths &&
+	test_cmp ds.paths cs.paths &&
+	test_grep "^high added /usr/bin/xhelper " out
 '
 
 test_done
