@@ -555,6 +555,7 @@ vmap_diverted(const struct cs_vmap *m, const char *path, const char *pkg)
 
 	if (m->ndiverts == 0)
 		return NULL;
+	memset(&key, 0, sizeof key);
 	key.from = (char *)(uintptr_t)path;
 	d = bsearch(&key, m->diverts, m->ndiverts, sizeof *m->diverts,
 	    vmap_divert_cmp);
@@ -613,6 +614,7 @@ cs_vmap_override(struct cs_vmap *m, const char *path)
 
 	if (m->noverrides == 0)
 		return NULL;
+	memset(&key, 0, sizeof key);
 	key.path = (char *)(uintptr_t)path;
 	o = bsearch(&key, m->overrides, m->noverrides, sizeof *m->overrides,
 	    vmap_override_cmp);
@@ -631,6 +633,7 @@ cs_vmap_alternative(struct cs_vmap *m, const char *target, size_t len)
 		return 0;
 	name = cs_xmemdup(target + 18, len - 18 + 1);
 	name[len - 18] = '\0';
+	memset(&key, 0, sizeof key);
 	key.name = name;
 	a = bsearch(&key, m->alts, m->nalts, sizeof *m->alts, vmap_alt_cmp);
 	free(name);
@@ -647,6 +650,7 @@ vmap_pkg_find(const struct cs_vmap *m, const char *pkg)
 
 	if (m->npkgs == 0)
 		return NULL;
+	memset(&key, 0, sizeof key);
 	key.name = (char *)(uintptr_t)pkg;
 	return bsearch(&key, m->pkgs, m->npkgs, sizeof *m->pkgs, vmap_pkg_cmp);
 }
