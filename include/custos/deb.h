@@ -11,9 +11,19 @@
  * against that index before any of its content is read, into records in
  * canonical order.
  *
- * Another packaging system (RPM) would need the same three steps: a
- * signature over the package's header (rpmkeys), the header's digests of
- * the payload, and a payload reader giving the same record fields.
+ * Another packaging system (RPM) would be one more source of the same
+ * records, with the same three steps: the repository's repomd.xml and its
+ * detached signature (repomd.xml.asc, checked with gpgv as InRelease is),
+ * which lists the digest of primary.xml, which lists each package's
+ * digest; then, for each .rpm, its OpenPGP header signature and the
+ * header's own digests (RPMTAG_SHA256HEADER, RPMTAG_PAYLOADDIGEST)
+ * checked before the payload is read; the payload (cpio, compressed) read
+ * with libarchive's rpm format and filters; and the header's per-file
+ * digests, user and group names (RPMTAG_FILEDIGESTS, FILEUSERNAME,
+ * FILEGROUPNAME) and config flag (RPMFILE_CONFIG, as a conffile) giving
+ * the record fields.  An RPM carries no archive-wide index as Packages
+ * is, so a package's name, version and architecture come from its
+ * verified header, never from its file name.
  */
 #ifndef CUSTOS_DEB_H
 #define CUSTOS_DEB_H
