@@ -593,7 +593,7 @@ deb_read(struct deb_rd *r, struct cs_err *err)
 	size_t		 i;
 
 	memset(&key, 0, sizeof key);
-	r->fd = open(r->file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	r->fd = open(r->file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (r->fd < 0 || fstat(r->fd, &st) != 0 || !S_ISREG(st.st_mode))
 		return cs_err_set(err, CS_EXIT_NOINPUT, r->fd < 0 ? errno : 0,
 		    "cannot read '%s'", r->shown);

@@ -96,6 +96,7 @@ test_expect_success $P 'setup: three packages' '
 	mkdir -p p3/usr/share/common p3/usr/share/doc/other &&
 	echo "from other" >p3/usr/share/common/data &&
 	echo "doc" >p3/usr/share/doc/other/copyright &&
+	ln p3/usr/share/doc/other/copyright p3/usr/share/doc/other/linked &&
 	chmod -R go-w p3 &&
 	mkdeb p3 other 2.0 all zstd &&
 	ls debs >got &&
@@ -149,6 +150,8 @@ test_expect_success $P 'its records name package, version, architecture' '
 	test_grep -q "^/usr/share/doc/hello/read\\\\x20me type=file .* pkg=hello " vendor.cbl &&
 	test_grep -q "^/usr/share/common/data type=file .* pkg=hello ver=1.0-1 arch=amd64 alt=hello,1.1-1,amd64,[0-9]*,[0-9a-f]* alt=other,2.0,all,11,[0-9a-f]*$" vendor.cbl &&
 	test_grep -q "^/usr/share/doc/other/copyright .* pkg=other ver=2.0 arch=all$" vendor.cbl &&
+	hd=$(sha256sum <p3/usr/share/doc/other/copyright | cut -d" " -f1) &&
+	test_grep -q "^/usr/share/doc/other/linked type=file .* size=4 .* sha256=$hd pkg=other ver=2.0 arch=all$" vendor.cbl &&
 	test "$(grep -c "^/usr/share " vendor.cbl)" = 1 &&
 	test "$(grep -c "^/usr/bin/hello " vendor.cbl)" = 1 &&
 	test_must_fail grep -q " ctime=\\| ino=\\| nlink=" vendor.cbl

@@ -13,7 +13,7 @@
 # version 2 is "updated by tools 2.0" at info, each change, while a
 # trojan in the same run stays critical.
 . "$(dirname "$0")/lib.sh"
-. "$(dirname "$0")/lib-deb.sh"
+. "$CS_SRCDIR/tests/cli/lib-deb.sh"
 
 P=GPG,GPGV,DPKG-DEB
 POL="$CS_SRCDIR/etc/default.policy"
