@@ -73,6 +73,7 @@ cs_probe_prereq() {
 	PYTHON)	command -v python3 >/dev/null ;;
 	JSONSCHEMA) python3 -c "import jsonschema, yaml" 2>/dev/null ;;
 	UTSNS)	test "$(id -u)" = 0 && unshare -u true 2>/dev/null ;;
+	CGROUPFS) mountpoint -q /sys/fs/cgroup 2>/dev/null ;;
 	NETWORK) test "${CS_NETWORK_TESTS:-}" = 1 ;;
 	SETPRIV) command -v setpriv >/dev/null &&
 		setpriv --reuid=65534 --regid=65534 --clear-groups true ;;

@@ -95,6 +95,9 @@ slurm_start() {
 	n=0 &&
 	until [ "$(sinfo -h -o %T 2>/dev/null)" = idle ]; do
 		[ $n -lt 600 ] || return 1
+		# slurmd stopped (it says why in its log)
+		[ $n -lt 20 ] || [ ! -s "$SL/slurmd.pid" ] ||
+		    kill -0 "$(cat "$SL/slurmd.pid")" 2>/dev/null || return 1
 		sleep 0.1
 		n=$((n + 1))
 	done
@@ -109,7 +112,9 @@ array() {
 	    -o "$SL/log/%A-%a.out" "$SBATCH_SCRIPT" "$@"
 }
 
-P=ROOT,SBATCH,SINFO,SLURMCTLD,SLURMD,MUNGED
+# slurmd needs a cgroup filesystem even with no cgroup plugin configured
+# (a chroot without /sys/fs/cgroup has none).
+P=ROOT,CGROUPFS,SBATCH,SINFO,SLURMCTLD,SLURMD,MUNGED
 
 test_expect_success $P 'setup: a single-node Slurm on localhost' '
 	slurm_start || { tail -n 20 "$SL"/log/*.log; false; }
