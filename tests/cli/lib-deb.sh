@@ -9,11 +9,15 @@
 #   deb_lists                   sign an index of pkgs/*.deb into lists/,
 #                               named as apt names its lists
 #   deb_done                    stop the gpg-agent the key started
+#                               (test_done calls it too)
 
 DEB_ARCHIVE=example.org_debian_dists_test
-# The test's own GnuPG home (its agent is stopped by deb_done).
-GNUPGHOME="$TRASH/gnupg"
+# The test's own GnuPG home, where its agent puts its sockets: a short
+# name (lib.sh, test_short_dir); the agent is stopped by deb_done.
+test_short_dir || exit 99
+GNUPGHOME="$CS_SHORT/gnupg"
 export GNUPGHOME
+CS_AT_DONE="$CS_AT_DONE; deb_done"
 
 # The key and the keyring gpgv is given.
 deb_key() {

@@ -42,6 +42,20 @@ cd "$TRASH" || exit 99
 
 test_count=0
 test_failed=0
+
+# test_short_dir: make CS_SHORT, a directory with a short name for the
+# Unix sockets of the daemons a test runs (gpg-agent, munged, slurmd):
+# a socket's path holds at most 107 bytes, and the trash directory of a
+# build deep in another tree, as make distcheck's, can be longer.  Call
+# it outside a subshell; test_done removes the directory (after the
+# commands in CS_AT_DONE, which stop what runs there).
+CS_SHORT=
+CS_AT_DONE=:
+test_short_dir() {
+	if [ -z "$CS_SHORT" ]; then
+		CS_SHORT=$(mktemp -d /tmp/custos-t.XXXXXX) || return 1
+	fi
+}
 cs_prereq_cache=" "
 
 # say MSG: a TAP comment line.
@@ -197,6 +211,8 @@ strip_created() {
 test_done() {
 	printf '1..%d\n' "$test_count"
 	cd "$CS_BUILDDIR" || exit 99
+	eval "$CS_AT_DONE"
+	[ -z "$CS_SHORT" ] || rm -rf "$CS_SHORT"
 	if [ "$test_failed" = 0 ] && [ -z "${CS_KEEP_TMP:-}" ]; then
 		chattr -R -i -a "$TRASH" 2>/dev/null
 		rm -rf "$TRASH"

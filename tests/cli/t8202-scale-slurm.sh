@@ -2,9 +2,11 @@
 # t8202: the Slurm recipe of custos-scale(7) on a single-node Slurm that
 # the test runs itself: munged with a key of its own, slurmctld and
 # slurmd on localhost (the node as `slurmd -C` describes it, processes
-# tracked through /proc, no cgroup plugins, every state and log file in
-# the trash directory, two free ports, so that two runs at once do not
-# meet), all stopped at the end whatever happens.
+# tracked through /proc, no cgroup plugins, every state, socket and log
+# file in a directory of the test's own with a short name (slurmstepd's
+# sockets in the spool directory must fit in 107 bytes), two free ports,
+# so that two runs at once do not meet), all stopped at the end whatever
+# happens.
 # contrib/slurm/custos-shards.sbatch runs as an array of 4 tasks: with a stand-in custos, task I asks for shard I/4
 # whatever number the array starts at; with custos itself, the 4 parts
 # of the hostile tree of fixtures/mktree.sh, cut by custos plan, merge
@@ -12,7 +14,8 @@
 . "$(dirname "$0")/lib.sh"
 
 SBATCH_SCRIPT="$CS_SRCDIR/contrib/slurm/custos-shards.sbatch"
-SL="$TRASH/slurm"
+test_short_dir || exit 99
+SL="$CS_SHORT/slurm"
 SLURM_CONF="$SL/slurm.conf"
 export SLURM_CONF
 
@@ -33,6 +36,7 @@ slurm_stop() {
 	return 0
 }
 trap slurm_stop EXIT
+CS_AT_DONE=slurm_stop
 
 # free_port: a TCP port of localhost nothing listens on, and the next
 # one, from a start that differs from run to run (so that two runs of
@@ -172,6 +176,5 @@ test_expect_success $P 'every daemon is stopped' '
 	done
 '
 
-# (test_done removes the trash directory, pid files with it.)
-slurm_stop
+# (test_done stops the daemons and removes their directory.)
 test_done

@@ -17,6 +17,11 @@ KEY="$FIXTURES/keys/test.key"
 PUB="$FIXTURES/keys/test.pub"
 ARCHIVE=test.example_debian_dists_stable_
 UPDATES=test.example_debian_dists_stable-updates_
+# The two GnuPG homes hold their agents' sockets: short names (lib.sh).
+test_short_dir || exit 99
+CS_AT_DONE='for h in gnupg other; do
+	GNUPGHOME=$CS_SHORT/$h gpgconf --kill gpg-agent 2>/dev/null
+done'
 
 # mkdeb DIR NAME VERSION ARCH: build debs/NAME_VERSION_ARCH.deb from DIR.
 mkdeb() {
@@ -68,12 +73,12 @@ vendor() {
 }
 
 test_expect_success $P 'setup: an archive key and another' '
-	mkdir -m 700 gnupg other &&
-	GNUPGHOME=$TRASH/gnupg gpg -q --batch --passphrase "" \
+	mkdir -m 700 "$CS_SHORT/gnupg" "$CS_SHORT/other" &&
+	GNUPGHOME=$CS_SHORT/gnupg gpg -q --batch --passphrase "" \
 	    --quick-gen-key "Test Archive <a@example.org>" ed25519 sign never &&
-	GNUPGHOME=$TRASH/other gpg -q --batch --passphrase "" \
+	GNUPGHOME=$CS_SHORT/other gpg -q --batch --passphrase "" \
 	    --quick-gen-key "Mallory <m@example.org>" ed25519 sign never &&
-	GNUPGHOME=$TRASH/gnupg gpg -q --batch --export >keyring.gpg &&
+	GNUPGHOME=$CS_SHORT/gnupg gpg -q --batch --export >keyring.gpg &&
 	test -s keyring.gpg
 '
 
@@ -110,11 +115,11 @@ test_expect_success $P 'setup: a signed archive as apt keeps it' '
 		stanza "$d" || exit 1
 	done >Packages &&
 	release Release Packages &&
-	GNUPGHOME=$TRASH/gnupg gpg -q --batch --clearsign -o InRelease \
+	GNUPGHOME=$CS_SHORT/gnupg gpg -q --batch --clearsign -o InRelease \
 	    Release &&
 	stanza debs/hello_1.1-1_amd64.deb >Packages.upd &&
 	release Release.upd Packages.upd &&
-	GNUPGHOME=$TRASH/gnupg gpg -q --batch --detach-sign \
+	GNUPGHOME=$CS_SHORT/gnupg gpg -q --batch --detach-sign \
 	    -o Release.upd.gpg Release.upd &&
 	mkdir lists &&
 	cp InRelease lists/${ARCHIVE}InRelease &&
@@ -268,7 +273,7 @@ test_expect_success $P 'a Packages file with another digest is refused' '
 
 test_expect_success $P 'an InRelease signed by another key is refused' '
 	cp -a lists l4 &&
-	GNUPGHOME=$TRASH/other gpg -q --batch --yes --clearsign \
+	GNUPGHOME=$CS_SHORT/other gpg -q --batch --yes --clearsign \
 	    -o l4/${ARCHIVE}InRelease Release &&
 	refused l4 "${ARCHIVE}InRelease" debs &&
 	test_grep -q "NO_PUBKEY\\|ERRSIG\\|no VALIDSIG" err
@@ -284,7 +289,7 @@ test_expect_success $P 'an InRelease with its signed body changed is refused' '
 
 test_expect_success $P 'a detached Release.gpg by another key is refused' '
 	cp -a lists l6 &&
-	GNUPGHOME=$TRASH/other gpg -q --batch --yes --detach-sign \
+	GNUPGHOME=$CS_SHORT/other gpg -q --batch --yes --detach-sign \
 	    -o l6/${UPDATES}Release.gpg Release.upd &&
 	refused l6 "${UPDATES}Release" debs
 '
@@ -302,7 +307,7 @@ test_expect_success $P 'an expired Valid-Until is a warning, not a refusal' '
 	cp -a lists l8 &&
 	sed "s/^Date: .*/&\nValid-Until: Sun, 08 Oct 2023 09:24:08 UTC/" \
 	    Release >Release.exp &&
-	GNUPGHOME=$TRASH/gnupg gpg -q --batch --yes --clearsign -o \
+	GNUPGHOME=$CS_SHORT/gnupg gpg -q --batch --yes --clearsign -o \
 	    l8/${ARCHIVE}InRelease Release.exp &&
 	vendor l8 l8.cbl debs 2>err &&
 	test_grep -q "expired on Sun, 08 Oct 2023" err &&
