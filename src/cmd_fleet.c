@@ -240,7 +240,7 @@ cmd_fleet_run(int argc, char **argv, struct cs_err *err)
 	struct cs_report_file	*r = NULL;
 	struct cs_fleet		 fl;
 	struct cs_buf		 out;
-	size_t			 i, n = 0;
+	size_t			 n = 0;
 	int			 rc = -1;
 
 	memset(&fl, 0, sizeof fl);
@@ -250,11 +250,9 @@ cmd_fleet_run(int argc, char **argv, struct cs_err *err)
 	if (o.output != NULL && strcmp(o.output, "-") != 0 &&
 	    cs_atomic_check(o.output, o.force, err) != 0)
 		goto out;
-	r = cs_xcalloc((size_t)(argc - optind), sizeof *r);
-	for (i = (size_t)optind; i < (size_t)argc; i++) {
-		if (cs_report_read(&r[n++], argv[i], err) != 0)
-			goto out;
-	}
+	if (cs_report_read_all(&r, &n, argv + optind,
+	    (size_t)(argc - optind), err) != 0)
+		goto out;
 	if (cs_fleet_group(&fl, r, n, err) != 0)
 		goto out;
 	c.b = &out;
@@ -270,9 +268,7 @@ cmd_fleet_run(int argc, char **argv, struct cs_err *err)
 		rc = 0;
 out:
 	cs_fleet_release(&fl);
-	for (i = 0; i < n; i++)
-		cs_report_file_release(&r[i]);
-	free(r);
+	cs_report_files_free(r, n);
 	cs_buf_release(&out);
 	return rc;
 }

@@ -160,7 +160,7 @@ cmd_merge_reports(int argc, char **argv, struct cs_err *err)
 	struct cs_report_merged	 m;
 	struct cmd_merge_reports_opts o;
 	struct cs_buf		 out;
-	size_t			 i, n = 0;
+	size_t			 n = 0;
 	int			 rc = -1;
 
 	memset(&m, 0, sizeof m);
@@ -170,11 +170,9 @@ cmd_merge_reports(int argc, char **argv, struct cs_err *err)
 	if (o.output != NULL && strcmp(o.output, "-") != 0 &&
 	    cs_atomic_check(o.output, o.force, err) != 0)
 		goto out;
-	parts = cs_xcalloc((size_t)(argc - optind), sizeof *parts);
-	for (i = (size_t)optind; i < (size_t)argc; i++) {
-		if (cs_report_read(&parts[n++], argv[i], err) != 0)
-			goto out;
-	}
+	if (cs_report_read_all(&parts, &n, argv + optind,
+	    (size_t)(argc - optind), err) != 0)
+		goto out;
 	if (cs_report_merge(&m, parts, n, err) != 0)
 		goto out;
 	if (o.baseline != NULL && cmd_merge_reports_copies(&o, &m, err) != 0)
@@ -189,9 +187,7 @@ cmd_merge_reports(int argc, char **argv, struct cs_err *err)
 		rc = m.info.exit;
 out:
 	cs_report_merged_release(&m);
-	for (i = 0; i < n; i++)
-		cs_report_file_release(&parts[i]);
-	free(parts);
+	cs_report_files_free(parts, n);
 	cs_buf_release(&out);
 	return rc;
 }

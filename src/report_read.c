@@ -491,3 +491,29 @@ cs_report_order(const struct cs_finding *a, const struct cs_finding *b)
 		return a->severity > b->severity ? -1 : 1;
 	return cs_path_cmp(a->path, a->pathlen, b->path, b->pathlen);
 }
+
+int
+cs_report_read_all(struct cs_report_file **rp, size_t *np,
+    char *const *names, size_t n, struct cs_err *err)
+{
+	size_t	 i;
+
+	*rp = cs_xcalloc(n > 0 ? n : 1, sizeof **rp);
+	*np = 0;
+	for (i = 0; i < n; i++) {
+		(*np)++;
+		if (cs_report_read(&(*rp)[i], names[i], err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+void
+cs_report_files_free(struct cs_report_file *r, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		cs_report_file_release(&r[i]);
+	free(r);
+}

@@ -70,6 +70,15 @@ struct cs_report_file {
 int		 cs_report_read(struct cs_report_file *, const char *,
 		    struct cs_err *);
 void		 cs_report_file_release(struct cs_report_file *);
+/*
+ * Read the N reports NAMES into a new array *RP (the caller frees it
+ * with cs_report_files_free, also on failure, with the count *NP of
+ * those read or begun).  Stops at the first that fails (0 or -1, as
+ * cs_report_read).
+ */
+int		 cs_report_read_all(struct cs_report_file **, size_t *,
+		    char *const *, size_t, struct cs_err *);
+void		 cs_report_files_free(struct cs_report_file *, size_t);
 /* Report order of two findings: most severe first, then by path. */
 int		 cs_report_order(const struct cs_finding *,
 		    const struct cs_finding *);
