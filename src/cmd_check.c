@@ -63,6 +63,7 @@
 #define CHECK_OPT_SHARD		0x206
 #define CHECK_OPT_PLAN		0x207
 #define CHECK_OPT_VENDOR	0x208
+#define CHECK_OPT_HASHALL	0x209
 
 struct cmd_check_opts {
 	const char	*baseline;
@@ -88,6 +89,7 @@ struct cmd_check_opts {
 	const char	*shard;		/* "I/N", or NULL */
 	const char	*planfile;
 	const char	*vendor;	/* --vendor: a vendor baseline */
+	int		 hash_unowned;	/* also what no package ships */
 };
 
 /* What the comparison callbacks update. */
@@ -135,6 +137,7 @@ static const struct option cmd_check_longopts[] = {
 	{ "shard", required_argument, NULL, CHECK_OPT_SHARD },
 	{ "plan", required_argument, NULL, CHECK_OPT_PLAN },
 	{ "vendor", required_argument, NULL, CHECK_OPT_VENDOR },
+	{ "hash-unowned", no_argument, NULL, CHECK_OPT_HASHALL },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -180,6 +183,7 @@ cmd_check_option(int c, struct cmd_check_opts *o, struct cs_err *err)
 		break;
 	case CHECK_OPT_SYSLOGSOCK: o->syslog = optarg; break;
 	case CHECK_OPT_VENDOR: o->vendor = optarg; break;
+	case CHECK_OPT_HASHALL: o->hash_unowned = 1; break;
 	case CHECK_OPT_MAXMEMBER:
 		return cs_evidence_limit_parse(optarg, &o->max_member, err);
 	case CHECK_OPT_MAXTOTAL:
@@ -265,13 +269,31 @@ cmd_check_found(void *arg, struct cs_finding *f)
 	st->fs[st->n++] = f;
 }
 
+/* Keep the warning MSG (heap, taken over); also a note callback. */
 static void
-cmd_check_warn(struct cmd_check_state *st, char *msg)
+cmd_check_warn(void *arg, char *msg)
 {
+	struct cmd_check_state	*st = arg;
+
 	if (st->nwarn < CHECK_MAXWARN)
 		st->warn[st->nwarn++] = msg;
 	else
 		free(msg);
+}
+
+/* What a vendor check did not hash (walk.h, hash_wanted), said once. */
+static void
+cmd_check_unhashed(struct cmd_check_state *st, const struct cs_source *sb)
+{
+	const struct cs_walk	*w = cs_source_walk(sb);
+
+	if (w != NULL && cs_walk_stats(w)->unhashed > 0)
+		cmd_check_warn(st, cs_xasprintf("%" PRIu64 " files that no "
+		    "package ships (%.1f MiB) were not hashed: nothing could "
+		    "be compared with their content; their type, metadata and "
+		    "first bytes were examined (--hash-unowned hashes them)",
+		    cs_walk_stats(w)->unhashed,
+		    (double)cs_walk_stats(w)->unhashed_bytes / 1048576.0));
 }
 
 /* The problems of an evidence tar, in the order its verifier found them. */
@@ -326,7 +348,8 @@ cmd_check_tar(const struct cmd_check_opts *o, struct cmd_check_state *st,
  */
 static struct cs_source *
 cmd_check_source(const struct cmd_check_opts *o, struct cmd_check_state *st,
-    struct cs_diff_base *a, struct cs_diff_base *b, struct cs_err *err)
+    struct cs_diff_base *a, struct cs_diff_base *b, struct cs_source *sa,
+    struct cs_err *err)
 {
 	struct cs_walk_opts	 w;
 	const char		*path = o->source != NULL ? o->source : a->root;
@@ -356,6 +379,13 @@ cmd_check_source(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	w.prefix = a->nappend > 0 ? cs_diff_prefix : NULL;
 	w.prefix_arg = a;
 	w.range = st->sharded ? &st->range : NULL;
+	/* what no package ships has nothing to be compared with */
+	if (st->vendor && !o->hash_unowned) {
+		if (cs_vendor_view_fill(sa, err) != 0)
+			return NULL;
+		w.hash_wanted = cs_vendor_view_ships;
+		w.hash_wanted_arg = sa;
+	}
 	if (st->sctx.policy != NULL &&
 	    cs_policy_has_structured(st->sctx.policy)) {
 		st->sctx.has_key = a->has_skey;
@@ -563,12 +593,6 @@ cmd_check_syslog(const struct cmd_check_opts *o,
 	cs_err_release(&e);
 }
 
-static void
-cmd_check_note(void *arg, char *msg)
-{
-	cmd_check_warn(arg, msg);
-}
-
 /*
  * Verdicts that know the packages: against a vendor baseline (-b), and
  * three-way with --vendor; then the report's lines on the root's
@@ -589,7 +613,7 @@ cmd_check_vendor_triage(const struct cmd_check_opts *o,
 	    err)) == NULL || cs_vendor_explain(st->fs, st->n, base,
 	    st->vbase.file, st->vmap, pol, &st->explained, err) != 0))
 		return -1;
-	cs_vmap_notes(st->vmap, cmd_check_note, st);
+	cs_vmap_notes(st->vmap, cmd_check_warn, st);
 	return 0;
 }
 
@@ -670,15 +694,16 @@ cmd_check_report(const struct cmd_check_opts *o, struct cmd_check_state *st,
 static int
 cmd_check_vendor_map(const struct cmd_check_opts *o,
     struct cmd_check_state *st, const struct cs_diff_base *a,
-    const struct cs_source *sb, struct cs_err *err)
+    struct cs_err *err)
 {
-	const char	*tree = NULL;
+	const char	*tree = o->source != NULL ? o->source : a->root;
+	struct stat	 sb;
 
 	st->vendor = cmd_check_is_vendor(a);
 	if (!st->vendor && o->vendor == NULL)
 		return 0;
-	if (cs_source_walk(sb) != NULL)
-		tree = o->source != NULL ? o->source : a->root;
+	if (tree != NULL && (stat(tree, &sb) != 0 || !S_ISDIR(sb.st_mode)))
+		tree = NULL;
 	if ((st->vmap = cs_vmap_load(tree, err)) == NULL)
 		return -1;
 	if (o->vendor != NULL && !cmd_check_is_vendor(&st->vbase))
@@ -711,15 +736,16 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	memset(&dopts, 0, sizeof dopts);
 	st->sctx.policy = pol;
 	if (cmd_check_shard(o, st, a, err) != 0 ||
-	    (sb = cmd_check_source(o, st, a, b, err)) == NULL ||
 	    (sa = cs_diff_base_source(a, err)) == NULL ||
-	    cmd_check_vendor_map(o, st, a, sb, err) != 0)
+	    cmd_check_vendor_map(o, st, a, err) != 0)
 		goto out;
 	if (st->vendor) {
 		sa = cs_vendor_view(sa, st->vmap, a->file);
 		dopts.prepare = cs_vendor_prepare;
 		dopts.prepare_arg = st->vmap;
 	}
+	if ((sb = cmd_check_source(o, st, a, b, sa, err)) == NULL)
+		goto out;
 	if (st->sharded) {
 		cs_source_set_range(sa, &st->range);
 		cs_source_set_range(sb, &st->range);
@@ -746,6 +772,7 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	}
 	cs_progress_end(&st->prog);
 	cmd_check_gaps(st, &ds);
+	cmd_check_unhashed(st, sb);
 	/* packages ship none of what the host makes, which the policy names */
 	if (!st->vendor && (unused = cs_policy_unmatched(pol, hits)) != NULL) {
 		cmd_check_warn(st, cs_xasprintf("policy lines that match "
@@ -820,7 +847,8 @@ const struct cs_cmd cs_cmd_check = {
 	    "[--format text|line|json] [--min-severity LEVEL] [--syslog] "
 	    "[--syslog-socket PATH] [-o REPORT [-f]] [--burst-gap T] "
 	    "[-j N] [--max-member-size SIZE] [--max-total-size SIZE] "
-	    "[--shard I/N [--plan PLAN]] [--vendor VENDOR.cbl] [-q] "
+	    "[--shard I/N [--plan PLAN]] [--vendor VENDOR.cbl] "
+	    "[--hash-unowned] [-q] "
 	    "[SOURCE]\n"
 	    "       custos diff [options] A.cbl B.cbl",
 	.summary = "compare a tree or baseline with a trusted baseline",
@@ -863,6 +891,8 @@ const struct cs_cmd cs_cmd_check = {
 	    "      --vendor VENDOR.cbl  a baseline of signed packages: a\n"
 	    "                           change to what a package version\n"
 	    "                           ships is an upgrade, at info\n"
+	    "      --hash-unowned       against a baseline of packages, also\n"
+	    "                           hash the files no package ships\n"
 	    "  -q, --quiet              no progress line\n",
 	.flags = CS_CMD_WRITES,
 	.run = cmd_check_run,

@@ -300,5 +300,11 @@ cs_source_blr(const struct cs_source *s)
 struct cs_walk *
 cs_source_walk(const struct cs_source *s)
 {
-	return s->ops == &source_tree_ops ? s->impl : NULL;
+	return cs_source_impl(s, &source_tree_ops);
+}
+
+void *
+cs_source_impl(const struct cs_source *s, const struct cs_source_ops *ops)
+{
+	return s->ops == ops ? s->impl : NULL;
 }

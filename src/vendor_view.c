@@ -40,14 +40,76 @@ struct vview_seen {
 	size_t		  uniq;		/* sorted and unique up to here */
 };
 
+/*
+ * The paths where the view has a regular file, as 64-bit FNV-1a hashes
+ * in an open-addressed table (0 marks a free slot): whether a package
+ * ships a file at a path, asked for each file of the walk.  A collision
+ * only makes a file hashed that need not be.
+ */
+struct vview_files {
+	uint64_t	*slot;
+	size_t		 mask;		/* slots - 1, a power of 2 less 1 */
+	size_t		 n;
+};
+
 struct vview {
 	struct cs_source	*base;
 	struct cs_vmap		*map;
 	struct cs_sort		*sort;
 	struct cs_entry		*next;		/* read ahead from the sort */
 	struct vview_seen	 seen;
+	struct vview_files	 files;
 	int			 filled;
 };
+
+static uint64_t
+vview_hash(const char *p, size_t n)
+{
+	uint64_t	 h = 0xcbf29ce484222325ULL;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h != 0 ? h : 1;
+}
+
+static void
+vview_files_put(struct vview_files *t, uint64_t h)
+{
+	uint64_t	*old = t->slot;
+	size_t		 i, oldn = t->slot != NULL ? t->mask + 1 : 0;
+
+	if (2 * (t->n + 1) > oldn) {
+		t->mask = oldn > 0 ? 2 * oldn - 1 : 4095;
+		t->slot = cs_xcalloc(t->mask + 1, sizeof *t->slot);
+		t->n = 0;
+		for (i = 0; i < oldn; i++) {
+			if (old[i] != 0)
+				vview_files_put(t, old[i]);
+		}
+		free(old);
+	}
+	for (i = (size_t)h & t->mask; t->slot[i] != 0; i = (i + 1) & t->mask)
+		if (t->slot[i] == h)
+			return;
+	t->slot[i] = h;
+	t->n++;
+}
+
+static int
+vview_files_has(const struct vview_files *t, uint64_t h)
+{
+	size_t	 i;
+
+	if (t->slot == NULL)
+		return 0;
+	for (i = (size_t)h & t->mask; t->slot[i] != 0; i = (i + 1) & t->mask)
+		if (t->slot[i] == h)
+			return 1;
+	return 0;
+}
 
 static int
 vview_str_cmp(const void *a, const void *b)
@@ -165,6 +227,9 @@ vview_fill(struct vview *v, struct cs_err *err)
 	v->filled = 1;
 	while ((rc = cs_source_next(v->base, &e, err)) == 1) {
 		vview_map(v, e);
+		if (e->type == CS_T_FILE)
+			vview_files_put(&v->files, vview_hash(e->path,
+			    e->pathlen));
 		if (cs_sort_add(v->sort, e, err) != 0)
 			return -1;
 	}
@@ -217,6 +282,7 @@ vview_close(void *impl)
 	for (i = 0; i < v->seen.n; i++)
 		free(v->seen.v[i]);
 	free(v->seen.v);
+	free(v->files.slot);
 	free(v);
 }
 
@@ -238,6 +304,26 @@ cs_vendor_view(struct cs_source *base, struct cs_vmap *map, const char *path)
 	s = cs_source_new(&vview_ops, v, path);
 	cs_source_set_carries(s, CS_VENDOR_CARRIES);
 	return s;
+}
+
+int
+cs_vendor_view_fill(struct cs_source *s, struct cs_err *err)
+{
+	struct vview	*v = cs_source_impl(s, &vview_ops);
+
+	if (v == NULL || v->filled)
+		return 0;
+	return vview_fill(v, err);
+}
+
+int
+cs_vendor_view_ships(void *arg, const struct cs_entry *e)
+{
+	struct vview	*v = cs_source_impl(arg, &vview_ops);
+
+	if (v == NULL || !v->filled)
+		return 1;
+	return vview_files_has(&v->files, vview_hash(e->path, e->pathlen));
 }
 
 /* Is V the version the root's dpkg says is installed (or unknown)? */

@@ -686,6 +686,10 @@ cs_walk_next(struct cs_walk *w, struct cs_entry **ep, struct cs_err *err)
 		w->stats.errors++;
 	if (e->digests != 0)
 		w->stats.bytes += e->size;
+	if (e->have & CS_F_NOHASH) {
+		w->stats.unhashed++;
+		w->stats.unhashed_bytes += e->size;
+	}
 	*ep = e;
 	return 1;
 }

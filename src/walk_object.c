@@ -371,6 +371,22 @@ walk_hash_content(const struct cs_walk_opts *opts, struct cs_hasher *h,
 	return 0;
 }
 
+/* Only the first bytes of a file whose content is not wanted. */
+static void
+walk_head(struct cs_entry *e, int fd)
+{
+	unsigned char	 head[CS_HASHER_HEAD];
+	ssize_t		 r;
+
+	while ((r = pread(fd, head, sizeof head, 0)) < 0 && errno == EINTR)
+		;
+	if (r < 0)
+		cs_entry_add_error(e, "read error: %s", strerror(errno));
+	else
+		walk_magic(head, (size_t)r, e);
+	e->have |= CS_F_NOHASH;
+}
+
 /*
  * Hash the open file; the record is marked if the file changed meanwhile
  * and then carries no digest.
@@ -525,7 +541,10 @@ cs_walk_examine(const struct cs_walk_opts *opts, struct cs_readahead *ra,
 			(*cp)->ahead = cs_readahead_prefetch(ra, e, fd, h);
 		return;
 	}
-	if (opts->digests != 0)
+	if (opts->digests != 0 && opts->hash_wanted != NULL &&
+	    !opts->hash_wanted(opts->hash_wanted_arg, e))
+		walk_head(e, fd);
+	else if (opts->digests != 0)
 		walk_hash(opts, h, e, cp, fd, &st);
 	close(fd);
 }

@@ -39,6 +39,8 @@ enum cs_type {
 #define CS_F_MOUNT	0x0800	/* a directory another filesystem is
 				   mounted on, not entered (runtime) */
 #define CS_F_PKG	0x1000	/* pkgs: the packages that ship it */
+#define CS_F_NOHASH	0x2000	/* content not hashed: nothing to compare
+				   it with (walk.h, hash_wanted; runtime) */
 
 /* What a regular file's first bytes show (cs_entry.magic). */
 enum cs_magic {

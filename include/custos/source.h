@@ -104,5 +104,8 @@ void		 cs_source_feed_end(struct cs_source *);
 struct cs_blr	*cs_source_blr(const struct cs_source *);
 /* The walk behind a tree source, else NULL. */
 struct cs_walk	*cs_source_walk(const struct cs_source *);
+/* The implementation of S if it is one of OPS, else NULL. */
+void		*cs_source_impl(const struct cs_source *,
+		    const struct cs_source_ops *);
 
 #endif /* CUSTOS_SOURCE_H */

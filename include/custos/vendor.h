@@ -110,6 +110,17 @@ void		 cs_vmap_notes(const struct cs_vmap *,
 struct cs_source *cs_vendor_view(struct cs_source *, struct cs_vmap *,
 		    const char *);
 /*
+ * Read the vendor baseline behind the view S now (it is otherwise read
+ * on the first record), so that cs_vendor_view_ships can be asked.
+ */
+int		 cs_vendor_view_fill(struct cs_source *, struct cs_err *);
+/*
+ * Whether the view ARG (a filled view source) has a regular file at
+ * E's path: a walk's hash_wanted (walk.h).  What no package ships has
+ * nothing its content could be compared with.  Nonzero when unsure.
+ */
+int		 cs_vendor_view_ships(void *, const struct cs_entry *);
+/*
  * Before a vendor record OLD is compared with the tree's NEW: of the
  * versions shipped at that path, take the one NEW's content matches, and
  * take NEW's owner ids where the names agree (owners are compared by

@@ -42,6 +42,15 @@ struct cs_walk_opts {
 	uint64_t	(*prefix)(void *, const struct cs_entry *);
 	void		 *prefix_arg;
 	/*
+	 * Optional: whether regular file E's content is wanted at all.
+	 * When it is not (nothing could be compared with it), only its
+	 * first bytes are read, for what they show (cs_entry.magic), and
+	 * the record is marked CS_F_NOHASH.  Called from worker threads:
+	 * it must only read shared data.
+	 */
+	int		(*hash_wanted)(void *, const struct cs_entry *);
+	void		 *hash_wanted_arg;
+	/*
 	 * Hand each regular file to the consumer open (cs_walk_content)
 	 * instead of hashing it, for a sink that reads it once while it
 	 * archives it.  With readahead > 0, a file with at most that many
@@ -70,6 +79,8 @@ struct cs_walk_opts {
 struct cs_walk_stats {
 	uint64_t	 objects;	/* records handed out */
 	uint64_t	 bytes;		/* content bytes hashed */
+	uint64_t	 unhashed;	/* files not hashed (hash_wanted) */
+	uint64_t	 unhashed_bytes;	/* and their size */
 	uint64_t	 errors;	/* records with an error */
 	uint64_t	 excluded;	/* objects skipped by --exclude */
 	uint64_t	 not_entered;	/* directories on other filesystems */

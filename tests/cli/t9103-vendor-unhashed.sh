@@ -1,0 +1,103 @@
+#!/bin/bash
+# t9103: a check against a baseline of packages hashes what packages
+# ship and nothing else.  A file no package ships has nothing its content
+# could be compared with: its type, metadata and first bytes are read
+# (an ELF object is still one), its content is not, and the report says
+# how many such files there were; --hash-unowned hashes them too.  The
+# files packages ship are hashed whatever their number (a trojan among
+# many unowned files is still found), through the root's merged-/usr
+# link and its diversions.
+. "$(dirname "$0")/lib.sh"
+. "$CS_SRCDIR/tests/cli/lib-deb.sh"
+
+P=GPG,GPGV,DPKG-DEB
+POL="$CS_SRCDIR/etc/default.policy"
+
+# check ARGS...: custos check against V.cbl of root, the report in out
+# (line format unless ARGS say otherwise), the status in rc.
+check() {
+	rc=0
+	"$CUSTOS" check --allow-unsigned --policy "$POL" -b V.cbl \
+	    --root root "$@" >out || rc=$?
+}
+
+test_expect_success $P 'setup: a package, signed, and a tree of it' '
+	deb_key &&
+	mkdir -p t1/bin t1/usr/share/tools &&
+	cp /bin/true t1/bin/xls &&
+	printf "#!/bin/sh\necho real\n" >t1/usr/share/tools/run &&
+	echo "data" >t1/usr/share/tools/data &&
+	chmod 755 t1/bin/xls t1/usr/share/tools/run &&
+	chmod -R go-w t1 &&
+	deb_pkg t1 tools 1.0 &&
+	deb_lists &&
+	"$CUSTOS" baseline -q --from-packages --apt-lists lists \
+	    --keyring keyring.gpg -o V.cbl pkgs &&
+	mkdir -p root/usr &&
+	dpkg-deb -x pkgs/tools_1.0_all.deb root &&
+	mv root/bin root/usr/bin &&
+	ln -s usr/bin root/bin
+'
+
+test_expect_success $P 'unowned files: described, not hashed, counted' '
+	mkdir -p root/srv/data root/usr/local/bin &&
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		head -c 1000 /dev/urandom >root/srv/data/f$i || return 1
+	done &&
+	cp /bin/true root/usr/local/bin/tool &&
+	printf "#!/bin/sh\nexit 0\n" >root/usr/local/bin/hook &&
+	chmod 755 root/usr/local/bin/hook &&
+	check -F line &&
+	test "$rc" = 1 &&
+	grep "^low added /srv/data/f1 type=file size=1000 mode=" out &&
+	! grep "^[a-z]* added /srv/data/f1 .*sha256=" out &&
+	grep "^high added /usr/local/bin/tool .*no package ships this ELF" out &&
+	grep "^high added /usr/local/bin/hook .*ELF object or script" out &&
+	! grep "added /usr/local/bin/tool .*sha256=" out &&
+	check -F text &&
+	bytes=$((10 * 1000 + $(stat -c %s root/usr/local/bin/tool) +
+	    $(stat -c %s root/usr/local/bin/hook))) &&
+	mib=$(awk "BEGIN { printf \"%.1f\", $bytes / 1048576 }") &&
+	grep "^warning: *12 files that no package ships ($mib MiB) were not hashed" out &&
+	check -F json &&
+	grep "\"warnings\":\[[^]]*12 files that no package ships" out
+'
+
+test_expect_success $P '--hash-unowned hashes them' '
+	check -F line --hash-unowned &&
+	test "$rc" = 1 &&
+	want=$(sha256sum <root/srv/data/f1 | cut -d" " -f1) &&
+	grep "^low added /srv/data/f1 .* sha256=$want " out &&
+	grep "^high added /usr/local/bin/tool .*sha256=" out &&
+	check -F text --hash-unowned &&
+	! grep "were not hashed" out
+'
+
+test_expect_success $P 'what packages ship is hashed: a trojan is found' '
+	cp -p root/usr/bin/xls xls.orig &&
+	cp /bin/false root/usr/bin/xls &&
+	touch -r xls.orig root/usr/bin/xls &&
+	printf "#!/bin/sh\necho evil\n" >root/usr/share/tools/run &&
+	touch -r xls.orig root/usr/share/tools/run &&
+	check -F line &&
+	test "$rc" = 5 &&
+	grep "^critical changed /usr/bin/xls .*sha256=" out &&
+	grep "^[a-z]* changed /usr/share/tools/run .*sha256=" out &&
+	! grep "^[a-z]* [a-z-]* /usr/share/tools/data " out &&
+	cp -p xls.orig root/usr/bin/xls &&
+	cp -p t1/usr/share/tools/run root/usr/share/tools/run &&
+	check -F line &&
+	test "$rc" = 1 &&
+	! grep -E "^[a-z]+ (changed|removed|not-compared) " out
+'
+
+test_expect_success $P 'a baseline of the host hashes everything' '
+	"$CUSTOS" baseline -q -o H.cbl root &&
+	grep -q "^/srv/data/f1 type=file .*sha256=" H.cbl &&
+	"$CUSTOS" check -q --allow-unsigned --policy "$POL" -b H.cbl \
+	    -F text root >out2 &&
+	! grep "were not hashed" out2
+'
+
+deb_done
+test_done
