@@ -173,28 +173,87 @@ tr_ldcache(struct cs_finding **fs, size_t n)
 	}
 }
 
-void
-cs_triage_all(struct cs_finding **fs, size_t n)
+/* Order of findings by the inode of their new object. */
+static int
+tr_ino_cmp(const void *pa, const void *pb)
 {
-	size_t	 i, j;
+	const struct cs_entry	*a = (*(struct cs_finding *const *)pa)->new;
+	const struct cs_entry	*b = (*(struct cs_finding *const *)pb)->new;
 
-	tr_ldcache(fs, n);
+	if (a->dev != b->dev)
+		return a->dev < b->dev ? -1 : 1;
+	if (a->ino != b->ino)
+		return a->ino < b->ino ? -1 : 1;
+	return 0;
+}
 
+/* The same, then in discovery order. */
+static int
+tr_ino_seq_cmp(const void *pa, const void *pb)
+{
+	const struct cs_finding	*a = *(struct cs_finding *const *)pa;
+	const struct cs_finding	*b = *(struct cs_finding *const *)pb;
+	int			 c;
+
+	if ((c = tr_ino_cmp(pa, pb)) != 0)
+		return c;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/*
+ * A new hard link to a sensitive file whose link count went up: the
+ * added object with that file's inode is named as linked to it.  The
+ * sensitive files are few; they are sorted by inode and each added
+ * object with links looked up, so that the work grows as N log N.
+ */
+static void
+tr_links(struct cs_finding **fs, size_t n)
+{
+	struct cs_finding	**up = NULL, **hit, key;
+	struct cs_entry		 ke;
+	size_t			 i, nup = 0;
+	struct cs_finding	*kp = &key;
+
+	for (i = 0; i < n; i++) {
+		if (!cs_tr_nlink_up(fs[i]) || !cs_tr_sensitive(fs[i]) ||
+		    !(fs[i]->new->have & CS_F_INO))
+			continue;
+		if (up == NULL)
+			up = cs_xreallocarray(NULL, n, sizeof *up);
+		up[nup++] = fs[i];
+	}
+	if (nup == 0)
+		return;
+	qsort(up, nup, sizeof *up, tr_ino_seq_cmp);
+	memset(&key, 0, sizeof key);
+	memset(&ke, 0, sizeof ke);
+	key.new = &ke;
 	for (i = 0; i < n; i++) {
 		if (fs[i]->kind != CS_K_ADDED || fs[i]->new->type != CS_T_FILE ||
 		    fs[i]->new->nlink < 2 || !(fs[i]->new->have & CS_F_INO))
 			continue;
-		for (j = 0; j < n; j++) {
-			if (!cs_tr_nlink_up(fs[j]) || !cs_tr_sensitive(fs[j]) ||
-			    fs[j]->new->ino != fs[i]->new->ino ||
-			    fs[j]->new->dev != fs[i]->new->dev)
-				continue;
-			fs[i]->flags |= CS_FF_LINKSENS;
-			free(fs[i]->related);
-			fs[i]->related = cs_xstrdup(fs[j]->shown);
-			break;
-		}
+		ke.dev = fs[i]->new->dev;
+		ke.ino = fs[i]->new->ino;
+		/* the first found of those with that inode */
+		if ((hit = bsearch(&kp, up, nup, sizeof *up,
+		    tr_ino_cmp)) == NULL)
+			continue;
+		while (hit > up && tr_ino_cmp(hit - 1, &kp) == 0)
+			hit--;
+		fs[i]->flags |= CS_FF_LINKSENS;
+		free(fs[i]->related);
+		fs[i]->related = cs_xstrdup((*hit)->shown);
 	}
+	free(up);
+}
+
+void
+cs_triage_all(struct cs_finding **fs, size_t n)
+{
+	size_t	 i;
+
+	tr_ldcache(fs, n);
+	tr_links(fs, n);
 	for (i = 0; i < n; i++)
 		cs_triage(fs[i]);
 }

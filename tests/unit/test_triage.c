@@ -168,6 +168,60 @@ test_new_hard_link_to_sensitive_file(void **state)
 	cs_finding_free(fs[1]);
 }
 
+/*
+ * Among many findings: each added link is matched by device and inode
+ * with the sensitive file whose count went up, the first one found when
+ * two share an inode; links to other inodes or devices are not.
+ */
+static void
+test_hard_links_among_many(void **state)
+{
+	struct cs_finding	*fs[64];
+	struct cs_entry		*o, *n;
+	const char		*sens[3] = { "/etc/shadow", "/etc/sudoers",
+				    "/usr/bin/passwd" };
+	char			 p[32];
+	size_t			 i, nf = 0;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		o = mk(sens[i], CS_T_FILE, 0640);
+		n = mk(sens[i], CS_T_FILE, 0640);
+		n->nlink = 2;
+		/* /etc/sudoers and /usr/bin/passwd share inode 7 */
+		n->ino = o->ino = i == 0 ? 100 : 7;
+		n->dev = o->dev = 1;
+		fs[nf] = finding(CS_K_CHANGED, o, n, CS_ABIT(CS_A_NLINK), 0);
+		fs[nf]->seq = nf;
+		nf++;
+	}
+	for (i = 0; i < 40; i++) {
+		snprintf(p, sizeof p, "/srv/l%02zu", i);
+		n = mk(p, CS_T_FILE, 0644);
+		n->nlink = 2;
+		n->dev = i == 11 ? 2 : 1;	/* another device */
+		n->ino = i == 10 || i == 11 ? 100 : i == 20 ? 7 : 1000 + i;
+		fs[nf] = finding(CS_K_ADDED, NULL, n, 0, 0);
+		fs[nf]->seq = nf;
+		nf++;
+	}
+	cs_triage_all(fs, nf);
+	for (i = 3; i < nf; i++) {
+		if (i == 13) {
+			assert_true(fs[i]->flags & CS_FF_LINKSENS);
+			assert_string_equal(fs[i]->related, "/etc/shadow");
+		} else if (i == 23) {
+			assert_true(fs[i]->flags & CS_FF_LINKSENS);
+			assert_string_equal(fs[i]->related, "/etc/sudoers");
+		} else {
+			assert_false(fs[i]->flags & CS_FF_LINKSENS);
+			assert_null(fs[i]->related);
+		}
+	}
+	for (i = 0; i < nf; i++)
+		cs_finding_free(fs[i]);
+}
+
 static void
 test_rebuild_plan(void **state)
 {
@@ -816,6 +870,7 @@ main(void)
 		cmocka_unit_test(test_benign_changes_are_low_or_info),
 		cmocka_unit_test(test_policy_severity_never_hides_a_back_door),
 		cmocka_unit_test(test_new_hard_link_to_sensitive_file),
+		cmocka_unit_test(test_hard_links_among_many),
 		cmocka_unit_test(test_rebuild_plan),
 		cmocka_unit_test(test_loader_cache),
 		cmocka_unit_test(test_explained_keeps_danger),
