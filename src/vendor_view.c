@@ -271,11 +271,11 @@ vendor_owner(uint32_t old, const char *oldname, uint32_t new,
 	return new != UINT32_MAX ? UINT32_MAX : 0;
 }
 
-/* Does version V ship NEW's content? */
-static int
-vendor_same(const struct vendor_ver *v, const struct cs_entry *new)
+int
+cs_vendor_same(const struct vendor_ver *v, const struct cs_entry *new)
 {
-	return v->sha256 != NULL && (new->digests & (1U << CS_D_SHA256)) &&
+	return v->sha256 != NULL && new->type == CS_T_FILE &&
+	    (new->digests & (1U << CS_D_SHA256)) &&
 	    v->size == new->size &&
 	    memcmp(v->sha256, new->digest[CS_D_SHA256], 32) == 0;
 }
@@ -292,15 +292,22 @@ cs_vendor_prepare(void *arg, struct cs_entry *old, const struct cs_entry *new)
 	old->gid = vendor_owner(old->gid, old->group, new->gid, new->group);
 	if (old->type != CS_T_FILE || new->type != CS_T_FILE)
 		return;
+	/* of the versions that ship this content, the installed one */
 	for (i = 0; i < n && pick == n; i++) {
 		cs_vendor_ver(old, i, &v);
-		if (!v.unverified && vendor_same(&v, new))
+		if (!v.unverified && cs_vendor_same(&v, new) &&
+		    vendor_installed(map, &v))
+			pick = i;
+	}
+	for (i = 0; i < n && pick == n; i++) {
+		cs_vendor_ver(old, i, &v);
+		if (!v.unverified && cs_vendor_same(&v, new))
 			pick = i;
 	}
 	/* a match with what did not verify vouches for nothing */
 	for (i = 0; i < n && pick == n; i++) {
 		cs_vendor_ver(old, i, &v);
-		if (v.unverified && vendor_same(&v, new)) {
+		if (v.unverified && cs_vendor_same(&v, new)) {
 			cs_vendor_take(old, i);
 			cs_entry_add_error(old, "%s", CS_VENDOR_UNVERIFIED);
 			return;
