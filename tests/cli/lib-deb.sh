@@ -9,6 +9,8 @@
 #   deb_lists                   sign an index of pkgs/*.deb into lists/,
 #                               named as apt names its lists
 #   deb_done                    stop the gpg-agent the key started
+#   check ARGS...               custos check under the policy $POL: the
+#                               line report in out, the status in rc
 
 DEB_ARCHIVE=example.org_debian_dists_test
 # The test's own GnuPG home (its agent is stopped by deb_done).
@@ -67,6 +69,14 @@ deb_lists() {
 	} >"$TRASH/Release" &&
 	gpg --batch --quiet --yes --clearsign \
 	    -o "$TRASH/lists/${DEB_ARCHIVE}_InRelease" "$TRASH/Release"
+}
+
+# check ARGS...: custos check, the line report in out, the status in rc.
+check() {
+	rc=0
+	"$CUSTOS" check --allow-unsigned --policy "$POL" -F line "$@" >out ||
+	    rc=$?
+	cat out
 }
 
 # deb_done: stop the agent gpg started for the test's home.

@@ -19,14 +19,6 @@
 P=ROOT,GPG,GPGV,DPKG,DPKG-DEB,DPKG-QUERY
 POL="$CS_SRCDIR/etc/default.policy"
 
-# check ARGS...: custos check, the line report in out, the status in rc.
-check() {
-	rc=0
-	"$CUSTOS" check --allow-unsigned --policy "$POL" -F line "$@" >out ||
-	    rc=$?
-	cat out
-}
-
 # dpkg_root ARGS...: dpkg on the test's root only: its own database and
 # log; no path filter of this machine's dpkg.cfg.d applies.
 dpkg_root() {
