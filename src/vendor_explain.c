@@ -18,9 +18,11 @@
  * is older.  Then the changes of dpkg's own database that the policy's
  * upgraded= rule names (status, the packages' file lists) are what those
  * upgrades wrote: a package's own files (info/P.*) only if P's upgrade
- * was explained, the shared ones if any was; none after a downgrade.
- * A new state of another version than the one the root's dpkg says is
- * installed is not explained either.  Memory: the findings,
+ * was explained, the shared ones if any was.  A new state of another
+ * version than the one the root's dpkg says is installed is not
+ * explained either, and once a package is seen going to an older or an
+ * unknown version none of its changes is, nor the shared files of dpkg's
+ * database: the explanations are settled after the whole join.  Memory: the findings,
  * which are in memory already, one record per side of the join and the
  * packages explained.
  */
@@ -110,25 +112,52 @@ vexp_dup(const struct cs_entry *e)
 	return c;
 }
 
-/* The packages and versions a check explained, as "P\0V" strings. */
+/* Packages and versions, as "P\0V" strings, each once. */
 struct vexp_pkgs {
 	char	**v;
 	size_t	  n;
 	size_t	  cap;
-	size_t	  ndown;	/* downgrades seen */
 };
+
+/* A change an upgrade explains, marked once the whole join is seen. */
+struct vexp_pend {
+	struct cs_finding	*f;
+	char			*pkg;	/* NULL: an unnamed package */
+	char			*ver;
+	int			 removed;
+};
+
+/* What the join found. */
+struct vexp {
+	struct vexp_pkgs	 done;	/* versions of explained changes */
+	struct vexp_pkgs	 bad;	/* packages downgraded ("P\0") */
+	struct vexp_pend	*pend;
+	size_t			 npend;
+	size_t			 cappend;
+};
+
+/* The index of PKG (and VER, unless NULL) in P, or P's count. */
+static size_t
+vexp_pkgs_find(const struct vexp_pkgs *p, const char *pkg, const char *ver)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->n; i++) {
+		if (strcmp(p->v[i], pkg) == 0 && (ver == NULL ||
+		    strcmp(p->v[i] + strlen(p->v[i]) + 1, ver) == 0))
+			break;
+	}
+	return i;
+}
 
 static void
 vexp_pkgs_add(struct vexp_pkgs *p, const char *pkg, const char *ver)
 {
-	size_t	 i, lp = strlen(pkg), lv = strlen(ver);
+	size_t	 lp = strlen(pkg), lv = strlen(ver);
 	char	*k;
 
-	for (i = 0; i < p->n; i++) {
-		if (strcmp(p->v[i], pkg) == 0 &&
-		    strcmp(p->v[i] + strlen(p->v[i]) + 1, ver) == 0)
-			return;
-	}
+	if (vexp_pkgs_find(p, pkg, ver) < p->n)
+		return;
 	if (p->n == p->cap) {
 		p->cap = p->cap ? 2 * p->cap : 16;
 		p->v = cs_xreallocarray(p->v, p->cap, sizeof *p->v);
@@ -137,6 +166,35 @@ vexp_pkgs_add(struct vexp_pkgs *p, const char *pkg, const char *ver)
 	memcpy(k, pkg, lp + 1);
 	memcpy(k + lp + 1, ver, lv + 1);
 	p->v[p->n++] = k;
+}
+
+static void
+vexp_pkgs_release(struct vexp_pkgs *p)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->n; i++)
+		free(p->v[i]);
+	free(p->v);
+}
+
+/* F is explained by PKG VER (copied; PKG may be NULL), once all is seen. */
+static void
+vexp_pend_add(struct vexp *x, struct cs_finding *f, const char *pkg,
+    const char *ver, int removed)
+{
+	struct vexp_pend	*p;
+
+	if (x->npend == x->cappend) {
+		x->cappend = x->cappend ? 2 * x->cappend : 64;
+		x->pend = cs_xreallocarray(x->pend, x->cappend,
+		    sizeof *x->pend);
+	}
+	p = &x->pend[x->npend++];
+	p->f = f;
+	p->pkg = pkg != NULL ? cs_xstrdup(pkg) : NULL;
+	p->ver = pkg != NULL ? cs_xstrdup(ver) : NULL;
+	p->removed = removed;
 }
 
 /* "P V", encoded (heap). */
@@ -220,9 +278,9 @@ vexp_mark(struct cs_finding *f, const char *reason, char *pv,
  * comparison is that of every check, on what V carries.  If not, a
  * changed file is ranked against V as a check of the packages would.
  */
-static int
+static void
 vexp_new(struct cs_finding *f, struct cs_entry *v, struct cs_vmap *map,
-    const struct cs_policy *pol, struct vexp_pkgs *done)
+    const struct cs_policy *pol, struct vexp *x)
 {
 	struct cs_diff_opts	 opts;
 	struct cs_finding	*g;
@@ -231,11 +289,11 @@ vexp_new(struct cs_finding *f, struct cs_entry *v, struct cs_vmap *map,
 	struct vendor_ver	 ver;
 	const char		*inst;
 	char			*pkg = NULL, *pver = NULL;
-	int			 down, rc = 0;
+	int			 down;
 
 	if ((n = vexp_dup(f->new)) == NULL) {
 		cs_entry_free(v);
-		return 0;
+		return;
 	}
 	cs_vendor_prepare(map, v, n);
 	cs_vendor_ver(v, 0, &ver);
@@ -258,19 +316,14 @@ vexp_new(struct cs_finding *f, struct cs_entry *v, struct cs_vmap *map,
 		    "installed: not explained");
 		down = 1;
 	}
-	done->ndown += (size_t)down;
+	if (down && pkg != NULL)
+		vexp_pkgs_add(&x->bad, pkg, "");
 	g = cs_diff_pair_cmp(v, n, NULL, &rule, &opts, v->digests & n->digests);
-	if (g == NULL && !down) {
-		if (pkg != NULL)
-			vexp_pkgs_add(done, pkg, pver);
-		vexp_mark(f, "updated by a signed package version: an "
-		    "upgrade, not a trojan", pkg != NULL ? vexp_pv(pkg, pver) :
-		    cs_xstrdup("a package"), "");
-		rc = 1;
+	if (g == NULL) {
+		if (!down)
+			vexp_pend_add(x, f, pkg, pver, 0);
 		goto out;
 	}
-	if (g == NULL)
-		goto out;
 	/* a changed file no version ships: as a check of the packages */
 	cs_policy_eval(pol, f->path, &rule);
 	if (g->kind == CS_K_CHANGED && f->kind == CS_K_CHANGED &&
@@ -281,7 +334,6 @@ vexp_new(struct cs_finding *f, struct cs_entry *v, struct cs_vmap *map,
 out:
 	free(pkg);
 	free(pver);
-	return rc;
 }
 
 /*
@@ -290,16 +342,15 @@ out:
  * says the root's dpkg, at a version the vendor baseline holds that
  * ships no record here, and a version that did is older.
  */
-static int
+static void
 vexp_removed(struct cs_finding *f, struct cs_entry *v,
-    const struct cs_vmap *map, struct vexp_pkgs *done)
+    const struct cs_vmap *map, struct vexp *x)
 {
 	struct vendor_ver	 ver, w;
 	const char		*inst, *was;
 	size_t			 i, j, nv = cs_vendor_nvers(v);
-	int			 rc = 0;
 
-	for (i = 0; i < nv && rc == 0; i++) {
+	for (i = 0; i < nv; i++) {
 		cs_vendor_ver(v, i, &ver);
 		if (ver.package == NULL || ver.version == NULL ||
 		    (inst = cs_vmap_installed_available(map,
@@ -320,28 +371,62 @@ vexp_removed(struct cs_finding *f, struct cs_entry *v,
 			cs_finding_reason(f, NULL, "removed by installing an "
 			    "older package version: a downgrade, not "
 			    "explained");
-			done->ndown++;
-			break;
-		}
-		vexp_pkgs_add(done, ver.package, inst);
-		vexp_mark(f, "removed by an upgrade: the version the "
-		    "examined root's dpkg says is installed (untrusted) is "
-		    "signed and no longer ships it", vexp_pv(ver.package,
-		    inst), ", which no longer ships it");
-		rc = 1;
+			vexp_pkgs_add(&x->bad, ver.package, "");
+		} else
+			vexp_pend_add(x, f, ver.package, inst, 1);
+		break;
 	}
 	cs_entry_free(v);
-	return rc;
+}
+
+/*
+ * Mark what the join explained, unless its package was also downgraded
+ * or installed at a version no signed package has: then no change of
+ * that package is an upgrade.
+ */
+static void
+vexp_settle(struct vexp *x, uint64_t *explained)
+{
+	struct vexp_pend	*p;
+	size_t			 i;
+
+	for (i = 0; i < x->npend; i++) {
+		p = &x->pend[i];
+		if (p->pkg != NULL && vexp_pkgs_find(&x->bad, p->pkg,
+		    NULL) < x->bad.n)
+			cs_finding_reason(p->f, NULL, "its package went to an "
+			    "older or an unknown version in this check: not "
+			    "explained");
+		else if (p->removed)
+			vexp_mark(p->f, "removed by an upgrade: the version the "
+			    "examined root's dpkg says is installed (untrusted) "
+			    "is signed and no longer ships it",
+			    vexp_pv(p->pkg, p->ver), ", which no longer ships "
+			    "it");
+		else
+			vexp_mark(p->f, "updated by a signed package version: "
+			    "an upgrade, not a trojan", p->pkg != NULL ?
+			    vexp_pv(p->pkg, p->ver) : cs_xstrdup("a package"),
+			    "");
+		if (p->f->flags & CS_FF_UPDATED) {
+			(*explained)++;
+			if (p->pkg != NULL)
+				vexp_pkgs_add(&x->done, p->pkg, p->ver);
+		}
+		free(p->pkg);
+		free(p->ver);
+	}
+	free(x->pend);
 }
 
 /*
  * Which explained versions account for dpkg's file PATH, [*FROM, *TO):
- * of /var/lib/dpkg/info/P.list (or P:ARCH.list, ...) P's, of the other
- * files of its database (status, locks) all.  0 if none does, or if the
- * check saw a downgrade (dpkg's database then speaks for no upgrade).
+ * of /var/lib/dpkg/info/P.list (or P:ARCH.list, ...) P's, unless P also
+ * went to an older or unknown version; of the other files of its
+ * database (status, locks) all, unless a package did.  0 if none does.
  */
 static int
-vexp_dpkg_pkgs(const struct vexp_pkgs *done, const char *path, size_t *from,
+vexp_dpkg_pkgs(const struct vexp *x, const char *path, size_t *from,
     size_t *to)
 {
 	static const char	 info[] = "/var/lib/dpkg/info/";
@@ -349,25 +434,24 @@ vexp_dpkg_pkgs(const struct vexp_pkgs *done, const char *path, size_t *from,
 	const char		*base;
 
 	*from = 0;
-	*to = done->n;
-	if (done->ndown > 0)
-		return 0;
+	*to = x->done.n;
 	if (strncmp(path, info, sizeof info - 1) != 0)
-		return done->n > 0;
+		return x->done.n > 0 && x->bad.n == 0;
 	base = path + sizeof info - 1;
-	for (i = 0; i < done->n; i++) {
-		l = strlen(done->v[i]);
-		if (l > bestl && strncmp(base, done->v[i], l) == 0 &&
+	for (i = 0; i < x->done.n; i++) {
+		l = strlen(x->done.v[i]);
+		if (l > bestl && strncmp(base, x->done.v[i], l) == 0 &&
 		    (base[l] == '.' || base[l] == ':')) {
 			*from = i;
 			*to = i + 1;
 			bestl = l;
 		}
 	}
-	return bestl > 0;
+	return bestl > 0 && vexp_pkgs_find(&x->bad, x->done.v[*from],
+	    NULL) == x->bad.n;
 }
 
-/* "P V" of the I-th explained version, or of all of them (heap). */
+/* "P V" of the explained versions [I, N) (heap). */
 static char *
 vexp_done_pv(const struct vexp_pkgs *done, size_t i, size_t n)
 {
@@ -388,24 +472,24 @@ vexp_done_pv(const struct vexp_pkgs *done, size_t i, size_t n)
 /* Changes of dpkg's database that the explained upgrades account for. */
 static void
 vexp_dpkg(struct cs_finding **fs, size_t n, const struct cs_policy *pol,
-    const struct vexp_pkgs *done, uint64_t *explained)
+    const struct vexp *x, uint64_t *explained)
 {
 	struct cs_finding	*f;
 	struct cs_rule		 rule;
 	size_t			 i, from, to;
 
-	for (i = 0; i < n && done->n > 0; i++) {
+	for (i = 0; i < n && x->done.n > 0; i++) {
 		f = fs[i];
 		if ((f->flags & CS_FF_UPDATED) || f->kind == CS_K_NOTCMP ||
 		    cs_vendor_dangerous(f->old) || cs_vendor_dangerous(f->new))
 			continue;
 		cs_policy_eval(pol, f->path, &rule);
 		if (rule.vendor[CS_VR_UPGRADED] < 0 ||
-		    !vexp_dpkg_pkgs(done, f->path, &from, &to))
+		    !vexp_dpkg_pkgs(x, f->path, &from, &to))
 			continue;
 		vexp_mark(f, "dpkg's own database, as the package upgrades "
 		    "this check explains wrote it (the policy's upgraded= "
-		    "rule)", vexp_done_pv(done, from, to), "");
+		    "rule)", vexp_done_pv(&x->done, from, to), "");
 		f->severity = rule.vendor[CS_VR_UPGRADED];
 		(*explained)++;
 	}
@@ -417,7 +501,7 @@ cs_vendor_explain(struct cs_finding **fs, size_t n, struct cs_source *base,
     uint64_t *explained, struct cs_err *err)
 {
 	struct vexp_src		*s;
-	struct vexp_pkgs	 done;
+	struct vexp		 x;
 	struct cs_source	*src, *view;
 	struct cs_join		*join;
 	struct cs_entry		*a, *b;
@@ -426,7 +510,7 @@ cs_vendor_explain(struct cs_finding **fs, size_t n, struct cs_source *base,
 	int			 rc;
 
 	*explained = 0;
-	memset(&done, 0, sizeof done);
+	memset(&x, 0, sizeof x);
 	s = cs_xcalloc(1, sizeof *s);
 	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	s->fs = cs_xcalloc(n + 1, sizeof *s->fs);
@@ -448,9 +532,10 @@ cs_vendor_explain(struct cs_finding **fs, size_t n, struct cs_source *base,
 	while ((rc = cs_join_next(join, &a, &b, err)) == 1) {
 		if (a != NULL && b != NULL) {
 			f = s->fs[a->ino];
-			if (f->new != NULL ? vexp_new(f, b, map, pol, &done) :
-			    vexp_removed(f, b, map, &done))
-				(*explained)++;
+			if (f->new != NULL)
+				vexp_new(f, b, map, pol, &x);
+			else
+				vexp_removed(f, b, map, &x);
 		} else
 			cs_entry_free(b);
 		cs_entry_free(a);
@@ -458,10 +543,10 @@ cs_vendor_explain(struct cs_finding **fs, size_t n, struct cs_source *base,
 	cs_join_free(join);
 	cs_source_free(src);
 	cs_source_free(view);
+	vexp_settle(&x, explained);
 	if (rc == 0)
-		vexp_dpkg(fs, n, pol, &done, explained);
-	for (i = 0; i < done.n; i++)
-		free(done.v[i]);
-	free(done.v);
+		vexp_dpkg(fs, n, pol, &x, explained);
+	vexp_pkgs_release(&x.done);
+	vexp_pkgs_release(&x.bad);
 	return rc < 0 ? -1 : 0;
 }

@@ -152,6 +152,9 @@ test_expect_success $P 'a downgrade to a signed older version is not explained' 
 	! grep "^info [a-z]* /usr/share/tools/new " out &&
 	! grep "^info [a-z]* /usr/lib/tools/libtools.so.1 " out &&
 	! grep "^info [a-z]* /etc/tools.conf " out &&
+	# what version 1 ships again is not an upgrade in a downgrade
+	grep "added /usr/share/doc/tools/OLD .*went to an older or an unknown version" out &&
+	! grep "updated by" out &&
 	! grep "^info [a-z]* /var/lib/dpkg/status " out
 '
 
