@@ -26,6 +26,7 @@ struct vendor_ver {
 	int			 unverified;	/* its .deb did not verify */
 	uint64_t		 size;
 	const unsigned char	*sha256;	/* NULL if none */
+	uint32_t		 mode;		/* permission bits (07777) */
 };
 
 /* How many versions the record E holds (at least 1). */
@@ -33,7 +34,7 @@ size_t		 cs_vendor_nvers(const struct cs_entry *);
 /* The I-th version of E. */
 void		 cs_vendor_ver(const struct cs_entry *, size_t,
 		    struct vendor_ver *);
-/* Make the I-th version E's own (size, digest, package, version). */
+/* Make the I-th version E's own (size, digest, mode, package, version). */
 void		 cs_vendor_take(struct cs_entry *, size_t);
 /* Add what FROM ships at E's path to E's versions. */
 void		 cs_vendor_merge(struct cs_entry *, const struct cs_entry *);

@@ -286,23 +286,27 @@ cs_vendor_prepare(void *arg, struct cs_entry *old, const struct cs_entry *new)
 	struct cs_vmap		*map = arg;
 	struct vendor_ver	 v;
 	size_t			 i, n = cs_vendor_nvers(old), pick = n;
+	int			 score, best = -1;
 
 	/* owners by name, as dpkg installs them */
 	old->uid = vendor_owner(old->uid, old->user, new->uid, new->user);
 	old->gid = vendor_owner(old->gid, old->group, new->gid, new->group);
 	if (old->type != CS_T_FILE || new->type != CS_T_FILE)
 		return;
-	/* of the versions that ship this content, the installed one */
-	for (i = 0; i < n && pick == n; i++) {
+	/*
+	 * of the versions that ship this content, the installed one, and
+	 * of those one with NEW's mode
+	 */
+	for (i = 0; i < n; i++) {
 		cs_vendor_ver(old, i, &v);
-		if (!v.unverified && cs_vendor_same(&v, new) &&
-		    vendor_installed(map, &v))
+		if (v.unverified || !cs_vendor_same(&v, new))
+			continue;
+		score = 2 * vendor_installed(map, &v) +
+		    (v.mode == (new->mode & 07777));
+		if (pick == n || score > best) {
 			pick = i;
-	}
-	for (i = 0; i < n && pick == n; i++) {
-		cs_vendor_ver(old, i, &v);
-		if (!v.unverified && cs_vendor_same(&v, new))
-			pick = i;
+			best = score;
+		}
 	}
 	/* a match with what did not verify vouches for nothing */
 	for (i = 0; i < n && pick == n; i++) {

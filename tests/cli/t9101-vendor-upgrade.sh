@@ -4,10 +4,12 @@
 # dpkg itself (--root, never this machine's own dpkg database, which the
 # test checks is left alone), a host baseline of the root is taken, and
 # dpkg upgrades it to version 2: a program and a library change, a file
-# is added, a file version 1 shipped is dropped, a conffile the vendor
-# changed is replaced and one it did not is kept.  Checked three-way
+# is added, a file version 1 shipped is dropped, a program's mode
+# changes, a conffile the vendor changed is replaced and one it did not
+# is kept.  Checked three-way
 # against the vendor baseline of the signed packages, every change of the
-# upgrade is "updated by tools 2.0" at info: the removed file (version 2
+# upgrade is "updated by tools 2.0" at info, the mode too (the vendor
+# baseline keeps each version's mode): the removed file (version 2
 # no longer ships it) and dpkg's own database that the upgrade rewrote
 # too; a trojan planted in the same run stays critical, and the summary
 # counts explained and unexplained changes apart.  A downgrade to
@@ -66,6 +68,7 @@ test_expect_success $P 'setup: versions 1, 2 (signed) and 3 (not) of tools' '
 	chmod -R go-w t1 &&
 	pkgtree t2 two &&
 	cp /bin/false t2/usr/lib/tools/libtools.so.1 &&
+	chmod 700 t2/usr/lib/tools/helper &&
 	echo "colour=auto" >t2/etc/tools.conf &&
 	mkdir -p t2/usr/share/tools && echo new >t2/usr/share/tools/new &&
 	chmod -R go-w t2 &&
@@ -81,6 +84,8 @@ test_expect_success $P 'setup: versions 1, 2 (signed) and 3 (not) of tools' '
 	"$CUSTOS" baseline -q --from-packages --apt-lists lists \
 	    --keyring keyring.gpg -o V.cbl pkgs 2>/dev/null &&
 	grep -q "^/usr/share/doc/tools/OLD .* pkg=tools ver=1.0 " V.cbl &&
+	grep -q "^/usr/lib/tools/helper .*mode=0755 .*alt=tools,2.0,all,[0-9]*,[0-9a-f]*,0700\$" \
+	    V.cbl &&
 	! grep "ver=3.0" V.cbl
 '
 
@@ -105,6 +110,7 @@ test_expect_success $P 'dpkg upgrades to version 2' '
 	    tools)" = 2.0 &&
 	! test -e root/usr/share/doc/tools/OLD &&
 	grep "echo two" root/usr/bin/xt &&
+	test "$(stat -c %a root/usr/lib/tools/helper)" = 700 &&
 	test -f root/usr/share/tools/new &&
 	grep "colour=auto" root/etc/tools.conf &&
 	grep "keep=yes" root/etc/tools/keep.conf
@@ -120,6 +126,7 @@ test_expect_success $P 'three-way: every change of the upgrade is explained, a t
 	    out &&
 	grep "^critical changed /usr/bin/xextra .*shipped by extra 1.0" out &&
 	explained /usr/bin/xt /usr/lib/tools/libtools.so.1 /etc/tools.conf \
+	    /usr/lib/tools/helper \
 	    /usr/share/tools /usr/share/tools/new /var/lib/dpkg/status \
 	    /var/lib/dpkg/info/tools.list /var/lib/dpkg/info/tools.md5sums &&
 	grep "^info removed /usr/share/doc/tools/OLD .*no longer ships it" out &&
@@ -137,6 +144,18 @@ test_expect_success $P 'three-way: every change of the upgrade is explained, a t
 	    --vendor V.cbl -F json root >json || :
 	grep "\"changes\":{\"unexplained\":$((t - n)),\"explained\":$n}" json &&
 	cp -p xextra.orig root/usr/bin/xextra
+'
+
+test_expect_success $P 'against the packages alone: a version ships each mode' '
+	check -b V.cbl --root root &&
+	! grep " /usr/lib/tools/helper " out &&
+	! grep -E "^[a-z]+ changed /usr/" out &&
+	# no dpkg status: the version with the same content and mode
+	mkdir bare &&
+	dpkg-deb -x pkgs/tools_2.0_all.deb bare &&
+	check -b V.cbl --root bare &&
+	! grep -E "^[a-z]+ changed " out &&
+	! grep " /usr/lib/tools/helper " out
 '
 
 test_expect_success $P 'a downgrade to a signed older version is not explained' '
