@@ -22,9 +22,9 @@
  * version than the one the root's dpkg says is installed is not
  * explained either, and once a package is seen going to an older or an
  * unknown version none of its changes is, nor the shared files of dpkg's
- * database: the explanations are settled after the whole join.  Memory: the findings,
- * which are in memory already, one record per side of the join and the
- * packages explained.
+ * database: the explanations are settled after the whole join.  Memory:
+ * the findings, which are in memory already, one record per side of the
+ * join and the packages explained.
  */
 #include "custos/custos.h"
 
@@ -130,7 +130,7 @@ struct vexp_pend {
 /* What the join found. */
 struct vexp {
 	struct vexp_pkgs	 done;	/* versions of explained changes */
-	struct vexp_pkgs	 bad;	/* packages downgraded ("P\0") */
+	struct vexp_pkgs	 bad;	/* to an older or unknown version */
 	struct vexp_pend	*pend;
 	size_t			 npend;
 	size_t			 cappend;
@@ -398,9 +398,9 @@ vexp_settle(struct vexp *x, uint64_t *explained)
 			    "older or an unknown version in this check: not "
 			    "explained");
 		else if (p->removed)
-			vexp_mark(p->f, "removed by an upgrade: the version the "
-			    "examined root's dpkg says is installed (untrusted) "
-			    "is signed and no longer ships it",
+			vexp_mark(p->f, "removed by an upgrade: the version "
+			    "the examined root's dpkg says is installed "
+			    "(untrusted) is signed and no longer ships it",
 			    vexp_pv(p->pkg, p->ver), ", which no longer ships "
 			    "it");
 		else

@@ -5,8 +5,9 @@
  * its path (entry.h, struct cs_pkgref): the first is the one whose size,
  * digests and mode the record holds; the others ship a regular file
  * there, each with its own size and SHA-256, and its own mode where it
- * is not the record's (CS_PKG_MODE: a version that changed a mode).  A record without them (another
- * kind of baseline) is one version of an unnamed package.
+ * is not the record's (CS_PKG_MODE: a version that changed a mode).  A
+ * record without them (another kind of baseline) is one version of an
+ * unnamed package.
  */
 #include "custos/custos.h"
 

@@ -119,8 +119,9 @@ struct cs_source *cs_vendor_view(struct cs_source *, struct cs_vmap *,
  * Before a vendor record OLD is compared with the tree's NEW: of the
  * versions shipped at that path, take the one NEW's content matches (if
  * several do, the installed one, says the root's dpkg, then one with
- * NEW's mode), and take NEW's owner ids where the names agree (owners are compared by
- * name, through the examined root's account files).  ARG is the map.
+ * NEW's mode), and take NEW's owner ids where the names agree (owners
+ * are compared by name, through the examined root's account files).
+ * ARG is the map.
  */
 void		 cs_vendor_prepare(void *, struct cs_entry *,
 		    const struct cs_entry *);
