@@ -79,7 +79,7 @@ static const char *const bl_bad_value[F_COUNT] = {
 	"bad structured entries (want KIND:LINES)", "bad package name",
 	"bad package version", "bad package architecture",
 	"bad conffile (want 1)", "bad unverified (want 1)",
-	"bad or unsorted alt (want PKG,VER,ARCH,SIZE,SHA256,FLAGS...)",
+	"bad or unsorted alt (want PKG,VER,ARCH,SIZE,SHA256,MODE,FLAGS...)",
 	"bad error text"
 };
 
@@ -248,6 +248,8 @@ bl_fmt_pkgs(struct cs_buf *b, const struct cs_entry *e)
 		cs_hex(p->sha256, sizeof p->sha256, hex);
 		cs_buf_addc(b, ',');
 		cs_buf_adds(b, hex);
+		if (p->flags & CS_PKG_MODE)
+			cs_buf_printf(b, ",%04" PRIo32, p->mode & 07777);
 		if (p->flags & CS_PKG_CONFFILE)
 			cs_buf_adds(b, ",conffile");
 		if (p->flags & CS_PKG_UNVERIFIED)
@@ -486,19 +488,39 @@ bl_parse_pkgtext(const char *s, size_t n, int (*ok)(const char *, size_t),
 	return 0;
 }
 
-/* "PKG,VER,ARCH,SIZE,SHA256[,conffile][,unverified]", in order. */
+/* An alternative's mode: exactly four octal digits. */
+static int
+bl_parse_altmode(const char *s, size_t n, uint32_t *mode)
+{
+	size_t	 i;
+
+	if (n != 4)
+		return -1;
+	*mode = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '7')
+			return -1;
+		*mode = *mode * 8 + (uint32_t)(s[i] - '0');
+	}
+	return 0;
+}
+
+/*
+ * "PKG,VER,ARCH,SIZE,SHA256[,MODE][,conffile][,unverified]", in order;
+ * MODE (four octal digits) when that version's mode is not the record's.
+ */
 static int
 bl_parse_alt(const char *s, size_t n, struct cs_entry *e)
 {
 	static int (*const ok[3])(const char *, size_t) = { cs_deb_name_ok,
 	    cs_deb_version_ok, cs_deb_arch_ok };
 	struct cs_pkgref	 r, *p;
-	const char		*w[7], *end = s + n, *c;
-	size_t			 wn[7], k = 0, i;
+	const char		*w[8], *end = s + n, *c;
+	size_t			 wn[8], k = 0, i, first = 5;
 	char			*t[3] = { NULL, NULL, NULL };
 	int			 rc = -1;
 
-	for (; k < 7; k++) {
+	for (; k < 8; k++) {
 		c = memchr(s, ',', (size_t)(end - s));
 		w[k] = s;
 		wn[k] = (size_t)((c != NULL ? c : end) - s);
@@ -506,7 +528,7 @@ bl_parse_alt(const char *s, size_t n, struct cs_entry *e)
 			break;
 		s = c + 1;
 	}
-	if (k < 4 || k > 6 || e->npkgs == 0)
+	if (k < 4 || k > 7 || e->npkgs == 0)
 		return -1;
 	memset(&r, 0, sizeof r);
 	for (i = 0; i < 3; i++) {
@@ -519,9 +541,13 @@ bl_parse_alt(const char *s, size_t n, struct cs_entry *e)
 	if (cs_bl_parse_u64(w[3], wn[3], UINT64_MAX, &r.size) != 0 ||
 	    cs_unhex(w[4], wn[4], r.sha256, sizeof r.sha256) != 0)
 		goto out;
-	for (i = 5; i <= k; i++) {
+	if (k >= 5 && bl_parse_altmode(w[5], wn[5], &r.mode) == 0) {
+		r.flags |= CS_PKG_MODE;
+		first = 6;
+	}
+	for (i = first; i <= k; i++) {
 		if (wn[i] == 8 && memcmp(w[i], "conffile", 8) == 0 &&
-		    i == 5 && !(r.flags & CS_PKG_CONFFILE))
+		    i == first && !(r.flags & CS_PKG_CONFFILE))
 			r.flags |= CS_PKG_CONFFILE;
 		else if (wn[i] == 10 && memcmp(w[i], "unverified", 10) == 0 &&
 		    i == k)
@@ -533,6 +559,7 @@ bl_parse_alt(const char *s, size_t n, struct cs_entry *e)
 		goto out;
 	p = cs_entry_add_pkg(e, r.name, r.version, r.arch, r.flags);
 	p->size = r.size;
+	p->mode = r.mode;
 	memcpy(p->sha256, r.sha256, sizeof p->sha256);
 	rc = 0;
 out:

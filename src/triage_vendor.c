@@ -62,9 +62,8 @@ cs_vendor_restore(const struct cs_entry *e)
 	return vendor_pv(e, "apt-get install --reinstall ", "=");
 }
 
-/* Append LINE (taken over) to F's detail lines. */
-static void
-vendor_detail(struct cs_finding *f, char *line)
+void
+cs_vendor_detail(struct cs_finding *f, char *line)
 {
 	char	*d;
 
@@ -112,11 +111,10 @@ vendor_codedir(const char *path)
 	return cs_triage_sysdir(path) || cs_tr_match(cs_tr_g_modules, path);
 }
 
-/* What no policy may quiet in an unowned file. */
-static int
-vendor_dangerous(const struct cs_entry *e)
+int
+cs_vendor_dangerous(const struct cs_entry *e)
 {
-	return e->type == CS_T_FILE && (vendor_code(e) ||
+	return e != NULL && e->type == CS_T_FILE && (vendor_code(e) ||
 	    (e->mode & 06111) != 0 || e->caps != NULL);
 }
 
@@ -134,7 +132,7 @@ vendor_unowned(struct cs_finding *f, struct cs_vmap *map,
 		    "/etc/alternatives, untrusted)");
 		return;
 	}
-	if (!vendor_dangerous(e) && rule->vendor[CS_VR_UNOWNED] >= 0) {
+	if (!cs_vendor_dangerous(e) && rule->vendor[CS_VR_UNOWNED] >= 0) {
 		vendor_set(f, rule->vendor[CS_VR_UNOWNED], "no package ships "
 		    "it; made after install (the policy's unowned= rule)");
 		return;
@@ -149,16 +147,17 @@ vendor_unowned(struct cs_finding *f, struct cs_vmap *map,
 		vendor_raise(f, CS_SEV_LOW, NULL, "no package ships it");
 }
 
-/* Content that differs from every version shipped at the path. */
-static void
-vendor_content(struct cs_finding *f, const struct cs_rule *rule)
+void
+cs_vendor_content(struct cs_finding *f, const struct cs_entry *vrec,
+    const struct cs_rule *rule)
 {
 	struct vendor_ver	 v;
 	char			*named;
 	int			 sev;
 
-	cs_vendor_ver(f->old, 0, &v);
-	f->restore = cs_vendor_restore(f->old);
+	cs_vendor_ver(vrec, 0, &v);
+	free(f->restore);
+	f->restore = cs_vendor_restore(vrec);
 	if (v.conffile && f->restore != NULL) {
 		/* dpkg keeps a changed conffile unless told to ask */
 		named = cs_xasprintf("%s -o Dpkg::Options::=--force-confask",
@@ -179,8 +178,8 @@ vendor_content(struct cs_finding *f, const struct cs_rule *rule)
 	else
 		vendor_raise(f, CS_SEV_MEDIUM, NULL, "differs from every "
 		    "version its package shipped");
-	if ((named = vendor_pv(f->old, "shipped by ", " ")) != NULL)
-		vendor_detail(f, named);
+	if ((named = vendor_pv(vrec, "shipped by ", " ")) != NULL)
+		cs_vendor_detail(f, named);
 }
 
 /* Nonzero if only attributes packages' scripts set changed. */
@@ -263,7 +262,7 @@ vendor_one(struct cs_finding *f, struct cs_vmap *map,
 	}
 	else if (f->kind == CS_K_CHANGED && f->new->type == CS_T_FILE &&
 	    (f->attrs & (CS_ABIT(CS_A_SIZE) | CS_ABIT(CS_A_DIGEST))))
-		vendor_content(f, &rule);
+		cs_vendor_content(f, f->old, &rule);
 	else if (f->kind == CS_K_CHANGED && vendor_after(f, map)) {
 		sev = rule.vendor[CS_VR_AFTER] >= 0 ? rule.vendor[CS_VR_AFTER] :
 		    CS_SEV_LOW;

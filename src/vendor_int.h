@@ -14,6 +14,8 @@
 #include <stdint.h>
 
 struct cs_entry;
+struct cs_finding;
+struct cs_rule;
 
 /* One version shipped at a path (borrowed from the record). */
 struct vendor_ver {
@@ -24,6 +26,7 @@ struct vendor_ver {
 	int			 unverified;	/* its .deb did not verify */
 	uint64_t		 size;
 	const unsigned char	*sha256;	/* NULL if none */
+	uint32_t		 mode;		/* permission bits (07777) */
 };
 
 /* How many versions the record E holds (at least 1). */
@@ -31,7 +34,7 @@ size_t		 cs_vendor_nvers(const struct cs_entry *);
 /* The I-th version of E. */
 void		 cs_vendor_ver(const struct cs_entry *, size_t,
 		    struct vendor_ver *);
-/* Make the I-th version E's own (size, digest, package, version). */
+/* Make the I-th version E's own (size, digest, mode, package, version). */
 void		 cs_vendor_take(struct cs_entry *, size_t);
 /* Add what FROM ships at E's path to E's versions. */
 void		 cs_vendor_merge(struct cs_entry *, const struct cs_entry *);
@@ -44,5 +47,23 @@ void		 cs_vendor_merge(struct cs_entry *, const struct cs_entry *);
 struct cs_entry	*cs_vendor_merge_same(struct cs_entry *, struct cs_entry *);
 /* A record's alternatives in order, each once. */
 void		 cs_vendor_sort_alts(struct cs_entry *);
+
+/*
+ * F's content differs from every version the vendor record VREC ships:
+ * critical for programs, libraries and modules, review for conffiles,
+ * with the package and the command that restores it (triage_vendor.c).
+ */
+void		 cs_vendor_content(struct cs_finding *, const struct cs_entry *,
+		    const struct cs_rule *);
+/*
+ * What no policy may quiet: an ELF object, a script, an executable, a
+ * setuid or setgid file or one with capabilities.
+ */
+int		 cs_vendor_dangerous(const struct cs_entry *);
+/* Append LINE (taken over) to F's detail lines. */
+void		 cs_vendor_detail(struct cs_finding *, char *);
+/* Does version V ship E's content (a regular file's size and SHA-256)? */
+int		 cs_vendor_same(const struct vendor_ver *,
+		    const struct cs_entry *);
 
 #endif /* CUSTOS_VENDOR_INT_H */

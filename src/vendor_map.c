@@ -663,6 +663,14 @@ cs_vmap_installed(const struct cs_vmap *m, const char *pkg)
 	return p != NULL ? p->version : NULL;
 }
 
+const char *
+cs_vmap_installed_available(const struct cs_vmap *m, const char *pkg)
+{
+	struct vmap_pkg	*p = vmap_pkg_find(m, pkg);
+
+	return p != NULL && !p->unavailable ? p->version : NULL;
+}
+
 static int
 vmap_str_cmp(const void *a, const void *b)
 {

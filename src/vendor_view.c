@@ -357,11 +357,11 @@ vendor_owner(uint32_t old, const char *oldname, uint32_t new,
 	return new != UINT32_MAX ? UINT32_MAX : 0;
 }
 
-/* Does version V ship NEW's content? */
-static int
-vendor_same(const struct vendor_ver *v, const struct cs_entry *new)
+int
+cs_vendor_same(const struct vendor_ver *v, const struct cs_entry *new)
 {
-	return v->sha256 != NULL && (new->digests & (1U << CS_D_SHA256)) &&
+	return v->sha256 != NULL && new->type == CS_T_FILE &&
+	    (new->digests & (1U << CS_D_SHA256)) &&
 	    v->size == new->size &&
 	    memcmp(v->sha256, new->digest[CS_D_SHA256], 32) == 0;
 }
@@ -372,21 +372,32 @@ cs_vendor_prepare(void *arg, struct cs_entry *old, const struct cs_entry *new)
 	struct cs_vmap		*map = arg;
 	struct vendor_ver	 v;
 	size_t			 i, n = cs_vendor_nvers(old), pick = n;
+	int			 score, best = -1;
 
 	/* owners by name, as dpkg installs them */
 	old->uid = vendor_owner(old->uid, old->user, new->uid, new->user);
 	old->gid = vendor_owner(old->gid, old->group, new->gid, new->group);
 	if (old->type != CS_T_FILE || new->type != CS_T_FILE)
 		return;
-	for (i = 0; i < n && pick == n; i++) {
+	/*
+	 * of the versions that ship this content, the installed one, and
+	 * of those one with NEW's mode
+	 */
+	for (i = 0; i < n; i++) {
 		cs_vendor_ver(old, i, &v);
-		if (!v.unverified && vendor_same(&v, new))
+		if (v.unverified || !cs_vendor_same(&v, new))
+			continue;
+		score = 2 * vendor_installed(map, &v) +
+		    (v.mode == (new->mode & 07777));
+		if (pick == n || score > best) {
 			pick = i;
+			best = score;
+		}
 	}
 	/* a match with what did not verify vouches for nothing */
 	for (i = 0; i < n && pick == n; i++) {
 		cs_vendor_ver(old, i, &v);
-		if (v.unverified && vendor_same(&v, new)) {
+		if (v.unverified && cs_vendor_same(&v, new)) {
 			cs_vendor_take(old, i);
 			cs_entry_add_error(old, "%s", CS_VENDOR_UNVERIFIED);
 			return;

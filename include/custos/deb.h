@@ -61,6 +61,8 @@ void		 cs_deb822_free(struct cs_deb822 *);
 int		 cs_deb_name_ok(const char *, size_t);
 int		 cs_deb_version_ok(const char *, size_t);
 int		 cs_deb_arch_ok(const char *, size_t);
+/* Versions A and B in dpkg's order: <0, 0 or >0 (deb_version.c). */
+int		 cs_deb_vercmp(const char *, const char *);
 
 /* One file a Release lists in its SHA256 field. */
 struct cs_deb_relfile {

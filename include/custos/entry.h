@@ -67,6 +67,7 @@ struct cs_xattr {
  */
 #define CS_PKG_CONFFILE		0x1	/* a conffile of the package */
 #define CS_PKG_UNVERIFIED	0x2	/* its .deb did not verify */
+#define CS_PKG_MODE		0x4	/* an alternative's own mode below */
 struct cs_pkgref {
 	char		*name;
 	char		*version;
@@ -74,6 +75,7 @@ struct cs_pkgref {
 	unsigned	 flags;		/* CS_PKG_* */
 	uint64_t	 size;		/* regular files */
 	unsigned char	 sha256[32];	/* regular files */
+	uint32_t	 mode;		/* with CS_PKG_MODE: 07777 bits */
 };
 
 struct cs_entry {

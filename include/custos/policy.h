@@ -48,13 +48,16 @@ enum cs_sev {
 
 /*
  * Severities of verdicts against vendor packages (vendor.h), set by
- * "unowned=SEV", "conffile=SEV" and "after-install=SEV": a file no
- * package ships, a changed conffile, an attribute set after install.
+ * "unowned=SEV", "conffile=SEV", "after-install=SEV" and "upgraded=SEV":
+ * a file no package ships, a changed conffile, an attribute set after
+ * install, and in a three-way check a change of dpkg's own database that
+ * the package upgrades explained in the same check account for.
  */
 enum cs_vrule {
 	CS_VR_UNOWNED = 0,
 	CS_VR_CONFFILE,
 	CS_VR_AFTER,
+	CS_VR_UPGRADED,
 	CS_VR_COUNT
 };
 

@@ -77,6 +77,12 @@ int		 cs_vmap_alternative(struct cs_vmap *, const char *, size_t);
 /* The version of PKG the root's dpkg status says is installed, or NULL. */
 const char	*cs_vmap_installed(const struct cs_vmap *, const char *);
 /*
+ * That version, if the vendor baseline holds it (known once the vendor
+ * view has been read: cs_vmap_check_available), or NULL.
+ */
+const char	*cs_vmap_installed_available(const struct cs_vmap *,
+		    const char *);
+/*
  * Nonzero if PATH (a path of the examined root) is listed by the root's
  * dpkg as a file of an installed package whose version the vendor
  * baseline does not have (see cs_vmap_check_available).
@@ -122,9 +128,11 @@ int		 cs_vendor_view_fill(struct cs_source *, struct cs_err *);
 int		 cs_vendor_view_ships(void *, const struct cs_entry *);
 /*
  * Before a vendor record OLD is compared with the tree's NEW: of the
- * versions shipped at that path, take the one NEW's content matches, and
- * take NEW's owner ids where the names agree (owners are compared by
- * name, through the examined root's account files).  ARG is the map.
+ * versions shipped at that path, take the one NEW's content matches (if
+ * several do, the installed one, says the root's dpkg, then one with
+ * NEW's mode), and take NEW's owner ids where the names agree (owners
+ * are compared by name, through the examined root's account files).
+ * ARG is the map.
  */
 void		 cs_vendor_prepare(void *, struct cs_entry *,
 		    const struct cs_entry *);

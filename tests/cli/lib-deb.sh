@@ -10,6 +10,8 @@
 #                               named as apt names its lists
 #   deb_done                    stop the gpg-agent the key started
 #                               (test_done calls it too)
+#   check ARGS...               custos check under the policy $POL: the
+#                               line report in out, the status in rc
 
 DEB_ARCHIVE=example.org_debian_dists_test
 # The test's own GnuPG home, where its agent puts its sockets: a short
@@ -71,6 +73,14 @@ deb_lists() {
 	} >"$TRASH/Release" &&
 	gpg --batch --quiet --yes --clearsign \
 	    -o "$TRASH/lists/${DEB_ARCHIVE}_InRelease" "$TRASH/Release"
+}
+
+# check ARGS...: custos check, the line report in out, the status in rc.
+check() {
+	rc=0
+	"$CUSTOS" check --allow-unsigned --policy "$POL" -F line "$@" >out ||
+	    rc=$?
+	cat out
 }
 
 # deb_done: stop the agent gpg started for the test's home.

@@ -9,7 +9,13 @@
 # command that reinstalls it; an ELF object dropped in /usr/bin that no
 # package ships is high.  debsums, given the same root with the packages'
 # md5sums and status, flags the same changed files; custos also lists
-# the file no package owns.  Needs the network (the archive) and root.
+# the file no package owns.  A real point upgrade: a small package the
+# configured archive has in two versions (bookworm, and bookworm-updates
+# or bookworm-security), with no maintainer scripts, is installed at the
+# older version into a root with dpkg --root, a host baseline taken,
+# upgraded with dpkg, and checked three-way: every change of its files
+# is "updated by" the newer version at info.  Needs the network (the
+# archive) and root.
 . "$(dirname "$0")/lib.sh"
 
 P=ROOT,NETWORK,APT-GET,DPKG-QUERY,DPKG-DEB,GPGV
@@ -122,6 +128,98 @@ test_expect_success $P,DEBSUMS 'debsums flags the same changed files; custos als
 	awk "\$2 == \"changed\" { print \$3 }" out | sort >cs.paths &&
 	test_cmp ds.paths cs.paths &&
 	test_grep "^high added /usr/bin/xhelper " out
+'
+
+# candidates: "SIZE PACKAGE OLD NEW" of packages that bookworm and its
+# updates or security suite both have, another version in each, the
+# smaller first (the configured lists, decompressed by apt's helper).
+candidates() {
+	for s in bookworm bookworm-updates bookworm-security; do
+		for f in /var/lib/apt/lists/*_dists_${s}_main_binary-*_Packages*; do
+			test -e "$f" || continue
+			/usr/lib/apt/apt-helper cat-file "$f" || return 1
+		done | awk '/^Package:/ { p = $2 } /^Version:/ { v = $2 }
+		    /^Size:/ { s = $2 } /^$/ { if (p != "") print p, v, s; p = "" }
+		    END { if (p != "") print p, v, s }' | sort -k1,1 >"$s.pv" ||
+		    return 1
+	done
+	cat bookworm-updates.pv bookworm-security.pv | sort -k1,1 >new.pv &&
+	join bookworm.pv new.pv |
+	    awk '$2 != $4 && $5 > 4000 && $5 < 400000 { print $5, $1, $2, $4 }' |
+	    sort -n
+}
+
+# noscripts DEB: the package has no maintainer scripts.
+noscripts() {
+	! dpkg-deb --ctrl-tarfile "$1" | tar -t |
+	    grep -E '(^|/)(preinst|postinst|prerm|postrm|config)$'
+}
+
+test_expect_success $P 'a real point upgrade: a package in two versions, downloaded' '
+	candidates >cand &&
+	mkdir up && chown _apt up 2>/dev/null;
+	n=0 &&
+	while read -r size p old new && test $n -lt 8; do
+		dpkg --compare-versions "$old" lt "$new" || continue
+		n=$((n + 1))
+		rm -f up/*.deb
+		(cd up && apt-get download -q "$p=$old" "$p=$new") \
+		    >/dev/null 2>&1 || continue
+		test $(ls up/*.deb | wc -l) = 2 || continue
+		for d in up/*.deb; do noscripts "$d" || continue 2; done
+		echo "$p $old $new" >up.txt
+		break
+	done <cand &&
+	if test -s up.txt; then cat up.txt; else rm -f up/*.deb; fi
+'
+
+# Without such a package today, the upgrade checks are skipped, said so.
+if test -s "$TRASH/up.txt"; then
+	cs_prereq_cache="$cs_prereq_cache UPGRADE=1 "
+else
+	cs_prereq_cache="$cs_prereq_cache UPGRADE=0 "
+	test_have_prereq "$P" &&
+	say "no small package without maintainer scripts has two" \
+	    "downloadable versions in the configured archive today:" \
+	    "the point upgrade is not checked"
+fi
+
+# dpkg_up ARGS...: dpkg on the upgrade's root only.
+dpkg_up() {
+	dpkg --root="$TRASH/uproot" --force-not-root --force-bad-path \
+	    --force-depends --log="$TRASH/uproot/var/log/dpkg.log" \
+	    --path-include='*' "$@"
+}
+
+test_expect_success $P,UPGRADE 'the point upgrade with dpkg --root, checked three-way' '
+	read -r p old new <up.txt &&
+	"$CUSTOS" baseline -q --from-packages --keyring "$KEYRING" \
+	    --apt-lists /var/lib/apt/lists -o upvendor.cbl up 2>err &&
+	test_grep "^#packages=2$" upvendor.cbl &&
+	test_grep "^#unverified=0$" upvendor.cbl &&
+	mkdir -p uproot/usr/bin uproot/usr/sbin uproot/usr/lib \
+	    uproot/var/lib/dpkg/info uproot/var/lib/dpkg/updates \
+	    uproot/var/log &&
+	ln -s usr/bin uproot/bin && ln -s usr/sbin uproot/sbin &&
+	ln -s usr/lib uproot/lib &&
+	: >uproot/var/lib/dpkg/status &&
+	sha256sum /var/lib/dpkg/status >host.sum &&
+	dpkg_up -i up/${p}_$(echo "$old" | sed "s/^[0-9]*://")_*.deb \
+	    >dpkg.out 2>&1 &&
+	"$CUSTOS" baseline -q -o uphost.cbl uproot &&
+	dpkg_up -i up/${p}_$(echo "$new" | sed "s/^[0-9]*://")_*.deb \
+	    >>dpkg.out 2>&1 &&
+	test "$(dpkg-query --admindir=uproot/var/lib/dpkg -W -f "\${Version}" \
+	    "$p")" = "$new" &&
+	sha256sum -c host.sum &&
+	"$CUSTOS" check -b uphost.cbl --vendor upvendor.cbl --allow-unsigned \
+	    --policy "$POL" -F line uproot >out || : &&
+	cat out &&
+	grep -E "^info (changed|added|removed) /usr/" out |
+	    grep -F "updated by $p $new" &&
+	grep -F "updated by $p $new" out | grep "^info changed /var/lib/dpkg/status " &&
+	! grep -v "^info " out &&
+	! sed -n "s/.*updated by //p" out | grep -Fx "$p $old"
 '
 
 test_done

@@ -18,14 +18,6 @@
 P=GPG,GPGV,DPKG-DEB
 POL="$CS_SRCDIR/etc/default.policy"
 
-# check ARGS...: custos check, the line report in out, the status in rc.
-check() {
-	rc=0
-	"$CUSTOS" check --allow-unsigned --policy "$POL" -F line "$@" >out ||
-	    rc=$?
-	cat out
-}
-
 # mkroot DIR DEB...: a merged-/usr tree unpacked from the packages.
 mkroot() {
 	root=$1

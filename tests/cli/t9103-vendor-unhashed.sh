@@ -13,9 +13,9 @@
 P=GPG,GPGV,DPKG-DEB
 POL="$CS_SRCDIR/etc/default.policy"
 
-# check ARGS...: custos check against V.cbl of root, the report in out
+# vcheck ARGS...: custos check against V.cbl of root, the report in out
 # (line format unless ARGS say otherwise), the status in rc.
-check() {
+vcheck() {
 	rc=0
 	"$CUSTOS" check --allow-unsigned --policy "$POL" -b V.cbl \
 	    --root root "$@" >out || rc=$?
@@ -47,29 +47,29 @@ test_expect_success $P 'unowned files: described, not hashed, counted' '
 	cp /bin/true root/usr/local/bin/tool &&
 	printf "#!/bin/sh\nexit 0\n" >root/usr/local/bin/hook &&
 	chmod 755 root/usr/local/bin/hook &&
-	check -F line &&
+	vcheck -F line &&
 	test "$rc" = 1 &&
 	grep "^low added /srv/data/f1 type=file size=1000 mode=" out &&
 	! grep "^[a-z]* added /srv/data/f1 .*sha256=" out &&
 	grep "^high added /usr/local/bin/tool .*no package ships this ELF" out &&
 	grep "^high added /usr/local/bin/hook .*ELF object or script" out &&
 	! grep "added /usr/local/bin/tool .*sha256=" out &&
-	check -F text &&
+	vcheck -F text &&
 	bytes=$((10 * 1000 + $(stat -c %s root/usr/local/bin/tool) +
 	    $(stat -c %s root/usr/local/bin/hook))) &&
 	mib=$(awk "BEGIN { printf \"%.1f\", $bytes / 1048576 }") &&
 	grep "^warning: *12 files that no package ships ($mib MiB) were not hashed" out &&
-	check -F json &&
+	vcheck -F json &&
 	grep "\"warnings\":\[[^]]*12 files that no package ships" out
 '
 
 test_expect_success $P '--hash-unowned hashes them' '
-	check -F line --hash-unowned &&
+	vcheck -F line --hash-unowned &&
 	test "$rc" = 1 &&
 	want=$(sha256sum <root/srv/data/f1 | cut -d" " -f1) &&
 	grep "^low added /srv/data/f1 .* sha256=$want " out &&
 	grep "^high added /usr/local/bin/tool .*sha256=" out &&
-	check -F text --hash-unowned &&
+	vcheck -F text --hash-unowned &&
 	! grep "were not hashed" out
 '
 
@@ -79,14 +79,14 @@ test_expect_success $P 'what packages ship is hashed: a trojan is found' '
 	touch -r xls.orig root/usr/bin/xls &&
 	printf "#!/bin/sh\necho evil\n" >root/usr/share/tools/run &&
 	touch -r xls.orig root/usr/share/tools/run &&
-	check -F line &&
+	vcheck -F line &&
 	test "$rc" = 5 &&
 	grep "^critical changed /usr/bin/xls .*sha256=" out &&
 	grep "^[a-z]* changed /usr/share/tools/run .*sha256=" out &&
 	! grep "^[a-z]* [a-z-]* /usr/share/tools/data " out &&
 	cp -p xls.orig root/usr/bin/xls &&
 	cp -p t1/usr/share/tools/run root/usr/share/tools/run &&
-	check -F line &&
+	vcheck -F line &&
 	test "$rc" = 1 &&
 	! grep -E "^[a-z]+ (changed|removed|not-compared) " out
 '

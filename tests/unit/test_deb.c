@@ -272,7 +272,7 @@ test_record(void **state)
 	static const char line[] = "/usr/bin/x type=file mode=0755 uid=0 "
 	    "gid=0 user=root group=root size=3 mtime=1.000000000 "
 	    "sha256=" HASH_A " pkg=aa ver=1:2.0~rc1 arch=amd64 conffile=1 "
-	    "alt=bb,1,all,4," HASH_A " alt=cc,2,amd64,3," HASH_A
+	    "alt=bb,1,all,4," HASH_A ",0700 alt=cc,2,amd64,3," HASH_A
 	    ",conffile,unverified";
 	static const char *const bad[] = {
 		" pkg=aa ver=1",					/* no arch */
@@ -284,6 +284,10 @@ test_record(void **state)
 		    " alt=bb,1,all,4," HASH_A,			/* unsorted */
 		" alt=bb,1,all,4," HASH_A,			/* no pkg */
 		" pkg=aa ver=1 arch=all alt=b\\x2cc,1,all,4," HASH_A,
+		" pkg=aa ver=1 arch=all alt=bb,1,all,4," HASH_A ",700",
+		" pkg=aa ver=1 arch=all alt=bb,1,all,4," HASH_A ",0800",
+		" pkg=aa ver=1 arch=all alt=bb,1,all,4," HASH_A
+		    ",conffile,0700",				/* order */
 	};
 	struct cs_entry	*e = cs_entry_new();
 	struct cs_buf	 b;
@@ -299,6 +303,8 @@ test_record(void **state)
 	assert_int_equal(e->pkgs[0].flags, CS_PKG_CONFFILE);
 	assert_int_equal(e->pkgs[0].size, 3);
 	assert_int_equal(e->pkgs[1].size, 4);
+	assert_int_equal(e->pkgs[1].flags, CS_PKG_MODE);
+	assert_int_equal(e->pkgs[1].mode, 0700);
 	assert_int_equal(e->pkgs[2].flags, CS_PKG_CONFFILE |
 	    CS_PKG_UNVERIFIED);
 	cs_buf_init(&b);
