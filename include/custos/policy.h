@@ -48,13 +48,15 @@ enum cs_sev {
 
 /*
  * Severities of verdicts against vendor packages (vendor.h), set by
- * "unowned=SEV", "conffile=SEV" and "after-install=SEV": a file no
- * package ships, a changed conffile, an attribute set after install.
+ * "unowned=SEV", "conffile=SEV", "after-install=SEV" and "changed=SEV":
+ * a file no package ships, a changed conffile, an attribute set after
+ * install, other content that differs from what was shipped.
  */
 enum cs_vrule {
 	CS_VR_UNOWNED = 0,
 	CS_VR_CONFFILE,
 	CS_VR_AFTER,
+	CS_VR_CHANGED,
 	CS_VR_COUNT
 };
 
