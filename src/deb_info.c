@@ -40,11 +40,11 @@ static const struct deb_info_kind {
 	int		 script;
 	const char	*why;
 } deb_info_kinds[] = {
-	{ "config", 1, "debconf config script" DEB_DIFFERS "runs as root "
-	    "when the package is configured" },
 	{ "conffiles", 0, "dpkg's list of conffiles" DEB_DIFFERS "decides "
 	    "which files upgrades keep and dpkg --verify treats as "
 	    "configuration" },
+	{ "config", 1, "debconf config script" DEB_DIFFERS "runs as root "
+	    "when the package is configured" },
 	{ "md5sums", 0, "dpkg's checksums of the package's files"
 	    DEB_DIFFERS "can hide a changed file from debsums and "
 	    "dpkg --verify" },
