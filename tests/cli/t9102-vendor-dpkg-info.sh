@@ -12,7 +12,9 @@
 # names the package and the command that reinstalls it, under any
 # policy; an edited md5sums, triggers or Multi-Arch shlibs is high and
 # says why; a script dropped in var/lib/dpkg/info that no package ships
-# is high, under any policy for a maintainer script's name.  Three-way,
+# is high, under any policy for a maintainer script's name, unless the
+# root's dpkg says its package is installed at a version the baseline
+# lacks (not compared, as that package's other files).  Three-way,
 # an upgrade's new postinst is "updated by tools 2.0", at info, and one
 # no package shipped is not.
 . "$(dirname "$0")/lib.sh"
@@ -166,6 +168,21 @@ test_expect_success $P 'a script no package ships in the database: high' '
 	grep "^high added /var/lib/dpkg/info/extra.prerm .*maintainer script" out2 &&
 	rm $INFO/ghost.postinst $INFO/extra.prerm $INFO/tools.notes \
 	    $INFO/libx1.shlibs
+'
+
+test_expect_success $P 'an installed version the baseline lacks: not compared' '
+	printf "Package: tools\nStatus: install ok installed\nVersion: 0.9\n\n" \
+	    >root/var/lib/dpkg/status &&
+	printf "#!/bin/sh\necho 0.9\n" >$INFO/tools.preinst &&
+	check -b V.cbl --root root &&
+	test $((rc & 16)) = 16 &&
+	grep "^low not-compared /var/lib/dpkg/info/tools.preinst .*package version not available" out &&
+	grep "^info added /var/lib/dpkg/info/tools.list " out &&
+	! grep -E "^(critical|high|medium) " out &&
+	rm root/var/lib/dpkg/status &&
+	check -b V.cbl --root root &&
+	grep "^high added /var/lib/dpkg/info/tools.preinst " out &&
+	rm $INFO/tools.preinst
 '
 
 test_expect_success $P 'three-way: an upgraded postinst is explained' '
