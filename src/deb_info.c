@@ -40,12 +40,12 @@ static const struct deb_info_kind {
 	int		 script;
 	const char	*why;
 } deb_info_kinds[] = {
-	{ "conffiles", 0, "dpkg's list of conffiles" DEB_DIFFERS "decides "
+	{ "conffiles", 0, "dpkg's conffiles list" DEB_DIFFERS "decides "
 	    "which files upgrades keep and dpkg --verify treats as "
 	    "configuration" },
 	{ "config", 1, "debconf config script" DEB_DIFFERS "runs as root "
 	    "when the package is configured" },
-	{ "md5sums", 0, "dpkg's checksums of the package's files"
+	{ "md5sums", 0, "dpkg's md5sums list of the package's files"
 	    DEB_DIFFERS "can hide a changed file from debsums and "
 	    "dpkg --verify" },
 	{ "postinst", 1, "maintainer script" DEB_DIFFERS "runs as root when "
@@ -56,13 +56,13 @@ static const struct deb_info_kind {
 	    "the package is installed or upgraded" },
 	{ "prerm", 1, "maintainer script" DEB_DIFFERS "runs as root when "
 	    "the package is upgraded or removed" },
-	{ "shlibs", 0, "shared library information" DEB_DIFFERS "misleads "
+	{ "shlibs", 0, "shared library list (shlibs)" DEB_DIFFERS "misleads "
 	    "dpkg-shlibdeps about the libraries packages depend on" },
-	{ "symbols", 0, "shared library symbols" DEB_DIFFERS "misleads "
+	{ "symbols", 0, "shared library symbols file" DEB_DIFFERS "misleads "
 	    "dpkg-shlibdeps about the libraries packages depend on" },
-	{ "templates", 0, "debconf templates" DEB_DIFFERS "the questions "
-	    "asked when the package is configured" },
-	{ "triggers", 0, "dpkg triggers" DEB_DIFFERS "can make dpkg run "
+	{ "templates", 0, "debconf templates file" DEB_DIFFERS "the "
+	    "questions asked when the package is configured" },
+	{ "triggers", 0, "dpkg triggers file" DEB_DIFFERS "can make dpkg run "
 	    "maintainer scripts, as root, when other packages change" },
 };
 

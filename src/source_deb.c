@@ -657,8 +657,8 @@ deb_read(struct deb_rd *r, struct cs_err *err)
 		    "cannot read '%s'", r->shown);
 	if (deb_hash_file(r, &key, err) != 0)
 		return -1;
-	if (!cs_deb_index_listed(x, &key) && deb_unverified(r, "SHA-256 or size not "
-	    "listed in any verified Packages", err) != 0)
+	if (!cs_deb_index_listed(x, &key) && deb_unverified(r, "SHA-256 or "
+	    "size not listed in any verified Packages", err) != 0)
 		return -1;
 	if (EVP_DigestInit_ex(r->md, EVP_sha256(), NULL) != 1)
 		return cs_err_ssl(err, CS_EXIT_SOFTWARE, "cannot start SHA-256");
