@@ -605,6 +605,11 @@ deb_pkg_field(void *arg, const char *name, size_t n, const char *v,
 
 	if (d->one != NULL && d->paras > 0)
 		return "more than one paragraph";
+	if (d->one != NULL && deb_is(name, n, "Multi-Arch")) {
+		/* where dpkg installs its control files (deb_info.c) */
+		c->ma_same = deb_is(v, vn, "same");
+		return NULL;
+	}
 	for (i = 0; i < CS_NELEM(keys) && !deb_is(name, n, keys[i]); i++)
 		;
 	if (i == CS_NELEM(keys) || (d->one != NULL && (1U << i) > PKG_ARCH))

@@ -132,6 +132,27 @@ cs_deb_index_find(const struct cs_deb_index *x, const struct cs_deb_pkg *p)
 	return NULL;
 }
 
+int
+cs_deb_index_listed(const struct cs_deb_index *x, const struct cs_deb_pkg *key)
+{
+	size_t	 lo = 0, hi = x->npkgs, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (memcmp(x->pkgs[mid].sha256, key->sha256,
+		    sizeof key->sha256) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < x->npkgs && memcmp(x->pkgs[lo].sha256, key->sha256,
+	    sizeof key->sha256) == 0; lo++) {
+		if (x->pkgs[lo].size == key->size)
+			return 1;
+	}
+	return 0;
+}
+
 static void
 chain_note(struct cs_deb_index *x, char *msg)
 {

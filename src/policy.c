@@ -147,7 +147,7 @@ cs_policy_has_structured(const struct cs_policy *p)
 
 /* Words of the verdicts against vendor packages; ordered as CS_VR_*. */
 static const char *const policy_vendor_words[CS_VR_COUNT] = {
-	"unowned=", "conffile=", "after-install=", "upgraded="
+	"unowned=", "conffile=", "after-install=", "upgraded=", "changed="
 };
 
 /* A vendor verdict word ("unowned=info"): 1 if W is one, -1 if bad. */

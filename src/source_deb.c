@@ -12,6 +12,9 @@
  * naming the file), or with allow_unverified kept with its records
  * marked.
  *
+ * The control files dpkg installs into its database are records too, at
+ * the paths dpkg gives them (deb_info.c), with the package's fields.
+ *
  * Records go to the spilling sorter, one per member and package, and
  * come out in canonical order; the records of one path are merged into
  * one (cs_vendor_merge_same, vendor_rec.c): the first package (verified
@@ -215,28 +218,6 @@ deb_unverified(struct deb_rd *r, const char *why, struct cs_err *err)
 	return 0;
 }
 
-/* Is any package of the index the file KEY (SHA-256 and size)? */
-static int
-deb_listed(const struct cs_deb_index *x, const struct cs_deb_pkg *key)
-{
-	size_t	 lo = 0, hi = x->npkgs, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (memcmp(x->pkgs[mid].sha256, key->sha256,
-		    sizeof key->sha256) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < x->npkgs && memcmp(x->pkgs[lo].sha256, key->sha256,
-	    sizeof key->sha256) == 0; lo++) {
-		if (x->pkgs[lo].size == key->size)
-			return 1;
-	}
-	return 0;
-}
-
 /* The second pass: libarchive's reads, hashed. */
 static la_ssize_t
 deb_read_cb(struct archive *a, void *arg, const void **bufp)
@@ -331,50 +312,6 @@ deb_damaged(struct deb_rd *r, const char *what, struct cs_err *err)
 	    what);
 }
 
-/* control.tar: the control file and the conffiles. */
-static int
-deb_control(struct deb_rd *r, struct cs_err *err)
-{
-	struct archive		*a;
-	struct archive_entry	*ae;
-	struct cs_buf		 ctl, conf;
-	const char		*name, *why;
-	int			 n, rc = -1;
-
-	if ((a = deb_inner(r)) == NULL)
-		return deb_damaged(r, "cannot read control.tar", err);
-	cs_buf_init(&ctl);
-	cs_buf_init(&conf);
-	while ((n = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
-		name = archive_entry_pathname(ae);
-		if (strncmp(name, "./", 2) == 0)
-			name += 2;
-		if (strcmp(name, "control") == 0 &&
-		    deb_slurp(a, &ctl, DEB_MAXCONTROL) != 0)
-			break;
-		if (strcmp(name, "conffiles") == 0 &&
-		    deb_slurp(a, &conf, DEB_MAXCONTROL) != 0)
-			break;
-	}
-	if (n != ARCHIVE_EOF) {
-		deb_damaged(r, "a damaged control.tar", err);
-		goto out;
-	}
-	if (cs_deb_control_parse(ctl.data != NULL ? ctl.data : "", ctl.len,
-	    &r->pkg, &why) != 0) {
-		cs_err_set(err, CS_EXIT_DATAERR, 0, "'%s': control file: %s",
-		    r->shown, why);
-		goto out;
-	}
-	deb_conffiles(r, conf.data != NULL ? conf.data : "", conf.len);
-	rc = 0;
-out:
-	cs_buf_release(&ctl);
-	cs_buf_release(&conf);
-	archive_read_free(a);
-	return rc;
-}
-
 static int
 deb_is_conffile(const struct deb_rd *r, const char *path)
 {
@@ -382,18 +319,23 @@ deb_is_conffile(const struct deb_rd *r, const char *path)
 	    sizeof *r->conffiles, deb_str_cmp) != NULL;
 }
 
-/* Digest the member's content into M (and E's magic). */
+/* Digest the member's content into M (and E's magic), kept in KEEP. */
 static int
 deb_content(struct deb_rd *r, struct archive *a, struct cs_evm *m,
-    struct cs_entry *e)
+    struct cs_entry *e, struct cs_buf *keep)
 {
 	unsigned char	 head[CS_HASHER_HEAD];
 	la_ssize_t	 n;
 	size_t		 hn;
 
 	cs_hasher_begin(r->h);
-	while ((n = archive_read_data(a, r->buf + 2 * DEB_BUF, DEB_BUF)) > 0)
+	while ((n = archive_read_data(a, r->buf + 2 * DEB_BUF, DEB_BUF)) > 0) {
 		cs_hasher_update(r->h, r->buf + 2 * DEB_BUF, (size_t)n);
+		if (keep != NULL && keep->len + (size_t)n > DEB_MAXCONTROL)
+			return -1;
+		if (keep != NULL)
+			cs_buf_add(keep, r->buf + 2 * DEB_BUF, (size_t)n);
+	}
 	if (n < 0)
 		return -1;
 	cs_hasher_end(r->h, m->digest);
@@ -448,6 +390,126 @@ deb_out(struct deb_rd *r, struct cs_entry *e)
 	r->out[r->nout++] = e;
 }
 
+/* Give E package R's fields (and a regular file's size and SHA-256). */
+static void
+deb_own(struct deb_rd *r, struct cs_entry *e, unsigned flags)
+{
+	struct cs_pkgref	*p;
+
+	p = cs_entry_add_pkg(e, r->pkg.name, r->pkg.version, r->pkg.arch,
+	    r->flags | flags);
+	if (e->type == CS_T_FILE) {
+		p->size = e->size;
+		memcpy(p->sha256, e->digest[CS_D_SHA256], sizeof p->sha256);
+	}
+}
+
+/*
+ * A control.tar member NAME that dpkg installs into its database: a
+ * record named NAME until the control file is read (deb_info_names).
+ * Its content is also kept in KEEP if not NULL.
+ */
+static int
+deb_info_member(struct deb_rd *r, struct archive *a,
+    struct archive_entry *ae, const char *name, struct cs_buf *keep)
+{
+	struct cs_evm	 m;
+	struct cs_entry	*e = cs_entry_new();
+
+	cs_entry_set_path(e, name, strlen(name));
+	memset(&m, 0, sizeof m);
+	m.ae = ae;
+	m.name = name;
+	m.is_hardlink = archive_entry_hardlink(ae) != NULL;
+	if (archive_entry_filetype(ae) == AE_IFREG && !m.is_hardlink &&
+	    deb_content(r, a, &m, e, keep) != 0) {
+		cs_entry_free(e);
+		return -1;
+	}
+	cs_evidence_attrs(&m, e);
+	e->have &= ~(unsigned)(CS_F_CTIME | CS_F_NLINK | CS_F_INO |
+	    CS_F_META);
+	if (m.is_hardlink)
+		cs_entry_add_error(e, "a hard link in control.tar");
+	if (e->type == CS_T_NONE || e->type == CS_T_DIR) {
+		cs_entry_free(e);	/* dpkg refuses a directory there */
+		return 0;
+	}
+	e->mode = cs_deb_info_mode(name, e->mode);
+	deb_out(r, e);
+	return 0;
+}
+
+/* The control files read so far, at the paths dpkg installs them. */
+static void
+deb_info_names(struct deb_rd *r)
+{
+	struct cs_entry	*e;
+	char		*path;
+	size_t		 i, k = 0;
+
+	for (i = 0; i < r->nout; i++) {
+		e = r->out[i];
+		path = cs_deb_info_path(e->path, r->pkg.name, r->pkg.arch,
+		    r->pkg.ma_same);
+		if (path == NULL) {
+			cs_entry_free(e);
+			continue;
+		}
+		cs_entry_set_path(e, path, strlen(path));
+		free(path);
+		deb_own(r, e, 0);
+		r->out[k++] = e;
+	}
+	r->nout = k;
+}
+
+/* control.tar: the control file, the conffiles, dpkg's control files. */
+static int
+deb_control(struct deb_rd *r, struct cs_err *err)
+{
+	struct archive		*a;
+	struct archive_entry	*ae;
+	struct cs_buf		 ctl, conf;
+	const char		*name, *why;
+	int			 n, rc = -1;
+
+	if ((a = deb_inner(r)) == NULL)
+		return deb_damaged(r, "cannot read control.tar", err);
+	cs_buf_init(&ctl);
+	cs_buf_init(&conf);
+	while ((n = archive_read_next_header(a, &ae)) == ARCHIVE_OK) {
+		name = archive_entry_pathname(ae);
+		if (strncmp(name, "./", 2) == 0)
+			name += 2;
+		if (strcmp(name, "control") == 0 &&
+		    deb_slurp(a, &ctl, DEB_MAXCONTROL) != 0)
+			break;
+		else if (cs_deb_info_name_ok(name) && deb_info_member(r, a,
+		    ae, name, strcmp(name, "conffiles") == 0 ? &conf : NULL) !=
+		    0)
+			break;
+	}
+	if (n != ARCHIVE_EOF) {
+		deb_damaged(r, "a damaged control.tar", err);
+		goto out;
+	}
+	if (cs_deb_control_parse(ctl.data != NULL ? ctl.data : "", ctl.len,
+	    &r->pkg, &why) != 0) {
+		cs_err_set(err, CS_EXIT_DATAERR, 0, "'%s': control file: %s",
+		    r->shown, why);
+		goto out;
+	}
+	deb_conffiles(r, conf.data != NULL ? conf.data : "", conf.len);
+	deb_info_names(r);
+	rc = 0;
+out:
+	cs_buf_release(&ctl);
+	cs_buf_release(&conf);
+	archive_read_free(a);
+	return rc;
+}
+
 /* One member of data.tar into a record. */
 static int
 deb_member(struct deb_rd *r, struct archive *a, struct archive_entry *ae,
@@ -455,7 +517,6 @@ deb_member(struct deb_rd *r, struct archive *a, struct archive_entry *ae,
 {
 	struct cs_evm		 m;
 	struct cs_entry		*e;
-	struct cs_pkgref	*p;
 	struct deb_file		*f;
 	const char		*why;
 	char			*shown;
@@ -476,7 +537,7 @@ deb_member(struct deb_rd *r, struct archive *a, struct archive_entry *ae,
 	m.ae = ae;
 	m.is_hardlink = archive_entry_hardlink(ae) != NULL;
 	if (archive_entry_filetype(ae) == AE_IFREG && !m.is_hardlink &&
-	    deb_content(r, a, &m, e) != 0) {
+	    deb_content(r, a, &m, e, NULL) != 0) {
 		cs_entry_free(e);
 		return deb_damaged(r, "a damaged data.tar", err);
 	}
@@ -493,11 +554,8 @@ deb_member(struct deb_rd *r, struct archive *a, struct archive_entry *ae,
 		cs_entry_free(e);
 		return 0;
 	}
-	p = cs_entry_add_pkg(e, r->pkg.name, r->pkg.version, r->pkg.arch,
-	    r->flags | (deb_is_conffile(r, e->path) ? CS_PKG_CONFFILE : 0));
+	deb_own(r, e, deb_is_conffile(r, e->path) ? CS_PKG_CONFFILE : 0);
 	if (e->type == CS_T_FILE) {
-		p->size = e->size;
-		memcpy(p->sha256, e->digest[CS_D_SHA256], sizeof p->sha256);
 		r->files = cs_xreallocarray(r->files, r->nfiles + 1,
 		    sizeof *r->files);
 		f = &r->files[r->nfiles++];
@@ -599,8 +657,8 @@ deb_read(struct deb_rd *r, struct cs_err *err)
 		    "cannot read '%s'", r->shown);
 	if (deb_hash_file(r, &key, err) != 0)
 		return -1;
-	if (!deb_listed(x, &key) && deb_unverified(r, "SHA-256 or size not "
-	    "listed in any verified Packages", err) != 0)
+	if (!cs_deb_index_listed(x, &key) && deb_unverified(r, "SHA-256 or "
+	    "size not listed in any verified Packages", err) != 0)
 		return -1;
 	if (EVP_DigestInit_ex(r->md, EVP_sha256(), NULL) != 1)
 		return cs_err_ssl(err, CS_EXIT_SOFTWARE, "cannot start SHA-256");

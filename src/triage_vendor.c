@@ -3,11 +3,14 @@
  * (vendor.h), after the general triage (triage.c) ranked each finding.
  *
  * Against a vendor baseline: content that differs from every version
- * shipped is critical for programs, libraries and modules, "review" for
- * conffiles, with the command that restores the package; a file no
- * package ships is high where programs, libraries and modules live or
- * when it is an ELF object or a script, what the policy's unowned= says
- * for files that maintainer scripts make, else low; an owner, mode or
+ * shipped is critical for programs, libraries, modules and maintainer
+ * scripts (dpkg's database, deb_info.c), "review" for conffiles, what
+ * the policy's changed= says for others (medium by default), with the
+ * command that restores the package; a file no package ships is high
+ * where programs, libraries and modules live, when it is an ELF object
+ * or a script, or a maintainer script's name in dpkg's database, what
+ * the policy's unowned= says for files that maintainer scripts (or
+ * dpkg) make, else low; an owner, mode or
  * capability that a package's own scripts set (statoverride, postinst)
  * is what the policy's after-install= says, low by default; a package
  * whose installed version the baseline lacks is not compared.
@@ -24,6 +27,7 @@
 
 #include "custos/baseline.h"
 #include "custos/buf.h"
+#include "custos/deb.h"
 #include "custos/diff.h"
 #include "custos/entry.h"
 #include "custos/err.h"
@@ -124,7 +128,14 @@ vendor_unowned(struct cs_finding *f, struct cs_vmap *map,
     const struct cs_rule *rule)
 {
 	const struct cs_entry	*e = f->new;
+	int			 sev = rule->vendor[CS_VR_UNOWNED];
 
+	if (cs_deb_info_script(cs_deb_info_kind(f->path))) {
+		vendor_raise(f, CS_SEV_HIGH, "T1546.016", "no package ships "
+		    "this maintainer script in dpkg's database: dpkg runs it "
+		    "as root");
+		return;
+	}
 	if (e->type == CS_T_LINK &&
 	    cs_vmap_alternative(map, e->target, e->targetlen)) {
 		vendor_set(f, CS_SEV_INFO, "link to an alternative "
@@ -132,8 +143,9 @@ vendor_unowned(struct cs_finding *f, struct cs_vmap *map,
 		    "/etc/alternatives, untrusted)");
 		return;
 	}
-	if (!cs_vendor_dangerous(e) && rule->vendor[CS_VR_UNOWNED] >= 0) {
-		vendor_set(f, rule->vendor[CS_VR_UNOWNED], "no package ships "
+	if (!cs_vendor_dangerous(e) && sev >= 0) {
+		vendor_set(f, sev, sev >= CS_SEV_MEDIUM ? "no package ships "
+		    "it (the policy's unowned= rule)" : "no package ships "
 		    "it; made after install (the policy's unowned= rule)");
 		return;
 	}
@@ -152,6 +164,7 @@ cs_vendor_content(struct cs_finding *f, const struct cs_entry *vrec,
     const struct cs_rule *rule)
 {
 	struct vendor_ver	 v;
+	const char		*kind = cs_deb_info_kind(f->path);
 	char			*named;
 	int			 sev;
 
@@ -170,14 +183,21 @@ cs_vendor_content(struct cs_finding *f, const struct cs_entry *vrec,
 		    rule->vendor[CS_VR_CONFFILE] : CS_SEV_MEDIUM;
 		vendor_raise(f, sev, NULL, "conffile differs from what its "
 		    "package shipped: review");
-	} else if (vendor_code(f->new) || vendor_code(f->old) ||
+	} else if (cs_deb_info_script(kind))
+		vendor_raise(f, CS_SEV_CRITICAL, "T1546.016",
+		    cs_deb_info_why(kind));
+	else if (vendor_code(f->new) || vendor_code(f->old) ||
 	    vendor_codedir(f->path))
 		vendor_raise(f, CS_SEV_CRITICAL, "T1554", "program, library "
 		    "or module differs from every version its package "
 		    "shipped: trojaned?");
-	else
-		vendor_raise(f, CS_SEV_MEDIUM, NULL, "differs from every "
-		    "version its package shipped");
+	else {
+		sev = rule->vendor[CS_VR_CHANGED] >= 0 ?
+		    rule->vendor[CS_VR_CHANGED] : CS_SEV_MEDIUM;
+		vendor_raise(f, sev, NULL, cs_deb_info_why(kind) != NULL ?
+		    cs_deb_info_why(kind) : "differs from every version its "
+		    "package shipped");
+	}
 	if ((named = vendor_pv(vrec, "shipped by ", " ")) != NULL)
 		cs_vendor_detail(f, named);
 }

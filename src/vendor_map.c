@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "custos/atomic.h"
+#include "custos/deb.h"
 #include "custos/err.h"
 #include "custos/path.h"
 #include "custos/vendor.h"
@@ -734,9 +735,35 @@ cs_vmap_check_available(struct cs_vmap *m,
 		qsort(m->listed, m->nlisted, sizeof *m->listed, vmap_str_cmp);
 }
 
+/*
+ * Is PATH a control file dpkg keeps for a package (PKG.NAME or
+ * PKG:ARCH.NAME in its database) whose installed version is not
+ * available?  Its file list is dpkg's own, never a package's.
+ */
+static int
+vmap_info_unavailable(const struct cs_vmap *m, const char *path)
+{
+	const char	*kind = cs_deb_info_kind(path), *name, *end;
+	struct vmap_pkg	*p;
+	char		*pkg;
+
+	if (kind == NULL || strcmp(kind, "list") == 0)
+		return 0;
+	name = path + strlen(CS_DEB_INFODIR) + 1;
+	end = memchr(name, ':', (size_t)(kind - 1 - name));
+	if (end == NULL)
+		end = kind - 1;
+	pkg = cs_xmemdup(name, (size_t)(end - name));
+	p = vmap_pkg_find(m, pkg);
+	free(pkg);
+	return p != NULL && p->unavailable;
+}
+
 int
 cs_vmap_listed_unavailable(const struct cs_vmap *m, const char *path)
 {
+	if (vmap_info_unavailable(m, path))
+		return 1;
 	if (m->nlisted == 0)
 		return 0;
 	return bsearch(&path, m->listed, m->nlisted, sizeof *m->listed,

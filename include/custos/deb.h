@@ -96,6 +96,7 @@ struct cs_deb_pkg {
 	char		*name;
 	char		*version;
 	char		*arch;
+	int		 ma_same;	/* control: "Multi-Arch: same" */
 	uint64_t	 size;
 	unsigned char	 sha256[32];
 };
@@ -130,6 +131,9 @@ void		 cs_deb_index_sort(struct cs_deb_index *);
 /* The listed package with P's name, version, arch, size and sha256. */
 const struct cs_deb_pkg *cs_deb_index_find(const struct cs_deb_index *,
 		    const struct cs_deb_pkg *);
+/* Nonzero if IDX lists a package with P's SHA-256 and size. */
+int		 cs_deb_index_listed(const struct cs_deb_index *,
+		    const struct cs_deb_pkg *);
 void		 cs_deb_pkg_release(struct cs_deb_pkg *);
 /* A control file's Package, Version and Architecture into P. */
 int		 cs_deb_control_parse(const char *, size_t,
@@ -155,6 +159,27 @@ int		 cs_deb_chain_load(const struct cs_deb_chain_opts *,
  * is '_'.  NULL if NAME does not start with PREFIX or is malformed.
  */
 char		*cs_deb_list_path(const char *, const char *);
+
+/*
+ * dpkg's database of the control files of installed packages
+ * (deb_info.c): control.tar member NAME of package PKG is installed as
+ * CS_DEB_INFODIR/PKG.NAME, or PKG:ARCH.NAME when the package is
+ * "Multi-Arch: same".
+ */
+#define CS_DEB_INFODIR	"/var/lib/dpkg/info"
+/* Nonzero if dpkg installs a top-level control.tar member NAME there. */
+int		 cs_deb_info_name_ok(const char *);
+/* Where: NAME, PKG, ARCH, Multi-Arch: same; NULL if not installed. */
+char		*cs_deb_info_path(const char *, const char *, const char *,
+		    int);
+/* The control file a path in CS_DEB_INFODIR is ("postinst"), or NULL. */
+const char	*cs_deb_info_kind(const char *);
+/* Nonzero if control file KIND is a script run as root (postinst). */
+int		 cs_deb_info_script(const char *);
+/* A changed control file KIND's verdict reason (static), or NULL. */
+const char	*cs_deb_info_why(const char *);
+/* The mode dpkg leaves control file NAME with, from the tar's MODE. */
+uint32_t	 cs_deb_info_mode(const char *, uint32_t);
 
 struct cs_deb_opts {
 	char *const	*paths;		/* .deb files or directories */

@@ -48,16 +48,18 @@ enum cs_sev {
 
 /*
  * Severities of verdicts against vendor packages (vendor.h), set by
- * "unowned=SEV", "conffile=SEV", "after-install=SEV" and "upgraded=SEV":
- * a file no package ships, a changed conffile, an attribute set after
- * install, and in a three-way check a change of dpkg's own database that
- * the package upgrades explained in the same check account for.
+ * "unowned=SEV", "conffile=SEV", "after-install=SEV", "upgraded=SEV"
+ * and "changed=SEV": a file no package ships, a changed conffile, an
+ * attribute set after install, in a three-way check a change of dpkg's
+ * own database that the package upgrades explained in the same check
+ * account for, and other content that differs from what was shipped.
  */
 enum cs_vrule {
 	CS_VR_UNOWNED = 0,
 	CS_VR_CONFFILE,
 	CS_VR_AFTER,
 	CS_VR_UPGRADED,
+	CS_VR_CHANGED,
 	CS_VR_COUNT
 };
 

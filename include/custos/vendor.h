@@ -85,7 +85,8 @@ const char	*cs_vmap_installed_available(const struct cs_vmap *,
 /*
  * Nonzero if PATH (a path of the examined root) is listed by the root's
  * dpkg as a file of an installed package whose version the vendor
- * baseline does not have (see cs_vmap_check_available).
+ * baseline does not have (see cs_vmap_check_available), or is one of
+ * that package's control files in dpkg's database (but its .list).
  */
 int		 cs_vmap_listed_unavailable(const struct cs_vmap *,
 		    const char *);

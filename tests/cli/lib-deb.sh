@@ -5,7 +5,15 @@
 #
 #   deb_key                     make the key; keyring.gpg holds its public part
 #   deb_pkg DIR NAME VERSION    build pkgs/NAME_VERSION_all.deb from DIR
-#                               (DIR/DEBIAN/control is written here)
+#                               (DIR/DEBIAN/control is written here;
+#                               other control files, such as a postinst,
+#                               may be put in DIR/DEBIAN first)
+#   deb_pkg_arch DIR NAME VERSION ARCH MULTIARCH
+#                               the same for ARCH, with a Multi-Arch field
+#                               unless MULTIARCH is empty
+#   deb_info ROOT DEB...        the packages' control files and file lists
+#                               in ROOT/var/lib/dpkg/info, as dpkg
+#                               leaves them
 #   deb_lists                   sign an index of pkgs/*.deb into lists/,
 #                               named as apt names its lists
 #   deb_done                    stop the gpg-agent the key started
@@ -32,21 +40,57 @@ deb_key() {
 
 # deb_pkg DIR NAME VERSION [CONFFILE...]: a package of DIR's files.
 deb_pkg() {
-	deb_dir=$1 deb_name=$2 deb_ver=$3
-	shift 3
+	deb_pkg_arch "$1" "$2" "$3" all "" "${@:4}"
+}
+
+# deb_pkg_arch DIR NAME VERSION ARCH MULTIARCH [CONFFILE...]
+deb_pkg_arch() {
+	deb_dir=$1 deb_name=$2 deb_ver=$3 deb_arch=$4 deb_ma=$5
+	shift 5
 	mkdir -p "$deb_dir/DEBIAN" "$TRASH/pkgs" &&
-	cat >"$deb_dir/DEBIAN/control" <<-EOF &&
-	Package: $deb_name
-	Version: $deb_ver
-	Architecture: all
-	Maintainer: custos tests <tests@example.org>
-	Description: test package $deb_name
-	EOF
+	{
+		printf 'Package: %s\nVersion: %s\n' "$deb_name" "$deb_ver"
+		printf 'Architecture: %s\n' "$deb_arch"
+		if [ -n "$deb_ma" ]; then
+			printf 'Multi-Arch: %s\n' "$deb_ma"
+		fi
+		printf 'Maintainer: custos tests <tests@example.org>\n'
+		printf 'Description: test package %s\n' "$deb_name"
+	} >"$deb_dir/DEBIAN/control" &&
 	if [ $# -gt 0 ]; then
 		printf '%s\n' "$@" >"$deb_dir/DEBIAN/conffiles"
 	fi &&
 	dpkg-deb --root-owner-group -Zgzip --build "$deb_dir" \
-	    "$TRASH/pkgs/${deb_name}_${deb_ver}_all.deb" >/dev/null
+	    "$TRASH/pkgs/${deb_name}_${deb_ver}_${deb_arch}.deb" >/dev/null
+}
+
+# deb_info ROOT DEB...: what dpkg leaves in its database: each control
+# file but "control" as PKG.NAME (PKG:ARCH.NAME for a "Multi-Arch: same"
+# package), mode and owner kept, the file list PKG.list and "format".
+deb_info() {
+	deb_root=$1
+	shift
+	mkdir -p "$deb_root/var/lib/dpkg/info" &&
+	printf '1\n' >"$deb_root/var/lib/dpkg/info/format" &&
+	for deb_f in "$@"; do
+		deb_n=$(dpkg-deb -f "$deb_f" Package) &&
+		if [ "$(dpkg-deb -f "$deb_f" Multi-Arch)" = same ]; then
+			deb_n="$deb_n:$(dpkg-deb -f "$deb_f" Architecture)"
+		fi &&
+		rm -rf "$TRASH/deb-ctl" &&
+		dpkg-deb -e "$deb_f" "$TRASH/deb-ctl" &&
+		for deb_c in "$TRASH"/deb-ctl/*; do
+			case ${deb_c##*/} in
+			control|*.*) ;;
+			*) cp -p "$deb_c" \
+			    "$deb_root/var/lib/dpkg/info/$deb_n.${deb_c##*/}" ||
+			    return 1 ;;
+			esac
+		done &&
+		dpkg-deb --fsys-tarfile "$deb_f" | tar -t |
+		    sed 's|^\./|/|; s|/$||; s|^$|/.|' \
+		    >"$deb_root/var/lib/dpkg/info/$deb_n.list" || return 1
+	done
 }
 
 # deb_lists: Packages for pkgs/*.deb and an InRelease signing it.

@@ -5,12 +5,14 @@
 # InRelease, and a second archive with Release + Release.gpg and an xz
 # index, laid out with apt's list file names.  The baseline lists every
 # file with its package, version and architecture; a tree unpacked from
-# the same packages checks clean.  A .deb with one byte changed, a
+# the same packages checks clean (with the control files dpkg installs
+# in var/lib/dpkg/info).  A .deb with one byte changed, a
 # Packages file its InRelease does not list or with another digest, an
 # InRelease signed by another key or with its signed body changed: each
 # refused with exit 8, naming the file, and nothing written.
 # --allow-unverified keeps the bad .deb and the header counts it.
 . "$(dirname "$0")/lib.sh"
+. "$CS_SRCDIR/tests/cli/lib-deb.sh"
 
 P=GPG,GPGV,DPKG-DEB,LZ4,XZ
 KEY="$FIXTURES/keys/test.key"
@@ -99,6 +101,8 @@ test_expect_success $P 'setup: three packages' '
 	printf "#!/bin/sh\necho hello, world\n" >p2/usr/bin/hello &&
 	mkdeb p2 hello 1.1-1 amd64 xz &&
 	mkdir -p p3/usr/share/common p3/usr/share/doc/other &&
+	# dpkg database directories, as the dpkg package ships them
+	mkdir -p p3/var/lib/dpkg/info &&
 	echo "from other" >p3/usr/share/common/data &&
 	echo "doc" >p3/usr/share/doc/other/copyright &&
 	ln p3/usr/share/doc/other/copyright p3/usr/share/doc/other/linked &&
@@ -157,6 +161,9 @@ test_expect_success $P 'its records name package, version, architecture' '
 	test_grep -q "^/usr/share/doc/other/copyright .* pkg=other ver=2.0 arch=all$" vendor.cbl &&
 	hd=$(sha256sum <p3/usr/share/doc/other/copyright | cut -d" " -f1) &&
 	test_grep -q "^/usr/share/doc/other/linked type=file .* size=4 .* sha256=$hd pkg=other ver=2.0 arch=all$" vendor.cbl &&
+	hc=$(printf "/etc/hello.conf\n" | sha256sum | cut -d" " -f1) &&
+	test_grep -q "^/var/lib/dpkg/info/hello.conffiles type=file mode=0644 uid=0 gid=0 user=root group=root size=16 .* sha256=$hc pkg=hello ver=1.0-1 arch=amd64 alt=hello,1.1-1,amd64,16,$hc$" vendor.cbl &&
+	test_must_fail grep -q "^/var/lib/dpkg/info/[a-z]*.control " vendor.cbl &&
 	test "$(grep -c "^/usr/share " vendor.cbl)" = 1 &&
 	test "$(grep -c "^/usr/bin/hello " vendor.cbl)" = 1 &&
 	test_must_fail grep -q " ctime=\\| ino=\\| nlink=" vendor.cbl
@@ -181,6 +188,8 @@ test_expect_success $P 'a tree unpacked from the packages checks clean' '
 	mkdir tree &&
 	dpkg-deb -x debs/other_2.0_all.deb tree &&
 	dpkg-deb -x debs/hello_1.0-1_amd64.deb tree &&
+	deb_info tree debs/other_2.0_all.deb debs/hello_1.0-1_amd64.deb &&
+	rm tree/var/lib/dpkg/info/*.list tree/var/lib/dpkg/info/format &&
 	"$CUSTOS" check -b vendor.cbl --pubkey "$PUB" --root tree \
 	    --policy tree.policy >report 2>&1 &&
 	test_grep -q "^No differences" report &&

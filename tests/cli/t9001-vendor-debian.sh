@@ -9,21 +9,24 @@
 # command that reinstalls it; an ELF object dropped in /usr/bin that no
 # package ships is high.  debsums, given the same root with the packages'
 # md5sums and status, flags the same changed files; custos also lists
-# the file no package owns.  A real point upgrade: a small package the
-# configured archive has in two versions (bookworm, and bookworm-updates
-# or bookworm-security), with no maintainer scripts, is installed at the
-# older version into a root with dpkg --root, a host baseline taken,
-# upgraded with dpkg, and checked three-way: every change of its files
-# is "updated by" the newer version at info.  Needs the network (the
-# archive) and root.
+# the file no package owns, and still finds the trojan when coreutils'
+# md5sums in var/lib/dpkg/info is edited to hide it from debsums.  A real
+# point upgrade: a small package the configured archive has in two
+# versions (bookworm, and bookworm-updates or bookworm-security), with no
+# maintainer scripts, is installed at the older version into a root with
+# dpkg --root, a host baseline taken, upgraded with dpkg, and checked
+# three-way: every change of its files is "updated by" the newer version
+# at info.  Needs the network (the archive) and root.
 . "$(dirname "$0")/lib.sh"
+. "$CS_SRCDIR/tests/cli/lib-deb.sh"
 
 P=ROOT,NETWORK,APT-GET,DPKG-QUERY,DPKG-DEB,GPGV
 POL="$CS_SRCDIR/etc/default.policy"
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
 # mkroot DIR: a merged-/usr tree (bin, sbin, lib: links to usr/) of the
-# downloaded packages' files.
+# downloaded packages' files, with their control files and file lists in
+# var/lib/dpkg/info as dpkg leaves them (lib-deb.sh).
 mkroot() {
 	mkdir -p "$1"/usr/bin "$1"/usr/sbin "$1"/usr/lib &&
 	ln -s usr/bin "$1"/bin && ln -s usr/sbin "$1"/sbin &&
@@ -31,21 +34,15 @@ mkroot() {
 	for d in debs/*.deb; do
 		dpkg-deb --fsys-tarfile "$d" |
 		    tar -x --keep-directory-symlink -C "$1" || return 1
-	done
+	done &&
+	deb_info "$1" debs/*.deb
 }
 
-# dpkgdb DIR: the packages' status, file lists and md5sums in DIR's
-# var/lib/dpkg, as dpkg leaves them.
+# dpkgdb DIR: the packages' status in DIR's var/lib/dpkg, as dpkg
+# leaves it.
 dpkgdb() {
-	mkdir -p "$1"/var/lib/dpkg/info ctl &&
 	: >"$1"/var/lib/dpkg/status &&
 	for d in debs/*.deb; do
-		p=$(dpkg-deb -f "$d" Package) &&
-		rm -rf ctl/* && dpkg-deb -e "$d" ctl/c &&
-		cp ctl/c/md5sums "$1"/var/lib/dpkg/info/$p.md5sums &&
-		dpkg-deb --fsys-tarfile "$d" | tar -t |
-		    sed "s|^\./|/|; s|/\$||; s|^\$|/.|" \
-		    >"$1"/var/lib/dpkg/info/$p.list &&
 		{ dpkg-deb -f "$d" | sed "1a Status: install ok installed" &&
 		    echo; } >>"$1"/var/lib/dpkg/status || return 1
 	done
@@ -128,6 +125,22 @@ test_expect_success $P,DEBSUMS 'debsums flags the same changed files; custos als
 	awk "\$2 == \"changed\" { print \$3 }" out | sort >cs.paths &&
 	test_cmp ds.paths cs.paths &&
 	test_grep "^high added /usr/bin/xhelper " out
+'
+
+test_expect_success $P,DEBSUMS 'an md5sums edited to hide the trojan from debsums: high' '
+	m=$(md5sum <r3/usr/bin/ls | cut -d" " -f1) &&
+	cp r3/var/lib/dpkg/info/coreutils.md5sums md5sums.orig &&
+	sed -i "s|^[0-9a-f]*  \(usr/\)*bin/ls\$|$m  bin/ls|" \
+	    r3/var/lib/dpkg/info/coreutils.md5sums &&
+	! cmp -s md5sums.orig r3/var/lib/dpkg/info/coreutils.md5sums &&
+	r=$(cd r3 && pwd -P) &&
+	{ debsums -c --root "$r" >ds.out || :; } &&
+	test_grep "/usr/bin/find\$" ds.out &&
+	! grep "/ls\$" ds.out &&
+	{ "$CUSTOS" check -b vendor.cbl --allow-unsigned --policy "$POL" \
+	    -F line --root r3 >out || :; } &&
+	test_grep "^critical changed /usr/bin/ls " out &&
+	test_grep "^high changed /var/lib/dpkg/info/coreutils.md5sums .*debsums" out
 '
 
 # candidates: "SIZE PACKAGE OLD NEW" of packages that bookworm and its

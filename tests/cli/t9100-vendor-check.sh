@@ -18,7 +18,9 @@
 P=GPG,GPGV,DPKG-DEB
 POL="$CS_SRCDIR/etc/default.policy"
 
-# mkroot DIR DEB...: a merged-/usr tree unpacked from the packages.
+# mkroot DIR DEB...: a merged-/usr tree unpacked from the packages, with
+# dpkg's database of their control files (but not the file lists dpkg
+# writes itself: see t9102).
 mkroot() {
 	root=$1
 	shift
@@ -26,6 +28,8 @@ mkroot() {
 	for d in "$@"; do
 		dpkg-deb -x "$d" "$root" || return 1
 	done &&
+	deb_info "$root" "$@" &&
+	rm "$root"/var/lib/dpkg/info/*.list "$root"/var/lib/dpkg/info/format &&
 	cp -a "$root"/bin/. "$root"/usr/bin/ &&
 	rm -rf "$root"/bin &&
 	ln -s usr/bin "$root"/bin
@@ -47,7 +51,7 @@ test_expect_success $P 'setup: two versions of a package, another, signed' '
 	cp /bin/false t2/usr/lib/tools/libtools.so.1 &&
 	deb_pkg t1 tools 1.0 /etc/tools.conf &&
 	deb_pkg t2 tools 2.0 /etc/tools.conf &&
-	mkdir -p e1/usr/share/extra &&
+	mkdir -p e1/usr/share/extra e1/var/lib/dpkg/info &&
 	echo data >e1/usr/share/extra/data &&
 	chmod -R go-w e1 &&
 	deb_pkg e1 extra 1.0 &&
@@ -148,7 +152,8 @@ test_expect_success $P 'an installed version the baseline lacks: not compared' '
 	check -b V.cbl --root root &&
 	grep "not-compared /usr/share/extra/data .*package version not available" out &&
 	! grep "removed" out &&
-	rm -r root/var root/usr/share/extra/new &&
+	rm root/var/lib/dpkg/status root/var/lib/dpkg/info/extra.list \
+	    root/usr/share/extra/new &&
 	echo data >root/usr/share/extra/data
 '
 
@@ -175,7 +180,7 @@ test_expect_success $P 'diversions and statoverrides of the root explain' '
 	! grep "^low changed /usr/bin/xother" out &&
 	chmod 755 root/usr/bin/xother &&
 	mv root/usr/bin/xls.real root/usr/bin/xls &&
-	rm -r root/var
+	rm root/var/lib/dpkg/diversions
 '
 
 test_expect_success $P 'owners are compared by name, through the root' '

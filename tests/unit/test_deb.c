@@ -227,6 +227,10 @@ test_control(void **state)
 	static const char ctl[] = "Package: hello\nVersion: 1.0-1\n"
 	    "Architecture: amd64\nMaintainer: A <a@b>\nDepends: libc6\n"
 	    "Description: hi\n there\n";
+	static const char ctl_same[] = "Package: libc6\nVersion: 2.36-9\n"
+	    "Architecture: amd64\nmulti-arch:  same \n";
+	static const char ctl_foreign[] = "Package: gzip\nVersion: 1.12-1\n"
+	    "Architecture: amd64\nMulti-Arch: foreign\n";
 	struct cs_deb_pkg	 p;
 	const char		*why = NULL;
 
@@ -235,12 +239,94 @@ test_control(void **state)
 	assert_string_equal(p.name, "hello");
 	assert_string_equal(p.version, "1.0-1");
 	assert_string_equal(p.arch, "amd64");
+	assert_int_equal(p.ma_same, 0);
+	cs_deb_pkg_release(&p);
+	assert_int_equal(cs_deb_control_parse(ctl_same, strlen(ctl_same), &p,
+	    &why), 0);
+	assert_int_equal(p.ma_same, 1);
+	cs_deb_pkg_release(&p);
+	assert_int_equal(cs_deb_control_parse(ctl_foreign,
+	    strlen(ctl_foreign), &p, &why), 0);
+	assert_int_equal(p.ma_same, 0);
 	cs_deb_pkg_release(&p);
 	assert_int_equal(cs_deb_control_parse("", 0, &p, &why), -1);
 	assert_int_equal(cs_deb_control_parse("Package: a\n\nPackage: b\n",
 	    24, &p, &why), -1);
 	assert_int_equal(cs_deb_control_parse("Package: hello\n", 15, &p,
 	    &why), -1);
+}
+
+/* Where dpkg installs control files, and what they are. */
+static void
+test_info_path(void **state)
+{
+	static const struct {
+		const char	*name, *pkg, *arch;
+		int		 same;
+		const char	*want;		/* NULL: not installed */
+	} t[] = {
+		{ "postinst", "hello", "amd64", 0,
+		    "/var/lib/dpkg/info/hello.postinst" },
+		{ "md5sums", "libc6", "amd64", 1,
+		    "/var/lib/dpkg/info/libc6:amd64.md5sums" },
+		{ "shlibs", "libssl3", "i386", 1,
+		    "/var/lib/dpkg/info/libssl3:i386.shlibs" },
+		{ "conffiles", "g++-12", "all", 0,
+		    "/var/lib/dpkg/info/g++-12.conffiles" },
+		{ "control", "hello", "amd64", 0, NULL },
+		{ "list", "hello", "amd64", 0, NULL },
+		{ "x.sh", "hello", "amd64", 0, NULL },
+		{ "sub/postinst", "hello", "amd64", 0, NULL },
+		{ "", "hello", "amd64", 0, NULL },
+	};
+	static const char *const kinds[] = { "config", "conffiles",
+	    "md5sums", "postinst", "postrm", "preinst", "prerm", "shlibs",
+	    "symbols", "templates", "triggers" };
+	char	 longname[102];
+	char	*p;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < CS_NELEM(t); i++) {
+		p = cs_deb_info_path(t[i].name, t[i].pkg, t[i].arch,
+		    t[i].same);
+		if (t[i].want == NULL)
+			assert_null(p);
+		else
+			assert_string_equal(p, t[i].want);
+		free(p);
+	}
+	memset(longname, 'a', sizeof longname - 1);
+	longname[sizeof longname - 1] = '\0';
+	assert_false(cs_deb_info_name_ok(longname));
+	longname[100] = '\0';
+	assert_true(cs_deb_info_name_ok(longname));
+	assert_string_equal(cs_deb_info_kind(
+	    "/var/lib/dpkg/info/libc6:amd64.postinst"), "postinst");
+	assert_string_equal(cs_deb_info_kind(
+	    "/var/lib/dpkg/info/libfoo1.2.list"), "list");
+	assert_null(cs_deb_info_kind("/var/lib/dpkg/info"));
+	assert_null(cs_deb_info_kind("/var/lib/dpkg/info/format"));
+	assert_null(cs_deb_info_kind("/var/lib/dpkg/info/x/y.postinst"));
+	assert_null(cs_deb_info_kind("/etc/x.postinst"));
+	assert_null(cs_deb_info_kind("/var/lib/dpkg/infox/a.postinst"));
+	assert_true(cs_deb_info_script("preinst"));
+	assert_true(cs_deb_info_script("postrm"));
+	assert_true(cs_deb_info_script("config"));
+	assert_false(cs_deb_info_script("md5sums"));
+	assert_false(cs_deb_info_script(NULL));
+	assert_non_null(strstr(cs_deb_info_why("md5sums"), "debsums"));
+	assert_non_null(cs_deb_info_why("triggers"));
+	for (i = 0; i < CS_NELEM(kinds); i++)
+		assert_non_null(cs_deb_info_why(kinds[i]));
+	assert_null(cs_deb_info_why("list"));
+	assert_null(cs_deb_info_why(NULL));
+	/* dpkg makes preinst and postinst executable before it runs them */
+	assert_int_equal(cs_deb_info_mode("postinst", 0700), 0755);
+	assert_int_equal(cs_deb_info_mode("preinst", 0555), 0555);
+	assert_int_equal(cs_deb_info_mode("postinst", 0775), 0775);
+	assert_int_equal(cs_deb_info_mode("prerm", 0700), 0700);
+	assert_int_equal(cs_deb_info_mode("templates", 0640), 0640);
 }
 
 static void
@@ -336,6 +422,7 @@ main(void)
 		cmocka_unit_test(test_packages_bad),
 		cmocka_unit_test(test_packages_long_line),
 		cmocka_unit_test(test_control),
+		cmocka_unit_test(test_info_path),
 		cmocka_unit_test(test_list_path),
 		cmocka_unit_test(test_record),
 	};

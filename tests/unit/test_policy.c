@@ -161,16 +161,18 @@ test_vendor_words(void **state)
 	(void)state;
 	cs_err_init(&err);
 	p = parse("/etc/ld.so.cache unowned=info\n"
-	    "/etc/* conffile=high,after-install=medium\n"
+	    "/etc/* conffile=high,after-install=medium,changed=low\n"
 	    "/usr/* severity=low\n", 0, &err);
 	cs_policy_eval(p, "/etc/ld.so.cache", &r);
 	assert_int_equal(r.vendor[CS_VR_UNOWNED], CS_SEV_INFO);
 	assert_int_equal(r.vendor[CS_VR_CONFFILE], CS_SEV_HIGH);
 	assert_int_equal(r.vendor[CS_VR_AFTER], CS_SEV_MEDIUM);
+	assert_int_equal(r.vendor[CS_VR_CHANGED], CS_SEV_LOW);
 	assert_int_equal(r.severity, -1);
 	cs_policy_eval(p, "/usr/bin/ls", &r);
 	assert_int_equal(r.vendor[CS_VR_UNOWNED], -1);
 	assert_int_equal(r.vendor[CS_VR_CONFFILE], -1);
+	assert_int_equal(r.vendor[CS_VR_CHANGED], -1);
 	/* only lines with other words are named as matching nothing */
 	u = cs_policy_unmatched(p, hits);
 	assert_non_null(u);
