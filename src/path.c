@@ -234,6 +234,31 @@ cs_path_valid(const char *p, size_t n)
 	return 1;
 }
 
+/*
+ * fnmatch(3) without flags, answered at once where the pattern's literal
+ * parts decide it: a pattern without special bytes is the string itself;
+ * its literal start must be the string's start; "*" and a literal end
+ * matches what ends so.  Policies and triage rules are mostly such
+ * patterns, and each is tried on every path.
+ */
+static int
+path_fnmatch(const char *pattern, const char *s)
+{
+	size_t	 lit = strcspn(pattern, "*?[\\"), n;
+
+	if (pattern[lit] == '\0')
+		return strcmp(pattern, s) == 0;
+	if (strncmp(pattern, s, lit) != 0)
+		return 0;
+	if (lit == 0 && pattern[0] == '*' &&
+	    pattern[1 + strcspn(pattern + 1, "*?[\\")] == '\0') {
+		n = strlen(pattern + 1);
+		return strlen(s) >= n && strcmp(s + strlen(s) - n,
+		    pattern + 1) == 0;
+	}
+	return fnmatch(pattern, s, 0) == 0;
+}
+
 int
 cs_path_match(const char *pattern, const char *path)
 {
@@ -242,7 +267,7 @@ cs_path_match(const char *pattern, const char *path)
 	if (strchr(pattern, '/') == NULL) {
 		base = strrchr(path, '/');
 		base = base != NULL ? base + 1 : path;
-		return fnmatch(pattern, base, 0) == 0;
+		return path_fnmatch(pattern, base);
 	}
-	return fnmatch(pattern, path, 0) == 0;
+	return path_fnmatch(pattern, path);
 }

@@ -7,7 +7,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <fnmatch.h>
 #include <setjmp.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -216,6 +218,43 @@ test_path_join_and_match(void **state)
 	assert_false(cs_path_match("*.log", "/var/log.d/x"));
 }
 
+/* The fast answers of cs_path_match agree with fnmatch(3) itself. */
+static void
+test_path_match_as_fnmatch(void **state)
+{
+	static const char *const pats[] = {
+		"/proc", "/tmp/*", "/tmp", "*.log", "*", "*.so.*", "/etc/*.conf",
+		"/var/log/*.[0-9]", "[ab]c", "/a\\*b", "*\\*", "lib*.so",
+		"/usr/lib/*/security/*", "*.", "", "/", "*sh", "/usr/bin/?",
+		"/var/lib/dpkg/info/*.postinst", "/etc/cron.d/*", "x", "*x*"
+	};
+	static const char *const paths[] = {
+		"/", "/proc", "/proc/1", "/tmp", "/tmp/", "/tmp/a/b", "/a*b",
+		"/ab", "/var/log/syslog.log", "/var/log/syslog.1",
+		"/var/log/syslog.10", "/usr/lib/x86_64-linux-gnu/security/p.so",
+		"/usr/lib/libc.so.6", "/etc/a.conf", "/etc/x/a.conf", "/bc",
+		"/ac", "/usr/bin/x", "/usr/bin/xy", "/bin/sh", "/bin/bash",
+		"/var/lib/dpkg/info/tar.postinst", "/etc/cron.d", "/x", "/.x.",
+		"/*"
+	};
+	const char	*base;
+	size_t		 i, j;
+	int		 want;
+
+	(void)state;
+	for (i = 0; i < sizeof pats / sizeof *pats; i++) {
+		for (j = 0; j < sizeof paths / sizeof *paths; j++) {
+			base = paths[j];
+			if (strchr(pats[i], '/') == NULL)
+				base = strrchr(paths[j], '/') + 1;
+			want = fnmatch(pats[i], base, 0) == 0;
+			if ((cs_path_match(pats[i], paths[j]) != 0) != want)
+				fail_msg("'%s' on '%s': want %d", pats[i],
+				    paths[j], want);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -228,6 +267,7 @@ main(void)
 		cmocka_unit_test(test_order_check),
 		cmocka_unit_test(test_path_valid),
 		cmocka_unit_test(test_path_join_and_match),
+		cmocka_unit_test(test_path_match_as_fnmatch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
