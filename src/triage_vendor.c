@@ -202,7 +202,12 @@ cs_vendor_content(struct cs_finding *f, const struct cs_entry *vrec,
 		cs_vendor_detail(f, named);
 }
 
-/* Nonzero if only attributes packages' scripts set changed. */
+/*
+ * Nonzero if only attributes packages' scripts set changed, and what set
+ * them explains it: the root's statoverride (untrusted: it only explains
+ * an owner, group and mode it gives exactly), or the package's postinst
+ * when its content is a signed version's and it names the file.
+ */
 static int
 vendor_after(struct cs_finding *f, struct cs_vmap *map)
 {
@@ -210,11 +215,16 @@ vendor_after(struct cs_finding *f, struct cs_vmap *map)
 	unsigned		 meta = CS_ABIT(CS_A_MODE) | CS_ABIT(CS_A_UID) |
 				    CS_ABIT(CS_A_GID);
 	unsigned		 xattr = CS_ABIT(CS_A_XATTR) | CS_ABIT(CS_A_CAPS);
+	char			*why;
 
-	if (f->attrs != 0 && (f->attrs & ~xattr) == 0)
-		return 1;	/* capabilities a postinst sets (setcap) */
-	if ((f->attrs & ~(meta | xattr)) != 0 ||
-	    (o = cs_vmap_override(map, f->path)) == NULL)
+	if (f->attrs == 0 || (f->attrs & ~(meta | xattr)) != 0)
+		return 0;
+	if (f->old != NULL && (why = cs_vmap_script_explains(map, f->old,
+	    f->path)) != NULL) {
+		cs_vendor_detail(f, why);
+		return 1;
+	}
+	if ((o = cs_vmap_override(map, f->path)) == NULL)
 		return 0;
 	if ((f->new->mode & 07777) != o->mode ||
 	    f->new->user == NULL || strcmp(f->new->user, o->user) != 0 ||

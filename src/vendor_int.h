@@ -66,4 +66,25 @@ void		 cs_vendor_detail(struct cs_finding *, char *);
 int		 cs_vendor_same(const struct vendor_ver *,
 		    const struct cs_entry *);
 
+/* The map's own (vendor_map.c), for vendor_scripts.c. */
+struct cs_vmap;
+struct cs_vscripts;
+/* Read the regular file DIR/NAME below the root (heap, NUL-ended). */
+char		*cs_vmap_slurp(const struct cs_vmap *, const char *,
+		    const char *, size_t *);
+struct cs_vscripts **cs_vmap_scripts(struct cs_vmap *);
+void		 cs_vscripts_free(struct cs_vscripts *);
+
+/*
+ * The signed packages' maintainer scripts (vendor_scripts.c): record
+ * that a signed version ships PATH (LEN bytes, below /var/lib/dpkg/info)
+ * with content SHA256; then, for F's vendor record VREC, a heap reason
+ * if the postinst of VREC's package in the examined root has the content
+ * of a signed version and names PATH, else NULL.
+ */
+void		 cs_vmap_add_script(struct cs_vmap *, const char *, size_t,
+		    const unsigned char *);
+char		*cs_vmap_script_explains(struct cs_vmap *,
+		    const struct cs_entry *, const char *);
+
 #endif /* CUSTOS_VENDOR_INT_H */

@@ -31,6 +31,8 @@
 #include "custos/walk.h"
 #include "custos/xmalloc.h"
 
+#include "vendor_int.h"
+
 #define VMAP_MAX	(64U * 1024 * 1024)	/* bytes read of a file */
 #define VMAP_LINKMAX	4096			/* longest link read */
 
@@ -81,6 +83,7 @@ struct cs_vmap {
 	size_t			 nlisted;	/* versions, sorted */
 	size_t			 caplisted;
 	uint64_t		 skipped;	/* lines that did not parse */
+	struct cs_vscripts	*scripts;	/* signed maintainer scripts */
 };
 
 /* Names of the top-level links Debian's merged-/usr makes. */
@@ -111,8 +114,8 @@ vmap_opendir(int fd, const char *dir)
 }
 
 /* Read the regular file DIR/NAME below the root (NUL-terminated). */
-static char *
-vmap_slurp(const struct cs_vmap *m, const char *dir, const char *name,
+char *
+cs_vmap_slurp(const struct cs_vmap *m, const char *dir, const char *name,
     size_t *lenp)
 {
 	struct stat	 st;
@@ -260,7 +263,7 @@ vmap_diversions(struct cs_vmap *m)
 	char			*buf, *pos, *end, *from, *to, *pkg;
 	size_t			 len;
 
-	if ((buf = vmap_slurp(m, "var/lib/dpkg", "diversions", &len)) == NULL)
+	if ((buf = cs_vmap_slurp(m, "var/lib/dpkg", "diversions", &len)) == NULL)
 		return;
 	pos = buf;
 	end = buf + len;
@@ -332,7 +335,7 @@ vmap_overrides(struct cs_vmap *m)
 	char	*buf, *pos, *l;
 	size_t	 len;
 
-	if ((buf = vmap_slurp(m, "var/lib/dpkg", "statoverride",
+	if ((buf = cs_vmap_slurp(m, "var/lib/dpkg", "statoverride",
 	    &len)) == NULL)
 		return;
 	pos = buf;
@@ -378,7 +381,7 @@ vmap_status(struct cs_vmap *m)
 	char	*arch = NULL;
 	size_t	 len;
 
-	if ((buf = vmap_slurp(m, "var/lib/dpkg", "status", &len)) == NULL)
+	if ((buf = cs_vmap_slurp(m, "var/lib/dpkg", "status", &len)) == NULL)
 		return;
 	pos = buf;
 	for (;;) {
@@ -478,6 +481,7 @@ cs_vmap_free(struct cs_vmap *m)
 
 	if (m == NULL)
 		return;
+	cs_vscripts_free(m->scripts);
 	for (i = 0; i < m->nlinks; i++) {
 		free(m->links[i].from);
 		free(m->links[i].to);
@@ -688,7 +692,7 @@ vmap_read_list(struct cs_vmap *m, const char *name)
 	char	*buf, *pos, *l, *mapped;
 	size_t	 len, n;
 
-	if ((buf = vmap_slurp(m, "var/lib/dpkg/info", name, &len)) == NULL)
+	if ((buf = cs_vmap_slurp(m, "var/lib/dpkg/info", name, &len)) == NULL)
 		return -1;
 	pos = buf;
 	while ((l = vmap_line(&pos, buf + len)) != NULL) {
@@ -850,4 +854,10 @@ cs_vmap_notes(const struct cs_vmap *m, void (*note)(void *, char *),
 		note(arg, vmap_count("", m->skipped, "line", " of the examined "
 		    "root's dpkg files or top-level links not understood, "
 		    "not used"));
+}
+
+struct cs_vscripts **
+cs_vmap_scripts(struct cs_vmap *m)
+{
+	return &m->scripts;
 }

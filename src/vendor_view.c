@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "custos/deb.h"
 #include "custos/entry.h"
 #include "custos/err.h"
 #include "custos/policy.h"
@@ -217,6 +218,24 @@ vview_map(struct vview *v, struct cs_entry *e)
 	}
 }
 
+/* The signed content of a maintainer script, for vendor_scripts.c. */
+static void
+vview_scripts(struct vview *v, const struct cs_entry *e)
+{
+	struct vendor_ver	 ver;
+	size_t			 i;
+
+	if (e->type != CS_T_FILE ||
+	    !cs_deb_info_script(cs_deb_info_kind(e->path)))
+		return;
+	for (i = 0; i < cs_vendor_nvers(e); i++) {
+		cs_vendor_ver(e, i, &ver);
+		if (ver.sha256 != NULL && !ver.unverified)
+			cs_vmap_add_script(v->map, e->path, e->pathlen,
+			    ver.sha256);
+	}
+}
+
 /* Read the whole baseline into the sorter. */
 static int
 vview_fill(struct vview *v, struct cs_err *err)
@@ -226,6 +245,7 @@ vview_fill(struct vview *v, struct cs_err *err)
 
 	v->filled = 1;
 	while ((rc = cs_source_next(v->base, &e, err)) == 1) {
+		vview_scripts(v, e);
 		vview_map(v, e);
 		if (e->type == CS_T_FILE)
 			vview_files_put(&v->files, vview_hash(e->path,
