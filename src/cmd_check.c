@@ -633,7 +633,8 @@ cmd_check_triage(const struct cmd_check_opts *o, struct cmd_check_state *st,
 
 	if (cs_copies_find(a, st->fs, st->n, err) != 0)
 		return -1;
-	cs_logrot_explain(st->fs, st->n, tree, ds);
+	if (!st->vendor)	/* packages ship no logs to rotate */
+		cs_logrot_explain(st->fs, st->n, tree, ds);
 	cs_structured_correlate(st->fs, st->n);
 	cs_triage_all(st->fs, st->n);
 	if (cmd_check_vendor_triage(o, st, pol, ds, err) != 0)
