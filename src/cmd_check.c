@@ -549,14 +549,6 @@ cmd_check_status(const struct cs_diff_stats *ds)
 	return rc;
 }
 
-/* Write the report to -o (atomically) or standard output. */
-static int
-cmd_check_emit(const struct cmd_check_opts *o, const struct cs_buf *rep,
-    struct cs_err *err)
-{
-	return cs_report_emit(o->output, o->force, rep->data, rep->len, err);
-}
-
 static void
 cmd_check_info(const struct cmd_check_opts *o, struct cs_report_info *ri,
     const struct cs_diff_base *a, const char *source, unsigned digests)
@@ -579,14 +571,14 @@ cmd_check_info(const struct cmd_check_opts *o, struct cs_report_info *ri,
 /* With --syslog, send the findings; a failure is only a warning. */
 static void
 cmd_check_syslog(const struct cmd_check_opts *o,
-    const struct cs_report_info *ri, const struct cmd_check_state *st)
+    const struct cs_report_info *ri, const struct cs_report_fs *fs)
 {
 	struct cs_err	 e;
 
 	if (o->syslog == NULL)
 		return;
 	cs_err_init(&e);
-	if (cs_report_syslog(o->syslog, ri, st->fs, st->n, &e) != 0)
+	if (cs_report_syslog(o->syslog, ri, fs, &e) != 0)
 		cs_warn(ri->command, "syslog: %s%s%s", e.msg,
 		    e.errnum != 0 ? ": " : "",
 		    e.errnum != 0 ? strerror(e.errnum) : "");
@@ -653,11 +645,10 @@ cmd_check_report(const struct cmd_check_opts *o, struct cmd_check_state *st,
     struct cs_err *err)
 {
 	struct cs_report_info	 ri;
-	struct cs_buf		 rep;
+	struct cs_report_fs	 fs;
 	char			*dl;
 	int			 rc = -1;
 
-	cs_buf_init(&rep);
 	cmd_check_info(o, &ri, a, cs_source_label(sb), digests);
 	if (st->sharded) {
 		ri.shard = st->shard;
@@ -678,12 +669,12 @@ cmd_check_report(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	ri.min_severity = o->min_severity;
 	ri.vendor3 = o->vendor != NULL;
 	ri.explained = st->explained;
-	cs_report_write(&rep, o->format, &ri, st->fs, st->n);
-	if (cmd_check_emit(o, &rep, err) == 0) {
-		cmd_check_syslog(o, &ri, st);
+	cs_report_fs_array(&fs, st->fs, st->n);
+	if (cs_report_output(o->output, o->force, o->format, &ri, &fs,
+	    err) == 0) {
+		cmd_check_syslog(o, &ri, &fs);
 		rc = ri.exit;
 	}
-	cs_buf_release(&rep);
 	free(dl);
 	return rc;
 }

@@ -159,12 +159,11 @@ cmd_merge_reports(int argc, char **argv, struct cs_err *err)
 	struct cs_report_file	*parts = NULL;
 	struct cs_report_merged	 m;
 	struct cmd_merge_reports_opts o;
-	struct cs_buf		 out;
+	struct cs_report_fs	 fs;
 	size_t			 n = 0;
 	int			 rc = -1;
 
 	memset(&m, 0, sizeof m);
-	cs_buf_init(&out);
 	if (cmd_merge_reports_parse(argc, argv, &o, err) != 0)
 		goto out;
 	if (o.output != NULL && strcmp(o.output, "-") != 0 &&
@@ -182,12 +181,11 @@ cmd_merge_reports(int argc, char **argv, struct cs_err *err)
 		cs_correlate(m.fs, m.n, o.root);
 		cs_report_sort(m.fs, m.n);
 	}
-	cs_report_write(&out, o.fmt, &m.info, m.fs, m.n);
-	if (cs_report_emit(o.output, o.force, out.data, out.len, err) == 0)
+	cs_report_fs_array(&fs, m.fs, m.n);
+	if (cs_report_output(o.output, o.force, o.fmt, &m.info, &fs, err) == 0)
 		rc = m.info.exit;
 out:
 	cs_report_merged_release(&m);
 	cs_report_files_free(parts, n);
-	cs_buf_release(&out);
 	return rc;
 }

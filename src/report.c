@@ -1,11 +1,9 @@
 /*
- * report.c: text and line reports of a comparison, the same findings as
- * syslog messages, and the driver of every format (JSON Lines is in
- * report_json.c).
+ * report.c: text and line reports of a comparison and the same findings
+ * as syslog messages (JSON Lines is in report_json.c, the driver of
+ * every format in report_run.c).
  *
- * The findings arrive triaged and sorted.  A report is built in memory
- * (its size follows the findings, not the tree) so that it can be written
- * atomically, or not at all when the baseline fails its final check.
+ * The findings arrive triaged and sorted.
  * Invariant: everything appended to the output is printable ASCII (plus
  * newlines and, in text on a terminal, colour escapes made here).
  *
@@ -468,37 +466,43 @@ text_finding(struct cs_report_ctx *c, const struct cs_finding *f)
 }
 
 static void
-text_burst(struct cs_report_ctx *c, unsigned no, const struct cs_report_tl *tl,
-    size_t n)
+text_burst_begin(struct cs_report_ctx *c, unsigned no,
+    const struct cs_time *first, const struct cs_time *last, size_t n)
 {
-	struct cs_buf	*b = c->out;
-	char		*t0, *t1, *t, *m;
-	size_t		 i;
+	char	*t0, *t1;
 
 	if (no == 1)
-		cs_buf_printf(b, "\nTIMELINE (by ctime; bursts split by gaps "
-		    "over %" PRId64 " s)\n", c->info->burst_gap);
-	t0 = cs_report_time(&tl[0].t, 0);
-	t1 = cs_report_time(&tl[n - 1].t, 0);
-	cs_buf_printf(b, "\nburst %u: %s .. %s, %zu objects\n", no, t0, t1, n);
+		cs_buf_printf(c->out, "\nTIMELINE (by ctime; bursts split by "
+		    "gaps over %" PRId64 " s)\n", c->info->burst_gap);
+	t0 = cs_report_time(first, 0);
+	t1 = cs_report_time(last, 0);
+	cs_buf_printf(c->out, "\nburst %u: %s .. %s, %zu objects\n", no, t0,
+	    t1, n);
 	free(t0);
 	free(t1);
-	for (i = 0; i < n; i++) {
-		t = cs_report_time(&tl[i].t, 0);
-		cs_buf_printf(b, "  %s  %-8s %-12s %s", t,
-		    cs_sev_name(tl[i].f->severity), cs_kind_name(tl[i].f->kind),
-		    tl[i].f->shown);
-		free(t);
-		if (tl[i].by_ctime && (tl[i].f->new->mtime.sec > tl[i].t.sec +
-		    1 || tl[i].f->new->mtime.sec < tl[i].t.sec - 1)) {
-			m = cs_report_time(&tl[i].f->new->mtime, 0);
-			cs_buf_printf(b, " (mtime %s)", m);
-			free(m);
-		}
-		if (tl[i].f->flags & CS_FF_TIMESTOMP)
-			cs_buf_adds(b, " TIMESTOMPED");
-		cs_buf_addc(b, '\n');
+}
+
+static void
+text_burst_item(struct cs_report_ctx *c, unsigned no,
+    const struct cs_report_tl *tl, const struct cs_finding *f)
+{
+	struct cs_buf	*b = c->out;
+	char		*t, *m;
+
+	(void)no;
+	t = cs_report_time(&tl->t, 0);
+	cs_buf_printf(b, "  %s  %-8s %-12s %s", t, cs_sev_name(f->severity),
+	    cs_kind_name(f->kind), f->shown);
+	free(t);
+	if (tl->by_ctime && (f->new->mtime.sec > tl->t.sec + 1 ||
+	    f->new->mtime.sec < tl->t.sec - 1)) {
+		m = cs_report_time(&f->new->mtime, 0);
+		cs_buf_printf(b, " (mtime %s)", m);
+		free(m);
 	}
+	if (f->flags & CS_FF_TIMESTOMP)
+		cs_buf_adds(b, " TIMESTOMPED");
+	cs_buf_addc(b, '\n');
 }
 
 static void
@@ -539,8 +543,9 @@ text_end(struct cs_report_ctx *c)
 		    "comparison found differences.\n", cs_sev_name(c->min));
 }
 
-static const struct cs_report_ops report_text_ops = {
-	text_begin, text_finding, text_burst, text_plan, text_end
+const struct cs_report_ops cs_report_text_ops = {
+	text_begin, text_finding, text_burst_begin, text_burst_item, text_plan,
+	text_end
 };
 
 /* Lines: one per finding, nothing else. */
@@ -632,114 +637,9 @@ line_finding(struct cs_report_ctx *c, const struct cs_finding *f)
 	cs_buf_addc(c->out, '\n');
 }
 
-static const struct cs_report_ops report_line_ops = {
-	NULL, line_finding, NULL, NULL, NULL
+const struct cs_report_ops cs_report_line_ops = {
+	NULL, line_finding, NULL, NULL, NULL, NULL
 };
-
-/* Timeline: by time, then discovery order. */
-static int
-report_tl_cmp(const void *pa, const void *pb)
-{
-	const struct cs_report_tl	*a = pa, *b = pb;
-
-	if (a->t.sec != b->t.sec)
-		return a->t.sec < b->t.sec ? -1 : 1;
-	if (a->t.nsec != b->t.nsec)
-		return a->t.nsec < b->t.nsec ? -1 : 1;
-	return a->f->seq < b->f->seq ? -1 : a->f->seq > b->f->seq;
-}
-
-/* Changed and added objects by ctime (or mtime), cut into bursts. */
-static void
-report_timeline(struct cs_report_ctx *c, const struct cs_report_ops *ops)
-{
-	struct cs_report_tl	*tl;
-	const struct cs_finding	*f;
-	size_t			 i, n = 0, start = 0;
-	unsigned		 burst = 0;
-
-	tl = cs_xcalloc(c->n + 1, sizeof *tl);
-	for (i = 0; i < c->n; i++) {
-		f = c->fs[i];
-		if (f->new == NULL || f->kind == CS_K_REMOVED ||
-		    f->kind == CS_K_NOTCMP || f->severity < c->min)
-			continue;
-		tl[n].f = f;
-		tl[n].by_ctime = (f->new->have & CS_F_CTIME) != 0;
-		tl[n].t = tl[n].by_ctime ? f->new->ctime : f->new->mtime;
-		n++;
-	}
-	if (n > 1)
-		qsort(tl, n, sizeof *tl, report_tl_cmp);
-	for (i = 1; i <= n; i++) {
-		if (i < n && tl[i].t.sec - tl[i - 1].t.sec <=
-		    c->info->burst_gap)
-			continue;
-		ops->burst(c, ++burst, tl + start, i - start);
-		start = i;
-	}
-	free(tl);
-}
-
-static void
-report_plan(struct cs_report_ctx *c, const struct cs_report_ops *ops)
-{
-	enum cs_plan	 want, p;
-	const char	*why;
-	size_t		 i;
-
-	ops->plan(c, CS_PLAN_NONE, NULL, NULL);
-	for (want = CS_PLAN_REINSTALL; want <= CS_PLAN_REVIEW; want++) {
-		for (i = 0; i < c->n; i++) {
-			if (c->fs[i]->severity < c->min)
-				continue;
-			p = cs_triage_plan(c->fs[i], &why);
-			if (p == want)
-				ops->plan(c, p, c->fs[i], why);
-		}
-	}
-}
-
-void
-cs_report_write(struct cs_buf *out, enum cs_format fmt,
-    const struct cs_report_info *info, struct cs_finding **fs, size_t n)
-{
-	const struct cs_report_ops	*ops;
-	struct cs_report_ctx	 c;
-	size_t			 i;
-
-	if (fmt == CS_FMT_JSON)
-		ops = &cs_report_json_ops;
-	else if (fmt == CS_FMT_LINE)
-		ops = &report_line_ops;
-	else
-		ops = &report_text_ops;
-	memset(&c, 0, sizeof c);
-	c.out = out;
-	c.info = info;
-	c.fs = fs;
-	c.n = n;
-	c.last = CS_PLAN_NONE;
-	/* JSON keeps everything; the others may hide the least severe. */
-	c.min = fmt == CS_FMT_JSON ? CS_SEV_INFO : info->min_severity;
-	for (i = 0; i < n; i++) {
-		c.sev[fs[i]->severity]++;
-		if (fs[i]->severity < c.min)
-			c.hidden++;
-	}
-	if (ops->begin != NULL)
-		ops->begin(&c);
-	for (i = 0; i < n; i++) {
-		if (fs[i]->severity >= c.min)
-			ops->finding(&c, fs[i]);
-	}
-	if (ops->burst != NULL)
-		report_timeline(&c, ops);
-	if (ops->plan != NULL)
-		report_plan(&c, ops);
-	if (ops->end != NULL)
-		ops->end(&c);
-}
 
 /* The syslog level of a severity (medium and up are sent). */
 static int
@@ -755,14 +655,11 @@ report_level(int sev)
 /* "summary added=N ... exit=N -- SOURCE against BASELINE". */
 static void
 report_summary_line(struct cs_buf *b, const struct cs_report_info *info,
-    struct cs_finding **fs, size_t n)
+    const uint64_t *sev, size_t n)
 {
-	uint64_t	 sev[CS_SEV_COUNT] = { 0 };
 	size_t		 i;
 	int		 s;
 
-	for (i = 0; i < n; i++)
-		sev[fs[i]->severity]++;
 	cs_buf_adds(b, "summary");
 	for (i = 0; i < CS_K_COUNT; i++)
 		cs_buf_printf(b, " %s=%" PRIu64, cs_kind_name((enum cs_kind)i),
@@ -780,27 +677,33 @@ report_summary_line(struct cs_buf *b, const struct cs_report_info *info,
 
 int
 cs_report_syslog(const char *socket, const struct cs_report_info *info,
-    struct cs_finding **fs, size_t n, struct cs_err *err)
+    const struct cs_report_fs *fs, struct cs_err *err)
 {
 	struct cs_syslog	*sl;
+	struct cs_finding	*f;
 	struct cs_buf		 line;
+	uint64_t		 sev[CS_SEV_COUNT] = { 0 };
 	size_t			 i;
-	int			 rc = -1;
+	int			 rc = -1, s;
 
 	cs_buf_init(&line);
 	if ((sl = cs_syslog_open(socket, "custos", LOG_AUTHPRIV, err)) == NULL)
 		goto out;
-	for (i = 0; i < n; i++) {
-		if (fs[i]->severity < CS_SEV_MEDIUM)
-			continue;
-		cs_buf_reset(&line);
-		cs_report_line(&line, fs[i]);
-		if (cs_syslog_send(sl, report_level(fs[i]->severity),
+	for (i = 0; i < fs->n; i++) {
+		f = fs->get(fs->arg, i);
+		s = f->severity;
+		sev[s]++;
+		if (s >= CS_SEV_MEDIUM) {
+			cs_buf_reset(&line);
+			cs_report_line(&line, f);
+		}
+		fs->put(fs->arg, f);
+		if (s >= CS_SEV_MEDIUM && cs_syslog_send(sl, report_level(s),
 		    cs_buf_str(&line), err) != 0)
 			goto out;
 	}
 	cs_buf_reset(&line);
-	report_summary_line(&line, info, fs, n);
+	report_summary_line(&line, info, sev, fs->n);
 	if (cs_syslog_send(sl, info->exit != 0 ? LOG_NOTICE : LOG_INFO,
 	    cs_buf_str(&line), err) != 0)
 		goto out;

@@ -284,25 +284,22 @@ json_finding(struct cs_report_ctx *c, const struct cs_finding *f)
 }
 
 static void
-json_burst(struct cs_report_ctx *c, unsigned no, const struct cs_report_tl *tl,
-    size_t n)
+json_burst_item(struct cs_report_ctx *c, unsigned no,
+    const struct cs_report_tl *tl, const struct cs_finding *f)
 {
 	struct cs_buf	*b = c->out;
-	size_t		 i;
 
-	for (i = 0; i < n; i++) {
-		cs_buf_printf(b, "{\"type\":\"timeline\",\"burst\":%u", no);
-		json_time(b, "time", &tl[i].t);
-		cs_buf_printf(b, ",\"basis\":\"%s\"", tl[i].by_ctime ?
-		    "ctime" : "mtime");
-		json_time(b, "mtime", &tl[i].f->new->mtime);
-		cs_buf_adds(b, ",\"path\":");
-		cs_json_str(b, tl[i].f->shown);
-		cs_buf_printf(b, ",\"kind\":\"%s\",\"severity\":\"%s\","
-		    "\"timestomped\":%s}\n", cs_kind_name(tl[i].f->kind),
-		    cs_sev_name(tl[i].f->severity),
-		    (tl[i].f->flags & CS_FF_TIMESTOMP) ? "true" : "false");
-	}
+	cs_buf_printf(b, "{\"type\":\"timeline\",\"burst\":%u", no);
+	json_time(b, "time", &tl->t);
+	cs_buf_printf(b, ",\"basis\":\"%s\"", tl->by_ctime ? "ctime" :
+	    "mtime");
+	json_time(b, "mtime", &f->new->mtime);
+	cs_buf_adds(b, ",\"path\":");
+	cs_json_str(b, f->shown);
+	cs_buf_printf(b, ",\"kind\":\"%s\",\"severity\":\"%s\","
+	    "\"timestomped\":%s}\n", cs_kind_name(f->kind),
+	    cs_sev_name(f->severity),
+	    (f->flags & CS_FF_TIMESTOMP) ? "true" : "false");
 }
 
 static void
@@ -327,5 +324,5 @@ json_end(struct cs_report_ctx *c)
 }
 
 const struct cs_report_ops cs_report_json_ops = {
-	json_begin, json_finding, json_burst, json_plan, json_end
+	json_begin, json_finding, NULL, json_burst_item, json_plan, json_end
 };

@@ -367,24 +367,95 @@ cs_report_merged_release(struct cs_report_merged *m)
 	memset(m, 0, sizeof *m);
 }
 
+/* WRITE of a report to standard output. */
+static int
+report_dest_stdout(void *arg, const void *data, size_t len)
+{
+	(void)arg;
+	errno = 0;
+	if (fwrite(data, 1, len, stdout) != len) {
+		if (errno == 0)
+			errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/* WRITE of a report to its temporary file. */
+static int
+report_dest_file(void *arg, const void *data, size_t len)
+{
+	return cs_write_all(((struct cs_atomic *)arg)->fd, data, len);
+}
+
 int
-cs_report_emit(const char *output, int force, const void *data, size_t len,
+cs_report_open(struct cs_report_dest *d, const char *output, int force,
     struct cs_err *err)
 {
-	struct cs_atomic	 out;
+	memset(d, 0, sizeof *d);
+	d->at.fd = -1;
+	d->to_stdout = output == NULL || strcmp(output, "-") == 0;
+	if (d->to_stdout) {
+		d->out.write = report_dest_stdout;
+		return 0;
+	}
+	if (cs_atomic_open(&d->at, output, force, err) != 0)
+		return -1;
+	d->out.write = report_dest_file;
+	d->out.arg = &d->at;
+	return 0;
+}
 
-	if (output == NULL || strcmp(output, "-") == 0) {
-		if (len > 0 && fwrite(data, 1, len, stdout) != len)
+int
+cs_report_commit(struct cs_report_dest *d, struct cs_err *err)
+{
+	if (d->to_stdout) {
+		if (fflush(stdout) != 0)
 			return cs_err_set(err, CS_EXIT_IOERR, errno,
 			    "cannot write the report");
 		return 0;
 	}
-	if (cs_atomic_open(&out, output, force, err) != 0)
+	return cs_atomic_commit(&d->at, 0644, err);
+}
+
+void
+cs_report_abort(struct cs_report_dest *d)
+{
+	if (!d->to_stdout)
+		cs_atomic_abort(&d->at);
+}
+
+int
+cs_report_output(const char *output, int force, enum cs_format fmt,
+    const struct cs_report_info *info, const struct cs_report_fs *fs,
+    struct cs_err *err)
+{
+	struct cs_report_dest	 d;
+
+	if (cs_report_open(&d, output, force, err) != 0)
 		return -1;
-	if (cs_write_all(out.fd, data, len) != 0) {
-		cs_atomic_abort(&out);
-		return cs_err_set(err, CS_EXIT_IOERR, errno,
+	if (cs_report_stream(&d.out, fmt, info, fs) != 0) {
+		cs_err_set(err, CS_EXIT_IOERR, errno,
 		    "cannot write the report");
+		cs_report_abort(&d);
+		return -1;
 	}
-	return cs_atomic_commit(&out, 0644, err);
+	return cs_report_commit(&d, err);
+}
+
+int
+cs_report_emit(const char *output, int force, const void *data, size_t len,
+    struct cs_err *err)
+{
+	struct cs_report_dest	 d;
+
+	if (cs_report_open(&d, output, force, err) != 0)
+		return -1;
+	if (len > 0 && d.out.write(d.out.arg, data, len) != 0) {
+		cs_err_set(err, CS_EXIT_IOERR, errno,
+		    "cannot write the report");
+		cs_report_abort(&d);
+		return -1;
+	}
+	return cs_report_commit(&d, err);
 }

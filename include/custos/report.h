@@ -7,7 +7,12 @@
  * added objects grouped into bursts, and a rebuild plan; the text report
  * ends with the summary again.  The line format is one line per finding
  * and nothing else.  The formats are sinks with the same five steps
- * (begin, finding, timeline, plan, end), driven by cs_report_write.
+ * (begin, finding, timeline, plan, end), driven by cs_report_stream.
+ *
+ * The writer reaches the findings only through an accessor (struct
+ * cs_report_fs), one finding at a time, and hands its output on in
+ * pieces (struct cs_report_out): neither the findings nor the report
+ * need be in memory whole.
  * Paths and names reach the output in the canonical encoding (path.h);
  * values in text and line output are escaped only where a byte is unsafe
  * on a terminal or ambiguous there (doc/custos-report.5).
@@ -60,9 +65,43 @@ struct cs_report_info {
 	uint64_t	 explained;	/* explained by a package version */
 };
 
+/*
+ * The findings of a report, N of them, in report order (most severe
+ * first, then discovery order).  GET returns the I-th; the writer hands
+ * it back to PUT before it gets another.  An array has PUT a no-op; a
+ * store may load a finding in GET and free it in PUT.
+ */
+struct cs_report_fs {
+	size_t		 n;
+	struct cs_finding *(*get)(void *, size_t);
+	void		(*put)(void *, struct cs_finding *);
+	void		*arg;
+};
+
+/*
+ * Where a report goes as it is written: WRITE gets the report in pieces,
+ * in order, each once more than FLUSH bytes (0: 1 MiB) are held, and the
+ * rest at the end; it returns 0, or -1 with errno set (nothing more is
+ * written then).
+ */
+struct cs_report_out {
+	int		(*write)(void *, const void *, size_t);
+	void		*arg;
+	size_t		 flush;
+};
+
 /* Sort findings: most severe first, then in canonical (discovery) order. */
 void	 cs_report_sort(struct cs_finding **, size_t);
-/* Append the whole report to OUT. */
+/* FS: the N findings of the array A (which must outlive FS). */
+void	 cs_report_fs_array(struct cs_report_fs *, struct cs_finding **,
+	    size_t);
+/*
+ * Write the whole report of the findings FS to OUT.  Returns 0, or -1
+ * with errno set when OUT's WRITE failed.
+ */
+int	 cs_report_stream(const struct cs_report_out *, enum cs_format,
+	    const struct cs_report_info *, const struct cs_report_fs *);
+/* Append the whole report of the N findings FS to OUT. */
 void	 cs_report_write(struct cs_buf *, enum cs_format,
 	    const struct cs_report_info *, struct cs_finding **, size_t);
 /* Append S as a JSON string (quoted, escaped) to OUT. */
@@ -86,6 +125,6 @@ void	 cs_report_line(struct cs_buf *, const struct cs_finding *);
  * sent); the report itself is never affected.
  */
 int	 cs_report_syslog(const char *, const struct cs_report_info *,
-	    struct cs_finding **, size_t, struct cs_err *);
+	    const struct cs_report_fs *, struct cs_err *);
 
 #endif /* CUSTOS_REPORT_H */

@@ -2,8 +2,9 @@
  * report_int.h: what the report writers share (report.c, report_json.c);
  * not for use outside them.
  *
- * Each format is a set of five steps (begin, finding, burst, plan, end)
- * that cs_report_write drives; a step a format does not have is NULL.
+ * Each format is a set of steps (begin, finding, burst_begin and
+ * burst_item, plan, end) that cs_report_stream drives, with one finding
+ * at a time; a step a format does not have is NULL.
  */
 #ifndef CUSTOS_REPORT_INT_H
 #define CUSTOS_REPORT_INT_H
@@ -17,19 +18,24 @@
 
 struct cs_buf;
 struct cs_finding;
+struct cs_report_fs;
 struct cs_report_info;
+struct cs_report_out;
 
 /* A timeline item: a changed or added object at a time. */
 struct cs_report_tl {
-	const struct cs_finding	*f;
 	struct cs_time		 t;
+	uint64_t		 seq;	/* the finding's discovery order */
+	size_t			 i;	/* its index in report order */
 	int			 by_ctime;
 };
 
 struct cs_report_ctx {
 	struct cs_buf			*out;
+	const struct cs_report_out	*to;	/* NULL: keep all in OUT */
+	int				 errnum;	/* TO failed */
 	const struct cs_report_info	*info;
-	struct cs_finding		**fs;
+	const struct cs_report_fs	*fs;
 	size_t				 n;
 	uint64_t			 sev[CS_SEV_COUNT];	/* all */
 	int				 min;	/* severity shown from */
@@ -40,15 +46,20 @@ struct cs_report_ctx {
 struct cs_report_ops {
 	void	(*begin)(struct cs_report_ctx *);
 	void	(*finding)(struct cs_report_ctx *, const struct cs_finding *);
-	void	(*burst)(struct cs_report_ctx *, unsigned, const struct cs_report_tl *,
-		    size_t);
+	/* burst NO: N items from FIRST to LAST */
+	void	(*burst_begin)(struct cs_report_ctx *, unsigned,
+		    const struct cs_time *, const struct cs_time *, size_t);
+	void	(*burst_item)(struct cs_report_ctx *, unsigned,
+		    const struct cs_report_tl *, const struct cs_finding *);
 	void	(*plan)(struct cs_report_ctx *, enum cs_plan,
 		    const struct cs_finding *, const char *);
 	void	(*end)(struct cs_report_ctx *);
 };
 
-/* The JSON Lines writer (report_json.c). */
+/* The writers: JSON Lines (report_json.c), text and line (report.c). */
 extern const struct cs_report_ops cs_report_json_ops;
+extern const struct cs_report_ops cs_report_text_ops;
+extern const struct cs_report_ops cs_report_line_ops;
 
 /* Why a not-compared finding was not compared (raw bytes, heap). */
 char		*cs_report_why_not(const struct cs_finding *);

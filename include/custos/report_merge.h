@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 
+#include "custos/atomic.h"
 #include "custos/diff.h"
 #include "custos/report.h"
 
@@ -37,6 +38,34 @@ struct cs_report_merged {
 int		 cs_report_merge(struct cs_report_merged *,
 		    struct cs_report_file *, size_t, struct cs_err *);
 void		 cs_report_merged_release(struct cs_report_merged *);
+/*
+ * A report on its way to its output: a temporary file made final only
+ * when the report is whole (atomic.h), or standard output.  OUT is where
+ * to stream it (cs_report_stream).
+ */
+struct cs_report_dest {
+	struct cs_atomic	 at;
+	int			 to_stdout;
+	struct cs_report_out	 out;
+};
+
+/*
+ * Open OUTPUT ("-" or NULL: standard output) for a report; an existing
+ * file will be replaced only with FORCE.  Then cs_report_commit, or
+ * cs_report_abort, which leaves nothing behind.
+ */
+int		 cs_report_open(struct cs_report_dest *, const char *, int,
+		    struct cs_err *);
+int		 cs_report_commit(struct cs_report_dest *, struct cs_err *);
+void		 cs_report_abort(struct cs_report_dest *);
+/*
+ * The report of FS in FMT to OUTPUT, streamed: opened, written and
+ * committed, or nothing is left behind (CS_EXIT_IOERR when a write
+ * failed).  Returns 0 or -1.
+ */
+int		 cs_report_output(const char *, int, enum cs_format,
+		    const struct cs_report_info *, const struct cs_report_fs *,
+		    struct cs_err *);
 /*
  * Write the N bytes at DATA to OUTPUT ("-" or NULL: standard output),
  * atomically, replacing an existing file only with FORCE.

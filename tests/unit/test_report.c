@@ -1,11 +1,13 @@
 /*
  * test_report.c: the line format (values as typed, unsafe bytes escaped,
  * every attribute of an added object), --min-severity, the summary at
- * the end of a text report, RFC 3164 message formatting, and the copies
- * of baseline files among added ones.
+ * the end of a text report, RFC 3164 message formatting, the copies
+ * of baseline files among added ones, and a report streamed in pieces
+ * from findings got one at a time, byte for byte the report made whole.
  */
 #include "custos/custos.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -310,6 +312,175 @@ test_syslog_message(void **state)
 	cs_buf_release(&b);
 }
 
+/* The findings of a streamed report, each one got and put in turn. */
+struct stream_fs {
+	struct cs_finding	**fs;
+	int			 held;		/* got, not yet put */
+	size_t			 gets;
+};
+
+static struct cs_finding *
+stream_get(void *arg, size_t i)
+{
+	struct stream_fs	*s = arg;
+
+	/* never two findings at once */
+	assert_int_equal(s->held, 0);
+	s->held = 1;
+	s->gets++;
+	return s->fs[i];
+}
+
+static void
+stream_put(void *arg, struct cs_finding *f)
+{
+	struct stream_fs	*s = arg;
+
+	assert_int_equal(s->held, 1);
+	assert_non_null(f);
+	s->held = 0;
+}
+
+/* The output: appends to a buffer, or fails from the FAIL-th write on. */
+struct stream_out {
+	struct cs_buf	 b;
+	size_t		 writes;
+	size_t		 fail;		/* 0: never */
+};
+
+static int
+stream_write(void *arg, const void *p, size_t n)
+{
+	struct stream_out	*o = arg;
+
+	if (++o->writes == o->fail) {
+		errno = ENOSPC;
+		return -1;
+	}
+	assert_true(o->fail == 0 || o->writes < o->fail);
+	cs_buf_add(&o->b, p, n);
+	return 0;
+}
+
+#define STREAM_N	300
+
+/*
+ * STREAM_N findings of every severity, changed and added, in programs
+ * and configuration (both plan groups), their times in bursts; sorted.
+ */
+static void
+stream_findings(struct cs_finding **fs)
+{
+	static const char *const dirs[] = { "/usr/bin", "/etc", "/srv" };
+	struct cs_entry	*e;
+	char		*path;
+	size_t		 i;
+
+	for (i = 0; i < STREAM_N; i++) {
+		path = cs_xasprintf("%s/f%03zu", dirs[i % 3], i);
+		e = mk(path, 0644);
+		e->mtime.sec = 1000000 + (int64_t)(i / 7) * 5000 +
+		    (int64_t)(i % 7);
+		if (i % 4 == 0) {
+			e->ctime.sec = e->mtime.sec + 86400;
+			e->have |= CS_F_CTIME;
+		}
+		if (i % 2 == 0) {
+			e->mode = 0755;
+			fs[i] = pair(mk(path, 0644), e, (int)(i % CS_SEV_COUNT));
+		} else
+			fs[i] = pair(NULL, e, (int)(i % CS_SEV_COUNT));
+		fs[i]->seq = i;
+		free(path);
+	}
+	cs_report_sort(fs, STREAM_N);
+}
+
+static void
+test_stream_equals_whole(void **state)
+{
+	static const enum cs_format fmts[] = {
+		CS_FMT_TEXT, CS_FMT_LINE, CS_FMT_JSON
+	};
+	struct cs_finding	*fs[STREAM_N];
+	struct cs_diff_stats	 st;
+	struct cs_report_info	 ri;
+	struct cs_report_out	 to;
+	struct cs_report_fs	 acc;
+	struct stream_fs	 sfs;
+	struct stream_out	 so;
+	struct cs_buf		 whole;
+	size_t			 f, i, flush;
+
+	(void)state;
+	stream_findings(fs);
+	memset(&st, 0, sizeof st);
+	st.count[CS_K_CHANGED] = STREAM_N / 2;
+	st.count[CS_K_ADDED] = STREAM_N / 2;
+	memset(&ri, 0, sizeof ri);
+	ri.command = "check";
+	ri.source = "tree /";
+	ri.stats = &st;
+	ri.exit = CS_EXIT_CHANGED | CS_EXIT_ADDED;
+	ri.burst_gap = 600;
+	for (f = 0; f < 3; f++) {
+		ri.min_severity = fmts[f] == CS_FMT_TEXT ? CS_SEV_LOW :
+		    CS_SEV_INFO;
+		cs_buf_init(&whole);
+		cs_report_write(&whole, fmts[f], &ri, fs, STREAM_N);
+		/* every part of the report is there */
+		assert_non_null(strstr(cs_buf_str(&whole), "/etc/f001"));
+		if (fmts[f] == CS_FMT_TEXT) {
+			assert_non_null(strstr(cs_buf_str(&whole),
+			    "\nburst 3: "));
+			assert_non_null(strstr(cs_buf_str(&whole),
+			    "\nReinstall from trusted vendor media"));
+			assert_non_null(strstr(cs_buf_str(&whole),
+			    "\nReview, and restore from a backup"));
+		}
+		for (flush = 1; flush <= 4096; flush *= 64) {
+			memset(&sfs, 0, sizeof sfs);
+			sfs.fs = fs;
+			acc.n = STREAM_N;
+			acc.get = stream_get;
+			acc.put = stream_put;
+			acc.arg = &sfs;
+			memset(&so, 0, sizeof so);
+			cs_buf_init(&so.b);
+			to.write = stream_write;
+			to.arg = &so;
+			to.flush = flush;
+			assert_int_equal(cs_report_stream(&to, fmts[f], &ri,
+			    &acc), 0);
+			assert_int_equal(sfs.held, 0);
+			assert_true(sfs.gets >= STREAM_N);
+			/* in pieces of about FLUSH, and the same bytes */
+			assert_true(so.writes > 1);
+			assert_true(so.writes >= whole.len / (flush + 2048));
+			assert_true(so.writes <= whole.len / flush + 1);
+			assert_int_equal(so.b.len, whole.len);
+			assert_memory_equal(so.b.data, whole.data, whole.len);
+			cs_buf_release(&so.b);
+		}
+		/* a failed write: an error, and nothing written after it */
+		memset(&sfs, 0, sizeof sfs);
+		sfs.fs = fs;
+		memset(&so, 0, sizeof so);
+		cs_buf_init(&so.b);
+		so.fail = 3;
+		to.flush = 64;
+		errno = 0;
+		assert_int_equal(cs_report_stream(&to, fmts[f], &ri, &acc), -1);
+		assert_int_equal(errno, ENOSPC);
+		assert_int_equal(so.writes, 3);
+		assert_true(so.b.len < whole.len);
+		cs_buf_release(&so.b);
+		cs_buf_release(&whole);
+	}
+	for (i = 0; i < STREAM_N; i++)
+		cs_finding_free(fs[i]);
+}
+
 int
 main(void)
 {
@@ -318,6 +489,7 @@ main(void)
 		cmocka_unit_test(test_line_added_object_whole),
 		cmocka_unit_test(test_min_severity_hides_lines_only),
 		cmocka_unit_test(test_syslog_message),
+		cmocka_unit_test(test_stream_equals_whole),
 		cmocka_unit_test_setup_teardown(
 		    test_copies_name_the_first_original, cs_test_setup_tmp,
 		    cs_test_teardown_tmp),
