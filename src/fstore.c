@@ -686,10 +686,16 @@ out:
 	return rc;
 }
 
-/* Write the buffered records to the file. */
+/*
+ * Write the buffered records to the file; not again after a failure,
+ * which may have written part of them.
+ */
 static int
 fstore_flush(struct cs_fstore *s, struct cs_err *err)
 {
+	if (s->broken)
+		return cs_err_set(err, CS_EXIT_IOERR, 0, "the finding store "
+		    "failed earlier");
 	if (s->wbuf.len == 0)
 		return 0;
 	if (cs_write_all(s->fd, s->wbuf.data, s->wbuf.len) != 0) {
@@ -711,8 +717,7 @@ fstore_append(struct cs_fstore *s, const struct cs_finding *f,
 	const struct cs_time	*t;
 
 	if (s->broken)
-		return cs_err_set(err, CS_EXIT_IOERR, 0, "the finding store "
-		    "failed earlier");
+		return fstore_flush(s, err);	/* refuses */
 	if (f->severity < INT16_MIN || f->severity > INT16_MAX)
 		return cs_err_set(err, CS_EXIT_SOFTWARE, 0, "finding store: "
 		    "severity %d out of range", f->severity);

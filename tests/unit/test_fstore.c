@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -668,6 +669,44 @@ test_file_damaged(void **state)
 	cs_fstore_free(s);
 }
 
+/* After a failed write the store refuses to add or read what it lost. */
+static void
+test_write_error(void **state)
+{
+	struct cs_fstore *s = new_store();
+	struct cs_finding *f, *g;
+	struct cs_err	 err;
+	size_t		 i, added = 0;
+	int		 ro, keep;
+
+	(void)state;
+	cs_err_init(&err);
+	f = full_finding(CS_K_CHANGED, 1);
+	assert_true((keep = dup(cs_fstore_fd(s))) >= 0);
+	assert_true((ro = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0);
+	assert_int_equal(dup2(ro, cs_fstore_fd(s)), cs_fstore_fd(s));
+	close(ro);
+	for (i = 0; i < 1000; i++) {
+		if (cs_fstore_add(s, f, &err) == CS_FSTORE_NONE)
+			break;
+		added++;
+	}
+	assert_true(i < 1000);
+	assert_int_equal(err.code, CS_EXIT_IOERR);
+	assert_int_equal(cs_fstore_count(s), added);
+	/* the file is writable again, but part of a write may be lost */
+	assert_int_equal(dup2(keep, cs_fstore_fd(s)), cs_fstore_fd(s));
+	close(keep);
+	assert_int_equal(cs_fstore_add(s, f, &err), CS_FSTORE_NONE);
+	assert_int_equal(err.code, CS_EXIT_IOERR);
+	assert_int_equal(cs_fstore_replace(s, 0, f, &err), -1);
+	assert_int_equal(cs_fstore_get(s, added - 1, &g, &err), -1);
+	assert_null(g);
+	cs_finding_free(f);
+	cs_err_release(&err);
+	cs_fstore_free(s);
+}
+
 #define T(f)	cmocka_unit_test_setup_teardown(f, cs_test_setup_tmp, \
 		    cs_test_teardown_tmp)
 
@@ -683,6 +722,7 @@ main(void)
 		T(test_truncated_or_altered),
 		T(test_altered_with_checksum),
 		T(test_file_damaged),
+		T(test_write_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
