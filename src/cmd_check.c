@@ -43,6 +43,7 @@
 #include "custos/report_merge.h"
 #include "custos/sign.h"
 #include "custos/sink.h"
+#include "custos/spill.h"
 #include "custos/source.h"
 #include "custos/syslog.h"
 #include "custos/structured.h"
@@ -113,6 +114,7 @@ struct cmd_check_state {
 	struct cs_diff_base		 vbase;	/* --vendor's baseline */
 	int				 vendor;	/* -b is of packages */
 	uint64_t			 explained;	/* three-way */
+	struct cs_spill			*spill;	/* findings kept on disk */
 };
 
 static const struct option cmd_check_longopts[] = {
@@ -260,6 +262,8 @@ cmd_check_found(void *arg, struct cs_finding *f)
 {
 	struct cmd_check_state	*st = arg;
 
+	if (st->spill != NULL && cs_spill_take(st->spill, f))
+		return;
 	if (st->n == st->cap) {
 		st->cap = st->cap ? 2 * st->cap : 64;
 		/* an array of pointers */
@@ -279,21 +283,6 @@ cmd_check_warn(void *arg, char *msg)
 		st->warn[st->nwarn++] = msg;
 	else
 		free(msg);
-}
-
-/* What a vendor check did not hash (walk.h, hash_wanted), said once. */
-static void
-cmd_check_unhashed(struct cmd_check_state *st, const struct cs_source *sb)
-{
-	const struct cs_walk	*w = cs_source_walk(sb);
-
-	if (w != NULL && cs_walk_stats(w)->unhashed > 0)
-		cmd_check_warn(st, cs_xasprintf("%" PRIu64 " files that no "
-		    "package ships (%.1f MiB) were not hashed: nothing could "
-		    "be compared with their content; their type, metadata and "
-		    "first bytes were examined (--hash-unowned hashes them)",
-		    cs_walk_stats(w)->unhashed,
-		    (double)cs_walk_stats(w)->unhashed_bytes / 1048576.0));
 }
 
 /* The problems of an evidence tar, in the order its verifier found them. */
@@ -628,10 +617,12 @@ cmd_check_triage(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	if (!st->vendor)	/* packages ship no logs to rotate */
 		cs_logrot_explain(st->fs, st->n, tree, ds);
 	cs_structured_correlate(st->fs, st->n);
-	cs_triage_all(st->fs, st->n);
+	cs_triage_all_libs(st->fs, st->n, st->spill != NULL ?
+	    cs_spill_libs(st->spill) : 0);
 	if (cmd_check_vendor_triage(o, st, pol, ds, err) != 0)
 		return -1;
-	cs_correlate(st->fs, st->n, tree);
+	cs_correlate_stored(st->fs, st->n, st->spill != NULL ?
+	    cs_spill_store(st->spill) : NULL, tree);
 	cs_report_sort(st->fs, st->n);
 	return 0;
 }
@@ -670,7 +661,9 @@ cmd_check_report(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	ri.vendor3 = o->vendor != NULL;
 	ri.explained = st->explained;
 	cs_report_fs_array(&fs, st->fs, st->n);
-	if (cs_report_output(o->output, o->force, o->format, &ri, &fs,
+	if (st->spill != NULL ? cs_spill_output(st->spill, st->fs, st->n,
+	    o->output, o->force, o->format, &ri, err) == 0 :
+	    cs_report_output(o->output, o->force, o->format, &ri, &fs,
 	    err) == 0) {
 		cmd_check_syslog(o, &ri, &fs);
 		rc = ri.exit;
@@ -745,6 +738,12 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	cmd_check_provenance(o, st, a, b, &digests);
 	dopts.policy = pol;
 	dopts.carried = cmd_check_carried(st, sa, sb);
+	/* against packages, what no package ships is finished at once */
+	if (st->vendor && o->vendor == NULL && !o->hash_unowned &&
+	    o->syslog == NULL && cs_source_walk(sb) != NULL &&
+	    (st->spill = cs_spill_new(pol, st->vmap, &ds,
+	    (dopts.carried & CS_G_INODE) != 0, err)) == NULL)
+		goto out;
 	hits = cs_xcalloc(cs_policy_count(pol) + 1, sizeof *hits);
 	dopts.hits = hits;
 	dopts.sstate = cs_sstate_new();
@@ -763,14 +762,23 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 		goto out;
 	}
 	cs_progress_end(&st->prog);
+	if (cs_spill_check(st->spill, o->source != NULL ? o->source : a->root,
+	    cmd_check_warn, st, err) != 0)
+		goto out;
 	cmd_check_gaps(st, &ds);
-	cmd_check_unhashed(st, sb);
+	if ((unused = cs_vendor_unhashed(sb)) != NULL)
+		cmd_check_warn(st, unused);
 	/* packages ship none of what the host makes, which the policy names */
 	if (!st->vendor && (unused = cs_policy_unmatched(pol, hits)) != NULL) {
 		cmd_check_warn(st, cs_xasprintf("policy lines that match "
 		    "nothing in the baseline: %s", unused));
 		free(unused);
 	}
+	/* the vendor view's memory goes before the report's */
+	cs_sink_free(sink);
+	cs_source_free(sa);
+	sink = NULL;
+	sa = NULL;
 	if (cmd_check_triage(o, st, a, sb, pol, &ds, err) != 0)
 		goto out;
 	rc = cmd_check_report(o, st, a, sb, pol, digests, &ds, &t0, err);
@@ -827,6 +835,7 @@ out:
 	cs_diff_base_release(&b);
 	cs_shard_plan_release(&st.plan);
 	cs_diff_base_release(&st.vbase);
+	cs_spill_free(st.spill);
 	cs_vmap_free(st.vmap);
 	return rc;
 }

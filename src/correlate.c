@@ -28,6 +28,8 @@
 #include "custos/correlate.h"
 #include "custos/diff.h"
 #include "custos/entry.h"
+#include "custos/err.h"
+#include "custos/fstore.h"
 #include "custos/path.h"
 #include "custos/triage.h"
 #include "custos/walk.h"
@@ -44,10 +46,11 @@ struct corr_src {
 	const char	*technique;
 };
 
-/* Findings sorted by path, for lookups. */
+/* Findings sorted by path, for lookups; and those kept on disk. */
 struct corr_index {
 	struct cs_finding **fs;
 	size_t		 n;
+	struct cs_fstore *store;	/* in canonical order, or NULL */
 };
 
 static int
@@ -130,6 +133,79 @@ corr_inherit(struct cs_finding *f, const struct corr_src *s)
 	}
 }
 
+/* The I-th finding of the store, or NULL if it cannot be read. */
+static struct cs_finding *
+corr_load(struct cs_fstore *st, size_t i)
+{
+	struct cs_finding	*f;
+	struct cs_err		 e;
+
+	cs_err_init(&e);
+	if (cs_fstore_get(st, i, &f, &e) != 0)
+		f = NULL;
+	cs_err_release(&e);
+	return f;
+}
+
+/* Inherit into the store's I-th finding F (taken), written back. */
+static void
+corr_inherit_stored(struct cs_fstore *st, size_t i, struct cs_finding *f,
+    const struct corr_src *s)
+{
+	struct cs_err	 e;
+
+	corr_inherit(f, s);
+	cs_err_init(&e);
+	(void)cs_fstore_replace(st, i, f, &e);
+	cs_err_release(&e);
+	cs_finding_free(f);
+}
+
+/*
+ * What S names among the findings of the store, which are in canonical
+ * order (the order they were found in): a binary search, each probe
+ * read back; then, with CS_TRIAGE_DIRS, the files right in P.
+ */
+static void
+corr_named_stored(const struct corr_index *ix, const struct corr_src *s,
+    const char *p, size_t n)
+{
+	struct cs_finding	*f;
+	size_t			 lo = 0, hi = cs_fstore_count(ix->store), mid;
+	int			 c, dirs = (s->flags & CS_TRIAGE_DIRS) && n > 1;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((f = corr_load(ix->store, mid)) == NULL)
+			return;
+		c = cs_path_cmp(f->path, f->pathlen, p, n);
+		cs_finding_free(f);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < cs_fstore_count(ix->store); lo++) {
+		if ((f = corr_load(ix->store, lo)) == NULL)
+			return;
+		if (f->pathlen == n && memcmp(f->path, p, n) == 0) {
+			corr_inherit_stored(ix->store, lo, f, s);
+			if (!dirs)
+				return;
+		} else if (dirs && f->pathlen > n + 1 &&
+		    memcmp(f->path, p, n) == 0 && f->path[n] == '/') {
+			if (memchr(f->path + n + 1, '/', f->pathlen - n - 1) ==
+			    NULL)
+				corr_inherit_stored(ix->store, lo, f, s);
+			else
+				cs_finding_free(f);
+		} else {
+			cs_finding_free(f);
+			return;
+		}
+	}
+}
+
 /* The path P (length N) named by S: it, or with CS_TRIAGE_DIRS the
  * files right in it. */
 static void
@@ -138,6 +214,9 @@ corr_named(const struct corr_index *ix, const struct corr_src *s,
 {
 	struct cs_finding	*f;
 	size_t			 i = corr_lower(ix, p, n);
+
+	if (ix->store != NULL)
+		corr_named_stored(ix, s, p, n);
 
 	if (i < ix->n && ix->fs[i]->pathlen == n &&
 	    memcmp(ix->fs[i]->path, p, n) == 0) {
@@ -198,6 +277,13 @@ corr_scan(const struct corr_index *ix, const struct corr_src *s,
 void
 cs_correlate(struct cs_finding **fs, size_t n, const char *root)
 {
+	cs_correlate_stored(fs, n, NULL, root);
+}
+
+void
+cs_correlate_stored(struct cs_finding **fs, size_t n, struct cs_fstore *st,
+    const char *root)
+{
 	struct corr_index	 ix;
 	struct corr_src		*src = NULL;
 	struct cs_buf		 b;
@@ -205,6 +291,7 @@ cs_correlate(struct cs_finding **fs, size_t n, const char *root)
 	int			 rootfd = -1;
 
 	ix.fs = NULL;
+	ix.store = st;
 	cs_buf_init(&b);
 	if (root == NULL || n == 0)
 		goto out;

@@ -144,16 +144,15 @@ cs_triage_names(const struct cs_finding *f, const char **technique)
  * to make programs load another library (high).
  */
 static void
-tr_ldcache(struct cs_finding **fs, size_t n)
+tr_ldcache(struct cs_finding **fs, size_t n, size_t libs)
 {
 	struct cs_finding	*cache = NULL;
-	size_t			 i, libs = 0;
+	size_t			 i;
 
 	for (i = 0; i < n; i++) {
 		if (strcmp(fs[i]->path, "/etc/ld.so.cache") == 0)
 			cache = fs[i];
-		else if (cs_tr_library(fs[i]) || cs_tr_match(cs_tr_g_loader,
-		    fs[i]->path))
+		else if (cs_triage_is_library(fs[i]))
 			libs++;
 	}
 	if (cache == NULL || cache->kind == CS_K_REMOVED ||
@@ -250,9 +249,21 @@ tr_links(struct cs_finding **fs, size_t n)
 void
 cs_triage_all(struct cs_finding **fs, size_t n)
 {
+	cs_triage_all_libs(fs, n, 0);
+}
+
+int
+cs_triage_is_library(const struct cs_finding *f)
+{
+	return cs_tr_library(f) || cs_tr_match(cs_tr_g_loader, f->path);
+}
+
+void
+cs_triage_all_libs(struct cs_finding **fs, size_t n, size_t libs)
+{
 	size_t	 i;
 
-	tr_ldcache(fs, n);
+	tr_ldcache(fs, n, libs);
 	tr_links(fs, n);
 	for (i = 0; i < n; i++)
 		cs_triage(fs[i]);

@@ -16,6 +16,7 @@
  */
 #include "custos/custos.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,12 +27,13 @@
 #include "custos/sort.h"
 #include "custos/source.h"
 #include "custos/vendor.h"
+#include "custos/walk.h"
 #include "custos/xmalloc.h"
 
 #include "vendor_int.h"
 
 /* Bytes of records the view holds before it spills a sorted run. */
-#define VVIEW_SORT_BOUND	(16U * 1024 * 1024)
+#define VVIEW_SORT_BOUND	(2U * 1024 * 1024)
 
 /* What the vendor baseline holds: "package\0version" strings. */
 struct vview_seen {
@@ -434,4 +436,18 @@ cs_vendor_prepare(void *arg, struct cs_entry *old, const struct cs_entry *new)
 		return;
 	}
 	cs_vendor_take(old, pick);
+}
+
+char *
+cs_vendor_unhashed(const struct cs_source *sb)
+{
+	const struct cs_walk	*w = cs_source_walk(sb);
+
+	if (w == NULL || cs_walk_stats(w)->unhashed == 0)
+		return NULL;
+	return cs_xasprintf("%" PRIu64 " files that no package ships (%.1f "
+	    "MiB) were not hashed: nothing could be compared with their "
+	    "content; their type, metadata and first bytes were examined "
+	    "(--hash-unowned hashes them)", cs_walk_stats(w)->unhashed,
+	    (double)cs_walk_stats(w)->unhashed_bytes / 1048576.0);
 }

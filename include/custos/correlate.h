@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 struct cs_finding;
+struct cs_fstore;
 
 /*
  * Read the start-up files among the N triaged findings FS from the tree
@@ -22,5 +23,13 @@ struct cs_finding;
  * walk recorded) are left alone: this is an aid, not a comparison.
  */
 void	 cs_correlate(struct cs_finding **, size_t, const char *);
+/*
+ * The same, where more findings are kept in the store ST (fstore.h, in
+ * canonical order; NULL: none): what the start-up files among FS name
+ * there is read back, raised and written back.  The start-up files
+ * themselves must be among FS.
+ */
+void	 cs_correlate_stored(struct cs_finding **, size_t, struct cs_fstore *,
+	    const char *);
 
 #endif /* CUSTOS_CORRELATE_H */

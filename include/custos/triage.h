@@ -28,6 +28,13 @@ void		 cs_triage(struct cs_finding *);
  * (CS_FF_LINKSENS), then triage every finding.
  */
 void		 cs_triage_all(struct cs_finding **, size_t);
+/*
+ * The same, where LIBS more findings that are libraries or loader
+ * configuration were triaged elsewhere (kept on disk: check's store).
+ */
+void		 cs_triage_all_libs(struct cs_finding **, size_t, size_t);
+/* A library or loader configuration (what rewrites ld.so.cache). */
+int		 cs_triage_is_library(const struct cs_finding *);
 /* Flags of cs_triage_names. */
 #define CS_TRIAGE_NAMES	0x2U	/* names programs or libraries it runs */
 #define CS_TRIAGE_DIRS	0x4U	/* names directories searched for them */

@@ -128,6 +128,11 @@ int		 cs_vendor_view_fill(struct cs_source *, struct cs_err *);
  */
 int		 cs_vendor_view_ships(void *, const struct cs_entry *);
 /*
+ * What the walk of SB did not hash because no package ships it, as a
+ * report warning (heap), or NULL if nothing or SB is not a walk.
+ */
+char		*cs_vendor_unhashed(const struct cs_source *);
+/*
  * Before a vendor record OLD is compared with the tree's NEW: of the
  * versions shipped at that path, take the one NEW's content matches (if
  * several do, the installed one, says the root's dpkg, then one with

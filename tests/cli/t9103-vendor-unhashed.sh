@@ -6,7 +6,9 @@
 # how many such files there were; --hash-unowned hashes them too.  The
 # files packages ship are hashed whatever their number (a trojan among
 # many unowned files is still found), through the root's merged-/usr
-# link and its diversions.
+# link and its diversions.  The findings on files no package ships are
+# finished as they come and kept on disk (what a start-up file names
+# among them is still raised); a store that cannot be made is an error.
 . "$(dirname "$0")/lib.sh"
 . "$CS_SRCDIR/tests/cli/lib-deb.sh"
 
@@ -89,6 +91,41 @@ test_expect_success $P 'what packages ship is hashed: a trojan is found' '
 	vcheck -F line &&
 	test "$rc" = 1 &&
 	! grep -E "^[a-z]+ (changed|removed|not-compared) " out
+'
+
+test_expect_success $P 'what an added start-up file names is raised with it' '
+	mkdir -p root/etc/cron.d root/opt/x &&
+	printf "* * * * * root /opt/x/payload --quiet\n" >root/etc/cron.d/evil &&
+	echo "data, not a program" >root/opt/x/payload &&
+	echo "other data" >root/opt/x/other &&
+	vcheck -F line &&
+	grep "^high added /etc/cron.d/evil " out &&
+	grep "^high added /opt/x/payload .* related=/etc/cron.d/evil -- .*named by a start-up file" out &&
+	grep "^low added /opt/x/other " out &&
+	vcheck -F text &&
+	grep -A3 "^high .*added .*file /opt/x/payload" out | grep "via:   named by /etc/cron.d/evil" &&
+	rm -r root/etc/cron.d root/opt/x
+'
+
+test_expect_success $P 'temporary files on the filesystem examined are named' '
+	mkdir -p tmp &&
+	TMPDIR=$TRASH/tmp vcheck -F text &&
+	test_grep "^warning: .*findings were kept in an unlinked temporary file in \$TMPDIR, on the filesystem examined" out &&
+	test -z "$(ls tmp)" &&
+	if test -d /dev/shm &&
+	    test "$(stat -c %d /dev/shm)" != "$(stat -c %d root)"; then
+		TMPDIR=/dev/shm vcheck -F text &&
+		! grep "on the filesystem examined" out
+	fi
+'
+
+test_expect_success $P 'findings that cannot be kept on disk: an error, no report' '
+	rc=0 &&
+	TMPDIR=/nonexistent/dir "$CUSTOS" check --allow-unsigned \
+	    --policy "$POL" -b V.cbl --root root -o rep.txt 2>err || rc=$? &&
+	test "$rc" = 73 &&
+	test_grep "cannot create a temporary file in .*/nonexistent/dir" err &&
+	test ! -e rep.txt
 '
 
 test_expect_success $P 'a baseline of the host hashes everything' '
