@@ -218,11 +218,13 @@ tr_links(struct cs_finding **fs, size_t n)
 		    !(fs[i]->new->have & CS_F_INO))
 			continue;
 		if (up == NULL)
+			/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 			up = cs_xreallocarray(NULL, n, sizeof *up);
 		up[nup++] = fs[i];
 	}
 	if (nup == 0)
 		return;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
 	qsort(up, nup, sizeof *up, tr_ino_seq_cmp);
 	memset(&key, 0, sizeof key);
 	memset(&ke, 0, sizeof ke);
@@ -234,6 +236,7 @@ tr_links(struct cs_finding **fs, size_t n)
 		ke.dev = fs[i]->new->dev;
 		ke.ino = fs[i]->new->ino;
 		/* the first found of those with that inode */
+		/* NOLINTNEXTLINE(bugprone-sizeof-expression): pointers */
 		if ((hit = bsearch(&kp, up, nup, sizeof *up,
 		    tr_ino_cmp)) == NULL)
 			continue;

@@ -78,27 +78,37 @@ vview_hash(const char *p, size_t n)
 	return h != 0 ? h : 1;
 }
 
+/* Put H in the table SLOT of MASK + 1 slots; 1 if it was not there. */
+static int
+vview_files_insert(uint64_t *slot, size_t mask, uint64_t h)
+{
+	size_t	 i;
+
+	for (i = (size_t)h & mask; slot[i] != 0; i = (i + 1) & mask)
+		if (slot[i] == h)
+			return 0;
+	slot[i] = h;
+	return 1;
+}
+
 static void
 vview_files_put(struct vview_files *t, uint64_t h)
 {
-	uint64_t	*old = t->slot;
-	size_t		 i, oldn = t->slot != NULL ? t->mask + 1 : 0;
+	uint64_t	*slot;
+	size_t		 i, oldn = t->slot != NULL ? t->mask + 1 : 0, mask;
 
-	if (2 * (t->n + 1) > oldn) {
-		t->mask = oldn > 0 ? 2 * oldn - 1 : 4095;
-		t->slot = cs_xcalloc(t->mask + 1, sizeof *t->slot);
-		t->n = 0;
+	if (t->slot == NULL || 2 * (t->n + 1) > oldn) {
+		mask = oldn > 0 ? 2 * oldn - 1 : 4095;
+		slot = cs_xcalloc(mask + 1, sizeof *slot);
 		for (i = 0; i < oldn; i++) {
-			if (old[i] != 0)
-				vview_files_put(t, old[i]);
+			if (t->slot[i] != 0)
+				(void)vview_files_insert(slot, mask, t->slot[i]);
 		}
-		free(old);
+		free(t->slot);
+		t->slot = slot;
+		t->mask = mask;
 	}
-	for (i = (size_t)h & t->mask; t->slot[i] != 0; i = (i + 1) & t->mask)
-		if (t->slot[i] == h)
-			return;
-	t->slot[i] = h;
-	t->n++;
+	t->n += (size_t)vview_files_insert(t->slot, t->mask, h);
 }
 
 static int
