@@ -106,6 +106,8 @@ test_expect_success $P 'an ELF object no package ships: high' '
 
 test_expect_success $P 'files maintainer scripts make: info, by the policy' '
 	echo 0123456789abcdef >root/etc/machine-id &&
+	mkdir -p root/usr/lib/tools/__pycache__ &&
+	printf "\x55\x0d\x0d\x0a" >root/usr/lib/tools/__pycache__/m.cpython-311.pyc &&
 	mkdir -p root/etc/alternatives &&
 	ln -s /usr/bin/xother root/etc/alternatives/pager &&
 	ln -s /etc/alternatives/pager root/usr/bin/pager &&
@@ -113,6 +115,12 @@ test_expect_success $P 'files maintainer scripts make: info, by the policy' '
 	grep "^info added /etc/machine-id .*unowned=" out &&
 	grep "^info added /usr/bin/pager .*alternative" out &&
 	grep "^info added /etc/alternatives/pager " out &&
+	grep "^info added /usr/lib/tools/__pycache__ type=dir " out &&
+	grep "^info added /usr/lib/tools/__pycache__/m.cpython-311.pyc " out &&
+	cp /bin/true root/usr/lib/tools/__pycache__/x.pyc &&
+	check -b V.cbl --root root &&
+	grep "^high added /usr/lib/tools/__pycache__/x.pyc .*ELF" out &&
+	rm -r root/usr/lib/tools/__pycache__ &&
 	cp /bin/true root/etc/machine-id &&
 	check -b V.cbl --root root &&
 	grep "^high added /etc/machine-id .*ELF" out &&
