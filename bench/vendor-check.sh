@@ -11,6 +11,8 @@
 #
 # usage: bench/vendor-check.sh
 #   CUSTOS=/path/to/custos (default ./custos), RUNS (default 3),
+#   POLICY (default: etc/default.policy of this tree, the policy
+#   "make install" installs),
 #   WORK (default /var/tmp/custos-bench/vendor-check: the .debs, the
 #   baseline and the last report), RESULTS (default
 #   bench/results/vendor-check.md)
@@ -20,6 +22,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 CUSTOS=${CUSTOS:-./custos}
 CUSTOS=$(cd "$(dirname "$CUSTOS")" && pwd)/$(basename "$CUSTOS")
 RUNS=${RUNS:-3}
+POLICY=${POLICY:-$here/../etc/default.policy}
 WORK=${WORK:-/var/tmp/custos-bench/vendor-check}
 RESULTS=${RESULTS:-$here/results/vendor-check.md}
 n=$(nproc)
@@ -46,7 +49,8 @@ chmod +x "$WORK/get"
 
 "$CUSTOS" baseline -q --from-packages --apt-lists /var/lib/apt/lists \
     -j "$n" -f -o "$WORK/vendor.cbl" "$WORK/debs"
-check=("$CUSTOS" check -q --allow-unsigned -b "$WORK/vendor.cbl" -j "$n"
+check=("$CUSTOS" check -q --allow-unsigned --policy "$POLICY"
+    -b "$WORK/vendor.cbl" -j "$n"
     -f -o "$WORK/report.txt" --root /)
 debsums=(debsums -s)
 
