@@ -364,22 +364,31 @@ cs_atomic_abort(struct cs_atomic *a)
 int
 cs_tmpfile(struct cs_err *err)
 {
+	return cs_tmpfile_in("/tmp", err);
+}
+
+int
+cs_tmpfile_in(const char *def, struct cs_err *err)
+{
 	const char	*dir = getenv("TMPDIR");
-	char		*t;
+	char		*t, *shown;
 	int		 fd;
 
 	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
+		dir = def;
 	fd = open(dir, O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
 	if (fd >= 0)
 		return fd;
 	t = cs_xasprintf("%s/custos-XXXXXX", dir);
 	fd = mkostemp(t, O_CLOEXEC);
 	if (fd >= 0)
-		unlink(t);
-	else
+		(void)unlink(t);
+	else {
+		shown = cs_encode_dup(dir);
 		cs_err_set(err, CS_EXIT_CANTCREAT, errno, "cannot create a "
-		    "temporary file in '%s'", dir);
+		    "temporary file in '%s'", shown);
+		free(shown);
+	}
 	free(t);
 	return fd;
 }

@@ -75,40 +75,13 @@ fstore_fnv(uint32_t h, const void *p, size_t n)
 	return h;
 }
 
-/* Open the temporary file: $TMPDIR, else /var/tmp (not a tmpfs in RAM). */
-static int
-fstore_tmpfile(struct cs_err *err)
-{
-	const char	*dir = getenv("TMPDIR");
-	char		*t, *shown;
-	int		 fd;
-
-	if (dir == NULL || *dir == '\0')
-		dir = "/var/tmp";
-	fd = open(dir, O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		return fd;
-	t = cs_xasprintf("%s/custos-fstore-XXXXXX", dir);
-	fd = mkostemp(t, O_CLOEXEC);
-	if (fd >= 0)
-		(void)unlink(t);
-	else {
-		shown = cs_encode_dup(dir);
-		cs_err_set(err, CS_EXIT_CANTCREAT, errno, "cannot create a "
-		    "temporary file in '%s'", shown);
-		free(shown);
-	}
-	free(t);
-	return fd;
-}
-
 struct cs_fstore *
 cs_fstore_new(struct cs_err *err)
 {
 	struct cs_fstore	*s;
 	int			 fd;
 
-	if ((fd = fstore_tmpfile(err)) < 0)
+	if ((fd = cs_tmpfile_in("/var/tmp", err)) < 0)
 		return NULL;
 	s = cs_xcalloc(1, sizeof *s);
 	s->fd = fd;

@@ -51,6 +51,8 @@ int	cs_write_all(int, const void *, size_t);
  * O_TMPFILE, else a mkostemp name unlinked at once.  -1 with ERR set.
  */
 int	cs_tmpfile(struct cs_err *);
+/* The same in $TMPDIR, else DEFAULT. */
+int	cs_tmpfile_in(const char *, struct cs_err *);
 /* Register / unregister a path to unlink at exit or on a fatal signal. */
 void	cs_cleanup_add(const char *);
 void	cs_cleanup_remove(const char *);
