@@ -6,11 +6,13 @@
  */
 #include "custos/custos.h"
 
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <linux/fs.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -23,12 +25,26 @@
 
 static char *test_tmp;
 
+/*
+ * Remove PATH; a write-once file (an evidence tar a test sealed) has its
+ * immutable and append-only flags cleared first, so no test leaves one
+ * behind.
+ */
 static int
 util_rm(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-	(void)st;
-	(void)flag;
+	int	 fd, flags;
+
 	(void)ftw;
+	if (flag == FTW_F && S_ISREG(st->st_mode) &&
+	    (fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) >= 0) {
+		if (ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 &&
+		    (flags & (FS_IMMUTABLE_FL | FS_APPEND_FL)) != 0) {
+			flags &= ~(FS_IMMUTABLE_FL | FS_APPEND_FL);
+			(void)ioctl(fd, FS_IOC_SETFLAGS, &flags);
+		}
+		close(fd);
+	}
 	return remove(path) != 0 && errno != ENOENT;
 }
 
