@@ -1,10 +1,14 @@
 /*
  * fstore.c: findings in an unlinked temporary file (fstore.h).
  *
- * A record is "CSF1", the body and a 32-bit FNV-1a checksum of both.
+ * A record is "CSF1", the body and a 32-bit checksum of both (cs_fstore_sum).
  * Numbers are little-endian; a string or byte run is a presence byte (0
  * for NULL), a 32-bit length and the bytes, so NULL and "" differ and
- * lengths travel even with embedded NUL bytes.  Records are appended to
+ * lengths travel even with embedded NUL bytes; presence byte 2 stands for
+ * the bytes of the finding's path, which the displayed path and the
+ * entries' paths most often are.  A static string (a reason, a technique)
+ * is a 32-bit number: 0 for NULL, else its place in the store's pool,
+ * where each distinct string is copied once when first written.  Records are appended to
  * a write buffer that goes to the file when it is full, or before a
  * record still in it is read back.  The decoder trusts nothing: every
  * read is checked against what is left of the record, and counts are
@@ -31,15 +35,20 @@
 
 #define FSTORE_MAGIC	"CSF1"
 #define FSTORE_WBUF	(64U * 1024)	/* write buffer flushed at this size */
+#define FSTORE_RBUF	(64U * 1024)	/* file read at least this much at once */
 #define FSTORE_MINSTR	5U		/* presence byte and length */
 
 _Static_assert(sizeof(struct cs_fstore_ix) == 40,
     "the index entry is documented as 40 bytes");
 
-/* Interned static strings: open addressing, at most half full. */
+/*
+ * Interned static strings: their numbers (1, 2, ...) by content, open
+ * addressing at most half full, and the strings by number.
+ */
 struct fstore_pool {
-	char		**slot;
+	uint32_t	*slot;		/* numbers, 0 for a free slot */
 	size_t		 cap;
+	char		**str;		/* string N is str[N - 1] */
 	size_t		 n;
 };
 
@@ -48,7 +57,8 @@ struct cs_fstore {
 	int		 broken;	/* a write failed: refuse everything */
 	uint64_t	 flushed;	/* bytes in the file */
 	struct cs_buf	 wbuf;		/* records after FLUSHED */
-	struct cs_buf	 rbuf;		/* the record being read */
+	struct cs_buf	 rbuf;		/* file bytes from ROFF on */
+	uint64_t	 roff;
 	struct cs_fstore_ix *ix;
 	size_t		 nix;
 	size_t		 cap;
@@ -60,19 +70,47 @@ struct fstore_rd {
 	const unsigned char *p;
 	size_t		 left;
 	int		 bad;
+	const char	*same;		/* the finding's path, once read */
+	size_t		 samelen;
 };
 
-/* 32-bit FNV-1a of N bytes at P, continuing from H. */
+/* 32-bit FNV-1a of N bytes at P. */
 static uint32_t
-fstore_fnv(uint32_t h, const void *p, size_t n)
+fstore_fnv(const void *p, size_t n)
 {
 	const unsigned char	*c = p;
+	uint32_t		 h = 2166136261U;
 
 	while (n-- > 0) {
 		h ^= *c++;
 		h *= 16777619U;
 	}
 	return h;
+}
+
+/*
+ * The checksum of a record's N bytes at P: FNV-1a's step taken a 64-bit
+ * little-endian word at a time (the bytes left over one by one), folded
+ * to 32 bits.  It is there to catch a record cut short or altered on
+ * disk, and is read over every record each time the report reads it.
+ */
+uint32_t
+cs_fstore_sum(const void *p, size_t n)
+{
+	const unsigned char	*c = p;
+	uint64_t		 h = UINT64_C(14695981039346656037), w;
+	size_t			 i;
+
+	for (; n >= 8; c += 8, n -= 8) {
+		w = 0;
+		for (i = 0; i < 8; i++)
+			w |= (uint64_t)c[i] << (8 * i);
+		h = (h ^ w) * UINT64_C(1099511628211);
+		h ^= h >> 29;
+	}
+	while (n-- > 0)
+		h = (h ^ *c++) * UINT64_C(1099511628211);
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 struct cs_fstore *
@@ -102,8 +140,9 @@ cs_fstore_free(struct cs_fstore *s)
 	cs_buf_release(&s->wbuf);
 	cs_buf_release(&s->rbuf);
 	free(s->ix);
-	for (i = 0; i < s->pool.cap; i++)
-		free(s->pool.slot[i]);
+	for (i = 0; i < s->pool.n; i++)
+		free(s->pool.str[i]);
+	free(s->pool.str);
 	free(s->pool.slot);
 	free(s);
 }
@@ -126,38 +165,46 @@ cs_fstore_fd(const struct cs_fstore *s)
 	return s->fd;
 }
 
-/* Return the interned copy of the N bytes at P (no NUL among them). */
-static const char *
-fstore_intern(struct fstore_pool *pool, const char *p, size_t n)
+/* The slot of string STR (N bytes) in SLOT (CAP of them): its own or free. */
+static size_t
+fstore_slot(const struct fstore_pool *pool, const uint32_t *slot, size_t cap,
+    const char *str, size_t n)
 {
-	struct fstore_pool	 grown;
-	size_t			 i, j;
-	char			*str;
+	size_t		 j = fstore_fnv(str, n) & (cap - 1);
+
+	while (slot[j] != 0 && strcmp(pool->str[slot[j] - 1], str) != 0)
+		j = (j + 1) & (cap - 1);
+	return j;
+}
+
+/* The number of the string STR in the pool, added if new. */
+static uint32_t
+fstore_intern(struct fstore_pool *pool, const char *str)
+{
+	size_t		 i, j, cap;
+	uint32_t	*grown;
 
 	if (pool->n >= pool->cap / 2) {
-		grown.cap = pool->cap == 0 ? 64 : pool->cap * 2;
-		grown.slot = cs_xcalloc(grown.cap, sizeof *grown.slot);
-		grown.n = pool->n;
-		for (i = 0; i < pool->cap; i++) {
-			if ((str = pool->slot[i]) == NULL)
-				continue;
-			j = fstore_fnv(2166136261U, str, strlen(str)) &
-			    (grown.cap - 1);
-			while (grown.slot[j] != NULL)
-				j = (j + 1) & (grown.cap - 1);
-			grown.slot[j] = str;
+		if (pool->cap > UINT32_MAX / 4)
+			cs_xmalloc(SIZE_MAX);		/* exits */
+		cap = pool->cap == 0 ? 64 : pool->cap * 2;
+		grown = cs_xcalloc(cap, sizeof *grown);
+		for (i = 0; i < pool->n; i++) {
+			j = fstore_slot(pool, grown, cap, pool->str[i],
+			    strlen(pool->str[i]));
+			grown[j] = (uint32_t)(i + 1);
 		}
 		free(pool->slot);
-		*pool = grown;
+		pool->slot = grown;
+		pool->cap = cap;
+		pool->str = cs_xreallocarray(pool->str, cap / 2,
+		    sizeof *pool->str);
 	}
-	j = fstore_fnv(2166136261U, p, n) & (pool->cap - 1);
-	while ((str = pool->slot[j]) != NULL) {
-		if (strncmp(str, p, n) == 0 && str[n] == '\0')
-			return str;
-		j = (j + 1) & (pool->cap - 1);
+	j = fstore_slot(pool, pool->slot, pool->cap, str, strlen(str));
+	if (pool->slot[j] == 0) {
+		pool->str[pool->n] = cs_xstrdup(str);
+		pool->slot[j] = (uint32_t)++pool->n;
 	}
-	pool->slot[j] = cs_xmemdup(p, n);
-	pool->n++;
 	return pool->slot[j];
 }
 
@@ -206,6 +253,25 @@ put_str(struct cs_buf *b, const char *s)
 	put_blob(b, s, s == NULL ? 0 : strlen(s));
 }
 
+/* N bytes at P, or presence byte 2 if they are the N bytes at SAME. */
+static void
+put_blob_or(struct cs_buf *b, const void *p, size_t n, const void *same,
+    size_t samen)
+{
+	if (p != NULL && same != NULL && n == samen &&
+	    (p == same || memcmp(p, same, n) == 0))
+		put_u8(b, 2);
+	else
+		put_blob(b, p, n);
+}
+
+/* A static string as its number in POOL, 0 for NULL. */
+static void
+put_static(struct cs_buf *b, struct fstore_pool *pool, const char *s)
+{
+	put_u32(b, s == NULL ? 0 : fstore_intern(pool, s));
+}
+
 static void
 put_time(struct cs_buf *b, const struct cs_time *t)
 {
@@ -213,9 +279,13 @@ put_time(struct cs_buf *b, const struct cs_time *t)
 	put_u32(b, t->nsec);
 }
 
-/* Every field of entry E (the runtime ones too), or a 0 for NULL. */
+/*
+ * Every field of entry E (the runtime ones too), or a 0 for NULL; its
+ * path as presence byte 2 if it is the N bytes at PATH.
+ */
 static void
-put_entry(struct cs_buf *b, const struct cs_entry *e)
+put_entry(struct cs_buf *b, const struct cs_entry *e, const char *path,
+    size_t n)
 {
 	const struct cs_pkgref	*k;
 	size_t			 i;
@@ -223,7 +293,7 @@ put_entry(struct cs_buf *b, const struct cs_entry *e)
 	put_u8(b, e != NULL);
 	if (e == NULL)
 		return;
-	put_blob(b, e->path, e->pathlen);
+	put_blob_or(b, e->path, e->pathlen, path, n);
 	put_u8(b, (unsigned)e->type);
 	put_u32(b, e->have);
 	put_u32(b, e->mode);
@@ -275,7 +345,8 @@ put_entry(struct cs_buf *b, const struct cs_entry *e)
 }
 
 void
-cs_fstore_encode(struct cs_buf *b, const struct cs_finding *f)
+cs_fstore_encode(struct cs_fstore *s, struct cs_buf *b,
+    const struct cs_finding *f)
 {
 	const struct cs_change	*c;
 	size_t			 start = b->len, i;
@@ -283,9 +354,10 @@ cs_fstore_encode(struct cs_buf *b, const struct cs_finding *f)
 	cs_buf_add(b, FSTORE_MAGIC, 4);
 	put_u8(b, (unsigned)f->kind);
 	put_blob(b, f->path, f->pathlen);
-	put_str(b, f->shown);
-	put_entry(b, f->old);
-	put_entry(b, f->new);
+	put_blob_or(b, f->shown, f->shown == NULL ? 0 : strlen(f->shown),
+	    f->path, f->pathlen);
+	put_entry(b, f->old, f->path, f->pathlen);
+	put_entry(b, f->new, f->path, f->pathlen);
 	put_u32(b, f->attrs);
 	put_u64(b, f->nchanges);
 	for (i = 0; i < f->nchanges; i++) {
@@ -300,21 +372,21 @@ cs_fstore_encode(struct cs_buf *b, const struct cs_finding *f)
 	put_u32(b, (uint32_t)f->severity);
 	put_u64(b, f->nreasons);
 	for (i = 0; i < CS_MAX_REASONS; i++) {
-		put_str(b, f->reasons[i]);
-		put_str(b, f->techniques[i]);
+		put_static(b, &s->pool, f->reasons[i]);
+		put_static(b, &s->pool, f->techniques[i]);
 	}
 	put_str(b, f->related);
 	put_str(b, f->copy_of);
 	put_str(b, f->detail);
 	put_str(b, f->restore);
 	put_u32(b, (uint32_t)f->floor);
-	put_str(b, f->floor_reason);
-	put_str(b, f->floor_technique);
-	put_str(b, f->danger_reason);
-	put_str(b, f->danger_technique);
-	put_str(b, f->why_not);
+	put_static(b, &s->pool, f->floor_reason);
+	put_static(b, &s->pool, f->floor_technique);
+	put_static(b, &s->pool, f->danger_reason);
+	put_static(b, &s->pool, f->danger_technique);
+	put_static(b, &s->pool, f->why_not);
 	put_u64(b, f->seq);
-	put_u32(b, fstore_fnv(2166136261U, b->data + start, b->len - start));
+	put_u32(b, cs_fstore_sum(b->data + start, b->len - start));
 }
 
 /* Decoding: a short read marks the record bad and yields zeros. */
@@ -373,16 +445,24 @@ get_copy(struct fstore_rd *rd, void *dst, size_t n)
 
 /*
  * A string or byte run, borrowed from the record: 1 with *PP and *NP, 0
- * for NULL (*NP still set), or 0 with the record marked bad.
+ * for NULL (*NP still set), or 0 with the record marked bad.  Presence
+ * byte 2 gives the finding's path (RD->same), where one has been read.
  */
 static int
 get_view(struct fstore_rd *rd, const char **pp, size_t *np)
 {
 	unsigned	 present = get_u8(rd);
-	uint32_t	 n = get_u32(rd);
+	uint32_t	 n;
 	const unsigned char *p;
 
 	*pp = NULL;
+	*np = 0;
+	if (present == 2 && rd->same != NULL) {
+		*pp = rd->same;
+		*np = rd->samelen;
+		return 1;
+	}
+	n = get_u32(rd);
 	*np = n;
 	if (present > 1)
 		rd->bad = 1;
@@ -417,20 +497,19 @@ get_str(struct fstore_rd *rd)
 	return get_blob(rd, NULL);
 }
 
-/* A static string, interned in the store's pool, or NULL. */
+/* A static string by its number in the store's pool, or NULL. */
 static const char *
-get_static(struct fstore_rd *rd, struct fstore_pool *pool)
+get_static(struct fstore_rd *rd, const struct fstore_pool *pool)
 {
-	const char	*p;
-	size_t		 n;
+	uint32_t	 id = get_u32(rd);
 
-	if (!get_view(rd, &p, &n))
+	if (id == 0)
 		return NULL;
-	if (memchr(p, '\0', n) != NULL) {
+	if (id > pool->n) {
 		rd->bad = 1;
 		return NULL;
 	}
-	return fstore_intern(pool, p, n);
+	return pool->str[id - 1];
 }
 
 /*
@@ -581,7 +660,7 @@ get_changes(struct fstore_rd *rd, struct cs_finding *f)
 
 /* The body of a record (after the magic) into F. */
 static void
-get_finding(struct fstore_rd *rd, struct fstore_pool *pool,
+get_finding(struct fstore_rd *rd, const struct fstore_pool *pool,
     struct cs_finding *f)
 {
 	unsigned	 k;
@@ -591,6 +670,8 @@ get_finding(struct fstore_rd *rd, struct fstore_pool *pool,
 		rd->bad = 1;
 	f->kind = (enum cs_kind)k;
 	f->path = get_blob(rd, &f->pathlen);
+	rd->same = f->path;
+	rd->samelen = f->pathlen;
 	f->shown = get_str(rd);
 	f->old = get_entry(rd);
 	f->new = get_entry(rd);
@@ -633,11 +714,11 @@ cs_fstore_decode(struct cs_fstore *s, const void *p, size_t len,
 		    "is not one");
 		goto out;
 	}
+	memset(&rd, 0, sizeof rd);
 	rd.p = (const unsigned char *)p + len - 4;
 	rd.left = 4;
-	rd.bad = 0;
 	sum = get_u32(&rd);
-	if (fstore_fnv(2166136261U, p, len - 4) != sum) {
+	if (cs_fstore_sum(p, len - 4) != sum) {
 		cs_err_set(err, CS_EXIT_DATAERR, 0, "finding store: record "
 		    "checksum does not match");
 		goto out;
@@ -694,7 +775,7 @@ fstore_append(struct cs_fstore *s, const struct cs_finding *f,
 	if (f->severity < INT16_MIN || f->severity > INT16_MAX)
 		return cs_err_set(err, CS_EXIT_SOFTWARE, 0, "finding store: "
 		    "severity %d out of range", f->severity);
-	cs_fstore_encode(&s->wbuf, f);
+	cs_fstore_encode(s, &s->wbuf, f);
 	len = s->wbuf.len - start;
 	if (len > UINT32_MAX) {
 		s->wbuf.len = start;
@@ -755,26 +836,30 @@ cs_fstore_replace(struct cs_fstore *s, size_t i, const struct cs_finding *f,
 	return 0;
 }
 
-int
-cs_fstore_get(struct cs_fstore *s, size_t i, struct cs_finding **out,
+/*
+ * Make the read buffer hold the LEN bytes at OFF of the file, reading at
+ * least FSTORE_RBUF bytes from OFF on when it does not: the report reads
+ * records mostly in the order they were written.
+ */
+static int
+fstore_read(struct cs_fstore *s, uint64_t off, size_t len, size_t i,
     struct cs_err *err)
 {
-	const struct cs_fstore_ix *ix;
-	size_t			 got = 0;
-	ssize_t			 r;
+	size_t		 want, got = 0;
+	ssize_t		 r;
 
-	*out = NULL;
-	if (i >= s->nix)
-		return cs_err_set(err, CS_EXIT_SOFTWARE, 0, "finding store: "
-		    "no finding %zu", i);
-	ix = &s->ix[i];
-	if (ix->off + ix->len > s->flushed && fstore_flush(s, err) != 0)
-		return -1;
+	if (off >= s->roff && off - s->roff <= s->rbuf.len &&
+	    len <= s->rbuf.len - (off - s->roff))
+		return 0;
+	want = len > FSTORE_RBUF ? len : FSTORE_RBUF;
+	if (want > s->flushed - off)
+		want = (size_t)(s->flushed - off);
 	cs_buf_reset(&s->rbuf);
-	cs_buf_grow(&s->rbuf, ix->len);
-	while (got < ix->len) {
-		r = pread(s->fd, s->rbuf.data + got, ix->len - got,
-		    (off_t)(ix->off + got));
+	cs_buf_grow(&s->rbuf, want);
+	s->roff = off;
+	while (got < len) {
+		r = pread(s->fd, s->rbuf.data + got, want - got,
+		    (off_t)(off + got));
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
@@ -784,6 +869,26 @@ cs_fstore_get(struct cs_fstore *s, size_t i, struct cs_finding **out,
 			return cs_err_set(err, CS_EXIT_IOERR, 0, "finding "
 			    "store: record %zu is cut short", i);
 		got += (size_t)r;
+		s->rbuf.len = got;
 	}
-	return cs_fstore_decode(s, s->rbuf.data, ix->len, out, err);
+	return 0;
+}
+
+int
+cs_fstore_get(struct cs_fstore *s, size_t i, struct cs_finding **out,
+    struct cs_err *err)
+{
+	const struct cs_fstore_ix *ix;
+
+	*out = NULL;
+	if (i >= s->nix)
+		return cs_err_set(err, CS_EXIT_SOFTWARE, 0, "finding store: "
+		    "no finding %zu", i);
+	ix = &s->ix[i];
+	if (ix->off + ix->len > s->flushed && fstore_flush(s, err) != 0)
+		return -1;
+	if (fstore_read(s, ix->off, ix->len, i, err) != 0)
+		return -1;
+	return cs_fstore_decode(s, s->rbuf.data + (ix->off - s->roff),
+	    ix->len, out, err);
 }

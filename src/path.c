@@ -234,28 +234,48 @@ cs_path_valid(const char *p, size_t n)
 	return 1;
 }
 
+/* A byte with a meaning in a glob. */
+static int
+path_special(char c)
+{
+	return c == '*' || c == '?' || c == '[' || c == '\\';
+}
+
 /*
  * fnmatch(3) without flags, answered at once where the pattern's literal
- * parts decide it: a pattern without special bytes is the string itself;
- * its literal start must be the string's start; "*" and a literal end
- * matches what ends so.  Policies and triage rules are mostly such
- * patterns, and each is tried on every path.
+ * parts decide it, for policies and triage rules are mostly such
+ * patterns and each is tried on every path.  The literal start is
+ * compared as it is scanned (most patterns differ from most paths in
+ * their first bytes); a pattern without special bytes is the string
+ * itself; "*" and a literal end matches what ends so; and what follows a
+ * leading "*" up to the next special byte must occur in the string before
+ * fnmatch(3) is asked.  Without flags, fnmatch(3) of the pattern's rest
+ * on the string's rest is the match of the whole.
  */
 static int
 path_fnmatch(const char *pattern, const char *s)
 {
-	size_t	 lit = strcspn(pattern, "*?[\\"), n;
+	const char	*run, *end;
+	size_t		 n, len;
 
-	if (pattern[lit] == '\0')
-		return strcmp(pattern, s) == 0;
-	if (strncmp(pattern, s, lit) != 0)
-		return 0;
-	if (lit == 0 && pattern[0] == '*' &&
-	    pattern[1 + strcspn(pattern + 1, "*?[\\")] == '\0') {
-		n = strlen(pattern + 1);
-		return strlen(s) >= n && strcmp(s + strlen(s) - n,
-		    pattern + 1) == 0;
+	for (; *pattern != '\0' && !path_special(*pattern); pattern++, s++) {
+		if (*pattern != *s)
+			return 0;
 	}
+	if (*pattern == '\0')
+		return *s == '\0';
+	if (pattern[0] != '*')
+		return fnmatch(pattern, s, 0) == 0;
+	run = pattern + 1;
+	for (end = run; *end != '\0' && !path_special(*end); end++)
+		;
+	n = (size_t)(end - run);
+	if (*end == '\0') {
+		len = strlen(s);
+		return len >= n && memcmp(s + len - n, run, n) == 0;
+	}
+	if (n > 0 && memmem(s, strlen(s), run, n) == NULL)
+		return 0;
 	return fnmatch(pattern, s, 0) == 0;
 }
 
@@ -264,10 +284,118 @@ cs_path_match(const char *pattern, const char *path)
 {
 	const char	*base;
 
-	if (strchr(pattern, '/') == NULL) {
+	if (pattern[0] != '/' && strchr(pattern, '/') == NULL) {
 		base = strrchr(path, '/');
 		base = base != NULL ? base + 1 : path;
 		return path_fnmatch(pattern, base);
 	}
 	return path_fnmatch(pattern, path);
+}
+
+/* A pattern of a set, with what decides it at once. */
+enum glob_kind {
+	GLOB_EXACT,		/* no special byte: the string itself */
+	GLOB_TAIL,		/* "*" and a literal end */
+	GLOB_HEAD,		/* a literal start, then fnmatch(3) */
+	GLOB_STAR		/* "*", a literal run, then fnmatch(3) */
+};
+
+struct glob_one {
+	const char	*pat;
+	size_t		 lit;		/* EXACT, HEAD: literal start; */
+					/* TAIL, STAR: run after the "*" */
+	enum glob_kind	 kind;
+	int		 base;		/* matches the last component */
+};
+
+struct cs_globset {
+	struct glob_one	*v;
+	size_t		 n;
+};
+
+struct cs_globset *
+cs_globset_new(const char *const *globs)
+{
+	struct cs_globset	*set = cs_xcalloc(1, sizeof *set);
+	struct glob_one		*g;
+	const char		*p;
+	size_t			 n = 0;
+
+	while (globs[n] != NULL)
+		n++;
+	set->v = cs_xreallocarray(NULL, n > 0 ? n : 1, sizeof *set->v);
+	set->n = n;
+	for (g = set->v; *globs != NULL; globs++, g++) {
+		p = *globs;
+		g->pat = p;
+		g->base = strchr(p, '/') == NULL;
+		for (g->lit = 0; p[g->lit] != '\0' && !path_special(p[g->lit]);
+		    g->lit++)
+			;
+		if (p[g->lit] == '\0') {
+			g->kind = GLOB_EXACT;
+			continue;
+		}
+		if (g->lit > 0 || p[0] != '*') {
+			g->kind = GLOB_HEAD;
+			continue;
+		}
+		for (g->lit = 0; p[1 + g->lit] != '\0' &&
+		    !path_special(p[1 + g->lit]); g->lit++)
+			;
+		g->kind = p[1 + g->lit] == '\0' ? GLOB_TAIL : GLOB_STAR;
+	}
+	return set;
+}
+
+void
+cs_globset_free(struct cs_globset *set)
+{
+	if (set == NULL)
+		return;
+	free(set->v);
+	free(set);
+}
+
+/* Does G match the N bytes S (NUL-terminated)? */
+static int
+glob_one_match(const struct glob_one *g, const char *s, size_t n)
+{
+	switch (g->kind) {
+	case GLOB_EXACT:
+		return n == g->lit && memcmp(s, g->pat, n) == 0;
+	case GLOB_TAIL:
+		return n >= g->lit && memcmp(s + n - g->lit, g->pat + 1,
+		    g->lit) == 0;
+	case GLOB_HEAD:
+		return n >= g->lit && memcmp(s, g->pat, g->lit) == 0 &&
+		    fnmatch(g->pat + g->lit, s + g->lit, 0) == 0;
+	case GLOB_STAR:
+		return (g->lit == 0 || memmem(s, n, g->pat + 1, g->lit) !=
+		    NULL) && fnmatch(g->pat, s, 0) == 0;
+	}
+	return 0;
+}
+
+int
+cs_globset_match(const struct cs_globset *set, const char *path)
+{
+	const char	*base = NULL;
+	size_t		 i, n = strlen(path), basen = 0;
+
+	for (i = 0; i < set->n; i++) {
+		if (!set->v[i].base) {
+			if (glob_one_match(&set->v[i], path, n))
+				return 1;
+			continue;
+		}
+		if (base == NULL) {
+			base = strrchr(path, '/');
+			base = base != NULL ? base + 1 : path;
+			basen = n - (size_t)(base - path);
+		}
+		if (glob_one_match(&set->v[i], base, basen))
+			return 1;
+	}
+	return 0;
 }

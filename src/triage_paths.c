@@ -12,6 +12,8 @@
  */
 #include "custos/custos.h"
 
+#include <pthread.h>
+
 #include "custos/diff.h"
 #include "custos/entry.h"
 #include "custos/path.h"
@@ -225,9 +227,72 @@ const char *const cs_tr_g_aptkeys[] = {
 	"/etc/apt/keyrings/*", "/usr/share/keyrings/*", NULL
 };
 
+/*
+ * Every list above, taken apart once (cs_globset) on first use: each
+ * finding is tried against most of them.  A list missing here is still
+ * matched, pattern by pattern.
+ */
+static const char *const *const tr_lists[] = {
+	cs_tr_g_sysdirs,
+	cs_tr_g_pathdirs,
+	cs_tr_g_libdirs,
+	cs_tr_g_loader,
+	cs_tr_g_env,
+	cs_tr_g_pam,
+	cs_tr_g_sudo,
+	cs_tr_g_polkit,
+	cs_tr_g_authkeys,
+	cs_tr_g_trust,
+	cs_tr_g_accounts,
+	cs_tr_g_login,
+	cs_tr_g_cron,
+	cs_tr_g_at,
+	cs_tr_g_systemd,
+	cs_tr_g_rc,
+	cs_tr_g_logon,
+	cs_tr_g_shellrc,
+	cs_tr_g_udev,
+	cs_tr_g_python,
+	cs_tr_g_interp,
+	cs_tr_g_pkg,
+	cs_tr_g_logrotate,
+	cs_tr_g_githook,
+	cs_tr_g_modconf,
+	cs_tr_g_modtree,
+	cs_tr_g_modules,
+	cs_tr_g_xdg,
+	cs_tr_g_webroot,
+	cs_tr_g_webext,
+	cs_tr_g_hostkeys,
+	cs_tr_g_keys,
+	cs_tr_g_certs,
+	cs_tr_g_history,
+	cs_tr_g_rewritten,
+	cs_tr_g_dpkg,
+	cs_tr_g_aptkeys,
+};
+static struct cs_globset *tr_sets[CS_NELEM(tr_lists)];
+static pthread_once_t tr_sets_once = PTHREAD_ONCE_INIT;
+
+static void
+tr_sets_make(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < CS_NELEM(tr_lists); i++)
+		tr_sets[i] = cs_globset_new(tr_lists[i]);
+}
+
 int
 cs_tr_match(const char *const *globs, const char *path)
 {
+	size_t	 i;
+
+	(void)pthread_once(&tr_sets_once, tr_sets_make);
+	for (i = 0; i < CS_NELEM(tr_lists); i++) {
+		if (tr_lists[i] == globs)
+			return cs_globset_match(tr_sets[i], path);
+	}
 	for (; *globs != NULL; globs++) {
 		if (cs_path_match(*globs, path))
 			return 1;

@@ -89,11 +89,15 @@ size_t		 cs_fstore_count(const struct cs_fstore *);
 const struct cs_fstore_ix *cs_fstore_ix(const struct cs_fstore *, size_t);
 
 /*
- * The record codec, also for tests: append the record of F to B, and
- * decode the LEN bytes at P into *OUT (static strings interned in the
- * store's pool).  Decoding returns 0, or -1 with ERR set (DATAERR).
+ * The record codec, also for tests: append the record of F to B (its
+ * static strings interned in the store's pool, which the record names
+ * them by), and decode the LEN bytes at P into *OUT.  Decoding returns 0,
+ * or -1 with ERR set (DATAERR).
  */
-void		 cs_fstore_encode(struct cs_buf *, const struct cs_finding *);
+void		 cs_fstore_encode(struct cs_fstore *, struct cs_buf *,
+		    const struct cs_finding *);
+/* The checksum a record ends with, of its N bytes before it at P. */
+uint32_t	 cs_fstore_sum(const void *, size_t);
 int		 cs_fstore_decode(struct cs_fstore *, const void *, size_t,
 		    struct cs_finding **, struct cs_err *);
 /* The store's file descriptor (tests alter the file through it). */

@@ -79,5 +79,14 @@ int	 cs_path_valid(const char *, size_t);
  * component).  Returns nonzero on a match.
  */
 int	 cs_path_match(const char *, const char *);
+/*
+ * A set of such globs, taken apart once for paths tried against all of
+ * them: made from a NULL-terminated list (which must outlive the set),
+ * cs_globset_match answers as cs_path_match would for any of them.
+ */
+struct cs_globset;
+struct cs_globset *cs_globset_new(const char *const *);
+int	 cs_globset_match(const struct cs_globset *, const char *);
+void	 cs_globset_free(struct cs_globset *);
 
 #endif /* CUSTOS_PATH_H */

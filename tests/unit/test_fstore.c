@@ -534,18 +534,6 @@ test_interned(void **state)
 	cs_fstore_free(s);
 }
 
-/* FNV-1a as the store checksums its records. */
-static uint32_t
-fnv(const unsigned char *p, size_t n)
-{
-	uint32_t	 h = 2166136261U;
-
-	while (n-- > 0) {
-		h ^= *p++;
-		h *= 16777619U;
-	}
-	return h;
-}
 
 /* Every prefix of a record, and every altered byte, is refused. */
 static void
@@ -562,7 +550,7 @@ test_truncated_or_altered(void **state)
 	cs_err_init(&err);
 	cs_buf_init(&b);
 	f = full_finding(CS_K_TYPE, 5);
-	cs_fstore_encode(&b, f);
+	cs_fstore_encode(s, &b, f);
 	assert_int_equal(cs_fstore_decode(s, b.data, b.len, &g, &err), 0);
 	eq_finding(f, g);
 	cs_finding_free(g);
@@ -607,13 +595,13 @@ test_altered_with_checksum(void **state)
 	cs_err_init(&err);
 	cs_buf_init(&b);
 	f = full_finding(CS_K_CHANGED, 5);
-	cs_fstore_encode(&b, f);
+	cs_fstore_encode(s, &b, f);
 	c = cs_xmalloc(b.len);
 	for (n = 4; n < b.len - 4; n++) {
 		for (v = 0; v < CS_NELEM(vals); v++) {
 			memcpy(c, b.data, b.len);
 			c[n] = vals[v];
-			h = fnv(c, b.len - 4);
+			h = cs_fstore_sum(c, b.len - 4);
 			c[b.len - 4] = (unsigned char)h;
 			c[b.len - 3] = (unsigned char)(h >> 8);
 			c[b.len - 2] = (unsigned char)(h >> 16);
@@ -633,7 +621,11 @@ test_altered_with_checksum(void **state)
 	cs_fstore_free(s);
 }
 
-/* A record cut short or altered in the file itself is refused. */
+/*
+ * A record cut short or altered in the file itself is refused when it is
+ * read from the file: records far apart (more than the store reads at
+ * once) are each read anew.
+ */
 static void
 test_file_damaged(void **state)
 {
@@ -642,13 +634,16 @@ test_file_damaged(void **state)
 	struct cs_err	 err;
 	const struct cs_fstore_ix *ix;
 	unsigned char	 x = 0;
+	size_t		 last;
 
 	(void)state;
 	cs_err_init(&err);
 	f = full_finding(CS_K_ADDED, 1);
 	assert_int_equal(cs_fstore_add(s, f, &err), 0);
-	assert_int_equal(cs_fstore_add(s, f, &err), 1);
-	assert_int_equal(cs_fstore_get(s, 1, &g, &err), 0);	/* flushed */
+	do
+		last = cs_fstore_add(s, f, &err);
+	while (cs_fstore_ix(s, last)->off < 256 * 1024);
+	assert_int_equal(cs_fstore_get(s, last, &g, &err), 0);	/* flushed */
 	cs_finding_free(g);
 	ix = cs_fstore_ix(s, 0);
 	assert_int_equal(pread(cs_fstore_fd(s), &x, 1,
@@ -658,12 +653,16 @@ test_file_damaged(void **state)
 	    (off_t)(ix->off + 40)), 1);
 	assert_int_equal(cs_fstore_get(s, 0, &g, &err), -1);
 	assert_int_equal(err.code, CS_EXIT_DATAERR);
-	ix = cs_fstore_ix(s, 1);
+	ix = cs_fstore_ix(s, last);
 	assert_int_equal(ftruncate(cs_fstore_fd(s),
 	    (off_t)(ix->off + ix->len - 1)), 0);
-	assert_int_equal(cs_fstore_get(s, 1, &g, &err), -1);
+	assert_int_equal(cs_fstore_get(s, last, &g, &err), -1);
 	assert_int_equal(err.code, CS_EXIT_IOERR);
 	assert_null(g);
+	/* one in between, read at once with its neighbours, is still good */
+	assert_int_equal(cs_fstore_get(s, last / 2, &g, &err), 0);
+	eq_finding(f, g);
+	cs_finding_free(g);
 	cs_finding_free(f);
 	cs_err_release(&err);
 	cs_fstore_free(s);
@@ -707,6 +706,56 @@ test_write_error(void **state)
 	cs_fstore_free(s);
 }
 
+/*
+ * The displayed path and the entries' paths are written once when they
+ * are the finding's path, and each comes back as itself either way.
+ */
+static void
+test_shared_path(void **state)
+{
+	struct cs_fstore *s = new_store();
+	struct cs_finding *f, *g;
+	struct cs_buf	 b;
+	struct cs_err	 err;
+	size_t		 shared, apart;
+
+	(void)state;
+	cs_err_init(&err);
+	cs_buf_init(&b);
+	f = full_finding(CS_K_CHANGED, 9);
+	free(f->path);
+	f->path = cs_xstrdup("/usr/bin/ls");
+	f->pathlen = 11;
+	free(f->shown);
+	f->shown = cs_xstrdup("/usr/bin/ls");
+	cs_entry_set_path(f->old, "/usr/bin/ls", 11);
+	cs_entry_set_path(f->new, "/usr/bin/ls", 11);
+	cs_fstore_encode(s, &b, f);
+	shared = b.len;
+	assert_int_equal(cs_fstore_decode(s, b.data, b.len, &g, &err), 0);
+	eq_finding(f, g);
+	cs_finding_free(g);
+	/* an old entry elsewhere (a rename), shown otherwise */
+	cs_entry_set_path(f->old, "/bin/ls", 7);
+	free(f->shown);
+	f->shown = cs_xstrdup("/usr/bin/l\\163");
+	cs_buf_reset(&b);
+	cs_fstore_encode(s, &b, f);
+	apart = b.len;
+	assert_int_equal(cs_fstore_decode(s, b.data, b.len, &g, &err), 0);
+	eq_finding(f, g);
+	assert_memory_equal(g->old->path, "/bin/ls", 8);
+	assert_memory_equal(g->new->path, "/usr/bin/ls", 12);
+	assert_string_equal(g->shown, "/usr/bin/l\\163");
+	cs_finding_free(g);
+	/* each written whole: 4 bytes of length and its own */
+	assert_int_equal(apart, shared + (4 + 14) + (4 + 7));
+	cs_finding_free(f);
+	cs_buf_release(&b);
+	cs_err_release(&err);
+	cs_fstore_free(s);
+}
+
 #define T(f)	cmocka_unit_test_setup_teardown(f, cs_test_setup_tmp, \
 		    cs_test_teardown_tmp)
 
@@ -723,6 +772,7 @@ main(void)
 		T(test_altered_with_checksum),
 		T(test_file_damaged),
 		T(test_write_error),
+		T(test_shared_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -218,41 +218,85 @@ test_path_join_and_match(void **state)
 	assert_false(cs_path_match("*.log", "/var/log.d/x"));
 }
 
+/* Patterns and paths that the matchers must answer as fnmatch(3) does. */
+static const char *const match_pats[] = {
+	"/proc", "/tmp/*", "/tmp", "*.log", "*", "*.so.*", "/etc/*.conf",
+	"/var/log/*.[0-9]", "[ab]c", "/a\\*b", "*\\*", "lib*.so",
+	"/usr/lib/*/security/*", "*.", "", "/", "*sh", "/usr/bin/?",
+	"/var/lib/dpkg/info/*.postinst", "/etc/cron.d/*", "x", "*x*",
+	"*/security/pam_*.so", "*/log/*", "*/lib/*/[a-p]*", "*b[!a]",
+	"*/info/*.post*", "*\\/a*", "*bin/?", "*/.git/hooks/*",
+	"*log.[0-9]*", "*bash"
+};
+static const char *const match_paths[] = {
+	"/", "/proc", "/proc/1", "/tmp", "/tmp/", "/tmp/a/b", "/a*b",
+	"/ab", "/var/log/syslog.log", "/var/log/syslog.1",
+	"/var/log/syslog.10", "/usr/lib/x86_64-linux-gnu/security/p.so",
+	"/usr/lib/libc.so.6", "/etc/a.conf", "/etc/x/a.conf", "/bc",
+	"/ac", "/usr/bin/x", "/usr/bin/xy", "/bin/sh", "/bin/bash",
+	"/var/lib/dpkg/info/tar.postinst", "/etc/cron.d", "/x", "/.x.",
+	"/*", "/lib/security/pam_x.so", "/usr/lib/security/pam_.so",
+	"/src/.git/hooks/pre-commit", "/.git/hooks", "/a/.git/hooks/",
+	"/usr/lib/x/ab", "/usr/lib/x/zb", "/bb", "/lib/log/x/log"
+};
+
 /* The fast answers of cs_path_match agree with fnmatch(3) itself. */
 static void
 test_path_match_as_fnmatch(void **state)
 {
-	static const char *const pats[] = {
-		"/proc", "/tmp/*", "/tmp", "*.log", "*", "*.so.*", "/etc/*.conf",
-		"/var/log/*.[0-9]", "[ab]c", "/a\\*b", "*\\*", "lib*.so",
-		"/usr/lib/*/security/*", "*.", "", "/", "*sh", "/usr/bin/?",
-		"/var/lib/dpkg/info/*.postinst", "/etc/cron.d/*", "x", "*x*"
-	};
-	static const char *const paths[] = {
-		"/", "/proc", "/proc/1", "/tmp", "/tmp/", "/tmp/a/b", "/a*b",
-		"/ab", "/var/log/syslog.log", "/var/log/syslog.1",
-		"/var/log/syslog.10", "/usr/lib/x86_64-linux-gnu/security/p.so",
-		"/usr/lib/libc.so.6", "/etc/a.conf", "/etc/x/a.conf", "/bc",
-		"/ac", "/usr/bin/x", "/usr/bin/xy", "/bin/sh", "/bin/bash",
-		"/var/lib/dpkg/info/tar.postinst", "/etc/cron.d", "/x", "/.x.",
-		"/*"
-	};
 	const char	*base;
 	size_t		 i, j;
 	int		 want;
 
 	(void)state;
-	for (i = 0; i < sizeof pats / sizeof *pats; i++) {
-		for (j = 0; j < sizeof paths / sizeof *paths; j++) {
-			base = paths[j];
-			if (strchr(pats[i], '/') == NULL)
-				base = strrchr(paths[j], '/') + 1;
-			want = fnmatch(pats[i], base, 0) == 0;
-			if ((cs_path_match(pats[i], paths[j]) != 0) != want)
-				fail_msg("'%s' on '%s': want %d", pats[i],
-				    paths[j], want);
+	for (i = 0; i < CS_NELEM(match_pats); i++) {
+		for (j = 0; j < CS_NELEM(match_paths); j++) {
+			base = match_paths[j];
+			if (strchr(match_pats[i], '/') == NULL)
+				base = strrchr(match_paths[j], '/') + 1;
+			want = fnmatch(match_pats[i], base, 0) == 0;
+			if ((cs_path_match(match_pats[i], match_paths[j]) != 0) != want)
+				fail_msg("'%s' on '%s': want %d", match_pats[i],
+				    match_paths[j], want);
 		}
 	}
+}
+
+/* A set answers as cs_path_match does for any of its patterns. */
+static void
+test_globset_as_path_match(void **state)
+{
+	const char		*list[CS_NELEM(match_pats) + 1];
+	struct cs_globset	*set;
+	size_t			 i, j, k, from;
+	int			 want;
+
+	(void)state;
+	/* each pattern alone, then every run of consecutive patterns */
+	for (from = 0; from < CS_NELEM(match_pats); from++) {
+		for (k = from; k < CS_NELEM(match_pats); k++) {
+			for (i = from; i <= k; i++)
+				list[i - from] = match_pats[i];
+			list[k - from + 1] = NULL;
+			set = cs_globset_new(list);
+			for (j = 0; j < CS_NELEM(match_paths); j++) {
+				want = 0;
+				for (i = from; i <= k; i++)
+					want |= cs_path_match(match_pats[i],
+					    match_paths[j]) != 0;
+				if ((cs_globset_match(set, match_paths[j]) !=
+				    0) != want)
+					fail_msg("patterns %zu-%zu on '%s': "
+					    "want %d", from, k,
+					    match_paths[j], want);
+			}
+			cs_globset_free(set);
+		}
+	}
+	list[0] = NULL;
+	set = cs_globset_new(list);
+	assert_false(cs_globset_match(set, "/"));
+	cs_globset_free(set);
 }
 
 int
@@ -268,6 +312,7 @@ main(void)
 		cmocka_unit_test(test_path_valid),
 		cmocka_unit_test(test_path_join_and_match),
 		cmocka_unit_test(test_path_match_as_fnmatch),
+		cmocka_unit_test(test_globset_as_path_match),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
