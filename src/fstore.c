@@ -1,16 +1,17 @@
 /*
  * fstore.c: findings in an unlinked temporary file (fstore.h).
  *
- * A record is "CSF1", the body and a 32-bit checksum of both (cs_fstore_sum).
- * Numbers are little-endian; a string or byte run is a presence byte (0
- * for NULL), a 32-bit length and the bytes, so NULL and "" differ and
- * lengths travel even with embedded NUL bytes; presence byte 2 stands for
- * the bytes of the finding's path, which the displayed path and the
- * entries' paths most often are.  A static string (a reason, a technique)
- * is a 32-bit number: 0 for NULL, else its place in the store's pool,
- * where each distinct string is copied once when first written.  Records are appended to
- * a write buffer that goes to the file when it is full, or before a
- * record still in it is read back.  The decoder trusts nothing: every
+ * A record is "CSF1", the body and a 32-bit checksum of both
+ * (cs_fstore_sum).  Numbers are little-endian; a string or byte run is a
+ * presence byte (0 for NULL), a 32-bit length and the bytes, so NULL and
+ * "" differ and lengths travel even with embedded NUL bytes; presence
+ * byte 2 stands for the bytes of the finding's path, which the displayed
+ * path and the entries' paths most often are.  A static string (a
+ * reason, a technique) is a 32-bit number: 0 for NULL, else its place in
+ * the store's pool, where each distinct string is copied once when first
+ * written.  Records are appended to a write buffer that goes to the file
+ * when it is full, or before a record still in it is read back; they are
+ * read back 64 KiB at a time.  The decoder trusts nothing: every
  * read is checked against what is left of the record, and counts are
  * checked against the bytes that could hold them before any allocation.
  */
@@ -88,29 +89,54 @@ fstore_fnv(const void *p, size_t n)
 	return h;
 }
 
+/* Bytes P[0..7] as a little-endian number. */
+static uint64_t
+fstore_le64(const unsigned char *p)
+{
+	uint64_t	 w = 0;
+	size_t		 i;
+
+	for (i = 0; i < 8; i++)
+		w |= (uint64_t)p[i] << (8 * i);
+	return w;
+}
+
 /*
  * The checksum of a record's N bytes at P: FNV-1a's step taken a 64-bit
- * little-endian word at a time (the bytes left over one by one), folded
- * to 32 bits.  It is there to catch a record cut short or altered on
- * disk, and is read over every record each time the report reads it.
+ * little-endian word at a time, on four lanes (word I on lane I mod 4,
+ * so that the multiplications overlap), the bytes left over one by one
+ * on the first; the lanes mixed and folded to 32 bits.  It is there to
+ * catch a record cut short or altered on disk, and is computed over
+ * every record each time the report reads it.
  */
 uint32_t
 cs_fstore_sum(const void *p, size_t n)
 {
+	const uint64_t		 prime = UINT64_C(1099511628211);
 	const unsigned char	*c = p;
-	uint64_t		 h = UINT64_C(14695981039346656037), w;
+	uint64_t		 h[4], x;
 	size_t			 i;
 
+	for (i = 0; i < 4; i++)
+		h[i] = UINT64_C(14695981039346656037) + i;
+	for (; n >= 32; c += 32, n -= 32) {
+		for (i = 0; i < 4; i++) {
+			h[i] = (h[i] ^ fstore_le64(c + 8 * i)) * prime;
+			h[i] ^= h[i] >> 29;
+		}
+	}
 	for (; n >= 8; c += 8, n -= 8) {
-		w = 0;
-		for (i = 0; i < 8; i++)
-			w |= (uint64_t)c[i] << (8 * i);
-		h = (h ^ w) * UINT64_C(1099511628211);
-		h ^= h >> 29;
+		h[0] = (h[0] ^ fstore_le64(c)) * prime;
+		h[0] ^= h[0] >> 29;
 	}
 	while (n-- > 0)
-		h = (h ^ *c++) * UINT64_C(1099511628211);
-	return (uint32_t)(h ^ (h >> 32));
+		h[0] = (h[0] ^ *c++) * prime;
+	x = h[0];
+	for (i = 1; i < 4; i++) {
+		x = (x ^ h[i]) * prime;
+		x ^= x >> 31;
+	}
+	return (uint32_t)(x ^ (x >> 32));
 }
 
 struct cs_fstore *

@@ -49,13 +49,41 @@ cs_time_rfc3339(const struct timespec *ts, int nsec)
 {
 	struct tm	 tm;
 	char		 buf[64];
+	int		 v[6], i, k;
+	char		*p = buf;
+	long		 ns = ts->tv_nsec;
 
 	if (gmtime_r(&ts->tv_sec, &tm) == NULL)
 		return cs_xstrdup("1970-01-01T00:00:00Z");
-	(void)strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (nsec)
-		return cs_xasprintf("%s.%09ldZ", buf, (long)ts->tv_nsec);
-	return cs_xasprintf("%sZ", buf);
+	if (tm.tm_year < 1000 - 1900 || tm.tm_year > 9999 - 1900 || ns < 0 ||
+	    ns > 999999999) {
+		(void)strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+		if (nsec)
+			return cs_xasprintf("%s.%09ldZ", buf, ns);
+		return cs_xasprintf("%sZ", buf);
+	}
+	/* what strftime's "%Y-%m-%dT%H:%M:%S" gives, written directly */
+	v[0] = tm.tm_year + 1900;
+	v[1] = tm.tm_mon + 1;
+	v[2] = tm.tm_mday;
+	v[3] = tm.tm_hour;
+	v[4] = tm.tm_min;
+	v[5] = tm.tm_sec;
+	for (k = 1000; k > 0; k /= 10)
+		*p++ = (char)('0' + v[0] / k % 10);
+	for (i = 1; i < 6; i++) {
+		*p++ = "--T::"[i - 1];
+		*p++ = (char)('0' + v[i] / 10 % 10);
+		*p++ = (char)('0' + v[i] % 10);
+	}
+	if (nsec) {
+		*p++ = '.';
+		for (k = 100000000; k > 0; k /= 10)
+			*p++ = (char)('0' + ns / k % 10);
+	}
+	*p++ = 'Z';
+	*p = '\0';
+	return cs_xstrdup(buf);
 }
 
 /* N decimal digits at S as a number, or -1. */

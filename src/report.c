@@ -206,12 +206,35 @@ report_attr_str(struct report_attr **v, size_t *n, size_t *cap,
 	report_attr_add(v, n, cap, key, NULL, value, strlen(value));
 }
 
+/* V in decimal, a new string (the report writes millions). */
+static char *
+report_u64(uint64_t v)
+{
+	char	 buf[24];
+
+	cs_fmt_u64(buf, sizeof buf, v);
+	return cs_xstrdup(buf);
+}
+
+/* The permission bits of MODE as four octal digits, a new string. */
+static char *
+report_mode(uint32_t mode)
+{
+	char	 buf[5];
+	int	 i;
+
+	for (i = 0; i < 4; i++)
+		buf[i] = (char)('0' + (mode >> (9 - 3 * i) & 7));
+	buf[4] = '\0';
+	return cs_xstrdup(buf);
+}
+
 /* An owner as "ID(NAME)" (raw), as changes show it. */
 static char *
 report_id(uint32_t id, const char *name)
 {
 	if (name == NULL)
-		return cs_xasprintf("%" PRIu32, id);
+		return report_u64(id);
 	return cs_xasprintf("%" PRIu32 "(%s)", id, name);
 }
 
@@ -230,8 +253,7 @@ report_describe(const struct cs_entry *e, struct report_attr **vp)
 	report_attr_str(&v, &n, &cap, "type",
 	    cs_xstrdup(cs_type_name(e->type)));
 	if (e->type == CS_T_FILE)
-		report_attr_str(&v, &n, &cap, "size",
-		    cs_xasprintf("%" PRIu64, e->size));
+		report_attr_str(&v, &n, &cap, "size", report_u64(e->size));
 	for (d = 0; d < CS_D_COUNT; d++) {
 		if ((e->digests & (1U << d)) == 0)
 			continue;
@@ -239,8 +261,7 @@ report_describe(const struct cs_entry *e, struct report_attr **vp)
 		report_attr_str(&v, &n, &cap, cs_digest_name((enum cs_digest)d),
 		    cs_xstrdup(hex));
 	}
-	report_attr_str(&v, &n, &cap, "mode",
-	    cs_xasprintf("%04" PRIo32, e->mode & 07777));
+	report_attr_str(&v, &n, &cap, "mode", report_mode(e->mode));
 	report_attr_str(&v, &n, &cap, "uid", report_id(e->uid, e->user));
 	report_attr_str(&v, &n, &cap, "gid", report_id(e->gid, e->group));
 	report_attr_str(&v, &n, &cap, "mtime", cs_report_time(&e->mtime, 1));
@@ -248,11 +269,9 @@ report_describe(const struct cs_entry *e, struct report_attr **vp)
 		report_attr_str(&v, &n, &cap, "ctime",
 		    cs_report_time(&e->ctime, 1));
 	if (e->have & CS_F_INO)
-		report_attr_str(&v, &n, &cap, "ino",
-		    cs_xasprintf("%" PRIu64, e->ino));
+		report_attr_str(&v, &n, &cap, "ino", report_u64(e->ino));
 	if (e->have & CS_F_NLINK)
-		report_attr_str(&v, &n, &cap, "nlink",
-		    cs_xasprintf("%" PRIu64, e->nlink));
+		report_attr_str(&v, &n, &cap, "nlink", report_u64(e->nlink));
 	if (e->type == CS_T_LINK && e->target != NULL)
 		report_attr_add(&v, &n, &cap, "target", NULL,
 		    cs_xmemdup(e->target, e->targetlen + 1), e->targetlen);
@@ -400,6 +419,17 @@ text_detail(struct cs_buf *b, const char *d)
 	}
 }
 
+/* S, then spaces up to WIDTH bytes, as printf's "%-WIDTHs" would write. */
+static void
+report_pad(struct cs_buf *b, const char *s, size_t width)
+{
+	size_t	 n = strlen(s);
+
+	cs_buf_add(b, s, n);
+	while (n++ < width)
+		cs_buf_addc(b, ' ');
+}
+
 static void
 text_finding(struct cs_report_ctx *c, const struct cs_finding *f)
 {
@@ -411,15 +441,27 @@ text_finding(struct cs_report_ctx *c, const struct cs_finding *f)
 	char				*why;
 	size_t				 i, nv;
 
-	cs_buf_printf(b, "\n%s%-8s%s %-12s %s %s\n",
-	    report_sev(c, f->severity, 1), cs_sev_name(f->severity),
-	    report_sev(c, f->severity, 0), cs_kind_name(f->kind),
-	    cs_type_name(e->type), f->shown);
-	for (i = 0; i < f->nreasons; i++)
-		cs_buf_printf(b, "    why:   %s%s%s%s\n",
-		    f->techniques[i] != NULL ? "[" : "",
-		    f->techniques[i] != NULL ? f->techniques[i] : "",
-		    f->techniques[i] != NULL ? "] " : "", f->reasons[i]);
+	cs_buf_addc(b, '\n');
+	cs_buf_adds(b, report_sev(c, f->severity, 1));
+	report_pad(b, cs_sev_name(f->severity), 8);
+	cs_buf_adds(b, report_sev(c, f->severity, 0));
+	cs_buf_addc(b, ' ');
+	report_pad(b, cs_kind_name(f->kind), 12);
+	cs_buf_addc(b, ' ');
+	cs_buf_adds(b, cs_type_name(e->type));
+	cs_buf_addc(b, ' ');
+	cs_buf_adds(b, f->shown);
+	cs_buf_addc(b, '\n');
+	for (i = 0; i < f->nreasons; i++) {
+		cs_buf_adds(b, "    why:   ");
+		if (f->techniques[i] != NULL) {
+			cs_buf_addc(b, '[');
+			cs_buf_adds(b, f->techniques[i]);
+			cs_buf_adds(b, "] ");
+		}
+		cs_buf_adds(b, f->reasons[i]);
+		cs_buf_addc(b, '\n');
+	}
 	if (f->flags & CS_FF_TIMESTOMP)
 		cs_buf_adds(b, "    note:  TIMESTOMPED: content changed while "
 		    "the mtime was kept or set before the baseline\n");
@@ -453,7 +495,8 @@ text_finding(struct cs_report_ctx *c, const struct cs_finding *f)
 		return;
 	nv = report_describe(w, &v);
 	for (i = 0; i < nv; i++) {
-		cs_buf_printf(b, "    %s", v[i].key);
+		cs_buf_adds(b, "    ");
+		cs_buf_adds(b, v[i].key);
 		if (v[i].name != NULL) {
 			cs_buf_addc(b, ' ');
 			cs_encode_str(b, v[i].name);
@@ -491,8 +534,14 @@ text_burst_item(struct cs_report_ctx *c, unsigned no,
 
 	(void)no;
 	t = cs_report_time(&tl->t, 0);
-	cs_buf_printf(b, "  %s  %-8s %-12s %s", t, cs_sev_name(f->severity),
-	    cs_kind_name(f->kind), f->shown);
+	cs_buf_adds(b, "  ");
+	cs_buf_adds(b, t);
+	cs_buf_adds(b, "  ");
+	report_pad(b, cs_sev_name(f->severity), 8);
+	cs_buf_addc(b, ' ');
+	report_pad(b, cs_kind_name(f->kind), 12);
+	cs_buf_addc(b, ' ');
+	cs_buf_adds(b, f->shown);
 	free(t);
 	if (tl->by_ctime && (f->new->mtime.sec > tl->t.sec + 1 ||
 	    f->new->mtime.sec < tl->t.sec - 1)) {
@@ -520,8 +569,13 @@ text_plan(struct cs_report_ctx *c, enum cs_plan p, const struct cs_finding *f,
 		    "\nReview, and restore from a backup older than the "
 		    "intrusion (configuration, user data):\n");
 	c->last = p;
-	cs_buf_printf(c->out, "  %-8s %s  (%s)\n", cs_kind_name(f->kind),
-	    f->shown, why);
+	cs_buf_adds(c->out, "  ");
+	report_pad(c->out, cs_kind_name(f->kind), 8);
+	cs_buf_addc(c->out, ' ');
+	cs_buf_adds(c->out, f->shown);
+	cs_buf_adds(c->out, "  (");
+	cs_buf_adds(c->out, why);
+	cs_buf_adds(c->out, ")\n");
 	if (f->restore != NULL)
 		cs_buf_printf(c->out, "           restore: %s\n", f->restore);
 }

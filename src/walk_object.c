@@ -371,13 +371,22 @@ walk_hash_content(const struct cs_walk_opts *opts, struct cs_hasher *h,
 	return 0;
 }
 
-/* Only the first bytes of a file whose content is not wanted. */
+/*
+ * Only the first bytes of a file whose content is not wanted.  Read-ahead
+ * is turned off first: it would bring in a window of every such file to
+ * read four bytes, which on a whole machine is gigabytes read from disk
+ * and pushed through the page cache on every run.
+ */
 static void
 walk_head(struct cs_entry *e, int fd)
 {
 	unsigned char	 head[CS_HASHER_HEAD];
 	ssize_t		 r;
 
+#ifdef HAVE_POSIX_FADVISE
+	if (e->size > 4096)
+		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM);
+#endif
 	while ((r = pread(fd, head, sizeof head, 0)) < 0 && errno == EINTR)
 		;
 	if (r < 0)

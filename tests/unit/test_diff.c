@@ -7,6 +7,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
 #include <setjmp.h>
 
 #include <cmocka.h>
@@ -15,6 +18,7 @@
 #include "custos/diff.h"
 #include "custos/entry.h"
 #include "custos/err.h"
+#include "custos/host.h"
 #include "custos/join.h"
 #include "custos/policy.h"
 #include "custos/source.h"
@@ -273,6 +277,42 @@ test_rfc3339_and_iflags(void **state)
 	free(s);
 }
 
+/* Times are written as strftime(3) would write them, with 9-digit ns. */
+static void
+test_time_written_as_strftime(void **state)
+{
+	static const int64_t fixed[] = {
+		0, -1, 59, 86399, 951782400, 1767225600, 253402300799,
+		253402300800, -30610224000, -62135596800, 4102444800
+	};
+	struct timespec	 ts;
+	struct tm	 tm;
+	char		 want[96], *got;
+	size_t		 i;
+	uint64_t	 x = 88172645463325252ULL;
+
+	(void)state;
+	for (i = 0; i < CS_NELEM(fixed) + 2000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		ts.tv_sec = i < CS_NELEM(fixed) ? (time_t)fixed[i] :
+		    (time_t)(x % 300000000000ULL) - (time_t)50000000000LL;
+		ts.tv_nsec = (long)(x % 1000000000U);
+		assert_non_null(gmtime_r(&ts.tv_sec, &tm));
+		assert_true(strftime(want, 64, "%Y-%m-%dT%H:%M:%S", &tm) > 0);
+		(void)snprintf(want + strlen(want), 32, ".%09ldZ", ts.tv_nsec);
+		got = cs_time_rfc3339(&ts, 1);
+		assert_string_equal(got, want);
+		free(got);
+		*strchr(want, '.') = '\0';
+		got = cs_time_rfc3339(&ts, 0);
+		assert_memory_equal(got, want, strlen(want));
+		assert_string_equal(got + strlen(want), "Z");
+		free(got);
+	}
+}
+
 int
 main(void)
 {
@@ -285,6 +325,7 @@ main(void)
 		cmocka_unit_test(test_append_only),
 		cmocka_unit_test(test_join_pairs_in_canonical_order),
 		cmocka_unit_test(test_rfc3339_and_iflags),
+		cmocka_unit_test(test_time_written_as_strftime),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
