@@ -224,6 +224,8 @@ cs_atomic_open(struct cs_atomic *a, const char *path, int force,
 	a->fd = -1;
 	a->force = force;
 	a->is_stdout = 0;
+	a->written = 0;
+	a->flushed = 0;
 	if (strcmp(path, "-") == 0) {
 		a->is_stdout = 1;
 		a->fd = STDOUT_FILENO;
@@ -262,6 +264,25 @@ cs_atomic_open(struct cs_atomic *a, const char *path, int force,
 	}
 	free(shown);
 	a->path = cs_xstrdup(path);
+	return 0;
+}
+
+#define ATOMIC_FLUSH	(8U * 1024 * 1024)
+
+int
+cs_atomic_write(struct cs_atomic *a, const void *p, size_t n)
+{
+	if (cs_write_all(a->fd, p, n) != 0)
+		return -1;
+	a->written += n;
+#ifdef SYNC_FILE_RANGE_WRITE
+	if (!a->is_stdout && a->written - a->flushed >= ATOMIC_FLUSH) {
+		/* advisory: the commit's fsync is what makes it durable */
+		(void)sync_file_range(a->fd, (off_t)a->flushed,
+		    (off_t)(a->written - a->flushed), SYNC_FILE_RANGE_WRITE);
+		a->flushed = a->written;
+	}
+#endif
 	return 0;
 }
 

@@ -60,6 +60,7 @@ struct cs_fstore {
 	struct cs_buf	 wbuf;		/* records after FLUSHED */
 	struct cs_buf	 rbuf;		/* file bytes from ROFF on */
 	uint64_t	 roff;
+	uint64_t	 rnext;		/* end of the record read last */
 	struct cs_fstore_ix *ix;
 	size_t		 nix;
 	size_t		 cap;
@@ -863,9 +864,11 @@ cs_fstore_replace(struct cs_fstore *s, size_t i, const struct cs_finding *f,
 }
 
 /*
- * Make the read buffer hold the LEN bytes at OFF of the file, reading at
- * least FSTORE_RBUF bytes from OFF on when it does not: the report reads
- * records mostly in the order they were written.
+ * Make the read buffer hold the LEN bytes at OFF of the file.  When it
+ * does not, a record that follows the one read last starts a read of at
+ * least FSTORE_RBUF bytes (the report's list of findings reads them
+ * mostly in the order they were written); any other only its own bytes
+ * (its timeline reads them in another order).
  */
 static int
 fstore_read(struct cs_fstore *s, uint64_t off, size_t len, size_t i,
@@ -877,7 +880,7 @@ fstore_read(struct cs_fstore *s, uint64_t off, size_t len, size_t i,
 	if (off >= s->roff && off - s->roff <= s->rbuf.len &&
 	    len <= s->rbuf.len - (off - s->roff))
 		return 0;
-	want = len > FSTORE_RBUF ? len : FSTORE_RBUF;
+	want = len > FSTORE_RBUF || off != s->rnext ? len : FSTORE_RBUF;
 	if (want > s->flushed - off)
 		want = (size_t)(s->flushed - off);
 	cs_buf_reset(&s->rbuf);
@@ -915,6 +918,7 @@ cs_fstore_get(struct cs_fstore *s, size_t i, struct cs_finding **out,
 		return -1;
 	if (fstore_read(s, ix->off, ix->len, i, err) != 0)
 		return -1;
+	s->rnext = ix->off + ix->len;
 	return cs_fstore_decode(s, s->rbuf.data + (ix->off - s->roff),
 	    ix->len, out, err);
 }

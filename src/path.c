@@ -308,24 +308,57 @@ struct glob_one {
 	int		 base;		/* matches the last component */
 };
 
+/*
+ * The patterns in three runs: absolute ones with a literal start of two
+ * bytes or more, by the byte after the "/" (ABS); last-component ones
+ * with a literal start, by its first byte (BASE); the rest.  A path
+ * whose second byte, or whose last component's first byte, is not in
+ * the run's mask skips that run whole: most paths tried against a list
+ * of system places skip all but a few patterns.
+ */
 struct cs_globset {
 	struct glob_one	*v;
 	size_t		 n;
+	size_t		 nabs;		/* v[0 .. nabs) */
+	size_t		 nbase;		/* v[nabs .. nabs + nbase) */
+	uint64_t	 absmask[4];
+	uint64_t	 basemask[4];
 };
+
+/* The run a pattern goes in: 0 ABS, 1 BASE, 2 the rest. */
+static int
+glob_run(const struct glob_one *g)
+{
+	if (!g->base && g->lit >= 2 && g->pat[0] == '/' &&
+	    (g->kind == GLOB_EXACT || g->kind == GLOB_HEAD))
+		return 0;
+	if (g->base && g->lit >= 1 &&
+	    (g->kind == GLOB_EXACT || g->kind == GLOB_HEAD))
+		return 1;
+	return 2;
+}
+
+static int
+glob_in(const uint64_t *mask, unsigned char c)
+{
+	return (mask[c >> 6] >> (c & 63)) & 1;
+}
 
 struct cs_globset *
 cs_globset_new(const char *const *globs)
 {
 	struct cs_globset	*set = cs_xcalloc(1, sizeof *set);
-	struct glob_one		*g;
+	struct glob_one		*g, *all;
 	const char		*p;
-	size_t			 n = 0;
+	size_t			 n = 0, i, k;
+	int			 run;
 
 	while (globs[n] != NULL)
 		n++;
+	all = cs_xreallocarray(NULL, n > 0 ? n : 1, sizeof *all);
 	set->v = cs_xreallocarray(NULL, n > 0 ? n : 1, sizeof *set->v);
 	set->n = n;
-	for (g = set->v; *globs != NULL; globs++, g++) {
+	for (g = all; *globs != NULL; globs++, g++) {
 		p = *globs;
 		g->pat = p;
 		g->base = strchr(p, '/') == NULL;
@@ -345,6 +378,24 @@ cs_globset_new(const char *const *globs)
 			;
 		g->kind = p[1 + g->lit] == '\0' ? GLOB_TAIL : GLOB_STAR;
 	}
+	for (k = 0, run = 0; run < 3; run++) {
+		for (i = 0; i < n; i++) {
+			if (glob_run(&all[i]) != run)
+				continue;
+			g = &set->v[k++];
+			*g = all[i];
+			if (run == 0) {
+				set->nabs++;
+				set->absmask[(unsigned char)g->pat[1] >> 6] |=
+				    UINT64_C(1) << ((unsigned char)g->pat[1] & 63);
+			} else if (run == 1) {
+				set->nbase++;
+				set->basemask[(unsigned char)g->pat[0] >> 6] |=
+				    UINT64_C(1) << ((unsigned char)g->pat[0] & 63);
+			}
+		}
+	}
+	free(all);
 	return set;
 }
 
@@ -380,21 +431,27 @@ glob_one_match(const struct glob_one *g, const char *s, size_t n)
 int
 cs_globset_match(const struct cs_globset *set, const char *path)
 {
-	const char	*base = NULL;
-	size_t		 i, n = strlen(path), basen = 0;
+	const char	*base;
+	size_t		 i, n = strlen(path), basen;
 
-	for (i = 0; i < set->n; i++) {
-		if (!set->v[i].base) {
-			if (glob_one_match(&set->v[i], path, n))
-				return 1;
-			continue;
-		}
-		if (base == NULL) {
-			base = strrchr(path, '/');
-			base = base != NULL ? base + 1 : path;
-			basen = n - (size_t)(base - path);
-		}
+	for (i = 0; i < set->nabs; i++) {
+		if (n < 2 || !glob_in(set->absmask, (unsigned char)path[1]))
+			break;
+		if (glob_one_match(&set->v[i], path, n))
+			return 1;
+	}
+	base = strrchr(path, '/');
+	base = base != NULL ? base + 1 : path;
+	basen = n - (size_t)(base - path);
+	for (i = set->nabs; i < set->nabs + set->nbase; i++) {
+		if (!glob_in(set->basemask, (unsigned char)*base))
+			break;
 		if (glob_one_match(&set->v[i], base, basen))
+			return 1;
+	}
+	for (i = set->nabs + set->nbase; i < set->n; i++) {
+		if (set->v[i].base ? glob_one_match(&set->v[i], base, basen) :
+		    glob_one_match(&set->v[i], path, n))
 			return 1;
 	}
 	return 0;

@@ -385,7 +385,7 @@ report_dest_stdout(void *arg, const void *data, size_t len)
 static int
 report_dest_file(void *arg, const void *data, size_t len)
 {
-	return cs_write_all(((struct cs_atomic *)arg)->fd, data, len);
+	return cs_atomic_write(arg, data, len);
 }
 
 int

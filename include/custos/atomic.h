@@ -14,6 +14,9 @@
 
 #include <sys/types.h>
 
+#include <stddef.h>
+#include <stdint.h>
+
 struct cs_err;
 
 struct cs_atomic {
@@ -22,6 +25,8 @@ struct cs_atomic {
 	int	 fd;		/* write here */
 	int	 force;		/* may replace an existing file */
 	int	 is_stdout;
+	uint64_t written;	/* bytes given to cs_atomic_write */
+	uint64_t flushed;	/* ... whose write-back was started */
 };
 
 /* Install the atexit and signal handlers (once, from main). */
@@ -34,6 +39,12 @@ int	cs_atomic_open(struct cs_atomic *, const char *, int, struct cs_err *);
  * so that a bad name fails before the work starts.
  */
 int	cs_atomic_check(const char *, int, struct cs_err *);
+/*
+ * Write N bytes at P to the output (cs_write_all), and for a file start
+ * the write-back of each 8 MiB written without waiting for it, so that
+ * the commit's fsync of a large output has little left to wait for.
+ */
+int	cs_atomic_write(struct cs_atomic *, const void *, size_t);
 /* Make the output final with MODE; on failure the temp file is removed. */
 int	cs_atomic_commit(struct cs_atomic *, mode_t, struct cs_err *);
 /* Discard the output (safe after commit or failed open). */

@@ -659,7 +659,7 @@ test_file_damaged(void **state)
 	assert_int_equal(cs_fstore_get(s, last, &g, &err), -1);
 	assert_int_equal(err.code, CS_EXIT_IOERR);
 	assert_null(g);
-	/* one in between, read at once with its neighbours, is still good */
+	/* one in between is still good */
 	assert_int_equal(cs_fstore_get(s, last / 2, &g, &err), 0);
 	eq_finding(f, g);
 	cs_finding_free(g);
