@@ -161,8 +161,6 @@ struct spill_view {
 	struct cs_err		 err;
 };
 
-static struct spill_view *spill_cmp_view;	/* qsort has no argument */
-
 static void
 spill_key(const struct spill_view *v, size_t slot, int *sev, uint64_t *seq)
 {
@@ -179,13 +177,13 @@ spill_key(const struct spill_view *v, size_t slot, int *sev, uint64_t *seq)
 }
 
 static int
-spill_cmp(const void *a, const void *b)
+spill_cmp(const void *a, const void *b, void *arg)
 {
 	int		 sa, sb;
 	uint64_t	 qa, qb;
 
-	spill_key(spill_cmp_view, *(const size_t *)a, &sa, &qa);
-	spill_key(spill_cmp_view, *(const size_t *)b, &sb, &qb);
+	spill_key(arg, *(const size_t *)a, &sa, &qa);
+	spill_key(arg, *(const size_t *)b, &sb, &qb);
 	if (sa != sb)
 		return sa > sb ? -1 : 1;
 	return qa < qb ? -1 : qa > qb;
@@ -223,6 +221,31 @@ spill_get(void *arg, size_t i)
 	return v->loaded;
 }
 
+/* The brief of the I-th finding: from its index entry if it is stored. */
+static void
+spill_brief(void *arg, size_t i, struct cs_report_brief *b)
+{
+	struct spill_view		*v = arg;
+	const struct cs_fstore_ix	*ix;
+	size_t				 slot = v->slot[i];
+
+	if (slot < v->n) {
+		cs_report_brief(v->fs[slot], b);
+		return;
+	}
+	ix = cs_fstore_ix(v->sp->store, slot - v->n);
+	memset(b, 0, sizeof *b);
+	b->severity = ix->severity;
+	b->seq = ix->seq;
+	if ((ix->bits & CS_FSTORE_NEW) == 0 || ix->kind == CS_K_REMOVED ||
+	    ix->kind == CS_K_NOTCMP)
+		return;
+	b->has_time = 1;
+	b->by_ctime = (ix->bits & CS_FSTORE_CTIME) != 0;
+	b->t.sec = ix->sec;
+	b->t.nsec = ix->nsec;
+}
+
 static void
 spill_put(void *arg, struct cs_finding *f)
 {
@@ -249,12 +272,11 @@ cs_spill_view(struct cs_spill *sp, struct cs_finding **fs, size_t n,
 	    sizeof *v->slot);
 	for (i = 0; i < total; i++)
 		v->slot[i] = i;
-	spill_cmp_view = v;
-	qsort(v->slot, total, sizeof *v->slot, spill_cmp);
-	spill_cmp_view = NULL;
+	qsort_r(v->slot, total, sizeof *v->slot, spill_cmp, v);
 	out->n = total;
 	out->get = spill_get;
 	out->put = spill_put;
+	out->brief = spill_brief;
 	out->arg = v;
 	return v;
 }

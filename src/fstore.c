@@ -19,6 +19,7 @@
 
 #include <sys/types.h>
 
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -94,50 +95,46 @@ fstore_fnv(const void *p, size_t n)
 static uint64_t
 fstore_le64(const unsigned char *p)
 {
-	uint64_t	 w = 0;
-	size_t		 i;
+	uint64_t	 w;
 
-	for (i = 0; i < 8; i++)
-		w |= (uint64_t)p[i] << (8 * i);
-	return w;
+	memcpy(&w, p, sizeof w);
+	return le64toh(w);
+}
+
+/* One step of a lane: FNV-1a's, on a word, and a shift to mix. */
+static uint64_t
+fstore_step(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * UINT64_C(1099511628211);
+	return h ^ (h >> 29);
 }
 
 /*
- * The checksum of a record's N bytes at P: FNV-1a's step taken a 64-bit
- * little-endian word at a time, on four lanes (word I on lane I mod 4,
- * so that the multiplications overlap), the bytes left over one by one
- * on the first; the lanes mixed and folded to 32 bits.  It is there to
- * catch a record cut short or altered on disk, and is computed over
- * every record each time the report reads it.
+ * The checksum of a record's N bytes at P: four lanes of 64-bit words
+ * (word I on lane I mod 4, so that the multiplications overlap), the
+ * words and bytes left over on the first, the lanes mixed and folded to
+ * 32 bits.  It is there to catch a record cut short or altered on disk,
+ * and is computed over every record each time the report reads it.
  */
 uint32_t
 cs_fstore_sum(const void *p, size_t n)
 {
-	const uint64_t		 prime = UINT64_C(1099511628211);
 	const unsigned char	*c = p;
-	uint64_t		 h[4], x;
-	size_t			 i;
+	uint64_t		 a = UINT64_C(14695981039346656037);
+	uint64_t		 b = a + 1, d = a + 2, e = a + 3;
 
-	for (i = 0; i < 4; i++)
-		h[i] = UINT64_C(14695981039346656037) + i;
 	for (; n >= 32; c += 32, n -= 32) {
-		for (i = 0; i < 4; i++) {
-			h[i] = (h[i] ^ fstore_le64(c + 8 * i)) * prime;
-			h[i] ^= h[i] >> 29;
-		}
+		a = fstore_step(a, fstore_le64(c));
+		b = fstore_step(b, fstore_le64(c + 8));
+		d = fstore_step(d, fstore_le64(c + 16));
+		e = fstore_step(e, fstore_le64(c + 24));
 	}
-	for (; n >= 8; c += 8, n -= 8) {
-		h[0] = (h[0] ^ fstore_le64(c)) * prime;
-		h[0] ^= h[0] >> 29;
-	}
+	for (; n >= 8; c += 8, n -= 8)
+		a = fstore_step(a, fstore_le64(c));
 	while (n-- > 0)
-		h[0] = (h[0] ^ *c++) * prime;
-	x = h[0];
-	for (i = 1; i < 4; i++) {
-		x = (x ^ h[i]) * prime;
-		x ^= x >> 31;
-	}
-	return (uint32_t)(x ^ (x >> 32));
+		a = fstore_step(a, *c++);
+	a = fstore_step(fstore_step(fstore_step(a, b), d), e);
+	return (uint32_t)(a ^ (a >> 32));
 }
 
 struct cs_fstore *

@@ -14,6 +14,7 @@
 #include "custos/custos.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include "custos/buf.h"
 #include "custos/diff.h"
@@ -57,41 +58,52 @@ report_flush(struct cs_report_ctx *c, int all)
 	cs_buf_reset(c->out);
 }
 
+void
+cs_report_brief(const struct cs_finding *f, struct cs_report_brief *b)
+{
+	memset(b, 0, sizeof *b);
+	b->severity = f->severity;
+	b->seq = f->seq;
+	if (f->new == NULL || f->kind == CS_K_REMOVED ||
+	    f->kind == CS_K_NOTCMP)
+		return;
+	b->has_time = 1;
+	b->by_ctime = (f->new->have & CS_F_CTIME) != 0;
+	b->t = b->by_ctime ? f->new->ctime : f->new->mtime;
+}
+
 /*
- * One pass over the findings: the counts by severity, the plan group of
- * each shown one (PLAN), and the timeline's items, changed and added
- * objects by ctime (or mtime), sorted.  Returns the number of items.
+ * One pass over the findings' briefs: the counts by severity, and the
+ * timeline's items, changed and added objects by ctime (or mtime),
+ * sorted.  Returns the number of items.
  */
 static size_t
-report_scan(struct cs_report_ctx *c, unsigned char *plan,
-    struct cs_report_tl *tl)
+report_scan(struct cs_report_ctx *c, struct cs_report_tl *tl)
 {
+	struct cs_report_brief	 b;
 	struct cs_finding	*f;
-	const char		*why;
-	enum cs_plan		 p;
 	size_t			 i, n = 0;
 
 	for (i = 0; i < c->n; i++) {
-		f = c->fs->get(c->fs->arg, i);
-		c->sev[f->severity]++;
-		if (f->severity < c->min) {
-			c->hidden++;
-			plan[i] = CS_PLAN_NONE;
+		if (c->fs->brief != NULL)
+			c->fs->brief(c->fs->arg, i, &b);
+		else {
+			f = c->fs->get(c->fs->arg, i);
+			cs_report_brief(f, &b);
 			c->fs->put(c->fs->arg, f);
+		}
+		c->sev[b.severity]++;
+		if (b.severity < c->min) {
+			c->hidden++;
 			continue;
 		}
-		p = cs_triage_plan(f, &why);
-		plan[i] = (unsigned char)p;
-		if (f->new != NULL && f->kind != CS_K_REMOVED &&
-		    f->kind != CS_K_NOTCMP) {
-			tl[n].seq = f->seq;
+		if (b.has_time) {
+			tl[n].seq = b.seq;
 			tl[n].i = i;
-			tl[n].by_ctime = (f->new->have & CS_F_CTIME) != 0;
-			tl[n].t = tl[n].by_ctime ? f->new->ctime :
-			    f->new->mtime;
+			tl[n].by_ctime = b.by_ctime;
+			tl[n].t = b.t;
 			n++;
 		}
-		c->fs->put(c->fs->arg, f);
 	}
 	if (n > 1)
 		qsort(tl, n, sizeof *tl, report_tl_cmp);
@@ -157,6 +169,8 @@ report_run(struct cs_report_ctx *c, enum cs_format fmt)
 	struct cs_report_tl		*tl;
 	struct cs_finding		*f;
 	unsigned char			*plan;
+	const char			*why;
+	enum cs_plan			 p;
 	size_t				 i, ntl;
 
 	if (fmt == CS_FMT_JSON)
@@ -171,13 +185,16 @@ report_run(struct cs_report_ctx *c, enum cs_format fmt)
 	c->min = fmt == CS_FMT_JSON ? CS_SEV_INFO : c->info->min_severity;
 	plan = cs_xcalloc(c->n + 1, 1);
 	tl = cs_xcalloc(c->n + 1, sizeof *tl);
-	ntl = report_scan(c, plan, tl);
+	ntl = report_scan(c, tl);
 	if (ops->begin != NULL)
 		ops->begin(c);
 	for (i = 0; i < c->n; i++) {
 		f = c->fs->get(c->fs->arg, i);
-		if (f->severity >= c->min)
+		if (f->severity >= c->min) {
+			p = cs_triage_plan(f, &why);
+			plan[i] = (unsigned char)p;
 			ops->finding(c, f);
+		}
 		c->fs->put(c->fs->arg, f);
 		report_flush(c, 0);
 	}
@@ -211,6 +228,7 @@ cs_report_fs_array(struct cs_report_fs *fs, struct cs_finding **a, size_t n)
 	fs->n = n;
 	fs->get = report_array_get;
 	fs->put = report_array_put;
+	fs->brief = NULL;
 	fs->arg = a;
 }
 

@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "custos/entry.h"
+
 struct cs_buf;
 struct cs_diff_stats;
 struct cs_entry;
@@ -71,12 +73,32 @@ struct cs_report_info {
  * it back to PUT before it gets another.  An array has PUT a no-op; a
  * store may load a finding in GET and free it in PUT.
  */
+/*
+ * What the report's first pass needs of a finding: its severity, its
+ * timeline key (with HAS_TIME: the new object's ctime, or its mtime
+ * without BY_CTIME) and its discovery order.
+ */
+struct cs_report_brief {
+	int		 severity;
+	int		 has_time;	/* added or changed, with a new entry */
+	int		 by_ctime;
+	struct cs_time	 t;
+	uint64_t	 seq;
+};
+
+/*
+ * BRIEF, if not NULL, fills the brief of the I-th without loading it
+ * (a store that keeps the fields apart); else the first pass uses GET.
+ */
 struct cs_report_fs {
 	size_t		 n;
 	struct cs_finding *(*get)(void *, size_t);
 	void		(*put)(void *, struct cs_finding *);
+	void		(*brief)(void *, size_t, struct cs_report_brief *);
 	void		*arg;
 };
+/* The brief of finding F. */
+void	 cs_report_brief(const struct cs_finding *, struct cs_report_brief *);
 
 /*
  * Where a report goes as it is written: WRITE gets the report in pieces,

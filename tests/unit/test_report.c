@@ -317,6 +317,7 @@ struct stream_fs {
 	struct cs_finding	**fs;
 	int			 held;		/* got, not yet put */
 	size_t			 gets;
+	size_t			 briefs;
 };
 
 static struct cs_finding *
@@ -339,6 +340,17 @@ stream_put(void *arg, struct cs_finding *f)
 	assert_int_equal(s->held, 1);
 	assert_non_null(f);
 	s->held = 0;
+}
+
+/* The brief of a finding, as a store that keeps it apart gives it. */
+static void
+stream_brief(void *arg, size_t i, struct cs_report_brief *b)
+{
+	struct stream_fs	*s = arg;
+
+	assert_int_equal(s->held, 0);
+	s->briefs++;
+	cs_report_brief(s->fs[i], b);
 }
 
 /* The output: appends to a buffer, or fails from the FAIL-th write on. */
@@ -413,6 +425,7 @@ test_stream_equals_whole(void **state)
 	size_t			 f, i, flush;
 
 	(void)state;
+	memset(&acc, 0, sizeof acc);
 	stream_findings(fs);
 	memset(&st, 0, sizeof st);
 	st.count[CS_K_CHANGED] = STREAM_N / 2;
@@ -444,6 +457,8 @@ test_stream_equals_whole(void **state)
 			acc.n = STREAM_N;
 			acc.get = stream_get;
 			acc.put = stream_put;
+			/* the first pass by briefs, or by the findings */
+			acc.brief = flush == 64 ? stream_brief : NULL;
 			acc.arg = &sfs;
 			memset(&so, 0, sizeof so);
 			cs_buf_init(&so.b);
@@ -454,6 +469,7 @@ test_stream_equals_whole(void **state)
 			    &acc), 0);
 			assert_int_equal(sfs.held, 0);
 			assert_true(sfs.gets >= STREAM_N);
+			assert_int_equal(sfs.briefs, flush == 64 ? STREAM_N : 0);
 			/* in pieces of about FLUSH, and the same bytes */
 			assert_true(so.writes > 1);
 			assert_true(so.writes >= whole.len / (flush + 2048));
