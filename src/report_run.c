@@ -14,11 +14,15 @@
 #include "custos/custos.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "custos/atomic.h"
 #include "custos/buf.h"
 #include "custos/diff.h"
 #include "custos/entry.h"
+#include "custos/err.h"
 #include "custos/policy.h"
 #include "custos/report.h"
 #include "custos/report_int.h"
@@ -137,10 +141,114 @@ report_timeline(struct cs_report_ctx *c, const struct cs_report_ops *ops,
 	}
 }
 
+/*
+ * Plan items kept while the findings are written, so that the plan does
+ * not read every finding again: in each group, every item after the
+ * first (which is written from its finding, under the group's heading)
+ * goes to an unlinked temporary file.  Only for findings kept on disk (a
+ * list with briefs); without the files, or after a failed write, the
+ * plan reads the findings again.
+ */
+struct report_keep {
+	int		 ok;
+	int		 fd[CS_PLAN_REVIEW + 1];
+	size_t		 first[CS_PLAN_REVIEW + 1];	/* SIZE_MAX: none */
+	struct cs_buf	 buf[CS_PLAN_REVIEW + 1];
+};
+
+static void
+report_keep_open(struct report_keep *k, int on)
+{
+	struct cs_err	 err;
+	int		 p;
+
+	memset(k, 0, sizeof *k);
+	cs_err_init(&err);
+	k->ok = on;
+	for (p = 0; p <= CS_PLAN_REVIEW; p++) {
+		k->first[p] = SIZE_MAX;
+		k->fd[p] = -1;
+		cs_buf_init(&k->buf[p]);
+		if (k->ok && p != CS_PLAN_NONE &&
+		    (k->fd[p] = cs_tmpfile_in("/var/tmp", &err)) < 0)
+			k->ok = 0;
+	}
+	cs_err_release(&err);
+}
+
+/* Write what group P's buffer holds to its file. */
+static void
+report_keep_flush(struct report_keep *k, int p)
+{
+	if (k->ok && k->buf[p].len > 0 &&
+	    cs_write_all(k->fd[p], k->buf[p].data, k->buf[p].len) != 0)
+		k->ok = 0;
+	cs_buf_reset(&k->buf[p]);
+}
+
+/* The plan item of finding I, F, in group P (not CS_PLAN_NONE). */
+static void
+report_keep_item(struct cs_report_ctx *c, const struct cs_report_ops *ops,
+    struct report_keep *k, size_t i, const struct cs_finding *f,
+    enum cs_plan p, const char *why)
+{
+	struct cs_buf	*out = c->out;
+	enum cs_plan	 last = c->last;
+
+	if (k->first[p] == SIZE_MAX)
+		k->first[p] = i;
+	if (!k->ok || k->first[p] == i)
+		return;
+	c->out = &k->buf[p];
+	c->last = p;			/* an item, without the heading */
+	ops->plan(c, p, f, why);
+	c->last = last;
+	c->out = out;
+	if (k->buf[p].len >= 64 * 1024)
+		report_keep_flush(k, p);
+}
+
+/* Copy group P's kept items to the report. */
+static void
+report_keep_copy(struct cs_report_ctx *c, struct report_keep *k, int p)
+{
+	const size_t	 chunk = 64 * 1024;
+	off_t		 off = 0;
+	ssize_t		 r;
+
+	for (;;) {
+		cs_buf_grow(c->out, chunk);
+		r = pread(k->fd[p], c->out->data + c->out->len, chunk, off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r < 0 && c->errnum == 0)
+				c->errnum = errno;
+			break;
+		}
+		c->out->len += (size_t)r;
+		c->out->data[c->out->len] = '\0';
+		off += r;
+		report_flush(c, 0);
+	}
+}
+
+static void
+report_keep_close(struct report_keep *k)
+{
+	int	 p;
+
+	for (p = 0; p <= CS_PLAN_REVIEW; p++) {
+		if (k->fd[p] >= 0)
+			(void)close(k->fd[p]);
+		cs_buf_release(&k->buf[p]);
+	}
+}
+
 /* The rebuild plan: what to reinstall, then what to review. */
 static void
 report_plan(struct cs_report_ctx *c, const struct cs_report_ops *ops,
-    const unsigned char *plan)
+    const unsigned char *plan, struct report_keep *k)
 {
 	struct cs_finding	*f;
 	enum cs_plan		 want, p;
@@ -149,6 +257,7 @@ report_plan(struct cs_report_ctx *c, const struct cs_report_ops *ops,
 
 	ops->plan(c, CS_PLAN_NONE, NULL, NULL);
 	for (want = CS_PLAN_REINSTALL; want <= CS_PLAN_REVIEW; want++) {
+		report_keep_flush(k, want);
 		for (i = 0; i < c->n; i++) {
 			if (plan[i] != want)
 				continue;
@@ -157,6 +266,10 @@ report_plan(struct cs_report_ctx *c, const struct cs_report_ops *ops,
 			ops->plan(c, p, f, why);
 			c->fs->put(c->fs->arg, f);
 			report_flush(c, 0);
+			if (k->ok) {
+				report_keep_copy(c, k, want);
+				break;
+			}
 		}
 	}
 }
@@ -171,6 +284,7 @@ report_run(struct cs_report_ctx *c, enum cs_format fmt)
 	unsigned char			*plan;
 	const char			*why;
 	enum cs_plan			 p;
+	struct report_keep		 keep;
 	size_t				 i, ntl;
 
 	if (fmt == CS_FMT_JSON)
@@ -186,6 +300,7 @@ report_run(struct cs_report_ctx *c, enum cs_format fmt)
 	plan = cs_xcalloc(c->n + 1, 1);
 	tl = cs_xcalloc(c->n + 1, sizeof *tl);
 	ntl = report_scan(c, tl);
+	report_keep_open(&keep, c->fs->brief != NULL && ops->plan != NULL);
 	if (ops->begin != NULL)
 		ops->begin(c);
 	for (i = 0; i < c->n; i++) {
@@ -194,6 +309,8 @@ report_run(struct cs_report_ctx *c, enum cs_format fmt)
 			p = cs_triage_plan(f, &why);
 			plan[i] = (unsigned char)p;
 			ops->finding(c, f);
+			if (p != CS_PLAN_NONE)
+				report_keep_item(c, ops, &keep, i, f, p, why);
 		}
 		c->fs->put(c->fs->arg, f);
 		report_flush(c, 0);
@@ -202,7 +319,8 @@ report_run(struct cs_report_ctx *c, enum cs_format fmt)
 		report_timeline(c, ops, tl, ntl);
 	free(tl);
 	if (ops->plan != NULL)
-		report_plan(c, ops, plan);
+		report_plan(c, ops, plan, &keep);
+	report_keep_close(&keep);
 	free(plan);
 	if (ops->end != NULL)
 		ops->end(c);
