@@ -5,7 +5,8 @@
 # baseline taken under its own host name), gathers the three JSON Lines
 # reports on the controller, and custos fleet-report over them lists the
 # back door planted on all three first.  A host whose check fails (no
-# baseline) fails in the play; a host with findings does not.
+# baseline) fails in the play; a host with findings does not.  No host
+# keeps the play's temporary directory, the failed one neither.
 . "$(dirname "$0")/lib.sh"
 . "$CS_SRCDIR/tests/cli/lib-fleet.sh"
 
@@ -20,9 +21,11 @@ ANSIBLE_CONFIG="$TRASH/ansible.cfg"
 export ANSIBLE_LOCAL_TEMP ANSIBLE_REMOTE_TEMP ANSIBLE_NOCOLOR \
     ANSIBLE_RETRY_FILES_ENABLED ANSIBLE_CONFIG
 
-# play ARGS...: ansible-playbook, which needs a UTF-8 locale.
+# play ARGS...: ansible-playbook, which needs a UTF-8 locale; the hosts'
+# temporary files go to hosttmp.
 play() {
-	LC_ALL=C.UTF-8 ansible-playbook "$@"
+	mkdir -p "$TRASH/hosttmp" &&
+	LC_ALL=C.UTF-8 TMPDIR="$TRASH/hosttmp" ansible-playbook "$@"
 }
 
 # inventory FILE [BROKEN]: hosts web01..web03 (web04 with no baseline if
@@ -58,7 +61,9 @@ test_expect_success UTSNS,ANSIBLE-PLAYBOOK 'the playbook gathers one report per 
 	test_cmp want got &&
 	test_grep "\"host\":\"web03\"" reports/web03.jsonl &&
 	test_grep "custos check exit 5" play.log &&
-	test_grep "failed=0" play.log
+	test_grep "failed=0" play.log &&
+	ls -A hosttmp >left &&
+	! test -s left
 '
 
 test_expect_success UTSNS,ANSIBLE-PLAYBOOK 'fleet-report lists the common back door first' '
@@ -74,7 +79,9 @@ test_expect_success UTSNS,ANSIBLE-PLAYBOOK 'a host whose check fails fails in th
 	test_must_fail play -i broken.ini "$PLAYBOOK" \
 	    >play.log 2>&1 &&
 	test_grep "web04.*failed=1" play.log &&
-	test -f reports/web01.jsonl && ! test -f reports/web04.jsonl
+	test -f reports/web01.jsonl && ! test -f reports/web04.jsonl &&
+	ls -A hosttmp >left &&
+	! test -s left
 '
 
 test_done
