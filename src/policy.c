@@ -390,6 +390,21 @@ cs_policy_default(struct cs_err *err)
 	return p;
 }
 
+/*
+ * Could line L match PATH?  Not if PATH does not begin with its literal
+ * prefix: the byte after the "/" is compared first, for every path is
+ * tried against every line.
+ */
+static int
+policy_may_match(const struct policy_line *l, const char *path)
+{
+	if (l->litlen == 0)
+		return 1;
+	if (l->litlen >= 2 && path[0] != '\0' && path[1] != l->glob[1])
+		return 0;
+	return strncmp(path, l->glob, l->litlen) == 0;
+}
+
 int
 cs_policy_structured(const struct cs_policy *p, const char *path)
 {
@@ -399,8 +414,7 @@ cs_policy_structured(const struct cs_policy *p, const char *path)
 
 	for (i = 0; p->has_structured && i < p->n; i++) {
 		l = &p->lines[i];
-		if (l->structured < 0 || (l->litlen > 0 &&
-		    strncmp(path, l->glob, l->litlen) != 0))
+		if (l->structured < 0 || !policy_may_match(l, path))
 			continue;
 		if (cs_path_match(l->glob, path))
 			k = l->structured;
@@ -431,7 +445,7 @@ cs_policy_eval_hits(const struct cs_policy *p, const char *path,
 		r->vendor[i] = -1;
 	for (i = 0; i < p->n; i++) {
 		l = &p->lines[i];
-		if (l->litlen > 0 && strncmp(path, l->glob, l->litlen) != 0)
+		if (!policy_may_match(l, path))
 			continue;
 		if (!cs_path_match(l->glob, path))
 			continue;

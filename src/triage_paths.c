@@ -13,6 +13,7 @@
 #include "custos/custos.h"
 
 #include <pthread.h>
+#include <stdint.h>
 
 #include "custos/diff.h"
 #include "custos/entry.h"
@@ -271,28 +272,45 @@ static const char *const *const tr_lists[] = {
 	cs_tr_g_dpkg,
 	cs_tr_g_aptkeys,
 };
-static struct cs_globset *tr_sets[CS_NELEM(tr_lists)];
+#define TR_SLOTS	128		/* a power of two, over twice the lists */
+
+/* The sets by their list's address: open addressing. */
+static const char *const *tr_keys[TR_SLOTS];
+static struct cs_globset *tr_sets[TR_SLOTS];
 static pthread_once_t tr_sets_once = PTHREAD_ONCE_INIT;
+
+static size_t
+tr_slot(const char *const *globs)
+{
+	size_t	 j = ((uintptr_t)globs >> 4) & (TR_SLOTS - 1);
+
+	while (tr_keys[j] != NULL && tr_keys[j] != globs)
+		j = (j + 1) & (TR_SLOTS - 1);
+	return j;
+}
 
 static void
 tr_sets_make(void)
 {
-	size_t	 i;
+	size_t	 i, j;
 
-	for (i = 0; i < CS_NELEM(tr_lists); i++)
-		tr_sets[i] = cs_globset_new(tr_lists[i]);
+	_Static_assert(CS_NELEM(tr_lists) * 2 <= TR_SLOTS, "TR_SLOTS");
+	for (i = 0; i < CS_NELEM(tr_lists); i++) {
+		j = tr_slot(tr_lists[i]);
+		tr_keys[j] = tr_lists[i];
+		tr_sets[j] = cs_globset_new(tr_lists[i]);
+	}
 }
 
 int
 cs_tr_match(const char *const *globs, const char *path)
 {
-	size_t	 i;
+	size_t	 j;
 
 	(void)pthread_once(&tr_sets_once, tr_sets_make);
-	for (i = 0; i < CS_NELEM(tr_lists); i++) {
-		if (tr_lists[i] == globs)
-			return cs_globset_match(tr_sets[i], path);
-	}
+	j = tr_slot(globs);
+	if (tr_keys[j] == globs)
+		return cs_globset_match(tr_sets[j], path);
 	for (; *globs != NULL; globs++) {
 		if (cs_path_match(*globs, path))
 			return 1;
