@@ -2,14 +2,17 @@
  * report_run.c: the driver of every report format (report_int.h).
  *
  * The findings are reached one at a time through their accessor (struct
- * cs_report_fs), never two at once: a pass counts them and notes, by
- * index, each one's plan group and its place in the timeline (time and
- * discovery order), so that the findings, the timeline and the plan are
- * then written each finding in turn.  The report grows in a buffer that
- * is handed to the output (struct cs_report_out) whenever it passes the
- * threshold after a finding, a timeline item or a plan line, so its size
- * in memory is bounded by the threshold and the largest finding, not by
- * the report; without an output (cs_report_write) it stays whole.
+ * cs_report_fs), never two at once: a first pass over their briefs
+ * counts them and notes each one's place in the timeline (time and
+ * discovery order); then the findings are written, each one's plan group
+ * noted, and the timeline and the plan after them.  For findings kept on
+ * disk, their timeline and plan items are kept in temporary files as the
+ * findings are written (struct report_keep), so that each is read back
+ * once.  The report grows in a buffer that is handed to the output
+ * (struct cs_report_out) whenever it passes the threshold after a
+ * finding, a timeline item or a plan line, so its size in memory is
+ * bounded by the threshold and the largest finding, not by the report;
+ * without an output (cs_report_write) it stays whole.
  */
 #include "custos/custos.h"
 
@@ -111,101 +114,170 @@ report_scan(struct cs_report_ctx *c, struct cs_report_tl *tl)
 	}
 	if (n > 1)
 		qsort(tl, n, sizeof *tl, report_tl_cmp);
+	for (i = 0; i < n; i++)
+		tl[i].burst = i == 0 ? 1 : tl[i - 1].burst +
+		    (tl[i].t.sec - tl[i - 1].t.sec > c->info->burst_gap);
 	return n;
+}
+
+/*
+ * Items kept while the findings are written, so that the timeline and
+ * the plan do not read every finding again; only for findings kept on
+ * disk (a list with briefs).  Each goes to an unlinked temporary file:
+ * a timeline item to the timeline's, its place and length noted in its
+ * cs_report_tl; a plan item to its group's, except the group's first
+ * (written from its finding, under the group's heading).  Without the
+ * files, or after a failed write, the timeline or the plan reads the
+ * findings again.  Index CS_PLAN_NONE is the timeline's.
+ */
+#define REPORT_KEEP_LEN		24	/* bits of a kept item's length */
+
+struct report_keep {
+	int		 ok[CS_PLAN_REVIEW + 1];
+	int		 fd[CS_PLAN_REVIEW + 1];
+	uint64_t	 len[CS_PLAN_REVIEW + 1];	/* in the file */
+	struct cs_buf	 buf[CS_PLAN_REVIEW + 1];
+	size_t		 first[CS_PLAN_REVIEW + 1];	/* SIZE_MAX: none */
+	uint32_t	*tlpos;		/* finding -> timeline item, or -1 */
+};
+
+static void
+report_keep_open(struct report_keep *k, int on,
+    const struct cs_report_ops *ops, size_t n, const struct cs_report_tl *tl,
+    size_t ntl)
+{
+	struct cs_err	 err;
+	size_t		 j;
+	int		 p;
+
+	memset(k, 0, sizeof *k);
+	cs_err_init(&err);
+	for (p = 0; p <= CS_PLAN_REVIEW; p++) {
+		k->first[p] = SIZE_MAX;
+		cs_buf_init(&k->buf[p]);
+		k->ok[p] = on && n < UINT32_MAX && (p == CS_PLAN_NONE ?
+		    ops->burst_item != NULL : ops->plan != NULL) &&
+		    (k->fd[p] = cs_tmpfile_in("/var/tmp", &err)) >= 0;
+		if (!k->ok[p])
+			k->fd[p] = -1;
+	}
+	cs_err_release(&err);
+	if (!k->ok[CS_PLAN_NONE])
+		return;
+	k->tlpos = cs_xreallocarray(NULL, n + 1, sizeof *k->tlpos);
+	memset(k->tlpos, 0xff, (n + 1) * sizeof *k->tlpos);
+	for (j = 0; j < ntl; j++)
+		k->tlpos[tl[j].i] = (uint32_t)j;
+}
+
+/* Write what file P's buffer holds to it. */
+static void
+report_keep_flush(struct report_keep *k, int p)
+{
+	if (k->ok[p] && k->buf[p].len > 0) {
+		if (cs_write_all(k->fd[p], k->buf[p].data, k->buf[p].len) != 0)
+			k->ok[p] = 0;
+		k->len[p] += k->buf[p].len;
+	}
+	cs_buf_reset(&k->buf[p]);
+}
+
+/*
+ * What finding I, F, puts in the timeline (its item TL, if any) and the
+ * plan (group P, CS_PLAN_NONE for none): kept, as its writer writes it.
+ */
+static void
+report_keep_item(struct cs_report_ctx *c, const struct cs_report_ops *ops,
+    struct report_keep *k, size_t i, const struct cs_finding *f,
+    struct cs_report_tl *tl, enum cs_plan p, const char *why)
+{
+	struct cs_buf	*out = c->out;
+	enum cs_plan	 last = c->last;
+	uint64_t	 at;
+	size_t		 len;
+	uint32_t	 j;
+
+	if (k->ok[CS_PLAN_NONE] && (j = k->tlpos[i]) != UINT32_MAX) {
+		at = k->len[CS_PLAN_NONE] + k->buf[CS_PLAN_NONE].len;
+		c->out = &k->buf[CS_PLAN_NONE];
+		ops->burst_item(c, tl[j].burst, &tl[j], f);
+		len = (size_t)(k->len[CS_PLAN_NONE] +
+		    k->buf[CS_PLAN_NONE].len - at);
+		if (len >> REPORT_KEEP_LEN != 0 ||
+		    at >> (64 - REPORT_KEEP_LEN) != 0)
+			k->ok[CS_PLAN_NONE] = 0;
+		tl[j].at = at << REPORT_KEEP_LEN | len;
+		if (k->buf[CS_PLAN_NONE].len >= 64 * 1024)
+			report_keep_flush(k, CS_PLAN_NONE);
+	}
+	if (p != CS_PLAN_NONE && k->first[p] == SIZE_MAX)
+		k->first[p] = i;
+	if (p != CS_PLAN_NONE && k->ok[p] && k->first[p] != i) {
+		c->out = &k->buf[p];
+		c->last = p;			/* an item, without the heading */
+		ops->plan(c, p, f, why);
+		c->last = last;
+		if (k->buf[p].len >= 64 * 1024)
+			report_keep_flush(k, p);
+	}
+	c->out = out;
+}
+
+/* Append the LEN bytes at OFF of kept file P to the report. */
+static void
+report_keep_read(struct cs_report_ctx *c, struct report_keep *k, int p,
+    uint64_t off, size_t len)
+{
+	size_t		 got = 0;
+	ssize_t		 r;
+
+	cs_buf_grow(c->out, len);
+	while (got < len) {
+		r = pread(k->fd[p], c->out->data + c->out->len + got,
+		    len - got, (off_t)(off + got));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (c->errnum == 0)
+				c->errnum = r < 0 ? errno : EIO;
+			break;
+		}
+		got += (size_t)r;
+	}
+	c->out->len += got;
+	c->out->data[c->out->len] = '\0';
 }
 
 /* The N timeline items TL, cut into bursts. */
 static void
 report_timeline(struct cs_report_ctx *c, const struct cs_report_ops *ops,
-    const struct cs_report_tl *tl, size_t n)
+    const struct cs_report_tl *tl, size_t n, struct report_keep *k)
 {
 	struct cs_finding	*f;
 	size_t			 i, j, start = 0;
-	unsigned		 burst = 0;
 
+	report_keep_flush(k, CS_PLAN_NONE);
 	for (i = 1; i <= n; i++) {
-		if (i < n && tl[i].t.sec - tl[i - 1].t.sec <=
-		    c->info->burst_gap)
+		if (i < n && tl[i].burst == tl[i - 1].burst)
 			continue;
-		burst++;
 		if (ops->burst_begin != NULL)
-			ops->burst_begin(c, burst, &tl[start].t, &tl[i - 1].t,
-			    i - start);
+			ops->burst_begin(c, tl[start].burst, &tl[start].t,
+			    &tl[i - 1].t, i - start);
 		for (j = start; j < i; j++) {
+			if (k->ok[CS_PLAN_NONE]) {
+				report_keep_read(c, k, CS_PLAN_NONE,
+				    tl[j].at >> REPORT_KEEP_LEN,
+				    tl[j].at & ((1U << REPORT_KEEP_LEN) - 1));
+				report_flush(c, 0);
+				continue;
+			}
 			f = c->fs->get(c->fs->arg, tl[j].i);
-			ops->burst_item(c, burst, &tl[j], f);
+			ops->burst_item(c, tl[j].burst, &tl[j], f);
 			c->fs->put(c->fs->arg, f);
 			report_flush(c, 0);
 		}
 		start = i;
 	}
-}
-
-/*
- * Plan items kept while the findings are written, so that the plan does
- * not read every finding again: in each group, every item after the
- * first (which is written from its finding, under the group's heading)
- * goes to an unlinked temporary file.  Only for findings kept on disk (a
- * list with briefs); without the files, or after a failed write, the
- * plan reads the findings again.
- */
-struct report_keep {
-	int		 ok;
-	int		 fd[CS_PLAN_REVIEW + 1];
-	size_t		 first[CS_PLAN_REVIEW + 1];	/* SIZE_MAX: none */
-	struct cs_buf	 buf[CS_PLAN_REVIEW + 1];
-};
-
-static void
-report_keep_open(struct report_keep *k, int on)
-{
-	struct cs_err	 err;
-	int		 p;
-
-	memset(k, 0, sizeof *k);
-	cs_err_init(&err);
-	k->ok = on;
-	for (p = 0; p <= CS_PLAN_REVIEW; p++) {
-		k->first[p] = SIZE_MAX;
-		k->fd[p] = -1;
-		cs_buf_init(&k->buf[p]);
-		if (k->ok && p != CS_PLAN_NONE &&
-		    (k->fd[p] = cs_tmpfile_in("/var/tmp", &err)) < 0)
-			k->ok = 0;
-	}
-	cs_err_release(&err);
-}
-
-/* Write what group P's buffer holds to its file. */
-static void
-report_keep_flush(struct report_keep *k, int p)
-{
-	if (k->ok && k->buf[p].len > 0 &&
-	    cs_write_all(k->fd[p], k->buf[p].data, k->buf[p].len) != 0)
-		k->ok = 0;
-	cs_buf_reset(&k->buf[p]);
-}
-
-/* The plan item of finding I, F, in group P (not CS_PLAN_NONE). */
-static void
-report_keep_item(struct cs_report_ctx *c, const struct cs_report_ops *ops,
-    struct report_keep *k, size_t i, const struct cs_finding *f,
-    enum cs_plan p, const char *why)
-{
-	struct cs_buf	*out = c->out;
-	enum cs_plan	 last = c->last;
-
-	if (k->first[p] == SIZE_MAX)
-		k->first[p] = i;
-	if (!k->ok || k->first[p] == i)
-		return;
-	c->out = &k->buf[p];
-	c->last = p;			/* an item, without the heading */
-	ops->plan(c, p, f, why);
-	c->last = last;
-	c->out = out;
-	if (k->buf[p].len >= 64 * 1024)
-		report_keep_flush(k, p);
 }
 
 /* Copy group P's kept items to the report. */
@@ -243,6 +315,7 @@ report_keep_close(struct report_keep *k)
 			(void)close(k->fd[p]);
 		cs_buf_release(&k->buf[p]);
 	}
+	free(k->tlpos);
 }
 
 /* The rebuild plan: what to reinstall, then what to review. */
@@ -266,7 +339,7 @@ report_plan(struct cs_report_ctx *c, const struct cs_report_ops *ops,
 			ops->plan(c, p, f, why);
 			c->fs->put(c->fs->arg, f);
 			report_flush(c, 0);
-			if (k->ok) {
+			if (k->ok[want]) {
 				report_keep_copy(c, k, want);
 				break;
 			}
@@ -300,7 +373,7 @@ report_run(struct cs_report_ctx *c, enum cs_format fmt)
 	plan = cs_xcalloc(c->n + 1, 1);
 	tl = cs_xcalloc(c->n + 1, sizeof *tl);
 	ntl = report_scan(c, tl);
-	report_keep_open(&keep, c->fs->brief != NULL && ops->plan != NULL);
+	report_keep_open(&keep, c->fs->brief != NULL, ops, c->n, tl, ntl);
 	if (ops->begin != NULL)
 		ops->begin(c);
 	for (i = 0; i < c->n; i++) {
@@ -309,14 +382,13 @@ report_run(struct cs_report_ctx *c, enum cs_format fmt)
 			p = cs_triage_plan(f, &why);
 			plan[i] = (unsigned char)p;
 			ops->finding(c, f);
-			if (p != CS_PLAN_NONE)
-				report_keep_item(c, ops, &keep, i, f, p, why);
+			report_keep_item(c, ops, &keep, i, f, tl, p, why);
 		}
 		c->fs->put(c->fs->arg, f);
 		report_flush(c, 0);
 	}
 	if (ops->burst_item != NULL)
-		report_timeline(c, ops, tl, ntl);
+		report_timeline(c, ops, tl, ntl, &keep);
 	free(tl);
 	if (ops->plan != NULL)
 		report_plan(c, ops, plan, &keep);

@@ -28,6 +28,8 @@ struct cs_report_tl {
 	uint64_t		 seq;	/* the finding's discovery order */
 	size_t			 i;	/* its index in report order */
 	int			 by_ctime;
+	unsigned		 burst;	/* its burst, from 1 */
+	uint64_t		 at;	/* where its item was kept, and length */
 };
 
 struct cs_report_ctx {
