@@ -139,6 +139,8 @@ struct report_keep {
 	struct cs_buf	 buf[CS_PLAN_REVIEW + 1];
 	size_t		 first[CS_PLAN_REVIEW + 1];	/* SIZE_MAX: none */
 	uint32_t	*tlpos;		/* finding -> timeline item, or -1 */
+	struct cs_buf	 win;		/* the timeline's file from WINOFF */
+	uint64_t	 winoff;
 };
 
 static void
@@ -151,6 +153,7 @@ report_keep_open(struct report_keep *k, int on,
 	int		 p;
 
 	memset(k, 0, sizeof *k);
+	cs_buf_init(&k->win);
 	cs_err_init(&err);
 	for (p = 0; p <= CS_PLAN_REVIEW; p++) {
 		k->first[p] = SIZE_MAX;
@@ -223,29 +226,40 @@ report_keep_item(struct cs_report_ctx *c, const struct cs_report_ops *ops,
 	c->out = out;
 }
 
-/* Append the LEN bytes at OFF of kept file P to the report. */
+/*
+ * Append the LEN bytes at OFF of the timeline's kept file to the report.
+ * They are read 64 KiB at a time: items of one time were written close
+ * together, in discovery order.
+ */
 static void
-report_keep_read(struct cs_report_ctx *c, struct report_keep *k, int p,
+report_keep_read(struct cs_report_ctx *c, struct report_keep *k,
     uint64_t off, size_t len)
 {
-	size_t		 got = 0;
+	struct cs_buf	*w = &k->win;
+	size_t		 want, got = 0;
 	ssize_t		 r;
 
-	cs_buf_grow(c->out, len);
-	while (got < len) {
-		r = pread(k->fd[p], c->out->data + c->out->len + got,
-		    len - got, (off_t)(off + got));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (c->errnum == 0)
-				c->errnum = r < 0 ? errno : EIO;
-			break;
+	if (off < k->winoff || off - k->winoff > w->len ||
+	    len > w->len - (off - k->winoff)) {
+		want = len > 64 * 1024 ? len : 64 * 1024;
+		cs_buf_reset(w);
+		cs_buf_grow(w, want);
+		k->winoff = off;
+		while (got < len) {
+			r = pread(k->fd[CS_PLAN_NONE], w->data + got,
+			    want - got, (off_t)(off + got));
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0) {
+				if (c->errnum == 0)
+					c->errnum = r < 0 ? errno : EIO;
+				return;
+			}
+			got += (size_t)r;
+			w->len = got;
 		}
-		got += (size_t)r;
 	}
-	c->out->len += got;
-	c->out->data[c->out->len] = '\0';
+	cs_buf_add(c->out, w->data + (off - k->winoff), len);
 }
 
 /* The N timeline items TL, cut into bursts. */
@@ -265,7 +279,7 @@ report_timeline(struct cs_report_ctx *c, const struct cs_report_ops *ops,
 			    &tl[i - 1].t, i - start);
 		for (j = start; j < i; j++) {
 			if (k->ok[CS_PLAN_NONE]) {
-				report_keep_read(c, k, CS_PLAN_NONE,
+				report_keep_read(c, k,
 				    tl[j].at >> REPORT_KEEP_LEN,
 				    tl[j].at & ((1U << REPORT_KEEP_LEN) - 1));
 				report_flush(c, 0);
@@ -315,6 +329,7 @@ report_keep_close(struct report_keep *k)
 			(void)close(k->fd[p]);
 		cs_buf_release(&k->buf[p]);
 	}
+	cs_buf_release(&k->win);
 	free(k->tlpos);
 }
 
