@@ -521,23 +521,6 @@ cmd_check_gaps(struct cmd_check_state *st, const struct cs_diff_stats *ds)
 		    ds->unsilenced == 1 ? "" : "s"));
 }
 
-/* Exit bits from the counts. */
-static int
-cmd_check_status(const struct cs_diff_stats *ds)
-{
-	int	 rc = 0;
-
-	if (ds->count[CS_K_ADDED])
-		rc |= CS_EXIT_ADDED;
-	if (ds->count[CS_K_REMOVED])
-		rc |= CS_EXIT_REMOVED;
-	if (ds->count[CS_K_CHANGED] || ds->count[CS_K_TYPE])
-		rc |= CS_EXIT_CHANGED;
-	if (ds->count[CS_K_NOTCMP])
-		rc |= CS_EXIT_INCOMPLETE;
-	return rc;
-}
-
 static void
 cmd_check_info(const struct cmd_check_opts *o, struct cs_report_info *ri,
     const struct cs_diff_base *a, const char *source, unsigned digests)
@@ -654,7 +637,7 @@ cmd_check_report(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	ri.stats = ds;
 	ri.warnings = (const char *const *)st->warn;
 	ri.nwarnings = st->nwarn;
-	ri.exit = cmd_check_status(ds) | st->exit_bits;
+	ri.exit = cs_diff_exit(ds) | st->exit_bits;
 	ri.colour = o->format == CS_FMT_TEXT && o->output == NULL &&
 	    isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
 	ri.min_severity = o->min_severity;
@@ -716,6 +699,7 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	unsigned		 digests;
 	uint64_t		*hits = NULL;
 	char			*unused;
+	const char		*root;
 	int			 rc = -1;
 
 	memset(&dopts, 0, sizeof dopts);
@@ -762,11 +746,13 @@ cmd_check_compare(const struct cmd_check_opts *o, struct cmd_check_state *st,
 		goto out;
 	}
 	cs_progress_end(&st->prog);
-	if (cs_spill_check(st->spill, o->source != NULL ? o->source : a->root,
-	    cmd_check_warn, st, err) != 0)
+	root = o->source != NULL ? o->source : a->root;
+	if (cs_spill_check(st->spill, root, cmd_check_warn, st, err) != 0)
 		goto out;
 	cmd_check_gaps(st, &ds);
 	if ((unused = cs_vendor_unhashed(sb)) != NULL)
+		cmd_check_warn(st, unused);
+	if ((unused = cs_vendor_view_written(sa, root)) != NULL)
 		cmd_check_warn(st, unused);
 	/* packages ship none of what the host makes, which the policy names */
 	if (!st->vendor && (unused = cs_policy_unmatched(pol, hits)) != NULL) {

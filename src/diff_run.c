@@ -503,3 +503,19 @@ cs_diff_pair(struct cs_entry *old, struct cs_entry *new,
 	}
 	return cs_diff_pair_rule(old, new, c, &rule, opts, digests);
 }
+
+int
+cs_diff_exit(const struct cs_diff_stats *ds)
+{
+	int	 rc = 0;
+
+	if (ds->count[CS_K_ADDED])
+		rc |= CS_EXIT_ADDED;
+	if (ds->count[CS_K_REMOVED])
+		rc |= CS_EXIT_REMOVED;
+	if (ds->count[CS_K_CHANGED] || ds->count[CS_K_TYPE])
+		rc |= CS_EXIT_CHANGED;
+	if (ds->count[CS_K_NOTCMP])
+		rc |= CS_EXIT_INCOMPLETE;
+	return rc;
+}

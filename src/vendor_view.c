@@ -16,6 +16,8 @@
  */
 #include "custos/custos.h"
 
+#include <sys/stat.h>
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -460,4 +462,23 @@ cs_vendor_unhashed(const struct cs_source *sb)
 	    "content; their type, metadata and first bytes were examined "
 	    "(--hash-unowned hashes them)", cs_walk_stats(w)->unhashed,
 	    (double)cs_walk_stats(w)->unhashed_bytes / 1048576.0);
+}
+
+char *
+cs_vendor_view_written(const struct cs_source *sa, const char *root)
+{
+	struct vview	*v = cs_source_impl(sa, &vview_ops);
+	const char	*env = getenv("TMPDIR");
+	const char	*dir = env != NULL && *env != '\0' ? env : "/tmp";
+	struct stat	 a, b;
+	size_t		 n;
+
+	/* where cs_tmpfile made the sorted runs */
+	if (v == NULL || root == NULL || (n = cs_sort_runs(v->sort)) == 0 ||
+	    stat(dir, &a) != 0 || stat(root, &b) != 0 || a.st_dev != b.st_dev)
+		return NULL;
+	return cs_xasprintf("the vendor records were sorted through %zu "
+	    "unlinked temporary file%s in %s, on the filesystem examined: "
+	    "their blocks may have held deleted data (set TMPDIR to other "
+	    "media)", n, n == 1 ? "" : "s", dir == env ? "$TMPDIR" : "/tmp");
 }

@@ -176,6 +176,11 @@ struct cs_finding *cs_diff_pair(struct cs_entry *, struct cs_entry *,
 struct cs_sink	*cs_sink_diff(struct cs_source *, const struct cs_source *,
 		    const struct cs_diff_opts *, unsigned,
 		    struct cs_diff_stats *);
+/*
+ * The exit status bits (custos(1)) for what the comparison counted: added,
+ * removed, changed, and not compared (incomplete).
+ */
+int		 cs_diff_exit(const struct cs_diff_stats *);
 /* Run B into the comparison sink with A, to the end (cs_pipe_run). */
 int		 cs_diff_run(struct cs_source *, struct cs_source *,
 		    const struct cs_diff_opts *, unsigned,

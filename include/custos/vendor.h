@@ -133,6 +133,12 @@ int		 cs_vendor_view_ships(void *, const struct cs_entry *);
  */
 char		*cs_vendor_unhashed(const struct cs_source *);
 /*
+ * If the view SA sorted the vendor records through temporary files on
+ * the filesystem of ROOT (the examined one), a report warning saying so
+ * (heap); else NULL.
+ */
+char		*cs_vendor_view_written(const struct cs_source *, const char *);
+/*
  * Before a vendor record OLD is compared with the tree's NEW: of the
  * versions shipped at that path, take the one NEW's content matches (if
  * several do, the installed one, says the root's dpkg, then one with

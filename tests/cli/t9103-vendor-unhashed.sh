@@ -9,6 +9,7 @@
 # link and its diversions.  The findings on files no package ships are
 # finished as they come and kept on disk (what a start-up file names
 # among them is still raised); a store that cannot be made is an error.
+# Temporary files written to the filesystem examined are named.
 . "$(dirname "$0")/lib.sh"
 . "$CS_SRCDIR/tests/cli/lib-deb.sh"
 
@@ -134,6 +135,27 @@ test_expect_success $P 'a baseline of the host hashes everything' '
 	"$CUSTOS" check -q --allow-unsigned --policy "$POL" -b H.cbl \
 	    -F text root >out2 &&
 	! grep "were not hashed" out2
+'
+
+test_expect_success $P 'vendor records sorted on the filesystem examined are named' '
+	mkdir -p t2/usr/share/many &&
+	for i in $(seq 6000); do
+		: >t2/usr/share/many/f$i || return 1
+	done &&
+	deb_pkg t2 many 1.0 &&
+	deb_lists &&
+	"$CUSTOS" baseline -q --from-packages --apt-lists lists \
+	    --keyring keyring.gpg -o W.cbl pkgs &&
+	rm -rf tmp && mkdir tmp &&
+	rc=0 &&
+	TMPDIR=$TRASH/tmp "$CUSTOS" check --allow-unsigned --policy "$POL" \
+	    -b W.cbl --root root -F text >out || rc=$? &&
+	test $((rc & 32)) = 0 &&
+	test_grep "^warning: *the vendor records were sorted through [0-9]* unlinked temporary files\{0,1\} in \$TMPDIR, on the filesystem examined" out &&
+	test_grep "^low  *removed  *file /usr/share/many/f6000$" out &&
+	test -z "$(ls tmp)" &&
+	vcheck -F text &&
+	! grep "vendor records were sorted" out
 '
 
 deb_done
