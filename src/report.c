@@ -80,18 +80,25 @@ cs_report_sort(struct cs_finding **fs, size_t n)
 static void
 report_readable(struct cs_buf *b, const char *s, size_t n, int flags)
 {
+	static const char	 hex[] = "0123456789abcdef";
 	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 i;
+	size_t			 i, run = 0;
+	char			 esc[4] = { '\\', 'x', 0, 0 };
 
 	for (i = 0; i < n; i++) {
-		if (p[i] < 0x20 || p[i] >= 0x7f ||
-		    ((p[i] == '\\' || p[i] == '>') &&
-		    (flags & REPORT_R_ASCII) == 0) ||
-		    (p[i] == ' ' && (flags & REPORT_R_SPACE)))
-			cs_buf_printf(b, "\\x%02x", p[i]);
-		else
-			cs_buf_addc(b, (char)p[i]);
+		if (p[i] >= 0x20 && p[i] < 0x7f &&
+		    ((p[i] != '\\' && p[i] != '>') ||
+		    (flags & REPORT_R_ASCII) != 0) &&
+		    (p[i] != ' ' || (flags & REPORT_R_SPACE) == 0))
+			continue;
+		/* the plain bytes before it at once, then it escaped */
+		cs_buf_add(b, s + run, i - run);
+		esc[2] = hex[p[i] >> 4];
+		esc[3] = hex[p[i] & 15];
+		cs_buf_add(b, esc, sizeof esc);
+		run = i + 1;
 	}
+	cs_buf_add(b, s + run, n - run);
 }
 
 /* A raw header field or message, readable; "(none)" if absent. */
