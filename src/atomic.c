@@ -388,15 +388,21 @@ cs_tmpfile(struct cs_err *err)
 	return cs_tmpfile_in("/tmp", err);
 }
 
+const char *
+cs_tmpdir(const char *def)
+{
+	const char	*dir = getenv("TMPDIR");
+
+	return dir != NULL && *dir != '\0' ? dir : def;
+}
+
 int
 cs_tmpfile_in(const char *def, struct cs_err *err)
 {
-	const char	*dir = getenv("TMPDIR");
+	const char	*dir = cs_tmpdir(def);
 	char		*t, *shown;
 	int		 fd;
 
-	if (dir == NULL || *dir == '\0')
-		dir = def;
 	fd = open(dir, O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
 	if (fd >= 0)
 		return fd;

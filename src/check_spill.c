@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "custos/atomic.h"
 #include "custos/diff.h"
 #include "custos/entry.h"
 #include "custos/err.h"
@@ -123,8 +124,8 @@ int
 cs_spill_check(const struct cs_spill *sp, const char *root,
     void (*note)(void *, char *), void *arg, struct cs_err *err)
 {
+	const char	*def = CS_FSTORE_TMPDIR;
 	struct stat	 a, b;
-	const char	*dir = getenv("TMPDIR");
 	size_t		 n;
 
 	if (sp == NULL)
@@ -138,11 +139,11 @@ cs_spill_check(const struct cs_spill *sp, const char *root,
 	/* the examined system is evidence: say what was written to it */
 	if (root != NULL && fstat(cs_fstore_fd(sp->store), &a) == 0 &&
 	    stat(root, &b) == 0 && a.st_dev == b.st_dev)
-		note(arg, cs_xasprintf("%zu findings were kept in an unlinked "
-		    "temporary file in %s, on the filesystem examined: its "
-		    "blocks may have held deleted data (set TMPDIR to other "
-		    "media)", n, dir != NULL && *dir != '\0' ? "$TMPDIR" :
-		    "/var/tmp"));
+		note(arg, cs_xasprintf("%zu findings, and the report's "
+		    "timeline and plan items, were kept in unlinked temporary "
+		    "files in %s, on the filesystem examined: their blocks may "
+		    "have held deleted data (set TMPDIR to other media)", n,
+		    cs_tmpdir(def) == def ? def : "$TMPDIR"));
 	return 0;
 }
 

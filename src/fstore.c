@@ -143,7 +143,7 @@ cs_fstore_new(struct cs_err *err)
 	struct cs_fstore	*s;
 	int			 fd;
 
-	if ((fd = cs_tmpfile_in("/var/tmp", err)) < 0)
+	if ((fd = cs_tmpfile_in(CS_FSTORE_TMPDIR, err)) < 0)
 		return NULL;
 	s = cs_xcalloc(1, sizeof *s);
 	s->fd = fd;

@@ -21,6 +21,7 @@
 
 #include "custos/buf.h"
 #include "custos/diff.h"
+#include "custos/digest.h"
 #include "custos/entry.h"
 #include "custos/host.h"
 #include "custos/path.h"
@@ -80,10 +81,9 @@ cs_report_sort(struct cs_finding **fs, size_t n)
 static void
 report_readable(struct cs_buf *b, const char *s, size_t n, int flags)
 {
-	static const char	 hex[] = "0123456789abcdef";
 	const unsigned char	*p = (const unsigned char *)s;
 	size_t			 i, run = 0;
-	char			 esc[4] = { '\\', 'x', 0, 0 };
+	char			 esc[5] = { '\\', 'x', 0, 0, 0 };
 
 	for (i = 0; i < n; i++) {
 		if (p[i] >= 0x20 && p[i] < 0x7f &&
@@ -93,9 +93,8 @@ report_readable(struct cs_buf *b, const char *s, size_t n, int flags)
 			continue;
 		/* the plain bytes before it at once, then it escaped */
 		cs_buf_add(b, s + run, i - run);
-		esc[2] = hex[p[i] >> 4];
-		esc[3] = hex[p[i] & 15];
-		cs_buf_add(b, esc, sizeof esc);
+		cs_hex(&p[i], 1, esc + 2);
+		cs_buf_add(b, esc, 4);
 		run = i + 1;
 	}
 	cs_buf_add(b, s + run, n - run);

@@ -26,6 +26,7 @@
 #include "custos/diff.h"
 #include "custos/entry.h"
 #include "custos/err.h"
+#include "custos/fstore.h"
 #include "custos/policy.h"
 #include "custos/report.h"
 #include "custos/report_int.h"
@@ -160,7 +161,7 @@ report_keep_open(struct report_keep *k, int on,
 		cs_buf_init(&k->buf[p]);
 		k->ok[p] = on && n < UINT32_MAX && (p == CS_PLAN_NONE ?
 		    ops->burst_item != NULL : ops->plan != NULL) &&
-		    (k->fd[p] = cs_tmpfile_in("/var/tmp", &err)) >= 0;
+		    (k->fd[p] = cs_tmpfile_in(CS_FSTORE_TMPDIR, &err)) >= 0;
 		if (!k->ok[p])
 			k->fd[p] = -1;
 	}

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "custos/atomic.h"
 #include "custos/deb.h"
 #include "custos/entry.h"
 #include "custos/err.h"
@@ -467,9 +468,9 @@ cs_vendor_unhashed(const struct cs_source *sb)
 char *
 cs_vendor_view_written(const struct cs_source *sa, const char *root)
 {
+	static const char def[] = "/tmp";	/* as cs_tmpfile's */
 	struct vview	*v = cs_source_impl(sa, &vview_ops);
-	const char	*env = getenv("TMPDIR");
-	const char	*dir = env != NULL && *env != '\0' ? env : "/tmp";
+	const char	*dir = cs_tmpdir(def);
 	struct stat	 a, b;
 	size_t		 n;
 
@@ -480,5 +481,5 @@ cs_vendor_view_written(const struct cs_source *sa, const char *root)
 	return cs_xasprintf("the vendor records were sorted through %zu "
 	    "unlinked temporary file%s in %s, on the filesystem examined: "
 	    "their blocks may have held deleted data (set TMPDIR to other "
-	    "media)", n, n == 1 ? "" : "s", dir == env ? "$TMPDIR" : "/tmp");
+	    "media)", n, n == 1 ? "" : "s", dir == def ? def : "$TMPDIR");
 }

@@ -64,6 +64,12 @@ int	cs_write_all(int, const void *, size_t);
 int	cs_tmpfile(struct cs_err *);
 /* The same in $TMPDIR, else DEFAULT. */
 int	cs_tmpfile_in(const char *, struct cs_err *);
+/*
+ * The directory cs_tmpfile_in(DEFAULT) makes its files in: $TMPDIR if
+ * set and not empty, else DEFAULT itself (the same pointer, so that a
+ * caller can say which it was).
+ */
+const char *cs_tmpdir(const char *);
 /* Register / unregister a path to unlink at exit or on a fatal signal. */
 void	cs_cleanup_add(const char *);
 void	cs_cleanup_remove(const char *);

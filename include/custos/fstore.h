@@ -35,6 +35,8 @@ struct cs_err;
 struct cs_finding;
 struct cs_fstore;
 
+/* Where the store's file goes without $TMPDIR (also the report's items). */
+#define CS_FSTORE_TMPDIR	"/var/tmp"
 /* What cs_fstore_add returns on error. */
 #define CS_FSTORE_NONE	SIZE_MAX
 

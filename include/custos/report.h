@@ -68,12 +68,6 @@ struct cs_report_info {
 };
 
 /*
- * The findings of a report, N of them, in report order (most severe
- * first, then discovery order).  GET returns the I-th; the writer hands
- * it back to PUT before it gets another.  An array has PUT a no-op; a
- * store may load a finding in GET and free it in PUT.
- */
-/*
  * What the report's first pass needs of a finding: its severity, its
  * timeline key (with HAS_TIME: the new object's ctime, or its mtime
  * without BY_CTIME) and its discovery order.
@@ -87,8 +81,12 @@ struct cs_report_brief {
 };
 
 /*
- * BRIEF, if not NULL, fills the brief of the I-th without loading it
- * (a store that keeps the fields apart); else the first pass uses GET.
+ * The findings of a report, N of them, in report order (most severe
+ * first, then discovery order).  GET returns the I-th; the writer hands
+ * it back to PUT before it gets another.  An array has PUT a no-op; a
+ * store may load a finding in GET and free it in PUT.  BRIEF, if not
+ * NULL, fills the brief of the I-th without loading it (a store that
+ * keeps the fields apart); else the first pass uses GET.
  */
 struct cs_report_fs {
 	size_t		 n;

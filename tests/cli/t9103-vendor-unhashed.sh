@@ -111,7 +111,7 @@ test_expect_success $P 'what an added start-up file names is raised with it' '
 test_expect_success $P 'temporary files on the filesystem examined are named' '
 	mkdir -p tmp &&
 	TMPDIR=$TRASH/tmp vcheck -F text &&
-	test_grep "^warning: .*findings were kept in an unlinked temporary file in \$TMPDIR, on the filesystem examined" out &&
+	test_grep "^warning: .*findings, and the report.s timeline and plan items, were kept in unlinked temporary files in \$TMPDIR, on the filesystem examined" out &&
 	test -z "$(ls tmp)" &&
 	if test -d /dev/shm &&
 	    test "$(stat -c %d /dev/shm)" != "$(stat -c %d root)"; then
