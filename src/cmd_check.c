@@ -368,6 +368,8 @@ cmd_check_source(const struct cmd_check_opts *o, struct cmd_check_state *st,
 	w.prefix = a->nappend > 0 ? cs_diff_prefix : NULL;
 	w.prefix_arg = a;
 	w.range = st->sharded ? &st->range : NULL;
+	/* inode flags nothing compares: only those triage ranks */
+	w.iflags_marked_only = (cs_source_carries(sa) & CS_G_FLAGS) == 0;
 	/* what no package ships has nothing to be compared with */
 	if (st->vendor && !o->hash_unowned) {
 		if (cs_vendor_view_fill(sa, err) != 0)

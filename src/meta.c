@@ -288,10 +288,11 @@ meta_iflags(struct cs_entry *e, int fd)
 }
 
 void
-cs_meta_collect(struct cs_entry *e, int fd, int is_path)
+cs_meta_collect(struct cs_entry *e, int fd, unsigned flags)
 {
 	char		 proc[32];
 	unsigned	 seen;
+	int		 is_path = (flags & CS_META_PATH) != 0;
 
 	/* the /proc name is needed for O_PATH descriptors only */
 	proc[0] = '\0';
@@ -305,7 +306,8 @@ cs_meta_collect(struct cs_entry *e, int fd, int is_path)
 		    META_XATTR_DEFAULT, 0);
 	if ((seen & META_HAS_CAP) && !is_path && e->type == CS_T_FILE)
 		meta_caps(e, fd);
-	if (!is_path && (e->type == CS_T_FILE || e->type == CS_T_DIR))
+	if (!is_path && (flags & CS_META_NOIFLAGS) == 0 &&
+	    (e->type == CS_T_FILE || e->type == CS_T_DIR))
 		meta_iflags(e, fd);
 	e->have |= CS_F_META;
 }

@@ -286,15 +286,17 @@ walk_kick(struct cs_walk *w)
 
 /*
  * Examine directory E open as FD: attributes, and whether to enter it.
- * On entering, pushes a level that owns FD; otherwise closes FD.
+ * On entering, pushes a level that owns FD; otherwise closes FD.  MARKED
+ * is cs_walk_fstat's word on its inode flags.
  */
 static void
-walk_dir(struct cs_walk *w, struct cs_entry *e, int fd, uint64_t parentdev)
+walk_dir(struct cs_walk *w, struct cs_entry *e, int fd, uint64_t parentdev,
+    int marked)
 {
 	struct level	*l;
 	int		 enter = 1;
 
-	cs_meta_collect(e, fd, 0);
+	cs_meta_collect(e, fd, cs_walk_meta_flags(&w->opts, marked));
 	if (walk_is_pseudo(fd)) {
 		enter = 0;
 	} else if (parentdev != UINT64_MAX && e->dev != parentdev &&
@@ -373,7 +375,7 @@ walk_child(struct cs_walk *w, struct level *top, const char *name,
 	enum cs_range_where	 where;
 	char			*path;
 	size_t			 pathlen;
-	int			 fd;
+	int			 fd, marked;
 
 	path = cs_path_join(top->path, top->pathlen, name, strlen(name),
 	    &pathlen);
@@ -417,14 +419,14 @@ walk_child(struct cs_walk *w, struct level *top, const char *name,
 		cs_entry_add_error(e, "cannot open directory: %s",
 		    strerror(errno));
 		e->have |= CS_F_NOENTRY;
-	} else if (cs_walk_fstat(fd, &st, e) != 0 ||
+	} else if (cs_walk_fstat(fd, &st, e, &marked) != 0 ||
 	    !cs_walk_same_object(e, &st)) {
 		cs_entry_add_error(e, "replaced during the walk");
 		e->have |= CS_F_NOENTRY;
 		close(fd);
 	} else {
 		cs_walk_fill_stat(e, &st);
-		walk_dir(w, e, fd, top->dev);
+		walk_dir(w, e, fd, top->dev, marked);
 	}
 	return walk_enqueue_dir(w, e, where == CS_RANGE_ABOVE);
 }
@@ -441,7 +443,7 @@ walk_walker(void *arg)
 	w->rootentry = NULL;
 	where = cs_range_where(w->opts.range, root->path, root->pathlen);
 	if (where == CS_RANGE_IN || where == CS_RANGE_ABOVE)
-		walk_dir(w, root, w->rootfd, UINT64_MAX);
+		walk_dir(w, root, w->rootfd, UINT64_MAX, 1);
 	else
 		close(w->rootfd);
 	w->rootfd = -1;
@@ -561,12 +563,12 @@ walk_open_root(struct cs_walk *w, struct cs_err *err)
 {
 	struct stat	 st;
 	char		*shown;
-	int		 fd, rc = -1;
+	int		 fd, marked, rc = -1;
 
 	shown = cs_encode_dup(w->opts.root);
 	w->rootentry = cs_entry_new();
 	fd = cs_walk_openat(AT_FDCWD, w->opts.root, O_DIRECTORY);
-	if (fd < 0 || cs_walk_fstat(fd, &st, w->rootentry) != 0) {
+	if (fd < 0 || cs_walk_fstat(fd, &st, w->rootentry, &marked) != 0) {
 		cs_err_set(err, CS_EXIT_NOINPUT, errno, "cannot open '%s'",
 		    shown);
 		goto out;

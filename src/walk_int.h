@@ -29,8 +29,14 @@ int	 cs_walk_fs_in(int, const unsigned long *, size_t);
 void	 cs_walk_fill_stat(struct cs_entry *, const struct stat *);
 /* Is ST the object E was made from (device, inode, type)? */
 int	 cs_walk_same_object(const struct cs_entry *, const struct stat *);
-/* fstat(2) of a descriptor, with the birth time into the record. */
-int	 cs_walk_fstat(int, struct stat *, struct cs_entry *);
+/*
+ * fstat(2) of a descriptor, with the birth time into the record; the
+ * int is 0 when statx says the object is neither immutable nor
+ * append-only.
+ */
+int	 cs_walk_fstat(int, struct stat *, struct cs_entry *, int *);
+/* cs_meta_collect's flags for a descriptor open for reading. */
+unsigned cs_walk_meta_flags(const struct cs_walk_opts *, int);
 /*
  * Examine the object E names, NAME in directory DFD, under OPTS (on a
  * worker thread, with its hasher H; PROCFD is /proc/self/fd or -1).

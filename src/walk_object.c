@@ -111,15 +111,22 @@ cs_walk_fill_stat(struct cs_entry *e, const struct stat *st)
 /*
  * fstat(2) of FD into ST, through statx(2) where there is one, so that
  * the record E gets the birth time too where the filesystem keeps one.
+ * *MARKED is 0 only when statx says the object is neither immutable nor
+ * append-only, the inode flags triage ranks (1 when it cannot say).
  */
 int
-cs_walk_fstat(int fd, struct stat *st, struct cs_entry *e)
+cs_walk_fstat(int fd, struct stat *st, struct cs_entry *e, int *marked)
 {
 #ifdef HAVE_STATX
+	const uint64_t	 marks = STATX_ATTR_IMMUTABLE | STATX_ATTR_APPEND;
 	struct statx	 sx;
 
+	*marked = 1;
 	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_SYNC_AS_STAT,
 	    STATX_BASIC_STATS | STATX_BTIME, &sx) == 0) {
+		if ((sx.stx_attributes_mask & marks) == marks &&
+		    (sx.stx_attributes & marks) == 0)
+			*marked = 0;
 		memset(st, 0, sizeof *st);
 		st->st_dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
 		st->st_ino = (ino_t)sx.stx_ino;
@@ -148,8 +155,15 @@ cs_walk_fstat(int fd, struct stat *st, struct cs_entry *e)
 		return -1;
 #else
 	(void)e;
+	*marked = 1;
 #endif
 	return fstat(fd, st);
+}
+
+unsigned
+cs_walk_meta_flags(const struct cs_walk_opts *opts, int marked)
+{
+	return opts->iflags_marked_only && !marked ? CS_META_NOIFLAGS : 0;
 }
 
 int
@@ -479,7 +493,7 @@ walk_meta_path(const struct cs_walk_opts *opts, int procfd,
 	char	*path;
 
 	if (procfd >= 0) {
-		cs_meta_collect(e, pfd, 1);
+		cs_meta_collect(e, pfd, CS_META_PATH);
 		return;
 	}
 	path = cs_path_join(opts->root, strlen(opts->root), e->path + 1,
@@ -500,10 +514,10 @@ cs_walk_examine(const struct cs_walk_opts *opts, struct cs_readahead *ra,
     struct cs_content **cp, int dfd, const char *name)
 {
 	struct stat	 st;
-	int		 pfd, fd, same;
+	int		 pfd, fd, same, marked;
 
 	pfd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (pfd < 0 || cs_walk_fstat(pfd, &st, e) != 0) {
+	if (pfd < 0 || cs_walk_fstat(pfd, &st, e, &marked) != 0) {
 		cs_entry_add_error(e, errno == ENOENT ? "vanished during "
 		    "the walk" : "cannot open: %s", strerror(errno));
 		if (pfd >= 0)
@@ -540,7 +554,7 @@ cs_walk_examine(const struct cs_walk_opts *opts, struct cs_readahead *ra,
 		}
 		cs_walk_fill_stat(e, &st);
 	}
-	cs_meta_collect(e, fd, 0);
+	cs_meta_collect(e, fd, cs_walk_meta_flags(opts, marked));
 	if (opts->structured != NULL)
 		opts->structured(opts->structured_arg, e, fd);
 	if (opts->keep_open) {

@@ -16,12 +16,15 @@
 
 struct cs_entry;
 
+/* cs_meta_collect's FLAGS */
+#define CS_META_PATH		0x1	/* FD is an O_PATH descriptor */
+#define CS_META_NOIFLAGS	0x2	/* leave the inode flags unread */
+
 /*
- * Fill acl, dacl, xattrs, caps and iflags of E from FD.  IS_PATH is
- * nonzero for an O_PATH descriptor.  Problems are added to E->error; the
- * function itself cannot fail.
+ * Fill acl, dacl, xattrs, caps and iflags of E from FD, as FLAGS say.
+ * Problems are added to E->error; the function itself cannot fail.
  */
-void		 cs_meta_collect(struct cs_entry *, int, int);
+void		 cs_meta_collect(struct cs_entry *, int, unsigned);
 /*
  * The same for an object held by the O_PATH descriptor PFD where there
  * is no /proc: read by its name PATH (not following a final symlink),

@@ -74,6 +74,13 @@ struct cs_walk_opts {
 	 * at its end.  Borrowed.
 	 */
 	const struct cs_range *range;
+	/*
+	 * Nothing will be compared with the inode flags: read them
+	 * (FS_IOC_GETFLAGS) only of the objects statx(2) says are
+	 * immutable or append-only, which triage ranks; the others'
+	 * records carry none (no CS_F_IFLAGS).
+	 */
+	int		  iflags_marked_only;
 };
 
 struct cs_walk_stats {

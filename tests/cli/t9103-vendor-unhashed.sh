@@ -158,5 +158,28 @@ test_expect_success $P 'vendor records sorted on the filesystem examined are nam
 	! grep "vendor records were sorted" out
 '
 
+test_expect_success "$P,CHATTR" 'inode flags are read of immutable and append-only files only' '
+	mkdir -p root/srv/locked &&
+	echo keep >root/srv/locked/keep &&
+	echo log >root/srv/locked/log &&
+	echo plain >root/srv/locked/plain &&
+	chattr +i root/srv/locked/keep &&
+	chattr +a root/srv/locked/log &&
+	vcheck -F line &&
+	chattr -i root/srv/locked/keep &&
+	chattr -a root/srv/locked/log &&
+	test "$rc" = 1 &&
+	grep "^high added /srv/locked/keep .*iflags=[a-z,]*immutable" out &&
+	grep "^high added /srv/locked/log .*iflags=[a-z,]*append" out &&
+	grep "^low added /srv/locked/plain " out >plain &&
+	! grep "iflags=" plain &&
+	lsattr -d root/srv/locked/plain >attrs &&
+	say "other flags of a plain file here: $(cut -d" " -f1 attrs)" &&
+	"$CUSTOS" baseline -q -o L.cbl root &&
+	lsattr -d root/srv/locked/plain | grep -q "^-*[a-zA-Z]" &&
+	grep "^/srv/locked/plain .*iflags=" L.cbl ||
+	! lsattr -d root/srv/locked/plain | grep -q "^-*[a-zA-Z]"
+'
+
 deb_done
 test_done
