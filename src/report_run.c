@@ -12,12 +12,16 @@
  * (struct cs_report_out) whenever it passes the threshold after a
  * finding, a timeline item or a plan line, so its size in memory is
  * bounded by the threshold and the largest finding, not by the report;
- * without an output (cs_report_write) it stays whole.
+ * without an output (cs_report_write) it stays whole.  A thread of its
+ * own writes each part handed over while the next one is made (struct
+ * report_behind): one part in flight, the first failure kept.
  */
 #include "custos/custos.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -46,21 +50,123 @@ report_tl_cmp(const void *pa, const void *pb)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/* The output's writer thread, and the part it writes. */
+struct cs_report_behind {
+	pthread_t		 thread;
+	pthread_mutex_t		 lock;
+	pthread_cond_t		 cond;
+	const struct cs_report_out *to;
+	struct cs_buf		 part;
+	int			 full;		/* PART is to be written */
+	int			 done;		/* no more parts */
+	int			 errnum;	/* the first failure */
+};
+
+static void *
+report_behind_run(void *arg)
+{
+	struct cs_report_behind	*b = arg;
+	int			 rc, e;
+
+	pthread_mutex_lock(&b->lock);
+	for (;;) {
+		while (!b->full && !b->done)
+			pthread_cond_wait(&b->cond, &b->lock);
+		if (!b->full)
+			break;
+		pthread_mutex_unlock(&b->lock);
+		errno = 0;
+		rc = b->errnum == 0 ?
+		    b->to->write(b->to->arg, b->part.data, b->part.len) : 0;
+		e = errno != 0 ? errno : EIO;
+		pthread_mutex_lock(&b->lock);
+		if (rc != 0)
+			b->errnum = e;
+		cs_buf_reset(&b->part);
+		b->full = 0;
+		pthread_cond_broadcast(&b->cond);
+	}
+	pthread_mutex_unlock(&b->lock);
+	return NULL;
+}
+
+/* Start C's writer thread; without one, C's output is written in line. */
+static void
+report_behind_start(struct cs_report_ctx *c)
+{
+	struct cs_report_behind	*b;
+
+	if (c->to == NULL)
+		return;
+	b = cs_xcalloc(1, sizeof *b);
+	b->to = c->to;
+	cs_buf_init(&b->part);
+	pthread_mutex_init(&b->lock, NULL);
+	pthread_cond_init(&b->cond, NULL);
+	if (pthread_create(&b->thread, NULL, report_behind_run, b) != 0) {
+		pthread_mutex_destroy(&b->lock);
+		pthread_cond_destroy(&b->cond);
+		cs_buf_release(&b->part);
+		free(b);
+		return;
+	}
+	c->behind = b;
+}
+
+/* Wait for C's writer thread to write all it was handed, and end it. */
+static void
+report_behind_end(struct cs_report_ctx *c)
+{
+	struct cs_report_behind	*b = c->behind;
+
+	if (b == NULL)
+		return;
+	pthread_mutex_lock(&b->lock);
+	b->done = 1;
+	pthread_cond_broadcast(&b->cond);
+	pthread_mutex_unlock(&b->lock);
+	pthread_join(b->thread, NULL);
+	if (c->errnum == 0)
+		c->errnum = b->errnum;
+	pthread_mutex_destroy(&b->lock);
+	pthread_cond_destroy(&b->cond);
+	cs_buf_release(&b->part);
+	free(b);
+	c->behind = NULL;
+}
+
 /*
  * Hand what OUT holds to the output once it passes the threshold, or
- * all of it with ALL.  After a failed write nothing more is written.
+ * all of it with ALL: to the writer thread once it has written the part
+ * before.  After a failed write nothing more is written.
  */
 static void
 report_flush(struct cs_report_ctx *c, int all)
 {
-	size_t	 max;
+	struct cs_report_behind	*b = c->behind;
+	struct cs_buf		 t;
+	size_t			 max;
 
 	if (c->to == NULL)
 		return;
 	max = c->to->flush != 0 ? c->to->flush : 1024 * 1024;
 	if (!all && c->out->len <= max)
 		return;
-	if (c->errnum == 0 && c->out->len > 0 &&
+	if (b != NULL) {
+		pthread_mutex_lock(&b->lock);
+		while (b->full)
+			pthread_cond_wait(&b->cond, &b->lock);
+		if (c->errnum == 0)
+			c->errnum = b->errnum;
+		if (c->errnum == 0 && c->out->len > 0) {
+			t = b->part;
+			b->part = *c->out;
+			*c->out = t;
+			b->full = 1;
+			pthread_cond_broadcast(&b->cond);
+		}
+		pthread_mutex_unlock(&b->lock);
+	} else if (c->errnum == 0 && c->out->len > 0 &&
 	    c->to->write(c->to->arg, c->out->data, c->out->len) != 0)
 		c->errnum = errno != 0 ? errno : EIO;
 	cs_buf_reset(c->out);
@@ -451,7 +557,9 @@ cs_report_stream(const struct cs_report_out *to, enum cs_format fmt,
 	c.to = to;
 	c.info = info;
 	c.fs = fs;
+	report_behind_start(&c);
 	report_run(&c, fmt);
+	report_behind_end(&c);
 	cs_buf_release(&out);
 	if (c.errnum != 0) {
 		errno = c.errnum;

@@ -35,6 +35,7 @@ struct cs_report_tl {
 struct cs_report_ctx {
 	struct cs_buf			*out;
 	const struct cs_report_out	*to;	/* NULL: keep all in OUT */
+	struct cs_report_behind	*behind;	/* TO's writer thread */
 	int				 errnum;	/* TO failed */
 	const struct cs_report_info	*info;
 	const struct cs_report_fs	*fs;
